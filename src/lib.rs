@@ -1,0 +1,9 @@
+//! risksheet: read, fill and convert IPA-style information-security risk analysis workbooks
+//! in place, without damaging anything else in them.
+pub mod domain;
+pub mod error;
+pub mod ops;
+pub mod profile;
+pub mod xlsx;
+
+pub use error::{Error, ErrorKind, Lang, Result};

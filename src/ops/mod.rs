@@ -1,0 +1,3 @@
+//! Operations on workbooks, shared by the CLI and the Python module.
+pub mod edit;
+pub mod inspect;

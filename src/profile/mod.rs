@@ -1,0 +1,1 @@
+//! Profiles: versioned rule data (scales, labels, media, threats, check items, chapters).

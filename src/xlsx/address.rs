@@ -1,0 +1,272 @@
+//! Cell addresses as Excel writes them: `B3`, `$B$3`, `A1:C9`, `'My Sheet'!A1`, `台帳!B3`.
+//!
+//! ```
+//! use risksheet::xlsx::address::{CellRef, SheetCell};
+//! let c = CellRef::parse("AB12").unwrap();
+//! assert_eq!((c.row, c.col), (12, 28));
+//! assert_eq!(c.to_string(), "AB12");
+//! let sc = SheetCell::parse("'My Sheet'!C3").unwrap();
+//! assert_eq!(sc.sheet, "My Sheet");
+//! assert_eq!(sc.cell.to_string(), "C3");
+//! ```
+use crate::error::{Error, ErrorKind, Result};
+use std::fmt;
+
+/// Largest row number Excel allows.
+pub const MAX_ROW: u32 = 1_048_576;
+/// Largest column number Excel allows (XFD).
+pub const MAX_COL: u32 = 16_384;
+
+/// A cell position, 1-based (`A1` is row 1, column 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CellRef {
+    /// Row number, 1-based.
+    pub row: u32,
+    /// Column number, 1-based (`A` = 1).
+    pub col: u32,
+}
+
+/// Column letters of a 1-based column number: 1 → `A`, 28 → `AB`.
+pub fn col_letters(mut col: u32) -> String {
+    let mut out = Vec::new();
+    while col > 0 {
+        let rem = (col - 1) % 26;
+        out.push(b'A' + rem as u8);
+        col = (col - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Column number of column letters (case-insensitive), or `None` when not letters or past XFD.
+pub fn col_number(letters: &str) -> Option<u32> {
+    if letters.is_empty() || letters.len() > 3 {
+        return None;
+    }
+    let mut n: u32 = 0;
+    for b in letters.bytes() {
+        if !b.is_ascii_alphabetic() {
+            return None;
+        }
+        n = n * 26 + (b.to_ascii_uppercase() - b'A' + 1) as u32;
+    }
+    (n <= MAX_COL).then_some(n)
+}
+
+impl CellRef {
+    /// A cell from 1-based row and column.
+    pub fn new(row: u32, col: u32) -> CellRef {
+        CellRef { row, col }
+    }
+
+    /// Parses `B3` or `$B$3` (also full-width letters and digits, as users type them).
+    pub fn parse(text: &str) -> Result<CellRef> {
+        Self::parse_ascii(&crate::xlsx::address::to_half_width(text.trim()))
+            .ok_or_else(|| Error::new(ErrorKind::InvalidAddress(text.to_string())))
+    }
+
+    fn parse_ascii(text: &str) -> Option<CellRef> {
+        let t = text.replace('$', "");
+        let split = t.find(|c: char| c.is_ascii_digit())?;
+        let (letters, digits) = t.split_at(split);
+        let col = col_number(letters)?;
+        if !digits.bytes().all(|b| b.is_ascii_digit()) || digits.starts_with('0') {
+            return None;
+        }
+        let row: u32 = digits.parse().ok()?;
+        (row >= 1 && row <= MAX_ROW).then_some(CellRef { row, col })
+    }
+}
+
+impl fmt::Display for CellRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", col_letters(self.col), self.row)
+    }
+}
+
+/// A rectangle of cells, inclusive (`A1:C9`; a single cell is a range of one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Range {
+    /// Top-left cell.
+    pub start: CellRef,
+    /// Bottom-right cell.
+    pub end: CellRef,
+}
+
+impl Range {
+    /// A range from two corners in any order.
+    pub fn new(a: CellRef, b: CellRef) -> Range {
+        Range {
+            start: CellRef::new(a.row.min(b.row), a.col.min(b.col)),
+            end: CellRef::new(a.row.max(b.row), a.col.max(b.col)),
+        }
+    }
+    /// Parses `A1:C9` or `B3`.
+    pub fn parse(text: &str) -> Result<Range> {
+        match text.split_once(':') {
+            Some((a, b)) => Ok(Range::new(CellRef::parse(a)?, CellRef::parse(b)?)),
+            None => {
+                let c = CellRef::parse(text)?;
+                Ok(Range::new(c, c))
+            }
+        }
+    }
+    /// Parses a space-separated list of ranges, as in a `sqref` attribute.
+    pub fn parse_list(text: &str) -> Result<Vec<Range>> {
+        text.split_whitespace().map(Range::parse).collect()
+    }
+    /// Whether the cell lies inside.
+    pub fn contains(&self, c: CellRef) -> bool {
+        (self.start.row..=self.end.row).contains(&c.row) && (self.start.col..=self.end.col).contains(&c.col)
+    }
+    /// Whether two ranges share a cell.
+    pub fn intersects(&self, o: &Range) -> bool {
+        self.start.row <= o.end.row && o.start.row <= self.end.row && self.start.col <= o.end.col && o.start.col <= self.end.col
+    }
+    /// The smallest range covering both.
+    pub fn union(&self, o: &Range) -> Range {
+        Range {
+            start: CellRef::new(self.start.row.min(o.start.row), self.start.col.min(o.start.col)),
+            end: CellRef::new(self.end.row.max(o.end.row), self.end.col.max(o.end.col)),
+        }
+    }
+}
+
+impl fmt::Display for Range {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.start == self.end {
+            write!(f, "{}", self.start)
+        } else {
+            write!(f, "{}:{}", self.start, self.end)
+        }
+    }
+}
+
+/// A cell on a named sheet: `台帳!B3`, `'My Sheet'!A1`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetCell {
+    /// Sheet name, unquoted.
+    pub sheet: String,
+    /// The cell.
+    pub cell: CellRef,
+}
+
+impl SheetCell {
+    /// Parses `SHEET!A1`; the sheet may be quoted as Excel quotes it (`'It''s'!A1`).
+    pub fn parse(text: &str) -> Result<SheetCell> {
+        let bad = || Error::new(ErrorKind::InvalidAddress(text.to_string()));
+        let text = text.trim();
+        let (sheet, cell) = if let Some(rest) = text.strip_prefix('\'') {
+            // Quoted name: '' is an escaped quote; the name ends at a lone quote followed by '!'.
+            let mut name = String::new();
+            let mut chars = rest.char_indices().peekable();
+            let mut end = None;
+            while let Some((i, ch)) = chars.next() {
+                if ch == '\'' {
+                    if matches!(chars.peek(), Some((_, '\''))) {
+                        name.push('\'');
+                        chars.next();
+                    } else {
+                        end = Some(i + 1);
+                        break;
+                    }
+                } else {
+                    name.push(ch);
+                }
+            }
+            let rest = &rest[end.ok_or_else(bad)?..];
+            (name, rest.strip_prefix('!').or_else(|| rest.strip_prefix('！')).ok_or_else(bad)?)
+        } else {
+            let i = text.rfind(['!', '！']).ok_or_else(bad)?;
+            let bang = text[i..].chars().next().map_or(1, char::len_utf8);
+            (text[..i].to_string(), &text[i + bang..])
+        };
+        if sheet.is_empty() {
+            return Err(bad());
+        }
+        let cell = CellRef::parse(cell).map_err(|_| bad())?;
+        Ok(SheetCell { sheet, cell })
+    }
+}
+
+impl fmt::Display for SheetCell {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}!{}", quote_sheet_name(&self.sheet), self.cell)
+    }
+}
+
+/// Quotes a sheet name for use in a formula when Excel would: `My Sheet` → `'My Sheet'`.
+pub fn quote_sheet_name(name: &str) -> String {
+    let plain = name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.' || !c.is_ascii())
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && CellRef::parse_ascii(name).is_none();
+    if plain {
+        name.to_string()
+    } else {
+        format!("'{}'", name.replace('\'', "''"))
+    }
+}
+
+/// Full-width ASCII (Ａ-Ｚ, ０-９, ＄, ：, ！, space) to half-width; other characters unchanged.
+pub fn to_half_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_round_trip() {
+        for n in [1, 26, 27, 52, 53, 702, 703, 16384] {
+            assert_eq!(col_number(&col_letters(n)), Some(n));
+        }
+        assert_eq!(col_letters(16384), "XFD");
+        assert_eq!(col_number("XFE"), None);
+    }
+
+    #[test]
+    fn cell_refs() {
+        assert_eq!(CellRef::parse("$C$7").unwrap(), CellRef::new(7, 3));
+        assert_eq!(CellRef::parse("ｂ３").unwrap(), CellRef::new(3, 2));
+        for bad in ["", "A", "1", "A0", "A01", "XFE1", "A1048577", "高", "A-1"] {
+            assert!(CellRef::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn sheet_cells() {
+        let s = SheetCell::parse("情報資産管理台帳!M5").unwrap();
+        assert_eq!((s.sheet.as_str(), s.cell), ("情報資産管理台帳", CellRef::new(5, 13)));
+        let s = SheetCell::parse("'It''s here'!A1").unwrap();
+        assert_eq!(s.sheet, "It's here");
+        assert_eq!(s.to_string(), "'It''s here'!A1");
+        assert_eq!(SheetCell::parse("台帳！Ａ１").unwrap().cell, CellRef::new(1, 1));
+        for bad in ["A1", "!A1", "'x!A1", "S!", "S!ZZZZ1"] {
+            assert!(SheetCell::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn quoting() {
+        assert_eq!(quote_sheet_name("台帳"), "台帳");
+        assert_eq!(quote_sheet_name("Sheet1"), "Sheet1");
+        assert_eq!(quote_sheet_name("My Sheet"), "'My Sheet'");
+        assert_eq!(quote_sheet_name("A1"), "'A1'");
+    }
+
+    #[test]
+    fn ranges() {
+        let r = Range::parse("B2:A1").unwrap();
+        assert_eq!(r.to_string(), "A1:B2");
+        assert!(r.contains(CellRef::new(2, 2)));
+        assert!(!r.contains(CellRef::new(3, 2)));
+        assert_eq!(Range::parse_list("A1 C3:D4").unwrap().len(), 2);
+    }
+}

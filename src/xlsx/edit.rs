@@ -1,0 +1,395 @@
+//! Rewriting a worksheet part by splicing: rows and elements that change are re-rendered, every
+//! other byte is copied from the original.
+use crate::error::Result;
+use crate::xlsx::address::{CellRef, Range};
+use crate::xlsx::conditional::ConditionalFormat;
+use crate::xlsx::sheet::{CellXml, RowSpan, SheetIndex};
+use crate::xlsx::validation::DataValidation;
+use crate::xlsx::value::{format_number, CellValue};
+use crate::xlsx::xml::{self, attr, escape, remove_attr, set_attr};
+use std::collections::BTreeMap;
+
+/// New content for a cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Content {
+    /// A plain value.
+    Value(CellValue),
+    /// A formula (without `=`) and its cached result, when known.
+    Formula(String, Option<CellValue>),
+}
+
+/// What will change in one cell.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Pending {
+    /// New content, or `None` to keep the content.
+    pub content: Option<Content>,
+    /// New style index, or `None` to keep it (new cells take the column's or row's style).
+    pub style: Option<u32>,
+    /// Drop the cached value of the cell's formula (its inputs changed).
+    pub drop_cache: bool,
+    /// Replace a shared-formula child by this plain formula (its anchor is being overwritten).
+    pub expand: Option<String>,
+}
+
+/// Everything that will change in one worksheet.
+#[derive(Debug, Clone, Default)]
+pub struct SheetEdits {
+    /// Cell changes keyed by (row, column).
+    pub cells: BTreeMap<(u32, u32), Pending>,
+    /// Validations to add.
+    pub validations: Vec<DataValidation>,
+    /// Conditional formats to add, with the index of their differential format.
+    pub formats: Vec<(ConditionalFormat, usize)>,
+}
+
+impl SheetEdits {
+    /// Whether nothing changes.
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty() && self.validations.is_empty() && self.formats.is_empty()
+    }
+}
+
+/// Renders a fresh `<c>` element.
+pub fn render_cell(p: &str, at: CellRef, style: Option<u32>, content: &Content) -> String {
+    let s = style.filter(|&s| s != 0).map(|s| format!(" s=\"{s}\"")).unwrap_or_default();
+    let typed = |v: &CellValue| -> (&'static str, String) {
+        match v {
+            CellValue::Empty => ("", String::new()),
+            CellValue::Number(n) => ("", format_number(*n)),
+            CellValue::Text(t) => (" t=\"str\"", t.clone()),
+            CellValue::Bool(b) => (" t=\"b\"", if *b { "1".into() } else { "0".into() }),
+            CellValue::Error(e) => (" t=\"e\"", e.clone()),
+        }
+    };
+    match content {
+        Content::Value(CellValue::Empty) => format!("<{p}c r=\"{at}\"{s}/>"),
+        Content::Value(CellValue::Text(t)) => {
+            let space = if t.starts_with(char::is_whitespace) || t.ends_with(char::is_whitespace) {
+                " xml:space=\"preserve\""
+            } else {
+                ""
+            };
+            format!("<{p}c r=\"{at}\"{s} t=\"inlineStr\"><{p}is><{p}t{space}>{}</{p}t></{p}is></{p}c>", escape(t))
+        }
+        Content::Value(v) => {
+            let (t, v) = typed(v);
+            format!("<{p}c r=\"{at}\"{s}{t}><{p}v>{}</{p}v></{p}c>", escape(&v))
+        }
+        Content::Formula(f, cached) => {
+            let (t, v) = cached.as_ref().map(typed).unwrap_or(("", String::new()));
+            let v = if cached.as_ref().is_some_and(|c| *c != CellValue::Empty) {
+                format!("<{p}v>{}</{p}v>", escape(&v))
+            } else {
+                String::new()
+            };
+            format!("<{p}c r=\"{at}\"{s}{t}><{p}f>{}</{p}f>{v}</{p}c>", escape(f))
+        }
+    }
+}
+
+/// Applies style/cache/expansion changes to an existing `<c>` element, keeping the rest.
+fn patch_cell(p: &str, xml: &str, c: &CellXml, pend: &Pending) -> String {
+    let mut tag = xml[c.start..c.tag_end].to_string();
+    if !c.explicit_r {
+        tag = set_attr(&tag, "r", &c.at.to_string());
+    }
+    if let Some(s) = pend.style {
+        tag = set_attr(&tag, "s", &s.to_string());
+    }
+    if pend.drop_cache && c.v_span.is_some() && matches!(c.t.as_deref(), Some("str" | "b" | "e" | "n")) {
+        tag = remove_attr(&tag, "t");
+    }
+    if c.tag_end == c.end {
+        return tag;
+    }
+    // Inner pieces to replace, by span: the formula and the value.
+    let mut cuts: Vec<(usize, usize, String)> = Vec::new();
+    if let (Some(f), Some(span)) = (&pend.expand, c.f_span) {
+        cuts.push((span.0, span.1, format!("<{p}f>{}</{p}f>", escape(f))));
+    }
+    if pend.drop_cache {
+        if let Some(span) = c.v_span {
+            cuts.push((span.0, span.1, String::new()));
+        }
+    }
+    cuts.sort_by_key(|c| c.0);
+    let mut out = tag;
+    let mut pos = c.tag_end;
+    for (s, e, rep) in cuts {
+        out.push_str(&xml[pos..s]);
+        out.push_str(&rep);
+        pos = e;
+    }
+    out.push_str(&xml[pos..c.end]);
+    out
+}
+
+/// Column styles from `<cols>`: (first, last, style).
+fn column_styles(xml: &str, ix: &SheetIndex) -> Vec<(u32, u32, u32)> {
+    let Some(cols) = ix.child("cols") else { return Vec::new() };
+    xml::Scanner::new(&xml[cols.start..cols.end])
+        .flatten()
+        .filter(|t| t.local_name(&xml[cols.start..cols.end]) == "col")
+        .filter_map(|t| {
+            let tag = t.text(&xml[cols.start..cols.end]);
+            let min = attr(tag, "min")?.parse().ok()?;
+            let max = attr(tag, "max")?.parse().ok()?;
+            let style = attr(tag, "style")?.parse().ok()?;
+            Some((min, max, style))
+        })
+        .collect()
+}
+
+/// The style Excel gives a new cell: the row's when the row is formatted, else the column's.
+fn default_style(col_styles: &[(u32, u32, u32)], row_tag: Option<&str>, col: u32) -> Option<u32> {
+    if let Some(tag) = row_tag {
+        if attr(tag, "customFormat").is_some_and(|v| v == "1" || v == "true") {
+            if let Some(s) = attr(tag, "s").and_then(|s| s.parse().ok()) {
+                return Some(s);
+            }
+        }
+    }
+    col_styles.iter().find(|(a, b, _)| (*a..=*b).contains(&col)).map(|c| c.2)
+}
+
+/// Renders the new text of a worksheet part.
+pub fn render_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEdits) -> Result<String> {
+    let p = ix.prefix.as_str();
+    let mut splices: Vec<(usize, usize, String)> = Vec::new();
+    let col_styles = column_styles(xml, ix);
+
+    // Rows.
+    let mut by_row: BTreeMap<u32, Vec<(u32, &Pending)>> = BTreeMap::new();
+    for (&(r, c), pend) in &edits.cells {
+        by_row.entry(r).or_default().push((c, pend));
+    }
+    let sheet_data = ix.child("sheetData");
+    let data_end_tag = sheet_data.map(|sd| xml[sd.start..sd.end].rfind('<').map_or(sd.end, |i| sd.start + i));
+    let mut new_rows: BTreeMap<usize, String> = BTreeMap::new();
+    for (&r, pend) in &by_row {
+        match ix.row_position(r) {
+            Ok(i) => {
+                let row = &ix.rows[i];
+                let cells = ix.row_cells(part, xml, row)?;
+                splices.push((row.start, row.end, render_row(p, xml, row, &cells, pend, &col_styles)));
+            }
+            Err(i) => {
+                let at = match ix.rows.get(i) {
+                    Some(next) => next.start,
+                    None => data_end_tag.unwrap_or(ix.insertion_point("sheetData")),
+                };
+                let mut s = format!("<{p}row r=\"{r}\">");
+                for (c, pd) in pend {
+                    let content = pd.content.clone().unwrap_or(Content::Value(CellValue::Empty));
+                    let style = pd.style.or_else(|| default_style(&col_styles, None, *c));
+                    s += &render_cell(p, CellRef::new(r, *c), style, &content);
+                }
+                s += &format!("</{p}row>");
+                new_rows.entry(at).or_default().push_str(&s);
+            }
+        }
+    }
+    for (at, rows) in new_rows {
+        match sheet_data {
+            Some(sd) if xml[sd.start..sd.end].ends_with("/>") => {
+                splices.push((sd.start, sd.end, format!("<{p}sheetData>{rows}</{p}sheetData>")));
+            }
+            Some(_) => splices.push((at, at, rows)),
+            None => splices.push((at, at, format!("<{p}sheetData>{rows}</{p}sheetData>"))),
+        }
+    }
+
+    // Dimension grows to cover new cells.
+    if let Some(dim) = ix.child("dimension") {
+        let tag = &xml[dim.start..dim.end];
+        let old = attr(tag, "ref").and_then(|r| Range::parse(&r).ok());
+        let mut ext = old;
+        for &(r, c) in edits.cells.keys() {
+            let cell = Range::new(CellRef::new(r, c), CellRef::new(r, c));
+            ext = Some(ext.map_or(cell, |e| e.union(&cell)));
+        }
+        if ext != old {
+            if let Some(e) = ext {
+                splices.push((dim.start, dim.end, set_attr(tag, "ref", &e.to_string())));
+            }
+        }
+    }
+
+    // Conditional formats go after the existing ones.
+    if !edits.formats.is_empty() {
+        let mut priority = max_priority(xml);
+        let mut s = String::new();
+        for (cf, dxf) in &edits.formats {
+            priority += 1;
+            s += &cf.rule_xml(p, *dxf, priority);
+        }
+        let at = ix.children_named("conditionalFormatting").last().map_or_else(|| ix.insertion_point("conditionalFormatting"), |c| c.end);
+        splices.push((at, at, s));
+    }
+
+    // Validations join the existing <dataValidations> or start one.
+    if !edits.validations.is_empty() {
+        let new: String = edits.validations.iter().map(|v| v.to_xml_prefixed(p)).collect();
+        match ix.child("dataValidations") {
+            Some(dv) => {
+                let whole = &xml[dv.start..dv.end];
+                let tag_end = whole.find('>').map_or(whole.len(), |i| i + 1);
+                let tag = &whole[..tag_end];
+                let old = attr(tag, "count").and_then(|c| c.parse::<usize>().ok()).unwrap_or(0);
+                let count = (old + edits.validations.len()).to_string();
+                if tag.ends_with("/>") {
+                    let open = set_attr(tag, "count", &count).replacen("/>", ">", 1);
+                    splices.push((dv.start, dv.end, format!("{open}{new}</{p}dataValidations>")));
+                } else {
+                    splices.push((dv.start, dv.start + tag_end, set_attr(tag, "count", &count)));
+                    let close = dv.start + whole.rfind('<').unwrap_or(whole.len());
+                    splices.push((close, close, new));
+                }
+            }
+            None => {
+                let at = ix.insertion_point("dataValidations");
+                let count = edits.validations.len();
+                splices.push((at, at, format!("<{p}dataValidations count=\"{count}\">{new}</{p}dataValidations>")));
+            }
+        }
+    }
+
+    // Splices never overlap; insertions at one point keep their order.
+    splices.sort_by_key(|s| (s.0, s.1));
+    let mut out = String::with_capacity(xml.len() + splices.iter().map(|s| s.2.len()).sum::<usize>());
+    let mut pos = 0;
+    for (s, e, text) in splices {
+        out.push_str(&xml[pos..s]);
+        out.push_str(&text);
+        pos = e;
+    }
+    out.push_str(&xml[pos..]);
+    Ok(out)
+}
+
+fn max_priority(xml: &str) -> u32 {
+    let mut max = 0;
+    let mut rest = xml;
+    while let Some(i) = rest.find("priority=\"") {
+        rest = &rest[i + 10..];
+        let n: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        max = max.max(n.parse().unwrap_or(0));
+    }
+    max
+}
+
+fn render_row(p: &str, xml: &str, row: &RowSpan, cells: &[CellXml], pend: &[(u32, &Pending)], col_styles: &[(u32, u32, u32)]) -> String {
+    let mut tag = xml[row.start..row.tag_end].to_string();
+    if row.tag_end == row.end {
+        tag = format!("{}>", tag.trim_end_matches("/>").trim_end());
+    }
+    let min_col = cells.iter().map(|c| c.at.col).chain(pend.iter().map(|p| p.0)).min().unwrap_or(1);
+    let max_col = cells.iter().map(|c| c.at.col).chain(pend.iter().map(|p| p.0)).max().unwrap_or(1);
+    if let Some(spans) = attr(&tag, "spans") {
+        let fits = spans.split_once(':').and_then(|(a, b)| Some((a.parse::<u32>().ok()?, b.parse::<u32>().ok()?)));
+        if !fits.is_some_and(|(a, b)| a <= min_col && max_col <= b) {
+            let (a, b) = fits.map_or((min_col, max_col), |(a, b)| (a.min(min_col), b.max(max_col)));
+            tag = set_attr(&tag, "spans", &format!("{a}:{b}"));
+        }
+    }
+    let row_tag = xml[row.start..row.tag_end].to_string();
+    let mut out = tag;
+    let mut pi = 0;
+    let mut ci = 0;
+    let any_implicit = cells.iter().any(|c| !c.explicit_r);
+    while ci < cells.len() || pi < pend.len() {
+        let next_cell = cells.get(ci).map(|c| c.at.col);
+        let next_pend = pend.get(pi).map(|p| p.0);
+        match (next_cell, next_pend) {
+            (Some(cc), Some(pc)) if cc == pc => {
+                let c = &cells[ci];
+                let pd = pend[pi].1;
+                out += &match &pd.content {
+                    Some(content) => render_cell(p, c.at, pd.style.or(c.style), content),
+                    None => patch_cell(p, xml, c, pd),
+                };
+                ci += 1;
+                pi += 1;
+            }
+            (Some(cc), pc) if pc.is_none_or(|pc| cc < pc) => {
+                let c = &cells[ci];
+                // Cells without `r` take their place from their order; once a cell is inserted
+                // before them they must say where they are.
+                if any_implicit && !c.explicit_r {
+                    out += &patch_cell(p, xml, c, &Pending::default());
+                } else {
+                    out += &xml[c.start..c.end];
+                }
+                ci += 1;
+            }
+            _ => {
+                let (c, pd) = pend[pi];
+                let content = pd.content.clone().unwrap_or(Content::Value(CellValue::Empty));
+                let style = pd.style.or_else(|| default_style(col_styles, Some(&row_tag), c));
+                out += &render_cell(p, CellRef::new(row.r, c), style, &content);
+                pi += 1;
+            }
+        }
+    }
+    // Whatever followed the last cell inside the row (extension elements) stays.
+    let tail_start = cells.last().map_or(row.tag_end, |c| c.end);
+    if row.tag_end == row.end {
+        out += &format!("</{p}row>");
+    } else {
+        out += &xml[tail_start.max(row.tag_end)..row.end];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_cells() {
+        let at = CellRef::new(2, 3);
+        assert_eq!(render_cell("", at, Some(4), &Content::Value(CellValue::Number(2.5))), r#"<c r="C2" s="4"><v>2.5</v></c>"#);
+        assert_eq!(
+            render_cell("x:", at, None, &Content::Value(" a&b".into())),
+            r#"<x:c r="C2" t="inlineStr"><x:is><x:t xml:space="preserve"> a&amp;b</x:t></x:is></x:c>"#
+        );
+        assert_eq!(
+            render_cell("", at, None, &Content::Formula("IF(A1>1,\"大\",\"小\")".into(), Some("大".into()))),
+            r#"<c r="C2" t="str"><f>IF(A1&gt;1,&quot;大&quot;,&quot;小&quot;)</f><v>大</v></c>"#
+        );
+        assert_eq!(render_cell("", at, None, &Content::Formula("A1".into(), None)), r#"<c r="C2"><f>A1</f></c>"#);
+    }
+
+    fn edit(xml: &str, cells: &[((u32, u32), Pending)]) -> String {
+        let ix = SheetIndex::scan("s", xml).unwrap();
+        let mut e = SheetEdits::default();
+        for (k, v) in cells {
+            e.cells.insert(*k, v.clone());
+        }
+        render_sheet("s", xml, &ix, &e).unwrap()
+    }
+
+    fn value(v: f64) -> Pending {
+        Pending { content: Some(Content::Value(CellValue::Number(v))), ..Default::default() }
+    }
+
+    #[test]
+    fn splices_only_what_changes() {
+        let xml = r#"<worksheet><dimension ref="A1:B2"/><sheetData><row r="1" spans="1:2"><c r="A1"><v>1</v></c><c r="B1" s="3"><f>A1*2</f><v>2</v></c></row><row r="3"><c r="A3"><v>5</v></c></row></sheetData></worksheet>"#;
+        let out = edit(xml, &[((1, 1), value(7.0)), ((2, 2), value(9.0)), ((1, 3), value(1.0))]);
+        assert_eq!(
+            out,
+            r#"<worksheet><dimension ref="A1:C2"/><sheetData><row r="1" spans="1:3"><c r="A1"><v>7</v></c><c r="B1" s="3"><f>A1*2</f><v>2</v></c><c r="C1"><v>1</v></c></row><row r="2"><c r="B2"><v>9</v></c></row><row r="3"><c r="A3"><v>5</v></c></row></sheetData></worksheet>"#
+        );
+        let dropped = edit(xml, &[((1, 2), Pending { drop_cache: true, ..Default::default() })]);
+        assert!(dropped.contains(r#"<c r="B1" s="3"><f>A1*2</f></c>"#), "{dropped}");
+    }
+
+    #[test]
+    fn empty_sheet_data_and_implicit_refs() {
+        let out = edit("<worksheet><sheetData/></worksheet>", &[((2, 1), value(1.0))]);
+        assert_eq!(out, r#"<worksheet><sheetData><row r="2"><c r="A2"><v>1</v></c></row></sheetData></worksheet>"#);
+        let out = edit("<worksheet><sheetData><row><c><v>1</v></c><c><v>2</v></c></row></sheetData></worksheet>", &[((1, 1), value(3.0))]);
+        assert_eq!(out, r#"<worksheet><sheetData><row><c r="A1"><v>3</v></c><c r="B1"><v>2</v></c></row></sheetData></worksheet>"#);
+    }
+}

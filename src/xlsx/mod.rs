@@ -1,0 +1,22 @@
+//! The workbook layer: reading an .xlsx/.xlsm package and editing it in place.
+//!
+//! Unchanged parts are copied raw; changed worksheet parts are rewritten by splicing only the
+//! rows and elements that change into the original XML (see `edit`), because a whole-model
+//! rewrite, as general xlsx libraries do, loses validations, shared and array formulas, x14
+//! extensions and cached values that the user's file depends on.
+pub mod address;
+pub mod conditional;
+mod deps;
+pub mod edit;
+pub mod formula;
+pub mod package;
+pub mod sheet;
+pub mod validation;
+pub mod value;
+pub mod workbook;
+pub mod xml;
+
+pub use address::{CellRef, Range, SheetCell};
+pub use package::Limits;
+pub use value::{Cell, CellValue};
+pub use workbook::{SheetKind, SheetSummary, Workbook};

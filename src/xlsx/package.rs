@@ -1,0 +1,250 @@
+//! The zip package under a workbook: reading parts within limits, and saving atomically with
+//! every unchanged part copied raw (its compressed bytes untouched).
+//!
+//! ```no_run
+//! use risksheet::xlsx::package::{Package, Limits, PartChanges};
+//! let mut pkg = Package::open("ledger.xlsx", &Limits::default())?;
+//! let wb = pkg.read_part("xl/workbook.xml")?;
+//! let mut changes = PartChanges::default();
+//! changes.replace("xl/workbook.xml", wb);
+//! pkg.save("ledger.xlsx", &changes, false)?;
+//! # Ok::<(), risksheet::Error>(())
+//! ```
+use crate::error::{Error, ErrorKind, Result};
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{Cursor, Read, Write};
+use std::path::{Path, PathBuf};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+/// Size limits that keep a hostile or broken file from exhausting memory.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest file accepted, in bytes.
+    pub max_file: u64,
+    /// Largest uncompressed part, in bytes.
+    pub max_part: u64,
+    /// Most parts in one package.
+    pub max_parts: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_file: 1 << 30, max_part: 1 << 30, max_parts: 20_000 }
+    }
+}
+
+/// Changes to apply to a package on save: parts replaced or added, and parts removed.
+#[derive(Debug, Default, Clone)]
+pub struct PartChanges {
+    /// New contents by part name (replacing a part, or adding one).
+    pub replaced: BTreeMap<String, Vec<u8>>,
+    /// Parts to drop.
+    pub removed: Vec<String>,
+}
+
+impl PartChanges {
+    /// Replaces (or adds) a part.
+    pub fn replace(&mut self, part: &str, bytes: Vec<u8>) {
+        self.replaced.insert(part.to_string(), bytes);
+    }
+    /// Drops a part.
+    pub fn remove(&mut self, part: &str) {
+        self.removed.push(part.to_string());
+    }
+    /// Whether nothing changes.
+    pub fn is_empty(&self) -> bool {
+        self.replaced.is_empty() && self.removed.is_empty()
+    }
+}
+
+/// An opened package: the file's bytes and its zip directory.
+pub struct Package {
+    path: PathBuf,
+    archive: ZipArchive<Cursor<Vec<u8>>>,
+    /// Entry names as stored, in stored order.
+    names: Vec<String>,
+    limits: Limits,
+}
+
+const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Canonical form of a part name for lookups: forward slashes, no leading slash, lower case.
+/// Real files use backslashes or other letter case, and Excel and LibreOffice accept them.
+pub fn canonical_part_name(name: &str) -> String {
+    name.replace('\\', "/").trim_start_matches('/').to_lowercase()
+}
+
+impl Package {
+    /// Opens a package, refusing non-zip, encrypted and oversized files with a clear error.
+    pub fn open(path: impl AsRef<Path>, limits: &Limits) -> Result<Package> {
+        let path = path.as_ref();
+        Self::open_inner(path, limits).map_err(|e| e.in_file(path))
+    }
+
+    fn open_inner(path: &Path, limits: &Limits) -> Result<Package> {
+        let meta = fs::metadata(path)?;
+        if meta.is_dir() {
+            return Err(Error::usage(crate::error::lang().pick("フォルダーではなくファイルを指定してください", "a directory, not a file")));
+        }
+        if meta.len() > limits.max_file {
+            return Err(Error::new(ErrorKind::PartTooLarge { part: "(file)".into(), limit: limits.max_file }));
+        }
+        let bytes = fs::read(path)?;
+        Self::from_bytes(path, bytes, limits)
+    }
+
+    /// Opens a package held in memory; `path` is used in messages and as the default save target.
+    pub fn from_bytes(path: &Path, bytes: Vec<u8>, limits: &Limits) -> Result<Package> {
+        if bytes.starts_with(&OLE_MAGIC) {
+            // Encrypted OOXML is an OLE compound file with an "EncryptedPackage" stream.
+            let needle: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+            let encrypted = bytes.windows(needle.len()).any(|w| w == needle.as_slice());
+            return Err(Error::new(if encrypted { ErrorKind::Encrypted } else { ErrorKind::LegacyXls }));
+        }
+        if !bytes.starts_with(b"PK") {
+            return Err(Error::new(ErrorKind::NotZip));
+        }
+        let archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| Error::corrupt(e.to_string()))?;
+        if archive.len() > limits.max_parts {
+            return Err(Error::corrupt(format!("{} parts", archive.len())));
+        }
+        let names = (0..archive.len())
+            .map(|i| match archive.name_for_index(i) {
+                Some(Ok(n)) => Ok(n.into_owned()),
+                _ => Err(Error::corrupt(format!("entry {i} has no readable name"))),
+            })
+            .collect::<Result<Vec<String>>>()?;
+        let pkg = Package { path: path.to_path_buf(), archive, names, limits: limits.clone() };
+        if pkg.find("[Content_Types].xml").is_none() {
+            return Err(Error::new(ErrorKind::NotWorkbook("[Content_Types].xml missing".into())));
+        }
+        Ok(pkg)
+    }
+
+    /// The file the package was read from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Part names as stored, in stored order.
+    pub fn part_names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The stored name of a part, looked up as Excel does (case and slashes ignored).
+    pub fn find(&self, part: &str) -> Option<&str> {
+        self.position(part).map(|i| self.names[i].as_str())
+    }
+
+    fn position(&self, part: &str) -> Option<usize> {
+        let want = canonical_part_name(part);
+        self.names.iter().position(|n| canonical_part_name(n) == want)
+    }
+
+    /// Whether the package holds the part.
+    pub fn has(&self, part: &str) -> bool {
+        self.find(part).is_some()
+    }
+
+    /// Reads a whole part, refusing parts over the size limit (checked on the bytes actually
+    /// inflated, since a zip header can lie).
+    pub fn read_part(&mut self, part: &str) -> Result<Vec<u8>> {
+        let index = self.position(part).ok_or_else(|| Error::new(ErrorKind::NotWorkbook(format!("{part} missing"))))?;
+        let stored = self.names[index].clone();
+        let limit = self.limits.max_part;
+        let too_large = || Error::new(ErrorKind::PartTooLarge { part: stored.clone(), limit });
+        let mut file = self.archive.by_index(index).map_err(|e| Error::corrupt(format!("{stored}: {e}")))?;
+        if file.encrypted() {
+            return Err(Error::new(ErrorKind::Encrypted));
+        }
+        if file.size() > limit {
+            return Err(too_large());
+        }
+        let mut out = Vec::with_capacity(file.size().min(limit) as usize);
+        (&mut file).take(limit + 1).read_to_end(&mut out).map_err(|e| Error::corrupt(format!("{stored}: {e}")))?;
+        if out.len() as u64 > limit {
+            return Err(too_large());
+        }
+        Ok(out)
+    }
+
+    /// Reads a part as UTF-8 text.
+    pub fn read_text(&mut self, part: &str) -> Result<String> {
+        let bytes = self.read_part(part)?;
+        Ok(crate::xlsx::xml::as_text(part, &bytes)?.into_owned())
+    }
+
+    /// Writes the package with `changes` to `target` atomically: a temporary file beside the
+    /// target, fsync, then rename. With `backup`, an existing target is first copied to
+    /// `NAME.bak.EXT`. On any error the target is untouched.
+    pub fn save(&mut self, target: impl AsRef<Path>, changes: &PartChanges, backup: bool) -> Result<()> {
+        let target = target.as_ref();
+        self.save_inner(target, changes, backup).map_err(|e| e.in_file(target))
+    }
+
+    fn save_inner(&mut self, target: &Path, changes: &PartChanges, backup: bool) -> Result<()> {
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let mut tmp = tempfile::Builder::new().prefix(".risksheet-").suffix(".tmp").tempfile_in(&dir)?;
+        let bytes = self.write_to_vec(changes)?;
+        tmp.as_file_mut().write_all(&bytes)?;
+        tmp.as_file().sync_all()?;
+        if let Ok(meta) = fs::metadata(target) {
+            // Keep the user's permissions on the replaced file.
+            let _ = fs::set_permissions(tmp.path(), meta.permissions());
+            if backup {
+                fs::copy(target, backup_path(target))?;
+            }
+        }
+        tmp.persist(target).map_err(|e| Error::from(e.error))?;
+        if let Ok(d) = fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+
+    /// The new package as bytes: parts in their stored order, unchanged ones copied raw,
+    /// replaced ones deflated, added ones at the end.
+    pub fn write_to_vec(&mut self, changes: &PartChanges) -> Result<Vec<u8>> {
+        let zerr = |e: zip::result::ZipError| Error::corrupt(e.to_string());
+        let replaced: BTreeMap<String, (&String, &Vec<u8>)> =
+            changes.replaced.iter().map(|(k, v)| (canonical_part_name(k), (k, v))).collect();
+        let removed: Vec<String> = changes.removed.iter().map(|n| canonical_part_name(n)).collect();
+        let mut done = Vec::new();
+        let mut zw = ZipWriter::new(Cursor::new(Vec::new()));
+        let deflate = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+        for i in 0..self.archive.len() {
+            let name = self.names[i].clone();
+            let canon = canonical_part_name(&name);
+            if removed.contains(&canon) || done.contains(&canon) {
+                continue;
+            }
+            if let Some((_, bytes)) = replaced.get(&canon) {
+                zw.start_file(name.as_str(), deflate).map_err(zerr)?;
+                zw.write_all(bytes)?;
+            } else {
+                let file = self.archive.by_index_raw(i).map_err(zerr)?;
+                zw.raw_copy_file(file).map_err(zerr)?;
+            }
+            done.push(canon);
+        }
+        for (canon, (name, bytes)) in &replaced {
+            if !done.contains(canon) {
+                zw.start_file(name.as_str(), deflate).map_err(zerr)?;
+                zw.write_all(bytes)?;
+            }
+        }
+        Ok(zw.finish().map_err(zerr)?.into_inner())
+    }
+}
+
+/// `book.xlsx` → `book.bak.xlsx`, beside it.
+pub fn backup_path(target: &Path) -> PathBuf {
+    let stem = target.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let ext = target.extension().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "xlsx".into());
+    target.with_file_name(format!("{stem}.bak.{ext}"))
+}

@@ -1,0 +1,443 @@
+//! A worksheet part as text plus an index of where things are in it: the top-level elements,
+//! every row's span, and the anchors of shared and array formulas. Cells are parsed from a row's
+//! span when asked for, so a 100,000-row sheet costs one pass and a few bytes a row.
+use crate::error::{Error, Result};
+use crate::xlsx::address::{CellRef, Range};
+use crate::xlsx::xml::{self, attr, Scanner, TokenKind};
+use std::collections::HashMap;
+
+/// The order of a worksheet's child elements in the schema (CT_Worksheet); new elements are
+/// inserted where this order puts them.
+pub const WORKSHEET_ORDER: &[&str] = &[
+    "sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr",
+    "sheetProtection", "protectedRanges", "scenarios", "autoFilter", "sortState", "dataConsolidate",
+    "customSheetViews", "mergeCells", "phoneticPr", "conditionalFormatting", "dataValidations",
+    "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter", "rowBreaks", "colBreaks",
+    "customProperties", "cellWatches", "ignoredErrors", "smartTags", "drawing", "legacyDrawing",
+    "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts",
+    "extLst",
+];
+
+/// A top-level element of the worksheet and its span.
+#[derive(Debug, Clone)]
+pub struct Child {
+    /// Local name.
+    pub name: String,
+    /// Start of its start tag.
+    pub start: usize,
+    /// End of its end tag.
+    pub end: usize,
+}
+
+/// A `<row>` element's span.
+#[derive(Debug, Clone, Copy)]
+pub struct RowSpan {
+    /// Row number.
+    pub r: u32,
+    /// Start of `<row`.
+    pub start: usize,
+    /// End of the start tag (equal to `end` for `<row/>`).
+    pub tag_end: usize,
+    /// End of `</row>`.
+    pub end: usize,
+}
+
+/// How a formula is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormulaKind {
+    /// A formula of its own.
+    Normal,
+    /// Part of a shared formula group (`t="shared"`).
+    Shared,
+    /// An array formula anchor (`t="array"`).
+    Array,
+    /// A what-if data table (`t="dataTable"`).
+    DataTable,
+}
+
+/// A formula as stored in a cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormulaXml {
+    /// Storage kind.
+    pub kind: FormulaKind,
+    /// Formula text without `=`, unescaped; empty for a shared-formula child.
+    pub text: String,
+    /// Shared group index.
+    pub si: Option<u32>,
+    /// Range of a shared or array anchor.
+    pub range: Option<String>,
+}
+
+/// A `<c>` element as stored.
+#[derive(Debug, Clone)]
+pub struct CellXml {
+    /// Position.
+    pub at: CellRef,
+    /// Span of the whole element.
+    pub start: usize,
+    /// End of the whole element.
+    pub end: usize,
+    /// End of the start tag.
+    pub tag_end: usize,
+    /// Whether the element carries `r`.
+    pub explicit_r: bool,
+    /// Style index (`s`).
+    pub style: Option<u32>,
+    /// Type (`t`).
+    pub t: Option<String>,
+    /// Formula.
+    pub formula: Option<FormulaXml>,
+    /// Span of `<f>…</f>`.
+    pub f_span: Option<(usize, usize)>,
+    /// Raw value text of `<v>`, unescaped.
+    pub v: Option<String>,
+    /// Span of `<v>…</v>`.
+    pub v_span: Option<(usize, usize)>,
+    /// Text of an inline string (`<is>`), phonetic runs left out.
+    pub inline: Option<String>,
+}
+
+/// A shared formula's anchor.
+#[derive(Debug, Clone)]
+pub struct SharedAnchor {
+    /// The anchor cell.
+    pub at: CellRef,
+    /// Its formula text.
+    pub text: String,
+    /// The group's range.
+    pub range: Option<Range>,
+}
+
+/// Where things are in a worksheet part.
+#[derive(Debug, Clone, Default)]
+pub struct SheetIndex {
+    /// Namespace prefix of the main namespace (`x:` in some generators' files, usually empty).
+    pub prefix: String,
+    /// Start of `</worksheet>`.
+    pub root_end: usize,
+    /// Top-level elements in order.
+    pub children: Vec<Child>,
+    /// Rows in order.
+    pub rows: Vec<RowSpan>,
+    /// Array formula ranges.
+    pub arrays: Vec<Range>,
+    /// Shared formula anchors by `si`.
+    pub shared: HashMap<u32, SharedAnchor>,
+    /// Number of cells.
+    pub cells: usize,
+    /// Number of formula cells.
+    pub formulas: usize,
+}
+
+impl SheetIndex {
+    /// Indexes a worksheet part. `part` names it in errors.
+    pub fn scan(part: &str, xml: &str) -> Result<SheetIndex> {
+        Self::scan_inner(xml).map_err(|m| Error::xml(part, m))
+    }
+
+    fn scan_inner(xml: &str) -> std::result::Result<SheetIndex, String> {
+        let mut ix = SheetIndex::default();
+        let mut depth = 0usize;
+        let mut child_start = None;
+        let mut in_sheet_data = false;
+        let mut row: Option<RowSpan> = None;
+        let mut last_row = 0u32;
+        let mut last_col = 0u32;
+        let mut root_seen = false;
+        let mut sc = Scanner::new(xml);
+        while let Some(tok) = sc.next() {
+            let t = tok?;
+            match t.kind {
+                TokenKind::Start | TokenKind::Empty => {
+                    let name = t.local_name(xml);
+                    if depth == 0 {
+                        if name != "worksheet" && name != "chartsheet" && name != "dialogsheet" && name != "macrosheet" {
+                            return Err(format!("root element is <{name}>, not <worksheet>"));
+                        }
+                        ix.prefix = t.prefix(xml).to_string();
+                        root_seen = true;
+                    } else if depth == 1 {
+                        child_start = Some((name.to_string(), t.start));
+                        in_sheet_data = name == "sheetData" && t.kind == TokenKind::Start;
+                    } else if depth == 2 && in_sheet_data && name == "row" {
+                        let r = match attr(t.text(xml), "r") {
+                            Some(v) => v.parse().map_err(|_| format!("bad row number {v:?}"))?,
+                            None => last_row + 1,
+                        };
+                        last_row = r;
+                        last_col = 0;
+                        let span = RowSpan { r, start: t.start, tag_end: t.end, end: t.end };
+                        if t.kind == TokenKind::Empty {
+                            ix.rows.push(span);
+                        } else {
+                            row = Some(span);
+                        }
+                    } else if depth == 3 && row.is_some() && name == "c" {
+                        let c = parse_cell(xml, &mut sc, t, last_row, last_col)?;
+                        last_col = c.at.col;
+                        ix.cells += 1;
+                        if let Some(f) = &c.formula {
+                            ix.formulas += 1;
+                            let range = f.range.as_deref().and_then(|r| Range::parse(r).ok());
+                            match f.kind {
+                                FormulaKind::Array | FormulaKind::DataTable => {
+                                    ix.arrays.push(range.unwrap_or(Range::new(c.at, c.at)));
+                                }
+                                FormulaKind::Shared if !f.text.is_empty() => {
+                                    if let Some(si) = f.si {
+                                        ix.shared.insert(si, SharedAnchor { at: c.at, text: f.text.clone(), range });
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                        continue; // parse_cell consumed the element
+                    }
+                    if t.kind == TokenKind::Start {
+                        depth += 1;
+                    } else if depth == 1 {
+                        if let Some((n, s)) = child_start.take() {
+                            ix.children.push(Child { name: n, start: s, end: t.end });
+                        }
+                    }
+                }
+                TokenKind::End => {
+                    depth = depth.checked_sub(1).ok_or("unbalanced end tag")?;
+                    if depth == 0 {
+                        ix.root_end = t.start;
+                        return Ok(ix);
+                    } else if depth == 1 {
+                        if let Some((n, s)) = child_start.take() {
+                            ix.children.push(Child { name: n, start: s, end: t.end });
+                        }
+                        in_sheet_data = false;
+                    } else if depth == 2 && in_sheet_data {
+                        if let Some(mut r) = row.take() {
+                            r.end = t.end;
+                            ix.rows.push(r);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Err(if root_seen { "the part ends before </worksheet>".into() } else { "no <worksheet> element".into() })
+    }
+
+    /// The first top-level element with this local name.
+    pub fn child(&self, name: &str) -> Option<&Child> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    /// All top-level elements with this local name.
+    pub fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Child> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+
+    /// Where a new top-level element `name` goes: before the first existing element that the
+    /// schema puts after it, else before `</worksheet>`.
+    pub fn insertion_point(&self, name: &str) -> usize {
+        let rank = |n: &str| WORKSHEET_ORDER.iter().position(|x| *x == n);
+        let Some(mine) = rank(name) else { return self.root_end };
+        self.children
+            .iter()
+            .find(|c| rank(&c.name).is_some_and(|r| r > mine))
+            .map_or(self.root_end, |c| c.start)
+    }
+
+    /// Index in `rows` of row `r`, or where it would be inserted.
+    pub fn row_position(&self, r: u32) -> std::result::Result<usize, usize> {
+        self.rows.binary_search_by_key(&r, |row| row.r)
+    }
+
+    /// The cells of one row.
+    pub fn row_cells(&self, part: &str, xml: &str, row: &RowSpan) -> Result<Vec<CellXml>> {
+        let mut out = Vec::new();
+        if row.tag_end == row.end {
+            return Ok(out);
+        }
+        let mut sc = Scanner::at(xml, row.tag_end);
+        let mut last_col = 0;
+        while sc.position() < row.end {
+            let t = match sc.next() {
+                Some(t) => t.map_err(|m| Error::xml(part, m))?,
+                None => break,
+            };
+            if matches!(t.kind, TokenKind::Start | TokenKind::Empty) && t.local_name(xml) == "c" {
+                let c = parse_cell(xml, &mut sc, t, row.r, last_col).map_err(|m| Error::xml(part, m))?;
+                last_col = c.at.col;
+                out.push(c);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The range in `<dimension ref>`, if any.
+    pub fn dimension(&self, xml: &str) -> Option<String> {
+        let c = self.child("dimension")?;
+        attr(&xml[c.start..c.end], "ref").map(|s| s.into_owned())
+    }
+}
+
+/// Parses a `<c>` element whose start tag `t` was just read; leaves the scanner after `</c>`.
+fn parse_cell(xml: &str, sc: &mut Scanner, t: xml::Token, row: u32, last_col: u32) -> std::result::Result<CellXml, String> {
+    let tag = t.text(xml);
+    let r = attr(tag, "r");
+    let at = match &r {
+        Some(r) => CellRef::parse(r).map_err(|_| format!("bad cell reference {r:?}"))?,
+        None => CellRef::new(row, last_col + 1),
+    };
+    let mut c = CellXml {
+        at,
+        start: t.start,
+        end: t.end,
+        tag_end: t.end,
+        explicit_r: r.is_some(),
+        style: attr(tag, "s").and_then(|s| s.parse().ok()),
+        t: attr(tag, "t").map(|s| s.into_owned()),
+        formula: None,
+        f_span: None,
+        v: None,
+        v_span: None,
+        inline: None,
+    };
+    if t.kind == TokenKind::Empty {
+        return Ok(c);
+    }
+    // Inside <c>: <f>, <v>, <is> (with <t>, <r><t>, <rPh><t>), <extLst>.
+    let mut depth = 1usize;
+    let mut current: Option<(String, usize, usize)> = None; // (name, start, text start)
+    let mut in_phonetic = 0usize;
+    let mut inline = String::new();
+    let mut has_inline = false;
+    let mut ftag: Option<(usize, usize)> = None;
+    while let Some(tok) = sc.next() {
+        let k = tok?;
+        match k.kind {
+            TokenKind::Start | TokenKind::Empty => {
+                let name = k.local_name(xml);
+                if depth == 1 {
+                    match name {
+                        "f" => ftag = Some((k.start, k.end)),
+                        "is" => has_inline = true,
+                        _ => {}
+                    }
+                }
+                if name == "rPh" {
+                    in_phonetic += 1;
+                }
+                if k.kind == TokenKind::Start {
+                    if depth == 1 {
+                        current = Some((name.to_string(), k.start, k.end));
+                    }
+                    depth += 1;
+                } else if depth == 1 && name == "f" {
+                    c.formula = Some(formula_from(&xml[k.start..k.end], String::new()));
+                    c.f_span = Some((k.start, k.end));
+                } else if name == "rPh" {
+                    in_phonetic -= 1;
+                }
+            }
+            TokenKind::Text | TokenKind::CData if depth >= 2 => {
+                if has_inline && in_phonetic == 0 && depth >= 3 {
+                    inline.push_str(&text_of(k.text(xml), k.kind));
+                }
+            }
+            TokenKind::End => {
+                depth -= 1;
+                let name = k.local_name(xml);
+                if name == "rPh" {
+                    in_phonetic = in_phonetic.saturating_sub(1);
+                }
+                if depth == 1 {
+                    if let Some((n, s, ts)) = current.take() {
+                        let text = text_of(&xml[ts..k.start], TokenKind::Text).into_owned();
+                        match n.as_str() {
+                            "f" => {
+                                let (fs, fe) = ftag.unwrap_or((s, ts));
+                                c.formula = Some(formula_from(&xml[fs..fe], text));
+                                c.f_span = Some((s, k.end));
+                            }
+                            "v" => {
+                                c.v = Some(text);
+                                c.v_span = Some((s, k.end));
+                            }
+                            _ => {}
+                        }
+                    }
+                } else if depth == 0 {
+                    c.end = k.end;
+                    if has_inline {
+                        c.inline = Some(inline);
+                    }
+                    return Ok(c);
+                }
+            }
+            _ => {}
+        }
+    }
+    Err(format!("cell {} has no end", c.at))
+}
+
+fn text_of(raw: &str, kind: TokenKind) -> std::borrow::Cow<'_, str> {
+    if kind == TokenKind::CData {
+        std::borrow::Cow::Borrowed(raw.trim_start_matches("<![CDATA[").trim_end_matches("]]>"))
+    } else if raw.contains('<') {
+        // A span with inner markup (only CDATA is expected in <f>/<v>): keep the text pieces.
+        let mut s = String::new();
+        for t in Scanner::new(raw).flatten() {
+            if matches!(t.kind, TokenKind::Text | TokenKind::CData) {
+                s.push_str(&text_of(t.text(raw), t.kind));
+            }
+        }
+        std::borrow::Cow::Owned(s)
+    } else {
+        xml::unescape(raw)
+    }
+}
+
+fn formula_from(tag: &str, text: String) -> FormulaXml {
+    let kind = match attr(tag, "t").as_deref() {
+        Some("shared") => FormulaKind::Shared,
+        Some("array") => FormulaKind::Array,
+        Some("dataTable") => FormulaKind::DataTable,
+        _ => FormulaKind::Normal,
+    };
+    FormulaXml {
+        kind,
+        text,
+        si: attr(tag, "si").and_then(|s| s.parse().ok()),
+        range: attr(tag, "ref").map(|s| s.into_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHEET: &str = r#"<?xml version="1.0"?><worksheet xmlns="x"><dimension ref="A1:C3"/><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="2"><f t="shared" ref="B1:B3" si="0">A1*2</f><v>4</v></c></row><row r="2"><c r="B2"><f t="shared" si="0"/><v>6</v></c><c t="inlineStr"><is><r><t>ab</t></r><rPh><t>x</t></rPh></is></c></row><row r="3"/><row r="5"><c r="A5"><f t="array" ref="A5:A6">SUM(B1:B2*2)</f><v>1</v></c></row></sheetData><pageMargins left="1"/></worksheet>"#;
+
+    #[test]
+    fn indexes_a_sheet() {
+        let ix = SheetIndex::scan("s", SHEET).unwrap();
+        let names: Vec<_> = ix.children.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["dimension", "sheetData", "pageMargins"]);
+        assert_eq!(ix.rows.iter().map(|r| r.r).collect::<Vec<_>>(), [1, 2, 3, 5]);
+        assert_eq!((ix.cells, ix.formulas), (5, 3));
+        assert_eq!(ix.shared[&0].text, "A1*2");
+        assert_eq!(ix.arrays, vec![Range::parse("A5:A6").unwrap()]);
+        assert_eq!(ix.dimension(SHEET).as_deref(), Some("A1:C3"));
+        assert_eq!(ix.insertion_point("dataValidations"), ix.child("pageMargins").unwrap().start);
+        let cells = ix.row_cells("s", SHEET, &ix.rows[1]).unwrap();
+        assert_eq!(cells[1].at, CellRef::new(2, 3)); // implicit column after B2
+        assert_eq!(cells[1].inline.as_deref(), Some("ab"));
+        assert_eq!(cells[0].v.as_deref(), Some("6"));
+    }
+
+    #[test]
+    fn bad_sheets_are_errors() {
+        for bad in ["", "<worksheet>", "<foo/>", "<worksheet><sheetData><row r=\"x\"/></sheetData></worksheet>", "<worksheet><sheetData><row><c r=\"1A\"/></row></sheetData></worksheet>"] {
+            assert!(SheetIndex::scan("s", bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! Cell values, as read from and written to cells.
+//!
+//! ```
+//! use risksheet::xlsx::CellValue;
+//! assert_eq!(CellValue::from_input("2"), CellValue::Number(2.0));
+//! assert_eq!(CellValue::from_input("リスク大"), CellValue::Text("リスク大".into()));
+//! assert_eq!(CellValue::Number(0.625).to_string(), "0.625");
+//! ```
+use serde::Serialize;
+use std::fmt;
+
+/// What a cell holds (or a formula computed).
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[serde(untagged)]
+pub enum CellValue {
+    /// Nothing.
+    #[default]
+    Empty,
+    /// A number (dates are numbers too).
+    Number(f64),
+    /// Text.
+    Text(String),
+    /// TRUE / FALSE.
+    Bool(bool),
+    /// An error such as `#N/A`.
+    #[serde(serialize_with = "serialize_error")]
+    Error(String),
+}
+
+fn serialize_error<S: serde::Serializer>(e: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(e)
+}
+
+impl CellValue {
+    /// A value typed on a command line: a number when it parses as one (full-width digits too),
+    /// otherwise text. Formulas (`=…`) are handled by the caller.
+    pub fn from_input(text: &str) -> CellValue {
+        let half = crate::xlsx::address::to_half_width(text.trim());
+        match half.parse::<f64>() {
+            Ok(n) if n.is_finite() && !half.is_empty() && !half.chars().any(|c| c.is_ascii_alphabetic()) => CellValue::Number(n),
+            _ if text.is_empty() => CellValue::Empty,
+            _ => CellValue::Text(text.to_string()),
+        }
+    }
+
+    /// The number, when the value is one.
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            CellValue::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// Whether the cell is empty or holds only spaces.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            CellValue::Empty => true,
+            CellValue::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// Formats a number as Excel stores it: shortest text that reads back the same.
+pub fn format_number(n: f64) -> String {
+    if n == n.trunc() && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+impl fmt::Display for CellValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CellValue::Empty => Ok(()),
+            CellValue::Number(n) => f.write_str(&format_number(*n)),
+            CellValue::Text(t) => f.write_str(t),
+            CellValue::Bool(b) => f.write_str(if *b { "TRUE" } else { "FALSE" }),
+            CellValue::Error(e) => f.write_str(e),
+        }
+    }
+}
+
+impl From<f64> for CellValue {
+    fn from(n: f64) -> Self {
+        CellValue::Number(n)
+    }
+}
+
+impl From<&str> for CellValue {
+    fn from(s: &str) -> Self {
+        CellValue::Text(s.to_string())
+    }
+}
+
+impl From<String> for CellValue {
+    fn from(s: String) -> Self {
+        CellValue::Text(s)
+    }
+}
+
+/// A cell as read: where, its style index, its value and its formula.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cell {
+    /// Address (`B3`).
+    pub address: String,
+    /// Row, 1-based.
+    pub row: u32,
+    /// Column, 1-based.
+    pub col: u32,
+    /// Style index into the workbook's cell formats.
+    pub style: u32,
+    /// The value (for a formula, its cached result).
+    pub value: CellValue,
+    /// The formula without `=`, when the cell has one.
+    pub formula: Option<String>,
+}

@@ -1,0 +1,925 @@
+//! A workbook opened for reading and in-place editing.
+//!
+//! Nothing is parsed into a model that is then written back: edits are kept beside the original
+//! parts and spliced into them on save, so every part and every byte the edit does not touch is
+//! kept as the user's file had it.
+//!
+//! ```no_run
+//! use risksheet::xlsx::{Workbook, CellValue, CellRef};
+//! let mut wb = Workbook::open("ledger.xlsx")?;
+//! let sheet = wb.sheet_names()[0].clone();
+//! wb.set_value(&sheet, CellRef::parse("B3")?, CellValue::Number(2.0))?;
+//! wb.set_formula(&sheet, CellRef::parse("C3")?, "B3*2", Some(CellValue::Number(4.0)))?;
+//! wb.save()?;
+//! # Ok::<(), risksheet::Error>(())
+//! ```
+use crate::error::{Error, ErrorKind, Result};
+use crate::xlsx::address::{CellRef, Range};
+use crate::xlsx::conditional::ConditionalFormat;
+use crate::xlsx::edit::{render_sheet, Content, Pending, SheetEdits};
+use crate::xlsx::package::{Limits, Package, PartChanges};
+use crate::xlsx::sheet::{CellXml, FormulaKind, SheetIndex};
+use crate::xlsx::validation::DataValidation;
+use crate::xlsx::value::{Cell, CellValue};
+use crate::xlsx::xml::{self, attr, Scanner, TokenKind};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+const REL_OFFICE_DOCUMENT: &str = "/officeDocument";
+
+/// What kind of sheet a tab is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SheetKind {
+    /// A grid of cells.
+    Worksheet,
+    /// A sheet holding one chart.
+    Chartsheet,
+    /// Dialog or macro sheets, kept as they are.
+    Other,
+}
+
+/// A tab of the workbook.
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetEntry {
+    /// The tab's name.
+    pub name: String,
+    /// The part holding it (`xl/worksheets/sheet1.xml`).
+    pub part: String,
+    /// Its kind.
+    pub kind: SheetKind,
+    /// Whether the tab is hidden.
+    pub hidden: bool,
+}
+
+/// A defined name (`<definedName>`).
+#[derive(Debug, Clone, Serialize)]
+pub struct DefinedName {
+    /// The name.
+    pub name: String,
+    /// What it refers to, as a formula.
+    pub formula: String,
+    /// The sheet it is local to, by tab index.
+    pub local_sheet: Option<usize>,
+}
+
+/// Counts for one sheet, as `inspect` reports them.
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetSummary {
+    /// The tab's name.
+    pub name: String,
+    /// Its kind.
+    pub kind: SheetKind,
+    /// The `<dimension>` range, if the part states one.
+    pub dimension: Option<String>,
+    /// Number of cells.
+    pub cells: usize,
+    /// Number of formula cells.
+    pub formulas: usize,
+    /// Number of data validations (plain and x14).
+    pub validations: usize,
+    /// Number of merged ranges.
+    pub merges: usize,
+}
+
+struct Loaded {
+    xml: String,
+    index: SheetIndex,
+}
+
+/// A workbook opened for reading and in-place editing.
+pub struct Workbook {
+    path: PathBuf,
+    pkg: Package,
+    limits: Limits,
+    workbook_part: String,
+    workbook_rels: String,
+    sheets: Vec<SheetEntry>,
+    loaded: Vec<Option<Loaded>>,
+    shared_strings_part: Option<String>,
+    shared_strings: Option<Vec<String>>,
+    styles_part: Option<String>,
+    names: Vec<DefinedName>,
+    edits: Vec<SheetEdits>,
+    new_dxfs: Vec<String>,
+}
+
+/// The directory part of a part name (`xl/workbook.xml` → `xl/`).
+fn part_dir(part: &str) -> &str {
+    part.rfind('/').map_or("", |i| &part[..=i])
+}
+
+/// The relationships part of a part (`xl/workbook.xml` → `xl/_rels/workbook.xml.rels`).
+fn rels_of(part: &str) -> String {
+    let dir = part_dir(part);
+    format!("{dir}_rels/{}.rels", &part[dir.len()..])
+}
+
+/// Resolves a relationship target against the directory of its source part.
+fn resolve_target(base_dir: &str, target: &str) -> String {
+    let joined = if let Some(abs) = target.strip_prefix('/') { abs.to_string() } else { format!("{base_dir}{target}") };
+    let mut out: Vec<&str> = Vec::new();
+    for seg in joined.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                out.pop();
+            }
+            s => out.push(s),
+        }
+    }
+    out.join("/")
+}
+
+/// Relationships of a rels part: (id, type, target, external).
+fn parse_rels(part: &str, xml: &str) -> Result<Vec<(String, String, String, bool)>> {
+    let mut out = Vec::new();
+    for t in Scanner::new(xml) {
+        let t = t.map_err(|m| Error::xml(part, m))?;
+        if matches!(t.kind, TokenKind::Start | TokenKind::Empty) && t.local_name(xml) == "Relationship" {
+            let tag = t.text(xml);
+            let get = |n| attr(tag, n).map(|s| s.into_owned()).unwrap_or_default();
+            out.push((get("Id"), get("Type"), get("Target"), get("TargetMode") == "External"));
+        }
+    }
+    Ok(out)
+}
+
+impl Workbook {
+    /// Opens a workbook with the default size limits.
+    pub fn open(path: impl AsRef<Path>) -> Result<Workbook> {
+        Self::open_with(path, &Limits::default())
+    }
+
+    /// Opens a workbook with the given size limits.
+    pub fn open_with(path: impl AsRef<Path>, limits: &Limits) -> Result<Workbook> {
+        let path = path.as_ref();
+        let pkg = Package::open(path, limits)?;
+        Self::from_package(pkg, limits).map_err(|e| e.in_file(path))
+    }
+
+    fn from_package(mut pkg: Package, limits: &Limits) -> Result<Workbook> {
+        let root_rels = pkg.read_text("_rels/.rels").map_err(|_| Error::new(ErrorKind::NotWorkbook("_rels/.rels missing".into())))?;
+        let workbook_part = parse_rels("_rels/.rels", &root_rels)?
+            .into_iter()
+            .find(|r| r.1.ends_with(REL_OFFICE_DOCUMENT))
+            .map(|r| resolve_target("", &r.2))
+            .filter(|p| pkg.has(p))
+            .ok_or_else(|| Error::new(ErrorKind::NotWorkbook("no workbook part".into())))?;
+        let wb_bytes = pkg.read_part(&workbook_part)?;
+        let wb_xml = xml::as_text(&workbook_part, &wb_bytes)?.to_string();
+        if !wb_xml.contains("workbook") {
+            return Err(Error::new(ErrorKind::NotWorkbook(format!("{workbook_part} is not a workbook"))));
+        }
+        let workbook_rels = rels_of(&workbook_part);
+        let rels = match pkg.find(&workbook_rels).map(str::to_string) {
+            Some(p) => parse_rels(&p, &pkg.read_text(&p)?)?,
+            None => Vec::new(),
+        };
+        let dir = part_dir(&workbook_part).to_string();
+        let target_of = |kind: &str| rels.iter().find(|r| r.1.ends_with(kind) && !r.3).map(|r| resolve_target(&dir, &r.2));
+        let shared_strings_part = target_of("/sharedStrings").filter(|p| pkg.has(p));
+        let styles_part = target_of("/styles").filter(|p| pkg.has(p));
+
+        let mut sheets = Vec::new();
+        let mut names = Vec::new();
+        let mut in_name: Option<(String, Option<usize>, usize)> = None;
+        for t in Scanner::new(&wb_xml) {
+            let t = t.map_err(|m| Error::xml(&workbook_part, m))?;
+            let tag = t.text(&wb_xml);
+            match (t.kind, t.local_name(&wb_xml)) {
+                (TokenKind::Start | TokenKind::Empty, "sheet") => {
+                    let name = attr(tag, "name").map(|s| s.into_owned()).unwrap_or_default();
+                    let rid = attr(tag, "id").map(|s| s.into_owned()).unwrap_or_default();
+                    let rel = rels.iter().find(|r| r.0 == rid);
+                    let part = rel.map(|r| resolve_target(&dir, &r.2)).unwrap_or_default();
+                    let kind = match rel.map(|r| r.1.as_str()) {
+                        Some(t) if t.ends_with("/worksheet") && pkg.has(&part) => SheetKind::Worksheet,
+                        Some(t) if t.ends_with("/chartsheet") => SheetKind::Chartsheet,
+                        _ => SheetKind::Other,
+                    };
+                    let hidden = attr(tag, "state").is_some_and(|s| s != "visible");
+                    sheets.push(SheetEntry { name, part, kind, hidden });
+                }
+                (TokenKind::Start, "definedName") => {
+                    let name = attr(tag, "name").map(|s| s.into_owned()).unwrap_or_default();
+                    let local = attr(tag, "localSheetId").and_then(|s| s.parse().ok());
+                    in_name = Some((name, local, t.end));
+                }
+                (TokenKind::End, "definedName") => {
+                    if let Some((name, local_sheet, start)) = in_name.take() {
+                        let formula = xml::unescape(&wb_xml[start..t.start]).into_owned();
+                        names.push(DefinedName { name, formula, local_sheet });
+                    }
+                }
+                _ => {}
+            }
+        }
+        if sheets.is_empty() {
+            return Err(Error::new(ErrorKind::NotWorkbook("no sheets".into())));
+        }
+        let n = sheets.len();
+        Ok(Workbook {
+            path: pkg.path().to_path_buf(),
+            pkg,
+            limits: limits.clone(),
+            workbook_part,
+            workbook_rels,
+            sheets,
+            loaded: (0..n).map(|_| None).collect(),
+            shared_strings_part,
+            shared_strings: None,
+            styles_part,
+            names,
+            edits: vec![SheetEdits::default(); n],
+            new_dxfs: Vec::new(),
+        })
+    }
+
+    /// The file the workbook was read from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The tabs, in order.
+    pub fn sheets(&self) -> &[SheetEntry] {
+        &self.sheets
+    }
+
+    /// The tab names, in order.
+    pub fn sheet_names(&self) -> Vec<String> {
+        self.sheets.iter().map(|s| s.name.clone()).collect()
+    }
+
+    /// Defined names.
+    pub fn defined_names(&self) -> &[DefinedName] {
+        &self.names
+    }
+
+    /// The index of a sheet by name: exact match first, then ignoring case and width.
+    pub fn sheet_index(&self, name: &str) -> Result<usize> {
+        let fold = |s: &str| crate::xlsx::address::to_half_width(s.trim()).to_lowercase();
+        self.sheets
+            .iter()
+            .position(|s| s.name == name)
+            .or_else(|| self.sheets.iter().position(|s| fold(&s.name) == fold(name)))
+            .ok_or_else(|| {
+                Error::new(ErrorKind::SheetNotFound { name: name.to_string(), available: self.sheet_names() }).in_file(&self.path)
+            })
+    }
+
+    fn worksheet(&mut self, sheet: usize) -> Result<&Loaded> {
+        let entry = &self.sheets[sheet];
+        if entry.kind != SheetKind::Worksheet {
+            return Err(Error::usage(crate::error::lang().pick("このシートはセルを持つワークシートではありません", "not a worksheet with cells"))
+                .in_sheet(&entry.name)
+                .in_file(&self.path));
+        }
+        if self.loaded[sheet].is_none() {
+            let part = entry.part.clone();
+            let name = entry.name.clone();
+            let ctx = |e: Error| e.in_sheet(&name).in_file(&self.path);
+            let bytes = self.pkg.read_part(&part).map_err(ctx)?;
+            let text = xml::as_text(&part, &bytes).map_err(ctx)?.to_string();
+            let index = SheetIndex::scan(&part, &text).map_err(ctx)?;
+            self.loaded[sheet] = Some(Loaded { xml: text, index });
+        }
+        Ok(self.loaded[sheet].as_ref().expect("loaded above"))
+    }
+
+    fn strings(&mut self) -> Result<&[String]> {
+        if self.shared_strings.is_none() {
+            let list = match self.shared_strings_part.clone() {
+                Some(part) => {
+                    let bytes = self.pkg.read_part(&part)?;
+                    parse_shared_strings(&part, &xml::as_text(&part, &bytes)?)?
+                }
+                None => Vec::new(),
+            };
+            self.shared_strings = Some(list);
+        }
+        Ok(self.shared_strings.as_deref().unwrap_or(&[]))
+    }
+
+    fn cell_from_xml(&mut self, c: &CellXml) -> Result<Cell> {
+        let value = match (c.t.as_deref(), &c.v, &c.inline) {
+            (Some("inlineStr"), _, Some(s)) => CellValue::Text(s.clone()),
+            (Some("s"), Some(v), _) => {
+                let i: usize = v.trim().parse().map_err(|_| Error::corrupt(format!("shared string index {v:?}")))?;
+                let strings = self.strings()?;
+                CellValue::Text(strings.get(i).cloned().ok_or_else(|| Error::corrupt(format!("shared string {i} missing")))?)
+            }
+            (Some("str"), Some(v), _) => CellValue::Text(v.clone()),
+            (Some("b"), Some(v), _) => CellValue::Bool(v.trim() == "1" || v.trim() == "true"),
+            (Some("e"), Some(v), _) => CellValue::Error(v.clone()),
+            (Some("d"), Some(v), _) => CellValue::Text(v.clone()),
+            (_, Some(v), _) => v.trim().parse().map(CellValue::Number).unwrap_or_else(|_| CellValue::Text(v.clone())),
+            _ => CellValue::Empty,
+        };
+        let formula = c.formula.as_ref().map(|f| f.text.clone()).filter(|t| !t.is_empty());
+        Ok(Cell { address: c.at.to_string(), row: c.at.row, col: c.at.col, style: c.style.unwrap_or(0), value, formula })
+    }
+
+    /// A shared-formula child's formula, moved from its anchor.
+    fn formula_text(index: &SheetIndex, c: &CellXml) -> Option<String> {
+        let f = c.formula.as_ref()?;
+        if f.kind == FormulaKind::Shared && f.text.is_empty() {
+            let anchor = index.shared.get(&f.si?)?;
+            return Some(crate::xlsx::formula::shift(
+                &anchor.text,
+                c.at.row as i64 - anchor.at.row as i64,
+                c.at.col as i64 - anchor.at.col as i64,
+            ));
+        }
+        Some(f.text.clone())
+    }
+
+    /// Every stored cell of a sheet, row by row, with pending edits applied.
+    pub fn cells(&mut self, sheet: &str) -> Result<Vec<Cell>> {
+        let si = self.sheet_index(sheet)?;
+        let name = self.sheets[si].name.clone();
+        let mut raw = Vec::new();
+        {
+            let part = self.sheets[si].part.clone();
+            let l = self.worksheet(si)?;
+            for row in &l.index.rows {
+                for c in l.index.row_cells(&part, &l.xml, row)? {
+                    let text = Self::formula_text(&l.index, &c);
+                    raw.push((c, text));
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(raw.len());
+        for (c, text) in raw {
+            let mut cell = self.cell_from_xml(&c).map_err(|e| e.in_sheet(&name).at_cell(c.at.to_string()).in_file(&self.path))?;
+            cell.formula = text;
+            out.push(cell);
+        }
+        // Overlay pending edits.
+        for (&(r, col), p) in &self.edits[si].cells {
+            let pos = out.binary_search_by_key(&(r, col), |c| (c.row, c.col));
+            let base = match pos {
+                Ok(i) => out[i].clone(),
+                Err(_) => Cell { address: CellRef::new(r, col).to_string(), row: r, col, style: 0, value: CellValue::Empty, formula: None },
+            };
+            let cell = apply_pending(base, p);
+            match pos {
+                Ok(i) => out[i] = cell,
+                Err(i) => out.insert(i, cell),
+            }
+        }
+        Ok(out)
+    }
+
+    /// One cell, with pending edits applied; `None` when the cell is not stored.
+    pub fn cell(&mut self, sheet: &str, at: CellRef) -> Result<Option<Cell>> {
+        let si = self.sheet_index(sheet)?;
+        let name = self.sheets[si].name.clone();
+        let found = {
+            let part = self.sheets[si].part.clone();
+            let l = self.worksheet(si)?;
+            match l.index.row_position(at.row) {
+                Ok(i) => {
+                    let cells = l.index.row_cells(&part, &l.xml, &l.index.rows[i])?;
+                    cells.into_iter().find(|c| c.at == at).map(|c| {
+                        let text = Self::formula_text(&l.index, &c);
+                        (c, text)
+                    })
+                }
+                Err(_) => None,
+            }
+        };
+        let stored = match found {
+            Some((c, text)) => {
+                let mut cell = self.cell_from_xml(&c).map_err(|e| e.in_sheet(&name).at_cell(at.to_string()).in_file(&self.path))?;
+                cell.formula = text;
+                Some(cell)
+            }
+            None => None,
+        };
+        Ok(match self.edits[si].cells.get(&(at.row, at.col)) {
+            Some(p) => {
+                let base = stored.unwrap_or(Cell { address: at.to_string(), row: at.row, col: at.col, style: 0, value: CellValue::Empty, formula: None });
+                Some(apply_pending(base, p))
+            }
+            None => stored,
+        })
+    }
+
+    /// The value of one cell (empty when not stored).
+    pub fn value(&mut self, sheet: &str, at: CellRef) -> Result<CellValue> {
+        Ok(self.cell(sheet, at)?.map(|c| c.value).unwrap_or_default())
+    }
+
+    fn check_editable(&mut self, si: usize, at: CellRef) -> Result<()> {
+        let name = self.sheets[si].name.clone();
+        let path = self.path.clone();
+        let l = self.worksheet(si)?;
+        if let Some(r) = l.index.arrays.iter().find(|r| r.contains(at)) {
+            return Err(Error::new(ErrorKind::ArrayFormula { range: r.to_string() }).in_sheet(name).at_cell(at.to_string()).in_file(path));
+        }
+        Ok(())
+    }
+
+    fn pending(&mut self, si: usize, at: CellRef) -> &mut Pending {
+        self.edits[si].cells.entry((at.row, at.col)).or_default()
+    }
+
+    /// Sets a cell's value (text, number, boolean, or empty), keeping its style.
+    pub fn set_value(&mut self, sheet: &str, at: CellRef, value: CellValue) -> Result<()> {
+        let si = self.sheet_index(sheet)?;
+        self.check_editable(si, at)?;
+        self.pending(si, at).content = Some(Content::Value(value));
+        Ok(())
+    }
+
+    /// Sets a cell's formula (without `=`) with the value it computes, when known. A formula
+    /// without a cached value is computed by Excel on load and by LibreOffice, which computes
+    /// cells that have none.
+    pub fn set_formula(&mut self, sheet: &str, at: CellRef, formula: &str, cached: Option<CellValue>) -> Result<()> {
+        let si = self.sheet_index(sheet)?;
+        self.check_editable(si, at)?;
+        let f = formula.strip_prefix('=').unwrap_or(formula).to_string();
+        self.pending(si, at).content = Some(Content::Formula(f, cached));
+        Ok(())
+    }
+
+    /// The style index of a cell (0 when not stored).
+    pub fn style(&mut self, sheet: &str, at: CellRef) -> Result<u32> {
+        Ok(self.cell(sheet, at)?.map_or(0, |c| c.style))
+    }
+
+    /// Sets a cell's style index (a cell format of the workbook, e.g. taken from a neighbour).
+    pub fn set_style(&mut self, sheet: &str, at: CellRef, style: u32) -> Result<()> {
+        let si = self.sheet_index(sheet)?;
+        self.check_editable(si, at)?;
+        self.pending(si, at).style = Some(style);
+        Ok(())
+    }
+
+    /// Gives `at` the style of `from` (e.g. the cell above, for a row the user appended).
+    pub fn copy_style(&mut self, sheet: &str, from: CellRef, at: CellRef) -> Result<()> {
+        let s = self.style(sheet, from)?;
+        self.set_style(sheet, at, s)
+    }
+
+    /// Adds a data validation to a sheet.
+    pub fn add_validation(&mut self, sheet: &str, dv: DataValidation) -> Result<()> {
+        let si = self.sheet_index(sheet)?;
+        self.worksheet(si)?;
+        self.edits[si].validations.push(dv);
+        Ok(())
+    }
+
+    /// Adds a conditional format to a sheet (its highlight becomes a new differential format).
+    pub fn add_conditional_format(&mut self, sheet: &str, cf: ConditionalFormat) -> Result<()> {
+        let si = self.sheet_index(sheet)?;
+        self.worksheet(si)?;
+        if self.styles_part.is_none() {
+            return Err(Error::new(ErrorKind::NotWorkbook("no styles part".into())).in_file(&self.path));
+        }
+        let existing = self.dxf_count()?;
+        let dxf = existing + self.new_dxfs.len();
+        self.new_dxfs.push(cf.highlight.to_dxf_xml());
+        self.edits[si].formats.push((cf, dxf));
+        Ok(())
+    }
+
+    fn dxf_count(&mut self) -> Result<usize> {
+        let Some(part) = self.styles_part.clone() else { return Ok(0) };
+        let xml = self.pkg.read_text(&part)?;
+        Ok(match xml::find_element(&xml, "dxfs").map_err(|m| Error::xml(&part, m))? {
+            Some((s, e)) => count_elements(&xml[s..e], "dxf"),
+            None => 0,
+        })
+    }
+
+    /// The ranges covered by the sheet's data validations, plain and x14 (Excel 2010) ones.
+    pub fn validation_ranges(&mut self, sheet: &str) -> Result<Vec<Range>> {
+        let si = self.sheet_index(sheet)?;
+        let mut out: Vec<Range> = self.edits[si].validations.iter().flat_map(|v| v.ranges.clone()).collect();
+        let l = self.worksheet(si)?;
+        let xml = &l.xml;
+        for name in ["dataValidations", "extLst"] {
+            for child in l.index.children_named(name) {
+                let part = &xml[child.start..child.end];
+                let mut sqref_open = None;
+                for t in Scanner::new(part).flatten() {
+                    match (t.kind, t.local_name(part)) {
+                        (TokenKind::Start | TokenKind::Empty, "dataValidation") => {
+                            if let Some(s) = attr(t.text(part), "sqref") {
+                                out.extend(Range::parse_list(&s).unwrap_or_default());
+                            }
+                        }
+                        (TokenKind::Start, "sqref") => sqref_open = Some(t.end),
+                        (TokenKind::End, "sqref") => {
+                            if let Some(s) = sqref_open.take() {
+                                out.extend(Range::parse_list(&xml::unescape(&part[s..t.start])).unwrap_or_default());
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The merged ranges of a sheet.
+    pub fn merges(&mut self, sheet: &str) -> Result<Vec<Range>> {
+        let si = self.sheet_index(sheet)?;
+        let l = self.worksheet(si)?;
+        let Some(m) = l.index.child("mergeCells") else { return Ok(Vec::new()) };
+        let part = &l.xml[m.start..m.end];
+        Ok(Scanner::new(part)
+            .flatten()
+            .filter(|t| t.local_name(part) == "mergeCell")
+            .filter_map(|t| attr(t.text(part), "ref").and_then(|r| Range::parse(&r).ok()))
+            .collect())
+    }
+
+    /// Counts per sheet, as `inspect` reports them.
+    pub fn summary(&mut self) -> Result<Vec<SheetSummary>> {
+        let mut out = Vec::new();
+        for si in 0..self.sheets.len() {
+            let entry = self.sheets[si].clone();
+            if entry.kind != SheetKind::Worksheet {
+                out.push(SheetSummary { name: entry.name, kind: entry.kind, dimension: None, cells: 0, formulas: 0, validations: 0, merges: 0 });
+                continue;
+            }
+            let validations = {
+                let l = self.worksheet(si)?;
+                l.index
+                    .children_named("dataValidations")
+                    .chain(l.index.children_named("extLst"))
+                    .map(|c| count_elements(&l.xml[c.start..c.end], "dataValidation"))
+                    .sum()
+            };
+            let merges = self.merges(&entry.name)?.len();
+            let l = self.worksheet(si)?;
+            out.push(SheetSummary {
+                name: entry.name,
+                kind: entry.kind,
+                dimension: l.index.dimension(&l.xml),
+                cells: l.index.cells,
+                formulas: l.index.formulas,
+                validations,
+                merges,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Whether there are unsaved edits.
+    pub fn is_modified(&self) -> bool {
+        self.edits.iter().any(|e| !e.is_empty())
+    }
+
+    /// Saves in place, atomically.
+    pub fn save(&mut self) -> Result<()> {
+        let path = self.path.clone();
+        self.save_as(&path, false)
+    }
+
+    /// Saves to `target` atomically (temporary file, fsync, rename); with `backup`, an existing
+    /// target is first copied to `NAME.bak.xlsx`. On error, the target is untouched. Afterwards
+    /// the workbook reads from `target`.
+    pub fn save_as(&mut self, target: impl AsRef<Path>, backup: bool) -> Result<()> {
+        let target = target.as_ref().to_path_buf();
+        if !self.is_modified() && target == self.path {
+            return Ok(());
+        }
+        let changes = self.build_changes().map_err(|e| e.in_file(&self.path))?;
+        self.pkg.save(&target, &changes, backup)?;
+        *self = Workbook::open_with(&target, &self.limits)?;
+        Ok(())
+    }
+
+    /// The package changes the pending edits make, without writing anything.
+    fn build_changes(&mut self) -> Result<PartChanges> {
+        let mut changes = PartChanges::default();
+        if !self.is_modified() {
+            return Ok(changes);
+        }
+        self.expand_overwritten_shared()?;
+        let stale = crate::xlsx::deps::stale_formula_cells(self)?;
+        for (si, at) in &stale {
+            self.pending(*si, *at).drop_cache = true;
+        }
+        let mut formulas_changed = !stale.is_empty();
+        for si in 0..self.sheets.len() {
+            if self.edits[si].is_empty() {
+                continue;
+            }
+            let part = self.sheets[si].part.clone();
+            let name = self.sheets[si].name.clone();
+            let edits = std::mem::take(&mut self.edits[si]);
+            formulas_changed |= edits.cells.values().any(|p| matches!(p.content, Some(Content::Formula(..))) || p.expand.is_some());
+            let l = self.worksheet(si)?;
+            // Overwriting a formula with a value also changes the calculation chain.
+            for (&(r, c), p) in &edits.cells {
+                if p.content.is_some() {
+                    if let Ok(i) = l.index.row_position(r) {
+                        let cells = l.index.row_cells(&part, &l.xml, &l.index.rows[i])?;
+                        formulas_changed |= cells.iter().any(|x| x.at.col == c && x.formula.is_some());
+                    }
+                }
+            }
+            let out = render_sheet(&part, &l.xml, &l.index, &edits).map_err(|e| e.in_sheet(&name))?;
+            self.edits[si] = edits;
+            changes.replace(&part, out.into_bytes());
+        }
+        if !self.new_dxfs.is_empty() {
+            if let Some(part) = self.styles_part.clone() {
+                let xml = self.pkg.read_text(&part)?;
+                changes.replace(&part, add_dxfs(&part, &xml, &self.new_dxfs)?.into_bytes());
+            }
+        }
+        if formulas_changed {
+            self.drop_calc_chain(&mut changes)?;
+        }
+        Ok(changes)
+    }
+
+    /// When a shared formula's anchor is overwritten, the other cells of its group get the
+    /// formula written out in full, so they keep computing the same thing.
+    fn expand_overwritten_shared(&mut self) -> Result<()> {
+        for si in 0..self.sheets.len() {
+            if self.edits[si].cells.values().all(|p| p.content.is_none()) {
+                continue;
+            }
+            let part = self.sheets[si].part.clone();
+            let edits = &self.edits[si];
+            let Some(Some(l)) = self.loaded.get(si) else { continue };
+            let hit: Vec<u32> = l
+                .index
+                .shared
+                .iter()
+                .filter(|(_, a)| edits.cells.get(&(a.at.row, a.at.col)).is_some_and(|p| p.content.is_some()))
+                .map(|(si, _)| *si)
+                .collect();
+            if hit.is_empty() {
+                continue;
+            }
+            let mut expansions = Vec::new();
+            for row in &l.index.rows {
+                for c in l.index.row_cells(&part, &l.xml, row)? {
+                    let Some(f) = &c.formula else { continue };
+                    if f.kind == FormulaKind::Shared && f.si.is_some_and(|s| hit.contains(&s)) && !edits.cells.get(&(c.at.row, c.at.col)).is_some_and(|p| p.content.is_some()) {
+                        if let Some(text) = Self::formula_text(&l.index, &c) {
+                            expansions.push((c.at, text));
+                        }
+                    }
+                }
+            }
+            for (at, text) in expansions {
+                self.pending(si, at).expand = Some(text);
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes `calcChain.xml` (Excel rebuilds it) and asks Excel to recalculate on load.
+    fn drop_calc_chain(&mut self, changes: &mut PartChanges) -> Result<()> {
+        let rels_part = self.pkg.find(&self.workbook_rels).map(str::to_string);
+        if let Some(rp) = rels_part {
+            let rels_xml = self.pkg.read_text(&rp)?;
+            let rels = parse_rels(&rp, &rels_xml)?;
+            let dir = part_dir(&self.workbook_part).to_string();
+            if let Some(rel) = rels.iter().find(|r| r.1.ends_with("/calcChain")) {
+                let chain = resolve_target(&dir, &rel.2);
+                if let Some(stored) = self.pkg.find(&chain).map(str::to_string) {
+                    changes.remove(&stored);
+                }
+                changes.replace(&rp, remove_elements(&rels_xml, "Relationship", |tag| attr(tag, "Id").as_deref() == Some(rel.0.as_str())).into_bytes());
+                let ct_part = self.pkg.find("[Content_Types].xml").unwrap_or("[Content_Types].xml").to_string();
+                let ct = self.pkg.read_text(&ct_part)?;
+                let want = format!("/{chain}").to_lowercase();
+                changes.replace(&ct_part, remove_elements(&ct, "Override", |tag| attr(tag, "PartName").is_some_and(|p| p.to_lowercase() == want)).into_bytes());
+            }
+        }
+        let part = self.workbook_part.clone();
+        let wb = self.pkg.read_text(&part)?;
+        changes.replace(&part, set_full_calc_on_load(&part, &wb)?.into_bytes());
+        Ok(())
+    }
+
+    pub(crate) fn sheet_count(&self) -> usize {
+        self.sheets.len()
+    }
+
+    pub(crate) fn sheet_edits(&self, si: usize) -> &SheetEdits {
+        &self.edits[si]
+    }
+
+    /// Every formula cell of a worksheet: (cell, formula text, has a cached value).
+    pub(crate) fn formula_cells(&mut self, si: usize) -> Result<Vec<(CellRef, String, bool)>> {
+        if self.sheets[si].kind != SheetKind::Worksheet {
+            return Ok(Vec::new());
+        }
+        let part = self.sheets[si].part.clone();
+        let l = self.worksheet(si)?;
+        let mut out = Vec::new();
+        if l.index.formulas == 0 {
+            return Ok(out);
+        }
+        for row in &l.index.rows {
+            for c in l.index.row_cells(&part, &l.xml, row)? {
+                if let Some(text) = Self::formula_text(&l.index, &c) {
+                    out.push((c.at, text, c.v_span.is_some()));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn apply_pending(mut cell: Cell, p: &Pending) -> Cell {
+    if let Some(s) = p.style {
+        cell.style = s;
+    }
+    match &p.content {
+        Some(Content::Value(v)) => {
+            cell.value = v.clone();
+            cell.formula = None;
+        }
+        Some(Content::Formula(f, cached)) => {
+            cell.formula = Some(f.clone());
+            cell.value = cached.clone().unwrap_or_default();
+        }
+        None => {}
+    }
+    cell
+}
+
+/// Counts elements with a local name in an XML fragment.
+fn count_elements(xml: &str, name: &str) -> usize {
+    Scanner::new(xml).flatten().filter(|t| matches!(t.kind, TokenKind::Start | TokenKind::Empty) && t.local_name(xml) == name).count()
+}
+
+/// Removes the (empty) elements with a local name for which `pred` holds.
+fn remove_elements(xml: &str, name: &str, pred: impl Fn(&str) -> bool) -> String {
+    let mut out = String::with_capacity(xml.len());
+    let mut pos = 0;
+    let mut skip_until_end = false;
+    for t in Scanner::new(xml).flatten() {
+        if skip_until_end {
+            if t.kind == TokenKind::End && t.local_name(xml) == name {
+                pos = t.end;
+                skip_until_end = false;
+            }
+            continue;
+        }
+        if matches!(t.kind, TokenKind::Start | TokenKind::Empty) && t.local_name(xml) == name && pred(t.text(xml)) {
+            out.push_str(&xml[pos..t.start]);
+            pos = t.end;
+            skip_until_end = t.kind == TokenKind::Start;
+        }
+    }
+    out.push_str(&xml[pos..]);
+    out
+}
+
+/// Sets `fullCalcOnLoad="1"` on `<calcPr>`, adding the element where the schema puts it.
+fn set_full_calc_on_load(part: &str, xml: &str) -> Result<String> {
+    if let Some((s, e)) = xml::find_element(xml, "calcPr").map_err(|m| Error::xml(part, m))? {
+        let tag_end = xml[s..e].find('>').map_or(e, |i| s + i + 1);
+        let tag = xml::set_attr(&xml[s..tag_end], "fullCalcOnLoad", "1");
+        return Ok(format!("{}{}{}", &xml[..s], tag, &xml[tag_end..]));
+    }
+    const AFTER: &[&str] = &["oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst"];
+    let root = Scanner::new(xml).flatten().find(|t| t.kind == TokenKind::Start && t.local_name(xml) == "workbook");
+    let prefix = root.map(|t| t.prefix(xml).to_string()).unwrap_or_default();
+    let mut at = xml.rfind("</").unwrap_or(xml.len());
+    for name in AFTER {
+        if let Some((s, _)) = xml::find_element(xml, name).map_err(|m| Error::xml(part, m))? {
+            at = at.min(s);
+        }
+    }
+    Ok(format!("{}<{prefix}calcPr fullCalcOnLoad=\"1\"/>{}", &xml[..at], &xml[at..]))
+}
+
+/// Appends differential formats to the styles part.
+fn add_dxfs(part: &str, xml: &str, dxfs: &[String]) -> Result<String> {
+    let new: String = dxfs.concat();
+    if let Some((s, e)) = xml::find_element(xml, "dxfs").map_err(|m| Error::xml(part, m))? {
+        let whole = &xml[s..e];
+        let total = count_elements(whole, "dxf") + dxfs.len();
+        let tag_end = whole.find('>').map_or(whole.len(), |i| i + 1);
+        let tag = xml::set_attr(&whole[..tag_end], "count", &total.to_string());
+        let body = if tag.ends_with("/>") {
+            format!("{}>{new}</dxfs>", tag.trim_end_matches("/>"))
+        } else {
+            let close = whole.rfind('<').unwrap_or(whole.len());
+            format!("{tag}{}{new}{}", &whole[tag_end..close], &whole[close..])
+        };
+        return Ok(format!("{}{}{}", &xml[..s], body, &xml[e..]));
+    }
+    // No <dxfs>: it goes after <cellStyles> (or before tableStyles/colors/extLst/end).
+    let mut at = xml.rfind("</").unwrap_or(xml.len());
+    for name in ["tableStyles", "colors", "extLst"] {
+        if let Some((s, _)) = xml::find_element(xml, name).map_err(|m| Error::xml(part, m))? {
+            at = at.min(s);
+        }
+    }
+    Ok(format!("{}<dxfs count=\"{}\">{new}</dxfs>{}", &xml[..at], dxfs.len(), &xml[at..]))
+}
+
+/// The texts of a shared strings part, rich-text runs joined, phonetic runs left out.
+fn parse_shared_strings(part: &str, xml: &str) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut cur: Option<String> = None;
+    let mut phonetic = 0usize;
+    let mut in_t = false;
+    for t in Scanner::new(xml) {
+        let t = t.map_err(|m| Error::xml(part, m))?;
+        match t.kind {
+            TokenKind::Start => match t.local_name(xml) {
+                "si" => cur = Some(String::new()),
+                "rPh" => phonetic += 1,
+                "t" => in_t = true,
+                _ => {}
+            },
+            TokenKind::Empty if t.local_name(xml) == "si" => out.push(String::new()),
+            TokenKind::End => match t.local_name(xml) {
+                "si" => out.push(cur.take().unwrap_or_default()),
+                "rPh" => phonetic = phonetic.saturating_sub(1),
+                "t" => in_t = false,
+                _ => {}
+            },
+            TokenKind::Text | TokenKind::CData if in_t && phonetic == 0 => {
+                if let Some(s) = cur.as_mut() {
+                    let raw = t.text(xml);
+                    if t.kind == TokenKind::CData {
+                        s.push_str(raw.trim_start_matches("<![CDATA[").trim_end_matches("]]>"));
+                    } else {
+                        s.push_str(&unescape_excel(&xml::unescape(raw)));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// Resolves Excel's `_xHHHH_` escapes for characters XML cannot hold.
+fn unescape_excel(s: &str) -> String {
+    if !s.contains("_x") {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("_x") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let code = tail.get(2..6).filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()) && tail.get(6..7) == Some("_"));
+        match code.and_then(|h| u32::from_str_radix(h, 16).ok()).and_then(char::from_u32) {
+            Some(c) => {
+                out.push(c);
+                rest = &tail[7..];
+            }
+            None => {
+                out.push_str("_x");
+                rest = &tail[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_targets() {
+        assert_eq!(resolve_target("xl/", "worksheets/sheet1.xml"), "xl/worksheets/sheet1.xml");
+        assert_eq!(resolve_target("xl/", "/xl/styles.xml"), "xl/styles.xml");
+        assert_eq!(resolve_target("xl/worksheets/", "../drawings/d.xml"), "xl/drawings/d.xml");
+        assert_eq!(rels_of("xl/workbook.xml"), "xl/_rels/workbook.xml.rels");
+    }
+
+    #[test]
+    fn shared_strings_skip_phonetics() {
+        let x = r#"<sst><si><t>情報</t><rPh sb="0" eb="2"><t>ジョウホウ</t></rPh></si><si><r><t>a</t></r><r><t xml:space="preserve"> b_x000D_</t></r></si><si/></sst>"#;
+        assert_eq!(parse_shared_strings("s", x).unwrap(), vec!["情報".to_string(), "a b\r".into(), String::new()]);
+    }
+
+    #[test]
+    fn calc_pr() {
+        let x = r#"<workbook><sheets/><calcPr calcId="1"/></workbook>"#;
+        assert_eq!(set_full_calc_on_load("w", x).unwrap(), r#"<workbook><sheets/><calcPr calcId="1" fullCalcOnLoad="1"/></workbook>"#);
+        let x = r#"<workbook><sheets/><extLst/></workbook>"#;
+        assert_eq!(set_full_calc_on_load("w", x).unwrap(), r#"<workbook><sheets/><calcPr fullCalcOnLoad="1"/><extLst/></workbook>"#);
+    }
+
+    #[test]
+    fn dxfs() {
+        let x = r#"<styleSheet><cellStyles/><dxfs count="0"/><tableStyles/></styleSheet>"#;
+        assert_eq!(add_dxfs("s", x, &["<dxf/>".into()]).unwrap(), r#"<styleSheet><cellStyles/><dxfs count="1"><dxf/></dxfs><tableStyles/></styleSheet>"#);
+        let x = r#"<styleSheet><cellStyles/><tableStyles/></styleSheet>"#;
+        assert_eq!(add_dxfs("s", x, &["<dxf/>".into()]).unwrap(), r#"<styleSheet><cellStyles/><dxfs count="1"><dxf/></dxfs><tableStyles/></styleSheet>"#);
+    }
+}

@@ -1,0 +1,387 @@
+//! A small XML tokenizer that reports the exact byte span of every tag, so that edits can be
+//! spliced into the original text and everything else is kept byte for byte.
+//!
+//! ```
+//! use risksheet::xlsx::xml::{Scanner, TokenKind, attr};
+//! let xml = r#"<row r="3"><c r="A3" t="s"><v>0</v></c></row>"#;
+//! let tokens: Vec<_> = Scanner::new(xml).collect::<Result<_, _>>().unwrap();
+//! assert_eq!(tokens[0].kind, TokenKind::Start);
+//! assert_eq!(tokens[0].local_name(xml), "row");
+//! assert_eq!(attr(tokens[1].text(xml), "t").as_deref(), Some("s"));
+//! ```
+use std::borrow::Cow;
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// `<name ...>`
+    Start,
+    /// `<name .../>`
+    Empty,
+    /// `</name>`
+    End,
+    /// Character data between tags (entities not yet resolved).
+    Text,
+    /// `<![CDATA[...]]>`
+    CData,
+    /// Declarations, processing instructions, comments, doctype.
+    Other,
+}
+
+/// One token and its byte span in the scanned text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// What it is.
+    pub kind: TokenKind,
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset one past the last byte.
+    pub end: usize,
+    /// Span of the qualified name inside a tag (empty for text).
+    name: (usize, usize),
+}
+
+impl Token {
+    /// The token's text.
+    pub fn text<'a>(&self, xml: &'a str) -> &'a str {
+        &xml[self.start..self.end]
+    }
+    /// The qualified name of a tag (`x:row`), empty for text.
+    pub fn name<'a>(&self, xml: &'a str) -> &'a str {
+        &xml[self.name.0..self.name.1]
+    }
+    /// The name without its namespace prefix (`row`).
+    pub fn local_name<'a>(&self, xml: &'a str) -> &'a str {
+        local(self.name(xml))
+    }
+    /// The namespace prefix with its colon (`x:`), or empty.
+    pub fn prefix<'a>(&self, xml: &'a str) -> &'a str {
+        let n = self.name(xml);
+        &n[..n.len() - local(n).len()]
+    }
+}
+
+/// The local part of a qualified name.
+pub fn local(name: &str) -> &str {
+    name.rsplit(':').next().unwrap_or(name)
+}
+
+/// Iterates the tokens of an XML text.
+pub struct Scanner<'a> {
+    xml: &'a str,
+    pos: usize,
+}
+
+impl<'a> Scanner<'a> {
+    /// Starts at the beginning of `xml`.
+    pub fn new(xml: &'a str) -> Self {
+        Scanner { xml, pos: 0 }
+    }
+    /// Starts at byte offset `pos`.
+    pub fn at(xml: &'a str, pos: usize) -> Self {
+        Scanner { xml, pos }
+    }
+    /// The current byte offset.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    fn until(&self, from: usize, pat: &str) -> Result<usize, String> {
+        self.xml[from..].find(pat).map(|i| from + i + pat.len()).ok_or_else(|| format!("unterminated markup at byte {from}"))
+    }
+
+    fn tag(&self, start: usize) -> Result<Token, String> {
+        let b = self.xml.as_bytes();
+        let closing = b.get(start + 1) == Some(&b'/');
+        let name_start = start + if closing { 2 } else { 1 };
+        let mut i = name_start;
+        while i < b.len() && !matches!(b[i], b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/') {
+            i += 1;
+        }
+        let name = (name_start, i);
+        if name.0 == name.1 {
+            return Err(format!("empty tag name at byte {start}"));
+        }
+        // Skip attributes; a quoted value may hold '>' or '/'.
+        let mut quote = 0u8;
+        while i < b.len() {
+            let c = b[i];
+            if quote != 0 {
+                if c == quote {
+                    quote = 0;
+                }
+            } else if c == b'"' || c == b'\'' {
+                quote = c;
+            } else if c == b'>' {
+                let kind = if closing {
+                    TokenKind::End
+                } else if b[i - 1] == b'/' {
+                    TokenKind::Empty
+                } else {
+                    TokenKind::Start
+                };
+                return Ok(Token { kind, start, end: i + 1, name });
+            } else if c == b'<' {
+                break;
+            }
+            i += 1;
+        }
+        Err(format!("unterminated tag at byte {start}"))
+    }
+}
+
+impl Iterator for Scanner<'_> {
+    type Item = Result<Token, String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let xml = self.xml;
+        if self.pos >= xml.len() {
+            return None;
+        }
+        let start = self.pos;
+        let result = if xml.as_bytes()[start] != b'<' {
+            let end = xml[start..].find('<').map_or(xml.len(), |i| start + i);
+            Ok(Token { kind: TokenKind::Text, start, end, name: (start, start) })
+        } else if xml[start..].starts_with("<![CDATA[") {
+            self.until(start, "]]>").map(|end| Token { kind: TokenKind::CData, start, end, name: (start, start) })
+        } else if xml[start..].starts_with("<!--") {
+            self.until(start, "-->").map(|end| Token { kind: TokenKind::Other, start, end, name: (start, start) })
+        } else if xml[start..].starts_with("<?") {
+            self.until(start, "?>").map(|end| Token { kind: TokenKind::Other, start, end, name: (start, start) })
+        } else if xml[start..].starts_with("<!") {
+            self.until(start, ">").map(|end| Token { kind: TokenKind::Other, start, end, name: (start, start) })
+        } else {
+            self.tag(start)
+        };
+        match result {
+            Ok(t) => {
+                self.pos = t.end;
+                Some(Ok(t))
+            }
+            Err(e) => {
+                self.pos = xml.len();
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+/// Iterates the attributes of a start or empty tag as (qualified name, raw value) pairs.
+pub fn attrs(tag: &str) -> impl Iterator<Item = (&str, &str)> {
+    let body = tag.trim_start_matches("</").trim_start_matches('<').trim_end_matches('>').trim_end_matches('/');
+    let skip_name = body.find(|c: char| c.is_whitespace()).unwrap_or(body.len());
+    let mut rest = &body[skip_name..];
+    std::iter::from_fn(move || {
+        rest = rest.trim_start();
+        let eq = rest.find('=')?;
+        let name = rest[..eq].trim();
+        let after = rest[eq + 1..].trim_start();
+        let q = after.chars().next()?;
+        if q != '"' && q != '\'' {
+            return None;
+        }
+        let close = after[1..].find(q)?;
+        let value = &after[1..1 + close];
+        rest = &after[close + 2..];
+        Some((name, value))
+    })
+}
+
+/// The unescaped value of the attribute whose local name is `name`.
+pub fn attr<'a>(tag: &'a str, name: &str) -> Option<Cow<'a, str>> {
+    attrs(tag).find(|(n, _)| *n == name || local(n) == name && !n.starts_with("xmlns")).map(|(_, v)| unescape(v))
+}
+
+/// Resolves the five predefined entities and character references.
+pub fn unescape(s: &str) -> Cow<'_, str> {
+    if !s.contains('&') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let Some(semi) = tail.find(';').filter(|&j| j <= 12) else {
+            out.push('&');
+            rest = &tail[1..];
+            continue;
+        };
+        let ent = &tail[1..semi];
+        let ch = match ent {
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "amp" => Some('&'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ if ent.starts_with("#x") || ent.starts_with("#X") => u32::from_str_radix(&ent[2..], 16).ok().and_then(char::from_u32),
+            _ if ent.starts_with('#') => ent[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        };
+        match ch {
+            Some(c) => {
+                out.push(c);
+                rest = &tail[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// Escapes text for element content or a double-quoted attribute value. Characters XML 1.0
+/// cannot carry are written as Excel writes them (`_x0001_`).
+pub fn escape(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| matches!(c, '<' | '>' | '&' | '"') || (c < ' ' && !matches!(c, '\t' | '\n' | '\r'))) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            c if c < ' ' && !matches!(c, '\t' | '\n' | '\r') => out.push_str(&format!("_x{:04X}_", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Returns `tag` with attribute `name` set to `value` (replaced in place or appended).
+pub fn set_attr(tag: &str, name: &str, value: &str) -> String {
+    let esc = escape(value);
+    if let Some((n, v)) = attrs(tag).find(|(n, _)| *n == name) {
+        // Both slices point into `tag`, so their offsets locate the value.
+        let vstart = v.as_ptr() as usize - tag.as_ptr() as usize;
+        let _ = n;
+        return format!("{}{}{}", &tag[..vstart], esc, &tag[vstart + v.len()..]);
+    }
+    let close = if tag.ends_with("/>") { tag.len() - 2 } else { tag.len() - 1 };
+    format!("{} {}=\"{}\"{}", tag[..close].trim_end(), name, esc, &tag[close..])
+}
+
+/// Returns `tag` without attribute `name`.
+pub fn remove_attr(tag: &str, name: &str) -> String {
+    if let Some((n, v)) = attrs(tag).find(|(n, _)| *n == name) {
+        let nstart = n.as_ptr() as usize - tag.as_ptr() as usize;
+        let vend = v.as_ptr() as usize - tag.as_ptr() as usize + v.len() + 1;
+        let before = tag[..nstart].trim_end();
+        return format!("{}{}", before, &tag[vend..]);
+    }
+    tag.to_string()
+}
+
+/// Finds the span of the first element with local name `name` below the root, searching the
+/// whole text: returns (start of its start tag, end of its end tag).
+pub fn find_element(xml: &str, name: &str) -> Result<Option<(usize, usize)>, String> {
+    let mut depth = 0usize;
+    let mut open: Option<(usize, usize)> = None; // (start, depth)
+    for t in Scanner::new(xml) {
+        let t = t?;
+        match t.kind {
+            TokenKind::Start => {
+                if open.is_none() && t.local_name(xml) == name {
+                    open = Some((t.start, depth));
+                }
+                depth += 1;
+            }
+            TokenKind::Empty if open.is_none() && t.local_name(xml) == name => return Ok(Some((t.start, t.end))),
+            TokenKind::End => {
+                depth = depth.saturating_sub(1);
+                if let Some((s, d)) = open {
+                    if d == depth {
+                        return Ok(Some((s, t.end)));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(None)
+}
+
+/// The text of a part: UTF-8 (a byte-order mark stripped), or ISO-8859-1 as some generators
+/// declare, decoded and re-declared as UTF-8 (the form it is written back in). UTF-16 is refused.
+pub fn as_text<'a>(part: &str, bytes: &'a [u8]) -> Result<Cow<'a, str>, crate::Error> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(crate::Error::xml(part, "UTF-16 parts are not supported"));
+    }
+    let decl_end = bytes.iter().take(200).position(|&b| b == b'>').unwrap_or(0);
+    let decl = String::from_utf8_lossy(&bytes[..decl_end]).to_ascii_lowercase();
+    if decl.starts_with("<?xml") && ["iso-8859-1", "latin1", "windows-1252", "iso8859-1"].iter().any(|e| decl.contains(e)) {
+        let text: String = bytes.iter().map(|&b| b as char).collect();
+        let head_end = text.find("?>").map_or(0, |i| i + 2);
+        let head = declare_utf8(&text[..head_end]);
+        return Ok(Cow::Owned(format!("{head}{}", &text[head_end..])));
+    }
+    std::str::from_utf8(bytes).map(Cow::Borrowed).map_err(|e| crate::Error::xml(part, e))
+}
+
+/// Replaces the value of `encoding="…"` (or `'…'`) in an XML declaration by UTF-8.
+fn declare_utf8(head: &str) -> String {
+    let Some(i) = head.find("encoding=") else { return head.to_string() };
+    let start = i + 10;
+    let quote = head[i + 9..].chars().next().unwrap_or('"');
+    let end = head.get(start..).and_then(|t| t.find(quote)).map_or(head.len(), |j| start + j);
+    format!("{}UTF-8{}", &head[..start.min(head.len())], &head[end..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_and_kinds() {
+        let xml = "<?xml version=\"1.0\"?><a x=\"1>2\"><!-- c --><b/>t&amp;u<![CDATA[<z>]]></a>";
+        let toks: Vec<Token> = Scanner::new(xml).map(Result::unwrap).collect();
+        let kinds: Vec<TokenKind> = toks.iter().map(|t| t.kind).collect();
+        use TokenKind::*;
+        assert_eq!(kinds, vec![Other, Start, Other, Empty, Text, CData, End]);
+        assert_eq!(attr(toks[1].text(xml), "x").as_deref(), Some("1>2"));
+        assert_eq!(unescape(toks[4].text(xml)), "t&u");
+    }
+
+    #[test]
+    fn malformed_is_an_error_not_a_panic() {
+        for bad in ["<a", "<a x=\"1", "<!-- x", "<![CDATA[", "< >"] {
+            assert!(Scanner::new(bad).any(|t| t.is_err()), "{bad}");
+        }
+    }
+
+    #[test]
+    fn attributes_edit() {
+        let t = r#"<c r="A1" s="2" t="s">"#;
+        assert_eq!(set_attr(t, "s", "5"), r#"<c r="A1" s="5" t="s">"#);
+        assert_eq!(set_attr("<x/>", "a", "<"), r#"<x a="&lt;"/>"#);
+        assert_eq!(remove_attr(t, "t"), r#"<c r="A1" s="2">"#);
+        assert_eq!(attr(r#"<x:c x:r="B2"/>"#, "r").as_deref(), Some("B2"));
+    }
+
+    #[test]
+    fn latin1_parts_are_decoded() {
+        let t = as_text("p", b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>S\xe9rie</a>").unwrap();
+        assert_eq!(t, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><a>S\u{e9}rie</a>");
+        assert!(as_text("p", b"\xff\xfe<").is_err());
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(unescape("&#x41;&#66;&bogus;"), "AB&bogus;");
+    }
+
+    #[test]
+    fn finds_elements() {
+        let xml = "<w><a><b/></a><b>x</b></w>";
+        assert_eq!(find_element(xml, "a").unwrap(), Some((3, 14)));
+        assert_eq!(find_element(xml, "b").unwrap(), Some((6, 10)));
+        assert_eq!(find_element(xml, "zz").unwrap(), None);
+    }
+}
