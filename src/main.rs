@@ -2,7 +2,7 @@
 use clap::{Parser, Subcommand};
 use risksheet::error::{set_lang, Lang};
 use risksheet::ops;
-use risksheet::xlsx::Workbook;
+use risksheet::xlsx::{Limits, Workbook};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -12,6 +12,9 @@ struct Cli {
     /// メッセージの言語 / message language (ja, en)
     #[arg(long, global = true, env = "RISKSHEET_LANG", default_value = "ja")]
     lang: String,
+    /// 展開後のパーツサイズ上限（MiB、zip爆弾対策） / largest uncompressed part accepted, MiB
+    #[arg(long, global = true, env = "RISKSHEET_MAX_PART_MB", default_value_t = 1024)]
+    max_part_mb: u64,
     #[command(subcommand)]
     command: Command,
 }
@@ -31,6 +34,23 @@ enum Command {
         /// 元のファイルを NAME.bak.xlsx に残す / keep the original as NAME.bak.xlsx
         #[arg(long)]
         backup: bool,
+        /// 保存せず変更内容だけ表示 / print what would change, write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// 結果をJSONで出力 / print the report as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// セルの値と数式を表示 / print cells (a sheet, or SHEET!A1 cells)
+    Get {
+        /// ブック / workbook
+        book: PathBuf,
+        /// シート名、または 'SHEET!A1' / a sheet name or 'SHEET!A1'
+        #[arg(required = true)]
+        targets: Vec<String>,
+        /// JSONで出力 / print JSON
+        #[arg(long)]
+        json: bool,
     },
     /// シート・セル・数式・入力規則の一覧 / list sheets with counts
     Inspect {
@@ -43,20 +63,52 @@ enum Command {
 }
 
 fn run(cli: Cli) -> risksheet::Result<()> {
+    let limits = Limits { max_part: cli.max_part_mb << 20, ..Limits::default() };
+    let open = |book: &PathBuf| Workbook::open_with(book, &limits);
     match cli.command {
-        Command::Edit { book, output, sets, backup } => {
-            let mut wb = Workbook::open(&book)?;
+        Command::Edit { book, output, sets, backup, dry_run, json } => {
+            let mut wb = open(&book)?;
             ops::edit::apply_all(&mut wb, &sets).map_err(|e| e.in_file(&book))?;
-            let target = output.unwrap_or_else(|| book.clone());
-            wb.save_as(&target, backup)?;
+            let report = if dry_run {
+                wb.preview()?
+            } else {
+                wb.save_as(output.as_ref().unwrap_or(&book), backup)?
+            };
+            if json {
+                say(serde_json::to_string_pretty(&report).unwrap_or_default())?;
+            } else {
+                let lang = risksheet::error::lang();
+                say(format_args!(
+                    "{}: {} {}, {} {}",
+                    report.file,
+                    report.cells_written.len(),
+                    lang.pick("セルを変更", "cells written"),
+                    report.formulas_affected.len(),
+                    lang.pick("個の数式を再計算対象に", "formulas to recalculate")
+                ))?;
+            }
+        }
+        Command::Get { book, targets, json } => {
+            let mut wb = open(&book)?;
+            let cells = ops::edit::get_cells(&mut wb, &targets).map_err(|e| e.in_file(&book))?;
+            if json {
+                say(serde_json::to_string_pretty(&cells).unwrap_or_default())?;
+            } else {
+                for (sheet, c) in cells {
+                    match &c.formula {
+                        Some(f) => say(format_args!("{sheet}!{}\t{}\t={f}", c.address, c.value))?,
+                        None => say(format_args!("{sheet}!{}\t{}", c.address, c.value))?,
+                    }
+                }
+            }
         }
         Command::Inspect { book, json } => {
-            let mut wb = Workbook::open(&book)?;
+            let mut wb = open(&book)?;
             let report = ops::inspect::inspect(&mut wb)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+                say(serde_json::to_string_pretty(&report).unwrap_or_default())?;
             } else {
-                print!("{}", report.to_text());
+                say(report.to_text().trim_end())?;
             }
         }
     }
@@ -68,9 +120,18 @@ fn main() -> ExitCode {
     set_lang(Lang::parse(&cli.lang).unwrap_or_default());
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // `risksheet get … | head` closes the pipe early: that is not an error.
+        Err(e) if matches!(&e.kind, risksheet::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("risksheet: {e}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Writes a line to standard output, reporting a closed pipe as an error instead of panicking.
+fn say(text: impl std::fmt::Display) -> risksheet::Result<()> {
+    use std::io::Write;
+    writeln!(std::io::stdout().lock(), "{text}")?;
+    Ok(())
 }

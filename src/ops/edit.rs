@@ -8,7 +8,7 @@
 //! assert_eq!(f.input, "=B3*2");
 //! ```
 use crate::error::{Error, ErrorKind, Result};
-use crate::xlsx::{CellValue, SheetCell, Workbook};
+use crate::xlsx::{Cell, CellValue, SheetCell, Workbook};
 
 /// One `SHEET!A1=VALUE` assignment.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,4 +59,25 @@ pub fn apply_all(wb: &mut Workbook, assignments: &[String]) -> Result<()> {
         a.apply(wb)?;
     }
     Ok(())
+}
+
+/// The cells named by targets: a sheet name gives all its cells, `SHEET!A1` one cell.
+/// Each cell comes with its sheet's name.
+pub fn get_cells(wb: &mut Workbook, targets: &[String]) -> Result<Vec<(String, Cell)>> {
+    let mut out = Vec::new();
+    for t in targets {
+        match SheetCell::parse(t) {
+            Ok(sc) if wb.sheet_index(&sc.sheet).is_ok() => {
+                let name = wb.sheet_names()[wb.sheet_index(&sc.sheet)?].clone();
+                if let Some(c) = wb.cell(&name, sc.cell)? {
+                    out.push((name, c));
+                }
+            }
+            _ => {
+                let name = wb.sheet_names()[wb.sheet_index(t)?].clone();
+                out.extend(wb.cells(&name)?.into_iter().map(|c| (name.clone(), c)));
+            }
+        }
+    }
+    Ok(out)
 }

@@ -64,8 +64,9 @@ fn resolve(wb: &Workbook, sheet: usize, formula: &str, depth: usize, out: &mut V
     dynamic
 }
 
-/// The formula cells, outside the edit, whose cached values the pending edits make stale.
-pub(crate) fn stale_formula_cells(wb: &mut Workbook) -> Result<Vec<(usize, CellRef)>> {
+/// The formula cells, outside the edit, whose results the pending edits change, each with
+/// whether it holds a cached value (which is then stale).
+pub(crate) fn affected_formula_cells(wb: &mut Workbook) -> Result<Vec<(usize, CellRef, bool)>> {
     let n = wb.sheet_count();
     let mut changed = Changed(vec![BTreeSet::new(); n]);
     let mut edited = vec![BTreeSet::new(); n];
@@ -108,6 +109,6 @@ pub(crate) fn stale_formula_cells(wb: &mut Workbook) -> Result<Vec<(usize, CellR
             break;
         }
     }
-    Ok(nodes.iter().zip(dirty).filter(|(n, d)| *d && n.cached).map(|(n, _)| (n.sheet, n.at)).collect())
+    Ok(nodes.iter().zip(dirty).filter(|(_, d)| *d).map(|(n, _)| (n.sheet, n.at, n.cached)).collect())
 }
 

@@ -296,26 +296,27 @@ fn render_row(p: &str, xml: &str, row: &RowSpan, cells: &[CellXml], pend: &[(u32
     let mut out = tag;
     let mut pi = 0;
     let mut ci = 0;
+    // Text between original cells (indentation in pretty-printed files) is kept.
+    let mut pos = row.tag_end;
     let any_implicit = cells.iter().any(|c| !c.explicit_r);
     while ci < cells.len() || pi < pend.len() {
         let next_cell = cells.get(ci).map(|c| c.at.col);
         let next_pend = pend.get(pi).map(|p| p.0);
         match (next_cell, next_pend) {
-            (Some(cc), Some(pc)) if cc == pc => {
+            (Some(cc), pc) if pc.is_none_or(|pc| cc <= pc) => {
                 let c = &cells[ci];
-                let pd = pend[pi].1;
-                out += &match &pd.content {
-                    Some(content) => render_cell(p, c.at, pd.style.or(c.style), content),
-                    None => patch_cell(p, xml, c, pd),
-                };
-                ci += 1;
-                pi += 1;
-            }
-            (Some(cc), pc) if pc.is_none_or(|pc| cc < pc) => {
-                let c = &cells[ci];
-                // Cells without `r` take their place from their order; once a cell is inserted
-                // before them they must say where they are.
-                if any_implicit && !c.explicit_r {
+                out.push_str(&xml[pos..c.start]);
+                pos = c.end;
+                if pc == Some(cc) {
+                    let pd = pend[pi].1;
+                    out += &match &pd.content {
+                        Some(content) => render_cell(p, c.at, pd.style.or(c.style), content),
+                        None => patch_cell(p, xml, c, pd),
+                    };
+                    pi += 1;
+                } else if any_implicit && !c.explicit_r {
+                    // Cells without `r` take their place from their order; once a cell is
+                    // inserted before them they must say where they are.
                     out += &patch_cell(p, xml, c, &Pending::default());
                 } else {
                     out += &xml[c.start..c.end];
@@ -331,12 +332,10 @@ fn render_row(p: &str, xml: &str, row: &RowSpan, cells: &[CellXml], pend: &[(u32
             }
         }
     }
-    // Whatever followed the last cell inside the row (extension elements) stays.
-    let tail_start = cells.last().map_or(row.tag_end, |c| c.end);
     if row.tag_end == row.end {
         out += &format!("</{p}row>");
     } else {
-        out += &xml[tail_start.max(row.tag_end)..row.end];
+        out += &xml[pos..row.end];
     }
     out
 }

@@ -19,4 +19,4 @@ pub mod xml;
 pub use address::{CellRef, Range, SheetCell};
 pub use package::Limits;
 pub use value::{Cell, CellValue};
-pub use workbook::{SheetKind, SheetSummary, Workbook};
+pub use workbook::{SaveReport, SheetKind, SheetSummary, Workbook};

@@ -63,11 +63,29 @@ pub struct DefinedName {
     pub local_sheet: Option<usize>,
 }
 
+/// What a save changed, for `--json` reports and for tests that check nothing else moved.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SaveReport {
+    /// The file written.
+    pub file: String,
+    /// Parts rewritten or added.
+    pub parts_changed: Vec<String>,
+    /// Parts dropped (`xl/calcChain.xml` when formulas change).
+    pub parts_removed: Vec<String>,
+    /// Cells written, as `SHEET!A1`.
+    pub cells_written: Vec<String>,
+    /// Formula cells whose result the edit changes; their cached values were dropped so that
+    /// Excel and LibreOffice compute them afresh.
+    pub formulas_affected: Vec<String>,
+}
+
 /// Counts for one sheet, as `inspect` reports them.
 #[derive(Debug, Clone, Serialize)]
 pub struct SheetSummary {
     /// The tab's name.
     pub name: String,
+    /// The part holding it.
+    pub part: String,
     /// Its kind.
     pub kind: SheetKind,
     /// The `<dimension>` range, if the part states one.
@@ -544,7 +562,7 @@ impl Workbook {
         for si in 0..self.sheets.len() {
             let entry = self.sheets[si].clone();
             if entry.kind != SheetKind::Worksheet {
-                out.push(SheetSummary { name: entry.name, kind: entry.kind, dimension: None, cells: 0, formulas: 0, validations: 0, merges: 0 });
+                out.push(SheetSummary { name: entry.name, part: entry.part, kind: entry.kind, dimension: None, cells: 0, formulas: 0, validations: 0, merges: 0 });
                 continue;
             }
             let validations = {
@@ -559,6 +577,7 @@ impl Workbook {
             let l = self.worksheet(si)?;
             out.push(SheetSummary {
                 name: entry.name,
+                part: entry.part,
                 kind: entry.kind,
                 dimension: l.index.dimension(&l.xml),
                 cells: l.index.cells,
@@ -576,7 +595,7 @@ impl Workbook {
     }
 
     /// Saves in place, atomically.
-    pub fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> Result<SaveReport> {
         let path = self.path.clone();
         self.save_as(&path, false)
     }
@@ -584,29 +603,52 @@ impl Workbook {
     /// Saves to `target` atomically (temporary file, fsync, rename); with `backup`, an existing
     /// target is first copied to `NAME.bak.xlsx`. On error, the target is untouched. Afterwards
     /// the workbook reads from `target`.
-    pub fn save_as(&mut self, target: impl AsRef<Path>, backup: bool) -> Result<()> {
+    pub fn save_as(&mut self, target: impl AsRef<Path>, backup: bool) -> Result<SaveReport> {
         let target = target.as_ref().to_path_buf();
+        let mut report = SaveReport { file: target.display().to_string(), ..Default::default() };
         if !self.is_modified() && target == self.path {
-            return Ok(());
+            return Ok(report);
         }
-        let changes = self.build_changes().map_err(|e| e.in_file(&self.path))?;
+        let changes = self.build_changes(&mut report).map_err(|e| e.in_file(&self.path))?;
         self.pkg.save(&target, &changes, backup)?;
+        report.parts_changed = changes.replaced.keys().cloned().collect();
+        report.parts_removed = changes.removed.clone();
         *self = Workbook::open_with(&target, &self.limits)?;
-        Ok(())
+        Ok(report)
+    }
+
+    /// What saving would change, without writing anything (for `--dry-run`).
+    pub fn preview(&mut self) -> Result<SaveReport> {
+        let mut report = SaveReport { file: self.path.display().to_string(), ..Default::default() };
+        let edits = self.edits.clone();
+        let changes = self.build_changes(&mut report);
+        self.edits = edits;
+        let changes = changes?;
+        report.parts_changed = changes.replaced.keys().cloned().collect();
+        report.parts_removed = changes.removed;
+        Ok(report)
     }
 
     /// The package changes the pending edits make, without writing anything.
-    fn build_changes(&mut self) -> Result<PartChanges> {
+    fn build_changes(&mut self, report: &mut SaveReport) -> Result<PartChanges> {
         let mut changes = PartChanges::default();
         if !self.is_modified() {
             return Ok(changes);
         }
         self.expand_overwritten_shared()?;
-        let stale = crate::xlsx::deps::stale_formula_cells(self)?;
-        for (si, at) in &stale {
-            self.pending(*si, *at).drop_cache = true;
+        let affected = crate::xlsx::deps::affected_formula_cells(self)?;
+        let qualified = |wb: &Workbook, si: usize, at: CellRef| format!("{}!{}", crate::xlsx::address::quote_sheet_name(&wb.sheets[si].name), at);
+        for (si, edits) in self.edits.iter().enumerate() {
+            report.cells_written.extend(edits.cells.iter().filter(|(_, p)| p.content.is_some()).map(|(&(r, c), _)| qualified(self, si, CellRef::new(r, c))));
         }
-        let mut formulas_changed = !stale.is_empty();
+        let mut formulas_changed = false;
+        for &(si, at, cached) in &affected {
+            report.formulas_affected.push(qualified(self, si, at));
+            if cached {
+                self.pending(si, at).drop_cache = true;
+                formulas_changed = true;
+            }
+        }
         for si in 0..self.sheets.len() {
             if self.edits[si].is_empty() {
                 continue;
