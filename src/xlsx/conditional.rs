@@ -11,7 +11,7 @@
 //! assert!(cf.rule_xml("", 0, 7).contains(r#"<formula>"リスク大"</formula>"#));
 //! ```
 use crate::xlsx::address::Range;
-use crate::xlsx::xml::escape;
+use crate::xlsx::xml::{escape, escape_text};
 
 /// A differential format: font colour, fill colour, bold (ARGB hex such as `FFFFC7CE`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -72,7 +72,7 @@ impl ConditionalFormat {
         format!(
             "<{p}conditionalFormatting sqref=\"{r}\"><{p}cfRule type=\"cellIs\" dxfId=\"{dxf_id}\" priority=\"{priority}\" operator=\"equal\"><{p}formula>{f}</{p}formula></{p}cfRule></{p}conditionalFormatting>",
             r = self.range,
-            f = escape(&self.equals)
+            f = escape_text(&self.equals)
         )
     }
 }

@@ -6,7 +6,7 @@ use crate::xlsx::conditional::ConditionalFormat;
 use crate::xlsx::sheet::{CellXml, RowSpan, SheetIndex};
 use crate::xlsx::validation::DataValidation;
 use crate::xlsx::value::{format_number, CellValue};
-use crate::xlsx::xml::{self, attr, escape, remove_attr, set_attr};
+use crate::xlsx::xml::{self, attr, escape_text, remove_attr, set_attr};
 use std::collections::BTreeMap;
 
 /// New content for a cell.
@@ -69,20 +69,20 @@ pub fn render_cell(p: &str, at: CellRef, style: Option<u32>, content: &Content) 
             } else {
                 ""
             };
-            format!("<{p}c r=\"{at}\"{s} t=\"inlineStr\"><{p}is><{p}t{space}>{}</{p}t></{p}is></{p}c>", escape(t))
+            format!("<{p}c r=\"{at}\"{s} t=\"inlineStr\"><{p}is><{p}t{space}>{}</{p}t></{p}is></{p}c>", escape_text(t))
         }
         Content::Value(v) => {
             let (t, v) = typed(v);
-            format!("<{p}c r=\"{at}\"{s}{t}><{p}v>{}</{p}v></{p}c>", escape(&v))
+            format!("<{p}c r=\"{at}\"{s}{t}><{p}v>{}</{p}v></{p}c>", escape_text(&v))
         }
         Content::Formula(f, cached) => {
             let (t, v) = cached.as_ref().map(typed).unwrap_or(("", String::new()));
             let v = if cached.as_ref().is_some_and(|c| *c != CellValue::Empty) {
-                format!("<{p}v>{}</{p}v>", escape(&v))
+                format!("<{p}v>{}</{p}v>", escape_text(&v))
             } else {
                 String::new()
             };
-            format!("<{p}c r=\"{at}\"{s}{t}><{p}f>{}</{p}f>{v}</{p}c>", escape(f))
+            format!("<{p}c r=\"{at}\"{s}{t}><{p}f>{}</{p}f>{v}</{p}c>", escape_text(f))
         }
     }
 }
@@ -105,7 +105,7 @@ fn patch_cell(p: &str, xml: &str, c: &CellXml, pend: &Pending) -> String {
     // Inner pieces to replace, by span: the formula and the value.
     let mut cuts: Vec<(usize, usize, String)> = Vec::new();
     if let (Some(f), Some(span)) = (&pend.expand, c.f_span) {
-        cuts.push((span.0, span.1, format!("<{p}f>{}</{p}f>", escape(f))));
+        cuts.push((span.0, span.1, format!("<{p}f>{}</{p}f>", escape_text(f))));
     }
     if pend.drop_cache {
         if let Some(span) = c.v_span {
@@ -354,7 +354,7 @@ mod tests {
         );
         assert_eq!(
             render_cell("", at, None, &Content::Formula("IF(A1>1,\"大\",\"小\")".into(), Some("大".into()))),
-            r#"<c r="C2" t="str"><f>IF(A1&gt;1,&quot;大&quot;,&quot;小&quot;)</f><v>大</v></c>"#
+            r#"<c r="C2" t="str"><f>IF(A1&gt;1,"大","小")</f><v>大</v></c>"#
         );
         assert_eq!(render_cell("", at, None, &Content::Formula("A1".into(), None)), r#"<c r="C2"><f>A1</f></c>"#);
     }

@@ -11,7 +11,7 @@
 //! assert!(dv.to_xml().contains(r#"<formula1>"書類,クラウド"</formula1>"#));
 //! ```
 use crate::xlsx::address::Range;
-use crate::xlsx::xml::escape;
+use crate::xlsx::xml::{escape, escape_text};
 
 /// Which values a validation accepts.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,9 +103,9 @@ impl DataValidation {
             s += &format!(" promptTitle=\"{}\" prompt=\"{}\"", escape(t), escape(e));
         }
         let sqref: Vec<String> = self.ranges.iter().map(|r| r.to_string()).collect();
-        s += &format!(" sqref=\"{}\"><{p}formula1>{}</{p}formula1>", sqref.join(" "), escape(&f1));
+        s += &format!(" sqref=\"{}\"><{p}formula1>{}</{p}formula1>", sqref.join(" "), escape_text(&f1));
         if let Some(f2) = f2 {
-            s += &format!("<{p}formula2>{}</{p}formula2>", escape(&f2));
+            s += &format!("<{p}formula2>{}</{p}formula2>", escape_text(&f2));
         }
         s += &format!("</{p}dataValidation>");
         s
@@ -124,6 +124,6 @@ mod tests {
         assert!(x.contains("imeMode=\"off\""));
         assert!(x.contains("<x:formula1>1</x:formula1><x:formula2>3</x:formula2>"));
         let l = DataValidation::list(r, &["a\"b", "有"]).to_xml();
-        assert!(l.contains("<formula1>&quot;a&quot;&quot;b,有&quot;</formula1>"), "{l}");
+        assert!(l.contains(r#"<formula1>"a""b,有"</formula1>"#), "{l}");
     }
 }

@@ -253,6 +253,15 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Escapes element content: like [`escape`] but leaves quotes as they are, as Excel writes
+/// `<formula>"リスク大"</formula>`.
+pub fn escape_text(s: &str) -> Cow<'_, str> {
+    if !s.contains('"') {
+        return escape(s);
+    }
+    Cow::Owned(s.split('"').map(|part| escape(part).into_owned()).collect::<Vec<_>>().join("\""))
+}
+
 /// Returns `tag` with attribute `name` set to `value` (replaced in place or appended).
 pub fn set_attr(tag: &str, name: &str, value: &str) -> String {
     let esc = escape(value);

@@ -1,0 +1,191 @@
+//! One ledger row's risk: 重要度 from 機密性・完全性・可用性, 被害発生可能性 from 脅威 and 脆弱性
+//! (the 換算表), リスク値 = 重要度 × 被害発生可能性, and the band of the value (リスク大/中/小).
+//!
+//! ```
+//! use risksheet::domain::risk::{importance, likelihood, risk_band, risk_value, Cia, ThreatLevel, Vulnerability};
+//! use risksheet::profile::Profile;
+//! let ipa3 = Profile::builtin("ipa-3")?;
+//! let imp = importance(Cia::new(1, 2, 1), false, &ipa3)?;
+//! let lik = likelihood(ThreatLevel(3), Vulnerability(3), &ipa3)?;
+//! let value = risk_value(imp, lik);
+//! assert_eq!(value.0, 6);
+//! assert_eq!(risk_band(value, &ipa3)?.label, "リスク大");
+//! # Ok::<(), risksheet::Error>(())
+//! ```
+use crate::error::{Error, ErrorKind, Result};
+use crate::profile::{Profile, RiskBand, Scale};
+use serde::Serialize;
+
+/// 機密性 (C), 完全性 (I), 可用性 (A) of an asset, each on the profile's C/I/A scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Cia {
+    /// 機密性.
+    pub c: u8,
+    /// 完全性.
+    pub i: u8,
+    /// 可用性.
+    pub a: u8,
+}
+
+impl Cia {
+    /// The three values.
+    pub const fn new(c: u8, i: u8, a: u8) -> Cia {
+        Cia { c, i, a }
+    }
+    /// The highest of the three.
+    pub fn max(self) -> u8 {
+        self.c.max(self.i).max(self.a)
+    }
+}
+
+/// 重要度 of an asset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Importance(pub u8);
+
+/// 脅威の発生頻度 (1–3 in IPA profiles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct ThreatLevel(pub u8);
+
+/// 脆弱性 (1 = addressed … 3 = not addressed in IPA profiles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Vulnerability(pub u8);
+
+/// 被害発生可能性 (1 低 … 3 高 in IPA profiles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Likelihood(pub u8);
+
+/// リスク値 = 重要度 × 被害発生可能性.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct RiskValue(pub u32);
+
+/// `value` when it lies on `scale`, otherwise an [`ErrorKind::InvalidValue`] error
+/// (「1〜3の数値」).
+pub fn check_on_scale(value: u8, scale: Scale) -> Result<u8> {
+    if scale.contains(value) {
+        Ok(value)
+    } else {
+        Err(Error::new(ErrorKind::InvalidValue {
+            expected: scale.expected(),
+            found: value.to_string(),
+        }))
+    }
+}
+
+/// 重要度 = max(C, I, A); when the profile says so (ipa-3), raised to its personal-information
+/// level for an asset with personal information. Values off the C/I/A scale are errors.
+///
+/// ```
+/// use risksheet::domain::risk::{importance, Cia};
+/// use risksheet::profile::Profile;
+/// let (ipa21, ipa3) = (Profile::builtin("ipa-2.1")?, Profile::builtin("ipa-3")?);
+/// assert_eq!(importance(Cia::new(2, 0, 0), true, &ipa21)?.0, 2);
+/// assert_eq!(importance(Cia::new(1, 1, 1), true, &ipa3)?.0, 3);
+/// assert!(importance(Cia::new(3, 0, 0), false, &ipa21).is_err());
+/// # Ok::<(), risksheet::Error>(())
+/// ```
+pub fn importance(cia: Cia, has_personal_info: bool, profile: &Profile) -> Result<Importance> {
+    for value in [cia.c, cia.i, cia.a] {
+        check_on_scale(value, profile.cia)?;
+    }
+    let raised = profile.personal_info_level().filter(|_| has_personal_info);
+    Ok(Importance(
+        raised.map_or(cia.max(), |level| level.max(cia.max())),
+    ))
+}
+
+/// 被害発生可能性 looked up in the profile's 換算表 (for IPA: max(1, t + v − 3)).
+///
+/// ```
+/// use risksheet::domain::risk::{likelihood, ThreatLevel, Vulnerability};
+/// use risksheet::profile::Profile;
+/// let p = Profile::builtin("ipa-2.1")?;
+/// assert_eq!(likelihood(ThreatLevel(3), Vulnerability(2), &p)?.0, 2);
+/// assert_eq!(likelihood(ThreatLevel(1), Vulnerability(3), &p)?.0, 1);
+/// # Ok::<(), risksheet::Error>(())
+/// ```
+pub fn likelihood(
+    threat: ThreatLevel,
+    vulnerability: Vulnerability,
+    profile: &Profile,
+) -> Result<Likelihood> {
+    let t = check_on_scale(threat.0, profile.threat.scale())?;
+    let v = check_on_scale(vulnerability.0, profile.vulnerability.scale())?;
+    let row = usize::from(t - profile.threat.min);
+    let col = usize::from(v - profile.vulnerability.min);
+    profile
+        .likelihood
+        .matrix
+        .get(row)
+        .and_then(|r| r.get(col))
+        .map(|&l| Likelihood(l))
+        .ok_or_else(|| {
+            Error::new(ErrorKind::Profile(format!(
+                "likelihood.matrix has no value for threat {t}, vulnerability {v}"
+            )))
+        })
+}
+
+/// リスク値 = 重要度 × 被害発生可能性.
+pub fn risk_value(importance: Importance, likelihood: Likelihood) -> RiskValue {
+    RiskValue(u32::from(importance.0) * u32::from(likelihood.0))
+}
+
+/// The band (リスク大/中/小) that holds a リスク値.
+///
+/// ```
+/// use risksheet::domain::risk::{risk_band, RiskValue};
+/// use risksheet::profile::Profile;
+/// let p = Profile::builtin("ipa-2.1")?;
+/// assert_eq!(risk_band(RiskValue(4), &p)?.label, "リスク大");
+/// assert_eq!(risk_band(RiskValue(3), &p)?.advice, "対策を実施");
+/// # Ok::<(), risksheet::Error>(())
+/// ```
+pub fn risk_band(value: RiskValue, profile: &Profile) -> Result<&RiskBand> {
+    profile.risk.band(value.0).ok_or_else(|| {
+        let values = profile.possible_risk_values();
+        let (min, max) = (
+            values.first().copied().unwrap_or(0),
+            values.last().copied().unwrap_or(0),
+        );
+        Error::new(ErrorKind::InvalidValue {
+            expected: format!("{min}〜{max}のリスク値"),
+            found: value.0.to_string(),
+        })
+    })
+}
+
+/// The computed columns of one ledger row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment<'p> {
+    /// 重要度.
+    pub importance: Importance,
+    /// 被害発生可能性.
+    pub likelihood: Likelihood,
+    /// リスク値.
+    pub value: RiskValue,
+    /// The band of the value.
+    pub band: &'p RiskBand,
+}
+
+/// Computes 重要度, 被害発生可能性, リスク値 and its band for one ledger row.
+pub fn assess(
+    cia: Cia,
+    has_personal_info: bool,
+    threat: ThreatLevel,
+    vulnerability: Vulnerability,
+    profile: &Profile,
+) -> Result<Assessment<'_>> {
+    let importance = importance(cia, has_personal_info, profile)?;
+    let likelihood = likelihood(threat, vulnerability, profile)?;
+    let value = risk_value(importance, likelihood);
+    Ok(Assessment {
+        importance,
+        likelihood,
+        value,
+        band: risk_band(value, profile)?,
+    })
+}
+
+#[cfg(test)]
+#[path = "tests/risk.rs"]
+mod tests;

@@ -1,0 +1,134 @@
+//! Text normalisation used to compare what users type with the profile's texts.
+//!
+//! Users write 「２」 for 2, 「社内 サーバ」 over a line break, half-width katakana from old
+//! systems (ｻｰﾊﾞｰ), and number group labels as 「（６）物理的セキュリティ対策」. These helpers
+//! turn such texts into a comparable key; they never change what is written to a workbook.
+//!
+//! ```
+//! use risksheet::domain::text::{normalize_key, split_number_prefix};
+//! assert_eq!(normalize_key("　社内 ｻｰﾊﾞｰ "), "社内サーバー");
+//! assert_eq!(normalize_key("事務所ＰＣ"), "事務所pc");
+//! assert_eq!(split_number_prefix("（６）物理的対策"), (Some(6), "物理的対策"));
+//! ```
+
+/// Full-width ASCII (`ＡＢＣ１２３：`) to ASCII, the ideographic space to a space, and
+/// half-width katakana (`ｻｰﾊﾞｰ`) to full-width katakana (`サーバー`). Everything else is kept.
+pub fn to_narrow(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\u{FF01}'..='\u{FF5E}' => out.push(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)),
+            '\u{3000}' => out.push(' '),
+            '\u{FF9E}' | '\u{FF9F}' => push_sound_mark(&mut out, c == '\u{FF9F}'),
+            '\u{FF61}'..='\u{FF9D}' => out.push(wide_katakana(c)),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The comparison key of a text: [`to_narrow`], without any whitespace, ASCII lower-cased.
+pub fn normalize_key(s: &str) -> String {
+    to_narrow(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Splits a leading number label such as `(6)`, `（６）`, `6.`, `6、` or `6 ` off a text, giving
+/// the number (when there is one) and the rest, trimmed.
+pub fn split_number_prefix(s: &str) -> (Option<u32>, &str) {
+    let trimmed = s.trim();
+    let (open, body) = match trimmed.strip_prefix(['(', '（']) {
+        Some(body) => (true, body),
+        None => (false, trimmed),
+    };
+    let digits_end = body
+        .find(|c: char| ascii_digit(c).is_none())
+        .unwrap_or(body.len());
+    let number: Option<u32> = body[..digits_end]
+        .chars()
+        .filter_map(ascii_digit)
+        .collect::<String>()
+        .parse()
+        .ok();
+    let rest = &body[digits_end..];
+    let closers: &[char] = if open {
+        &[')', '）']
+    } else {
+        &['.', '．', '、', ')', '）', ':', '：', ' ', '　']
+    };
+    match (number, rest.strip_prefix(closers)) {
+        (Some(n), Some(after)) => (Some(n), after.trim()),
+        _ => (None, trimmed),
+    }
+}
+
+/// The ASCII digit of a half- or full-width digit.
+pub fn ascii_digit(c: char) -> Option<char> {
+    match c {
+        '0'..='9' => Some(c),
+        '０'..='９' => char::from_u32(c as u32 - 0xFEE0),
+        _ => None,
+    }
+}
+
+/// Removes a trailing note in brackets, as in 「脅威の発生頻度（「脅威の状況」シートで設定）」,
+/// from a normalised key (`(` and `)` after [`to_narrow`]). Keys without one are returned as is.
+pub fn strip_trailing_note(key: &str) -> &str {
+    if !key.ends_with(')') {
+        return key;
+    }
+    let mut depth = 0usize;
+    for (i, c) in key.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return &key[..i];
+                }
+            }
+            _ => {}
+        }
+    }
+    key
+}
+
+/// Half-width katakana U+FF61–U+FF9D in order, as full-width characters.
+const WIDE_KANA: &str = "。「」、・ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン";
+
+fn wide_katakana(c: char) -> char {
+    let index = (c as u32 - 0xFF61) as usize;
+    WIDE_KANA.chars().nth(index).unwrap_or(c)
+}
+
+/// Kana and their voiced forms, in pairs (カ→ガ …, ウ→ヴ).
+const VOICED: &str =
+    "カガキギクグケゲコゴサザシジスズセゼソゾタダチヂツヅテデトドハバヒビフブヘベホボウヴ";
+/// Kana and their semi-voiced forms, in pairs (ハ→パ …).
+const SEMI_VOICED: &str = "ハパヒピフプヘペホポ";
+
+/// Joins a half-width voiced (ﾞ) or semi-voiced (ﾟ) sound mark to the kana before it (カ+ﾞ → ガ,
+/// ハ+ﾟ → パ); a mark that cannot join is written as a full-width mark.
+fn push_sound_mark(out: &mut String, semi: bool) {
+    let pairs: Vec<char> = if semi { SEMI_VOICED } else { VOICED }.chars().collect();
+    let joined = out.chars().last().and_then(|prev| {
+        pairs
+            .chunks(2)
+            .find(|pair| pair.first() == Some(&prev))
+            .and_then(|pair| pair.get(1).copied())
+    });
+    match joined {
+        Some(j) => {
+            out.pop();
+            out.push(j);
+        }
+        None => out.push(if semi { '゜' } else { '゛' }),
+    }
+}
+
+#[cfg(test)]
+#[path = "tests/text.rs"]
+mod tests;
