@@ -4,6 +4,8 @@ pub mod domain;
 pub mod error;
 pub mod ops;
 pub mod profile;
+#[cfg(feature = "python")]
+mod python;
 pub mod xlsx;
 
 pub use error::{Error, ErrorKind, Lang, Result};

@@ -52,6 +52,26 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// 重要度・リスク値・診断結果を計算し、数式と入力規則をその場で書き込む / compute and write every result in place
+    Fill {
+        /// ブック / workbook (.xlsx, .xlsm)
+        book: PathBuf,
+        /// 保存先（省略時は上書き） / output file (default: in place)
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// プロファイル（ipa-3, ipa-2.1 またはTOMLファイル） / profile name or TOML file
+        #[arg(long)]
+        profile: Option<String>,
+        /// 保存せず変更内容だけ表示 / print what would change, write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// 結果をJSONで出力 / print the report as JSON
+        #[arg(long)]
+        json: bool,
+        /// 元のファイルを NAME.bak.xlsx に残す / keep the original as NAME.bak.xlsx
+        #[arg(long)]
+        backup: bool,
+    },
     /// シート・セル・数式・入力規則の一覧 / list sheets with counts
     Inspect {
         /// ブック / workbook
@@ -59,6 +79,9 @@ enum Command {
         /// JSONで出力 / print JSON
         #[arg(long)]
         json: bool,
+        /// プロファイル（ipa-3, ipa-2.1 またはTOMLファイル） / profile name or TOML file
+        #[arg(long)]
+        profile: Option<String>,
     },
 }
 
@@ -102,9 +125,22 @@ fn run(cli: Cli) -> risksheet::Result<()> {
                 }
             }
         }
-        Command::Inspect { book, json } => {
+        Command::Fill { book, output, profile, dry_run, json, backup } => {
+            let profile = load_profile(profile.as_deref())?;
             let mut wb = open(&book)?;
-            let report = ops::inspect::inspect(&mut wb)?;
+            let summary = ops::ipa::fill::fill(&mut wb, profile.as_ref()).map_err(|e| e.in_file(&book))?;
+            let saved = if dry_run { wb.preview()? } else { wb.save_as(output.as_ref().unwrap_or(&book), backup)? };
+            if json {
+                let v = serde_json::json!({ "fill": summary, "save": saved });
+                say(serde_json::to_string_pretty(&v).unwrap_or_default())?;
+            } else {
+                say(ops::ipa::fill::summary_text(&summary, &saved))?;
+            }
+        }
+        Command::Inspect { book, json, profile } => {
+            let profile = load_profile(profile.as_deref())?;
+            let mut wb = open(&book)?;
+            let report = ops::inspect::inspect_with(&mut wb, profile.as_ref())?;
             if json {
                 say(serde_json::to_string_pretty(&report).unwrap_or_default())?;
             } else {
@@ -127,6 +163,16 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// A profile by builtin name or TOML file path.
+fn load_profile(arg: Option<&str>) -> risksheet::Result<Option<risksheet::profile::Profile>> {
+    use risksheet::profile::Profile;
+    Ok(match arg {
+        None => None,
+        Some(a) if std::path::Path::new(a).is_file() => Some(Profile::from_file(a)?),
+        Some(a) => Some(Profile::builtin(a)?),
+    })
 }
 
 /// Writes a line to standard output, reporting a closed pipe as an error instead of panicking.

@@ -4,7 +4,7 @@ use crate::xlsx::{SheetSummary, Workbook};
 use serde::Serialize;
 
 /// The report of `inspect`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Serialize)]
 pub struct Inspection {
     /// The file.
     pub file: String,
@@ -12,6 +12,12 @@ pub struct Inspection {
     pub sheets: Vec<SheetSummary>,
     /// Number of defined names.
     pub defined_names: usize,
+    /// The IPA risk analysis read from the workbook, when it is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipa: Option<crate::ops::ipa::Analysis>,
+    /// Why the workbook was not read as an IPA risk analysis.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipa_error: Option<String>,
 }
 
 /// Inspects a workbook.
@@ -23,7 +29,17 @@ pub struct Inspection {
 /// # Ok::<(), risksheet::Error>(())
 /// ```
 pub fn inspect(wb: &mut Workbook) -> Result<Inspection> {
-    Ok(Inspection { file: wb.path().display().to_string(), sheets: wb.summary()?, defined_names: wb.defined_names().len() })
+    inspect_with(wb, None)
+}
+
+/// Inspects a workbook, reading it as an IPA risk analysis with `profile` (or the detected one).
+pub fn inspect_with(wb: &mut Workbook, profile: Option<&crate::profile::Profile>) -> Result<Inspection> {
+    let sheets = wb.summary()?;
+    let (ipa, ipa_error) = match crate::ops::ipa::analyze(wb, profile) {
+        Ok(a) => (Some(a), None),
+        Err(e) => (None, Some(e.message(crate::error::lang()))),
+    };
+    Ok(Inspection { file: wb.path().display().to_string(), sheets, defined_names: wb.defined_names().len(), ipa, ipa_error })
 }
 
 impl Inspection {
@@ -40,6 +56,9 @@ impl Inspection {
             lang.pick("入力規則", "valid."),
             lang.pick("結合", "merges")
         );
+        if let Some(a) = &self.ipa {
+            s += &format!("{}: {}\n", lang.pick("プロファイル", "profile"), a.edition);
+        }
         for sh in &self.sheets {
             s += &format!(
                 "  {:<24} {:>12} {:>8} {:>8} {:>8} {:>8}\n",
@@ -50,6 +69,33 @@ impl Inspection {
                 sh.validations,
                 sh.merges
             );
+        }
+        if let Some(a) = &self.ipa {
+            s += &format!("\n  {}\n", lang.pick("情報資産（重要度・脅威・脆弱性・可能性・リスク値）", "assets (importance, threat, vulnerability, likelihood, risk)"));
+            let show = |v: Option<u8>| v.map_or("-".to_string(), |x| x.to_string());
+            for x in &a.assets {
+                s += &format!(
+                    "  {:>4} {:<24} {:<10} {} {} {} {} {} {}\n",
+                    x.row,
+                    x.name,
+                    x.medium.clone().unwrap_or_default(),
+                    show(x.importance),
+                    show(x.threat),
+                    show(x.vulnerability),
+                    show(x.likelihood),
+                    x.risk.map_or("-".into(), |v| v.to_string()),
+                    x.band.clone().unwrap_or_default()
+                );
+            }
+            s += &format!("\n  {}\n", lang.pick("ポリシー（策定の必要性・実施率・判定）", "policy chapters (need, rate, decision)"));
+            for c in &a.chapters {
+                let rate = c.rate.map_or("-".into(), |r| format!("{:.1}%", r * 100.0));
+                let verdict = if c.selected { lang.pick("策定する", "write") } else { lang.pick("該当なし", "n/a") };
+                s += &format!("  {:>2} {:<36} {} {:>7} {}\n", c.number, c.title, c.need, rate, verdict);
+            }
+            for w in &a.warnings {
+                s += &format!("  ! {w}\n");
+            }
         }
         s
     }

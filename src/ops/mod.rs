@@ -1,3 +1,4 @@
 //! Operations on workbooks, shared by the CLI and the Python module.
 pub mod edit;
 pub mod inspect;
+pub mod ipa;

@@ -120,6 +120,8 @@ pub struct Workbook {
     names: Vec<DefinedName>,
     edits: Vec<SheetEdits>,
     new_dxfs: Vec<String>,
+    /// Sheets added by [`Workbook::add_sheet`], by tab index.
+    new_sheets: Vec<usize>,
 }
 
 /// The directory part of a part name (`xl/workbook.xml` → `xl/`).
@@ -251,6 +253,7 @@ impl Workbook {
             names,
             edits: vec![SheetEdits::default(); n],
             new_dxfs: Vec::new(),
+            new_sheets: Vec::new(),
         })
     }
 
@@ -591,7 +594,7 @@ impl Workbook {
 
     /// Whether there are unsaved edits.
     pub fn is_modified(&self) -> bool {
-        self.edits.iter().any(|e| !e.is_empty())
+        !self.new_sheets.is_empty() || self.edits.iter().any(|e| !e.is_empty())
     }
 
     /// Saves in place, atomically.
@@ -677,6 +680,7 @@ impl Workbook {
                 changes.replace(&part, add_dxfs(&part, &xml, &self.new_dxfs)?.into_bytes());
             }
         }
+        self.register_new_sheets(&mut changes)?;
         if formulas_changed {
             self.drop_calc_chain(&mut changes)?;
         }
@@ -721,11 +725,23 @@ impl Workbook {
         Ok(())
     }
 
+    /// The text of a part as the changes so far leave it.
+    fn current_text(&mut self, changes: &PartChanges, part: &str) -> Result<String> {
+        match changes.replaced.get(part) {
+            Some(bytes) => Ok(String::from_utf8_lossy(bytes).into_owned()),
+            None => self.pkg.read_text(part),
+        }
+    }
+
+    fn content_types_part(&self) -> String {
+        self.pkg.find("[Content_Types].xml").unwrap_or("[Content_Types].xml").to_string()
+    }
+
     /// Removes `calcChain.xml` (Excel rebuilds it) and asks Excel to recalculate on load.
     fn drop_calc_chain(&mut self, changes: &mut PartChanges) -> Result<()> {
         let rels_part = self.pkg.find(&self.workbook_rels).map(str::to_string);
         if let Some(rp) = rels_part {
-            let rels_xml = self.pkg.read_text(&rp)?;
+            let rels_xml = self.current_text(changes, &rp)?;
             let rels = parse_rels(&rp, &rels_xml)?;
             let dir = part_dir(&self.workbook_part).to_string();
             if let Some(rel) = rels.iter().find(|r| r.1.ends_with("/calcChain")) {
@@ -734,15 +750,116 @@ impl Workbook {
                     changes.remove(&stored);
                 }
                 changes.replace(&rp, remove_elements(&rels_xml, "Relationship", |tag| attr(tag, "Id").as_deref() == Some(rel.0.as_str())).into_bytes());
-                let ct_part = self.pkg.find("[Content_Types].xml").unwrap_or("[Content_Types].xml").to_string();
-                let ct = self.pkg.read_text(&ct_part)?;
+                let ct_part = self.content_types_part();
+                let ct = self.current_text(changes, &ct_part)?;
                 let want = format!("/{chain}").to_lowercase();
                 changes.replace(&ct_part, remove_elements(&ct, "Override", |tag| attr(tag, "PartName").is_some_and(|p| p.to_lowercase() == want)).into_bytes());
             }
         }
         let part = self.workbook_part.clone();
-        let wb = self.pkg.read_text(&part)?;
+        let wb = self.current_text(changes, &part)?;
         changes.replace(&part, set_full_calc_on_load(&part, &wb)?.into_bytes());
+        Ok(())
+    }
+
+    /// Adds an empty worksheet at the end of the tabs.
+    ///
+    /// ```no_run
+    /// let mut wb = risksheet::xlsx::Workbook::open("ledger.xlsx")?;
+    /// wb.add_sheet("集計")?;
+    /// wb.set_value("集計", risksheet::xlsx::CellRef::parse("A1")?, "媒体".into())?;
+    /// wb.save()?;
+    /// # Ok::<(), risksheet::Error>(())
+    /// ```
+    pub fn add_sheet(&mut self, name: &str) -> Result<()> {
+        let bad = name.is_empty() || name.chars().count() > 31 || name.contains(['[', ']', ':', '*', '?', '/', '\\']) || name.starts_with('\'');
+        if bad {
+            return Err(Error::usage(format!("{}: {name}", crate::error::lang().pick("シート名に使えない名前です", "invalid sheet name"))).in_file(&self.path));
+        }
+        if self.sheet_index(name).is_ok() {
+            return Err(Error::usage(format!("{}: {name}", crate::error::lang().pick("同じ名前のシートがあります", "a sheet of that name exists"))).in_file(&self.path));
+        }
+        let dir = part_dir(&self.workbook_part).to_string();
+        let part = (1..)
+            .map(|n| format!("{dir}worksheets/sheet{n}.xml"))
+            .find(|p| !self.pkg.has(p) && !self.sheets.iter().any(|s| s.part.eq_ignore_ascii_case(p)))
+            .unwrap_or_default();
+        let xml = concat!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n",
+            "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" ",
+            "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">",
+            "<dimension ref=\"A1\"/><sheetViews><sheetView workbookViewId=\"0\"/></sheetViews>",
+            "<sheetFormatPr defaultRowHeight=\"15\"/><sheetData/>",
+            "<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/>",
+            "</worksheet>"
+        )
+        .to_string();
+        let index = SheetIndex::scan(&part, &xml)?;
+        self.sheets.push(SheetEntry { name: name.to_string(), part, kind: SheetKind::Worksheet, hidden: false });
+        self.loaded.push(Some(Loaded { xml, index }));
+        self.edits.push(SheetEdits::default());
+        self.new_sheets.push(self.sheets.len() - 1);
+        Ok(())
+    }
+
+    /// Registers added sheets in the workbook, its relationships and the content types.
+    fn register_new_sheets(&mut self, changes: &mut PartChanges) -> Result<()> {
+        if self.new_sheets.is_empty() {
+            return Ok(());
+        }
+        let wb_part = self.workbook_part.clone();
+        let mut wb = self.current_text(changes, &wb_part)?;
+        let rels_part = self.pkg.find(&self.workbook_rels).map(str::to_string).unwrap_or_else(|| self.workbook_rels.clone());
+        let mut rels = if self.pkg.has(&rels_part) || changes.replaced.contains_key(&rels_part) {
+            self.current_text(changes, &rels_part)?
+        } else {
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"></Relationships>".to_string()
+        };
+        let ct_part = self.content_types_part();
+        let mut ct = self.current_text(changes, &ct_part)?;
+        let existing = parse_rels(&rels_part, &rels)?;
+        let mut next_sheet_id = Scanner::new(&wb)
+            .flatten()
+            .filter(|t| t.local_name(&wb) == "sheet")
+            .filter_map(|t| attr(t.text(&wb), "sheetId").and_then(|v| v.parse::<u32>().ok()))
+            .max()
+            .unwrap_or(0)
+            + 1;
+        // The relationship attribute keeps the prefix the workbook already uses (r:id).
+        let id_attr = Scanner::new(&wb)
+            .flatten()
+            .find(|t| t.local_name(&wb) == "sheet")
+            .and_then(|t| xml::attrs(t.text(&wb)).find(|(n, _)| xml::local(n) == "id").map(|(n, _)| n.to_string()))
+            .unwrap_or_else(|| "r:id".into());
+        let prefix = Scanner::new(&wb).flatten().find(|t| t.local_name(&wb) == "sheets").map(|t| t.prefix(&wb).to_string()).unwrap_or_default();
+        let dir = part_dir(&wb_part).to_string();
+        let mut rid_n = existing.len() + 1;
+        for si in self.new_sheets.clone() {
+            let entry = self.sheets[si].clone();
+            while existing.iter().any(|r| r.0 == format!("rId{rid_n}")) {
+                rid_n += 1;
+            }
+            let rid = format!("rId{rid_n}");
+            rid_n += 1;
+            let target = entry.part.strip_prefix(&dir).unwrap_or(&entry.part).to_string();
+            let sheet_tag = format!("<{prefix}sheet name=\"{}\" sheetId=\"{next_sheet_id}\" {id_attr}=\"{rid}\"/>", xml::escape(&entry.name));
+            next_sheet_id += 1;
+            let close = wb.find(&format!("</{prefix}sheets>")).ok_or_else(|| Error::xml(&wb_part, "no </sheets>"))?;
+            wb.insert_str(close, &sheet_tag);
+            let rel = format!("<Relationship Id=\"{rid}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"{}\"/>", xml::escape(&target));
+            let rclose = rels.rfind("</").ok_or_else(|| Error::xml(&rels_part, "no end tag"))?;
+            rels.insert_str(rclose, &rel);
+            let ov = format!("<Override PartName=\"/{}\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>", xml::escape(&entry.part));
+            let cclose = ct.rfind("</").ok_or_else(|| Error::xml(&ct_part, "no end tag"))?;
+            ct.insert_str(cclose, &ov);
+            if !changes.replaced.contains_key(&entry.part) {
+                let l = self.loaded[si].as_ref().ok_or_else(|| Error::corrupt("new sheet not loaded"))?;
+                changes.replace(&entry.part, l.xml.clone().into_bytes());
+            }
+        }
+        changes.replace(&wb_part, wb.into_bytes());
+        changes.replace(&rels_part, rels.into_bytes());
+        changes.replace(&ct_part, ct.into_bytes());
         Ok(())
     }
 

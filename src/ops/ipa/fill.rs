@@ -1,0 +1,543 @@
+//! `fill`: writes every computed cell of an IPA workbook in place, as real Excel formulas that
+//! keep working after the user edits the inputs, each with the value the rules engine computed
+//! as its cached value (LibreOffice shows cached values without recalculating).
+//!
+//! The per-medium and per-group figures live on a sheet 「集計」 that `fill` adds and rewrites;
+//! the ledger, 脅威の状況 and 診断結果 look them up there, which keeps every formula short.
+//!
+//! ```no_run
+//! let mut wb = risksheet::xlsx::Workbook::open("ledger.xlsx")?;
+//! let summary = risksheet::ops::ipa::fill::fill(&mut wb, None)?;
+//! println!("{} assets, {} warnings", summary.assets, summary.warnings.len());
+//! wb.save()?;
+//! # Ok::<(), risksheet::Error>(())
+//! ```
+use super::layout::LedgerLayout;
+use super::{analyze, Analysis, Asset, Normalization, Warning};
+use crate::domain::checklist::CheckAnswer;
+use crate::error::{lang, Result};
+use crate::profile::{LabelledScale, Profile};
+use crate::xlsx::address::{col_letters, quote_sheet_name, Range};
+use crate::xlsx::validation::{DataValidation, Rule};
+use crate::xlsx::value::format_number;
+use crate::xlsx::{CellRef, CellValue, Workbook};
+use serde::Serialize;
+
+/// The name of the sheet holding the per-medium and per-group figures.
+pub const SUMMARY_SHEET: &str = "集計";
+/// Rows of the ledger given dropdowns below the header, at least.
+const MIN_INPUT_ROWS: u32 = 100;
+
+/// What `fill` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct FillSummary {
+    /// The profile used.
+    pub edition: String,
+    /// Assets on the main ledger.
+    pub assets: usize,
+    /// Assets in a high risk band.
+    pub high_risk_assets: Vec<String>,
+    /// Chapters the company must write.
+    pub chapters_selected: Vec<String>,
+    /// Inputs rewritten in canonical form.
+    pub normalized: Vec<String>,
+    /// Inputs that could not be used.
+    pub warnings: Vec<Warning>,
+}
+
+/// Computes everything and stages the writes in `wb` (save it afterwards, or `preview`).
+pub fn fill(wb: &mut Workbook, profile: Option<&Profile>) -> Result<FillSummary> {
+    let analysis = analyze(wb, profile)?;
+    stage(wb, &analysis)?;
+    Ok(FillSummary {
+        edition: analysis.edition.clone(),
+        assets: analysis.assets.len(),
+        high_risk_assets: analysis.assets.iter().filter(|a| a.high).map(|a| format!("{} ({})", a.name, a.band.clone().unwrap_or_default())).collect(),
+        chapters_selected: analysis.chapters.iter().filter(|c| c.selected).map(|c| format!("{} {}", c.number, c.title)).collect(),
+        normalized: analysis
+            .normalizations
+            .iter()
+            .map(|n| format!("{}!{}{}: 「{}」→「{}」", n.sheet, col_letters(n.col), n.row, n.from, n.to))
+            .collect(),
+        warnings: analysis.warnings.clone(),
+    })
+}
+
+/// An absolute reference to a cell of another sheet: `集計!$B$4`.
+fn abs(sheet: &str, row: u32, col: u32) -> String {
+    format!("{}!${}${}", quote_sheet_name(sheet), col_letters(col), row)
+}
+
+/// A relative reference on the same sheet: `J5`.
+fn rel(row: u32, col: u32) -> String {
+    format!("{}{}", col_letters(col), row)
+}
+
+/// An array constant of texts: `{"a","b"}`.
+fn text_array<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let v: Vec<String> = items.into_iter().map(|s| format!("\"{}\"", s.replace('"', "\"\""))).collect();
+    format!("{{{}}}", v.join(","))
+}
+
+/// Labels of a scale in value order.
+fn labels(scale: &LabelledScale) -> Vec<&str> {
+    let mut levels: Vec<_> = scale.levels.iter().collect();
+    levels.sort_by_key(|l| l.value);
+    levels.iter().map(|l| l.label_in(lang())).collect()
+}
+
+fn num(v: Option<impl Into<f64>>) -> CellValue {
+    v.map_or(CellValue::Text(String::new()), |x| CellValue::Number(x.into()))
+}
+
+fn text(v: Option<&str>) -> CellValue {
+    CellValue::Text(v.unwrap_or("").to_string())
+}
+
+/// Contiguous runs of rows: [5,6,7,9] → [(5,7),(9,9)].
+fn runs(rows: &[u32]) -> Vec<(u32, u32)> {
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for &r in rows {
+        match out.last_mut() {
+            Some(last) if last.1 + 1 == r => last.1 = r,
+            _ => out.push((r, r)),
+        }
+    }
+    out
+}
+
+/// Positions on 集計.
+struct SummaryLayout {
+    /// Row of each medium, in profile order.
+    medium_rows: Vec<u32>,
+    /// Row of each group, in profile order.
+    group_rows: Vec<u32>,
+    /// Columns of the group table.
+    score_col: u32,
+    applicable_col: u32,
+    rate_col: u32,
+}
+
+const MEDIUM_HEADER_ROW: u32 = 3;
+
+fn summary_layout(p: &Profile) -> SummaryLayout {
+    let medium_rows: Vec<u32> = (0..p.media.len() as u32).map(|i| MEDIUM_HEADER_ROW + 1 + i).collect();
+    let group_header = MEDIUM_HEADER_ROW + 1 + p.media.len() as u32 + 1;
+    let group_rows = (0..p.checklist.groups.len() as u32).map(|i| group_header + 1 + i).collect();
+    // A name, B items, one count column per answer, unanswered, score, applicable, rate.
+    let answers = p.checklist.answers.len() as u32;
+    let score_col = 2 + answers + 2;
+    SummaryLayout { medium_rows, group_rows, score_col, applicable_col: score_col + 1, rate_col: score_col + 2 }
+}
+
+fn stage(wb: &mut Workbook, an: &Analysis) -> Result<()> {
+    for Normalization { sheet, row, col, to, .. } in &an.normalizations {
+        wb.set_value(sheet, CellRef::new(*row, *col), to.clone())?;
+    }
+    if wb.sheet_index(SUMMARY_SHEET).is_err() {
+        wb.add_sheet(SUMMARY_SHEET)?;
+    }
+    let s = SummaryLayout::write(wb, an)?;
+    write_threat_status(wb, an, &s)?;
+    for (layout, assets) in &an.ledgers {
+        write_ledger(wb, &an.profile, layout, assets, &s, an)?;
+    }
+    write_result(wb, an, &s)?;
+    add_input_validations(wb, an)
+
+}
+
+impl SummaryLayout {
+    /// Writes the 集計 sheet: per-group counts and rates, per-medium threat and vulnerability.
+    fn write(wb: &mut Workbook, an: &Analysis) -> Result<SummaryLayout> {
+        let p = &an.profile;
+        let l = lang();
+        let s = summary_layout(p);
+        let sh = SUMMARY_SHEET;
+        let set = |wb: &mut Workbook, r: u32, c: u32, v: CellValue| wb.set_value(sh, CellRef::new(r, c), v);
+        set(wb, 1, 1, l.pick("集計（risksheet fill が計算します。編集しないでください）", "Summary (computed by risksheet fill; do not edit)").into())?;
+        // Media table.
+        let mh = [
+            l.pick("媒体・保存先", "Medium"),
+            l.pick("脅威の発生頻度（最大）", "Threat (max)"),
+            l.pick("対策の実施率", "Implementation rate"),
+            l.pick("脆弱性", "Vulnerability"),
+        ];
+        for (i, h) in mh.iter().enumerate() {
+            set(wb, MEDIUM_HEADER_ROW, i as u32 + 1, (*h).into())?;
+        }
+        // Groups table.
+        let gh_row = s.group_rows.first().copied().unwrap_or(MEDIUM_HEADER_ROW + 3) - 1;
+        let mut headers = vec![l.pick("対策の種類", "Area").to_string(), l.pick("項目数", "Items").to_string()];
+        headers.extend(p.checklist.answers.iter().map(|a| a.label_in(l).to_string()));
+        headers.extend([l.pick("未回答", "Unanswered"), l.pick("評点", "Score"), l.pick("対象項目数", "Counted"), l.pick("実施率", "Rate")].map(String::from));
+        for (i, h) in headers.iter().enumerate() {
+            set(wb, gh_row, i as u32 + 1, h.as_str().into())?;
+        }
+        let na_text = p.result.not_applicable_in(l);
+        for ((gid, g), &row) in p.checklist.groups.iter().zip(&s.group_rows) {
+            set(wb, row, 1, g.name_in(l).into())?;
+            let rows = an.check_rows.iter().filter(|c| &c.group == gid).flat_map(|c| c.rows.iter().copied()).collect::<Vec<_>>();
+            let answers: Vec<Option<CheckAnswer>> = an.answers.get(gid).cloned().unwrap_or_default();
+            set(wb, row, 2, CellValue::Number(rows.len() as f64))?;
+            let (sheet, col) = match (&an.layout.sheets.checklist, an.layout.checklist.as_ref().and_then(|t| t.col("answer"))) {
+                (Some(sh), Some(c)) => (sh.clone(), c),
+                _ => (String::new(), 0),
+            };
+            let mut counted = 0usize;
+            let mut score_terms = Vec::new();
+            let mut applicable_terms = Vec::new();
+            let (mut score, mut applicable) = (0.0f64, 0usize);
+            for (k, a) in p.checklist.answers.iter().enumerate() {
+                let c = 3 + k as u32;
+                let n = answers.iter().filter(|x| **x == Some(CheckAnswer(a.value))).count();
+                counted += n;
+                let f = if rows.is_empty() || sheet.is_empty() {
+                    "0".to_string()
+                } else {
+                    runs(&rows)
+                        .iter()
+                        .map(|(a0, a1)| {
+                            let range = format!("{}:${}${}", abs(&sheet, *a0, col), col_letters(col), a1);
+                            format!("SUMPRODUCT(--(LEFT({range},1)=\"{}\"))", a.value)
+                        })
+                        .collect::<Vec<_>>()
+                        .join("+")
+                };
+                wb.set_formula(sh, CellRef::new(row, c), &f, Some(CellValue::Number(n as f64)))?;
+                if let Some(w) = a.weight {
+                    score += w * n as f64;
+                    applicable += n;
+                    score_terms.push(format!("{}*{}", format_number(w), rel(row, c)));
+                    applicable_terms.push(rel(row, c));
+                }
+            }
+            let unanswered_col = 3 + p.checklist.answers.len() as u32;
+            let unanswered = rows.len().saturating_sub(counted);
+            let count_cells = format!("SUM({}:{})", rel(row, 3), rel(row, unanswered_col - 1));
+            wb.set_formula(sh, CellRef::new(row, unanswered_col), &format!("{}-{count_cells}", rel(row, 2)), Some(CellValue::Number(unanswered as f64)))?;
+            let score_f = if score_terms.is_empty() { "0".into() } else { score_terms.join("+") };
+            let app_f = if applicable_terms.is_empty() { "0".into() } else { applicable_terms.join("+") };
+            wb.set_formula(sh, CellRef::new(row, s.score_col), &score_f, Some(CellValue::Number(score)))?;
+            wb.set_formula(sh, CellRef::new(row, s.applicable_col), &app_f, Some(CellValue::Number(applicable as f64)))?;
+            let result = an.groups.iter().find(|g| &g.id == gid);
+            let cached = match result {
+                Some(g) if g.rate.is_some() => CellValue::Number(g.rate.unwrap_or(0.0)),
+                Some(g) if g.not_applicable => CellValue::Text(na_text.to_string()),
+                _ => CellValue::Text(String::new()),
+            };
+            let (sc, ap, un) = (rel(row, s.score_col), rel(row, s.applicable_col), rel(row, unanswered_col));
+            let f = format!("IF({ap}>0,{sc}/{ap},IF(AND({count_cells}-{ap}>0,{un}=0),\"{na_text}\",\"\"))");
+            wb.set_formula(sh, CellRef::new(row, s.rate_col), &f, Some(cached))?;
+        }
+        // Media rows.
+        let t_levels: Vec<String> = p.threat.scale().values().map(|v| v.to_string()).collect();
+        let vs = p.vulnerability.scale();
+        for (m, &row) in p.media.iter().zip(&s.medium_rows) {
+            set(wb, row, 1, m.name.as_str().into())?;
+            let result = an.media.iter().find(|x| x.id == m.id);
+            // Threat: the highest frequency chosen among the medium's threats.
+            let cells: Vec<String> = match (&an.layout.sheets.threats, an.layout.threats.as_ref().and_then(|t| t.col("frequency"))) {
+                (Some(sheet), Some(col)) => an
+                    .threat_blocks
+                    .iter()
+                    .filter(|b| b.medium == m.id)
+                    .flat_map(|b| b.rows.iter().map(|&r| abs(sheet, r, col)))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let threat_f = if cells.is_empty() {
+                "\"\"".to_string()
+            } else {
+                let pos: Vec<String> = cells.iter().map(|c| format!("IFERROR(MATCH(LEFT({c},1),{},0),0)", text_array(t_levels.iter().map(String::as_str)))).collect();
+                let max = format!("MAX({})", pos.join(","));
+                format!("IF({max}=0,\"\",{max}+{})", p.threat.min as i32 - 1)
+            };
+            wb.set_formula(sh, CellRef::new(row, 2), &threat_f, Some(num(result.and_then(|r| r.threat))))?;
+            // Rate over the items of the groups mapped to the medium.
+            let grows: Vec<u32> = m.groups.iter().filter_map(|g| p.checklist.groups.get_index_of(g)).map(|i| s.group_rows[i]).collect();
+            let sum = |col: u32| format!("SUM({})", grows.iter().map(|&r| rel(r, col)).collect::<Vec<_>>().join(","));
+            let rate_f = if grows.is_empty() {
+                "\"\"".into()
+            } else {
+                format!("IF({a}=0,\"\",{sc}/{a})", a = sum(s.applicable_col), sc = sum(s.score_col))
+            };
+            wb.set_formula(sh, CellRef::new(row, 3), &rate_f, Some(num(result.and_then(|r| r.rate))))?;
+            let c = rel(row, 3);
+            let vf = format!("IF({c}=\"\",\"\",IF({c}>=1,{},IF({c}<=0,{},{})))", vs.min, vs.max, vs.min + (vs.max - vs.min) / 2);
+            wb.set_formula(sh, CellRef::new(row, 4), &vf, Some(num(result.and_then(|r| r.vulnerability))))?;
+        }
+        Ok(s)
+    }
+}
+
+/// 対策状況 on 脅威の状況: the medium's vulnerability label, once per block.
+fn write_threat_status(wb: &mut Workbook, an: &Analysis, s: &SummaryLayout) -> Result<()> {
+    let p = &an.profile;
+    let (Some(sheet), Some(col)) = (&an.layout.sheets.threats, an.layout.threats.as_ref().and_then(|t| t.col("status"))) else {
+        return Ok(());
+    };
+    let grid = &an.grids[sheet];
+    let labels = labels(&p.vulnerability);
+    for b in &an.threat_blocks {
+        let Some(&first) = b.rows.first() else { continue };
+        let Some(i) = p.media.iter().position(|m| m.id == b.medium) else { continue };
+        // The block's status cell is the top of its merged area, when merged.
+        let row = grid.merge_of(first, col).map_or(first, |m| m.start.row);
+        let v = abs(SUMMARY_SHEET, s.medium_rows[i], 4);
+        let f = format!("IF({v}=\"\",\"\",INDEX({},{v}-{}))", text_array(labels.iter().copied()), p.vulnerability.min as i32 - 1);
+        let cached = an.media[i].vulnerability.and_then(|v| p.vulnerability.level(v)).map(|l| l.label_in(lang()));
+        wb.set_formula(sheet, CellRef::new(row, col), &f, Some(text(cached)))?;
+    }
+    Ok(())
+}
+
+/// The computed columns of one ledger.
+fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asset], s: &SummaryLayout, an: &Analysis) -> Result<()> {
+    let h = &p.headers.ledger;
+    let medium = l.need("medium", &h.medium)?;
+    let (c, i, a) = (l.need("c", &h.confidentiality)?, l.need("i", &h.integrity)?, l.need("a", &h.availability)?);
+    let grid = &an.grids[&l.sheet];
+    let first_m = *s.medium_rows.first().unwrap_or(&1);
+    let last_m = *s.medium_rows.last().unwrap_or(&1);
+    let media_names = format!("{}:${}${}", abs(SUMMARY_SHEET, first_m, 1), "A", last_m);
+    let lookup = |col: u32| format!("{}:${}${}", abs(SUMMARY_SHEET, first_m, col), col_letters(col), last_m);
+    let lk = &p.likelihood;
+    let matrix = format!(
+        "{{{}}}",
+        lk.matrix.iter().map(|row| row.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")).collect::<Vec<_>>().join(";")
+    );
+    let mut lk_levels: Vec<_> = lk.levels.iter().collect();
+    lk_levels.sort_by_key(|x| x.value);
+    let lk_labels = text_array(lk_levels.iter().map(|x| x.label_in(lang())));
+    let mut bands: Vec<_> = p.risk.bands.iter().collect();
+    bands.sort_by_key(|b| std::cmp::Reverse(b.min));
+    for asset in assets {
+        let r = asset.row;
+        let (cc, ic, ac) = (rel(r, c), rel(r, i), rel(r, a));
+        let cia = format!("{cc},{ic},{ac}");
+        let write = |wb: &mut Workbook, col: Option<u32>, f: String, v: CellValue| -> Result<()> {
+            let Some(col) = col else { return Ok(()) };
+            let at = CellRef::new(r, col);
+            // A row the user appended without formatting takes the style of the row above.
+            if grid.style(r, col) == 0 && r > l.first_row && grid.style(r - 1, col) != 0 {
+                wb.set_style(&l.sheet, at, grid.style(r - 1, col))?;
+            }
+            wb.set_formula(&l.sheet, at, &f, Some(v))
+        };
+        let base = format!("MAX({cia})");
+        let valid = format!("OR(COUNT({cia})<3,MIN({cia})<{},MAX({cia})>{})", p.cia.min, p.cia.max);
+        let importance = match p.personal_info_level() {
+            Some(level) => {
+                let flags: Vec<String> = ["personal", "sensitive", "mynumber"].iter().filter_map(|f| l.col(f)).map(|col| format!("{}=\"有\"", rel(r, col))).collect();
+                if flags.is_empty() {
+                    base.clone()
+                } else {
+                    format!("IF(OR({}),MAX({level},{base}),{base})", flags.join(","))
+                }
+            }
+            None => base.clone(),
+        };
+        let imp_col = l.col("importance");
+        write(wb, imp_col, format!("IF({valid},\"\",{importance})"), num(asset.importance))?;
+        let m = rel(r, medium);
+        let t_col = l.col("threat");
+        let v_col = l.col("vulnerability");
+        write(wb, t_col, format!("IF({m}=\"\",\"\",IFERROR(INDEX({},MATCH({m},{media_names},0)),\"\"))", lookup(2)), num(asset.threat))?;
+        write(wb, v_col, format!("IF({m}=\"\",\"\",IFERROR(INDEX({},MATCH({m},{media_names},0)),\"\"))", lookup(4)), num(asset.vulnerability))?;
+        let (Some(tc), Some(vc)) = (t_col, v_col) else { continue };
+        let (t, v) = (rel(r, tc), rel(r, vc));
+        let lk_col = l.col("likelihood");
+        write(
+            wb,
+            lk_col,
+            format!("IF(OR({t}=\"\",{v}=\"\"),\"\",INDEX({matrix},{t}-{},{v}-{}))", p.threat.min as i32 - 1, p.vulnerability.min as i32 - 1),
+            num(asset.likelihood),
+        )?;
+        let Some(lc) = lk_col else { continue };
+        let lkr = rel(r, lc);
+        let lk_label = asset.likelihood.and_then(|x| lk.level(x)).map(|x| x.label_in(lang()));
+        write(wb, l.col("likelihood_label"), format!("IF({lkr}=\"\",\"\",INDEX({lk_labels},{lkr}-{}))", lk.min as i32 - 1), text(lk_label))?;
+        let Some(ic_) = imp_col else { continue };
+        let imp = rel(r, ic_);
+        let risk_col = l.col("risk");
+        write(wb, risk_col, format!("IF(OR({imp}=\"\",{lkr}=\"\"),\"\",{imp}*{lkr})"), num(asset.risk))?;
+        if let Some(rc) = risk_col {
+            let rv = rel(r, rc);
+            let mut band_f = format!("\"{}\"", bands.last().map_or("", |b| b.label_in(lang())));
+            for b in bands.iter().rev().skip(1) {
+                band_f = format!("IF({rv}>={},\"{}\",{band_f})", b.min, b.label_in(lang()));
+            }
+            write(wb, l.col("risk_label"), format!("IF({rv}=\"\",\"\",{band_f})"), text(asset.band.as_deref()))?;
+        }
+    }
+    Ok(())
+}
+
+/// 診断結果: need, rate and decision per chapter, then the reasons for the selection.
+fn write_result(wb: &mut Workbook, an: &Analysis, s: &SummaryLayout) -> Result<()> {
+    let p = &an.profile;
+    let l = lang();
+    let (Some(sheet), Some(t)) = (&an.layout.sheets.result, &an.layout.result) else { return Ok(()) };
+    let grid = &an.grids[sheet];
+    let h = &p.headers.result;
+    let chapter_col = t.need("chapter", &h.chapter)?;
+    let header_bottom = grid.merge_of(t.header_row, chapter_col).map_or(t.header_row, |m| m.end.row);
+    // The table's rows: from below the header to the first blank row.
+    let mut rows = Vec::new();
+    let mut r = header_bottom + 1;
+    while !grid.text(r, chapter_col).is_empty() {
+        rows.push(r);
+        r += 1;
+    }
+    let mut placed: Vec<(u32, usize)> = Vec::new();
+    for &row in &rows {
+        if let Some(ch) = p.find_chapter(&grid.text(row, chapter_col)) {
+            if let Some(i) = p.chapters.iter().position(|c| c.number == ch.number && c.title == ch.title) {
+                placed.push((row, i));
+            }
+        }
+    }
+    // Chapters the sheet lacks get rows below the table, styled like its last row.
+    let mut next = r;
+    for (i, ch) in p.chapters.iter().enumerate() {
+        if !placed.iter().any(|x| x.1 == i) {
+            let at = CellRef::new(next, chapter_col);
+            wb.set_value(sheet, at, format!("{} {}", ch.number, ch.title_in(l)).into())?;
+            if let Some(&last) = rows.last() {
+                for col in [Some(chapter_col), t.col("need"), t.col("rate"), t.col("decision")].into_iter().flatten() {
+                    wb.set_style(sheet, CellRef::new(next, col), grid.style(last, col))?;
+                }
+            }
+            placed.push((next, i));
+            next += 1;
+        }
+    }
+    let na = p.result.not_applicable_in(l);
+    let select = p.result.select_in(l);
+    let ledger = an.ledgers.first().map(|x| &x.0);
+    for &(row, i) in &placed {
+        let ch = &p.chapters[i];
+        let result = &an.chapters[i];
+        if let Some(c) = t.col("need") {
+            wb.set_value(sheet, CellRef::new(row, c), result.need.as_str().into())?;
+        }
+        let group_row = ch.group.as_ref().and_then(|g| p.checklist.groups.get_index_of(g)).map(|gi| s.group_rows[gi]);
+        if let (Some(c), Some(gr)) = (t.col("rate"), group_row) {
+            let cached = match an.groups.iter().find(|g| Some(&g.id) == ch.group.as_ref()) {
+                Some(g) if g.rate.is_some() => CellValue::Number(g.rate.unwrap_or(0.0)),
+                Some(g) if g.not_applicable => CellValue::Text(na.to_string()),
+                _ => CellValue::Text(String::new()),
+            };
+            wb.set_formula(sheet, CellRef::new(row, c), &abs(SUMMARY_SHEET, gr, s.rate_col), Some(cached))?;
+        }
+        if let Some(c) = t.col("decision") {
+            let mut not_applicable = Vec::new();
+            if let Some(gr) = group_row {
+                not_applicable.push(format!("{}=\"{na}\"", abs(SUMMARY_SHEET, gr, s.rate_col)));
+            }
+            if ch.condition == crate::profile::Condition::LedgerHasMynumber {
+                if let (Some(led), Some(mc)) = (ledger, ledger.and_then(|x| x.col("mynumber"))) {
+                    let last = led.first_row.max(an.assets.last().map_or(led.first_row, |a| a.row)).max(led.first_row + MIN_INPUT_ROWS - 1);
+                    not_applicable.push(format!("COUNTIF({}:${}${},\"有\")=0", abs(&led.sheet, led.first_row, mc), col_letters(mc), last));
+                }
+            }
+            let cached = CellValue::Text(if result.selected { select } else { na }.to_string());
+            if not_applicable.is_empty() {
+                wb.set_value(sheet, CellRef::new(row, c), cached)?;
+            } else {
+                let f = format!("IF(OR({}),\"{na}\",\"{select}\")", not_applicable.join(","));
+                wb.set_formula(sheet, CellRef::new(row, c), &f, Some(cached))?;
+            }
+        }
+    }
+    // The selection and its reasons, below the table after one blank row.
+    let top = next + 1;
+    let reason_col = t.col("need").unwrap_or(chapter_col + 1);
+    wb.set_value(sheet, CellRef::new(top, chapter_col), l.pick("ポリシー選定の根拠（risksheet fill）", "Why these chapters (risksheet fill)").into())?;
+    for (k, c) in an.chapters.iter().enumerate() {
+        let row = top + 1 + k as u32;
+        wb.set_value(sheet, CellRef::new(row, chapter_col), format!("{} {}", c.number, c.title).into())?;
+        let verdict = if c.selected { l.pick("策定する", "write") } else { na };
+        wb.set_value(sheet, CellRef::new(row, reason_col), format!("{verdict}：{}", c.reasons.join("／")).into())?;
+    }
+    Ok(())
+}
+
+/// Dropdowns on every input column, for the cells no existing validation covers.
+fn add_input_validations(wb: &mut Workbook, an: &Analysis) -> Result<()> {
+    let p = &an.profile;
+    let l = lang();
+    let media: Vec<&str> = p.media.iter().map(|m| m.name.as_str()).collect();
+    let cia: Vec<String> = p.cia.values().map(|v| v.to_string()).collect();
+    for (layout, assets) in &an.ledgers {
+        let last = assets.last().map_or(0, |a| a.row).max(layout.first_row + MIN_INPUT_ROWS - 1);
+        let rows = (layout.first_row, last);
+        let mut add = |field: &str, rule: Rule, ime: &str, prompt: &str| -> Result<()> {
+            if let Some(col) = layout.col(field) {
+                add_uncovered(wb, &layout.sheet, col, rows, |range| DataValidation::new(range, rule.clone()).with_ime_mode(ime).with_prompt(prompt, l.pick("一覧から選んでください", "Choose from the list")))?;
+            }
+            Ok(())
+        };
+        add("medium", Rule::List(media.iter().map(|s| s.to_string()).collect()), "hiragana", &p.headers.ledger.medium.text_in(l).to_string())?;
+        for f in ["personal", "sensitive", "mynumber"] {
+            add(f, Rule::List(vec!["有".into()]), "hiragana", "有")?;
+        }
+        for f in ["c", "i", "a"] {
+            add(f, Rule::List(cia.clone()), "off", &p.cia.expected())?;
+        }
+    }
+    if let (Some(sheet), Some(col)) = (&an.layout.sheets.threats, an.layout.threats.as_ref().and_then(|t| t.col("frequency"))) {
+        let rule = Rule::List(labels(&p.threat).iter().map(|s| s.to_string()).collect());
+        for b in &an.threat_blocks {
+            for (a, z) in runs(&b.rows) {
+                add_uncovered(wb, sheet, col, (a, z), |range| DataValidation::new(range, rule.clone()))?;
+            }
+        }
+    }
+    if let (Some(sheet), Some(col)) = (&an.layout.sheets.checklist, an.layout.checklist.as_ref().and_then(|t| t.col("answer"))) {
+        let rule = Rule::List(p.checklist.answers.iter().map(|a| a.label_in(l).to_string()).collect());
+        for g in &an.check_rows {
+            for (a, z) in runs(&g.rows) {
+                add_uncovered(wb, sheet, col, (a, z), |range| DataValidation::new(range, rule.clone()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Adds a validation over the rows of a column that no existing validation covers.
+fn add_uncovered(wb: &mut Workbook, sheet: &str, col: u32, (first, last): (u32, u32), make: impl Fn(Range) -> DataValidation) -> Result<()> {
+    let covered = wb.validation_ranges(sheet)?;
+    let free: Vec<u32> = (first..=last).filter(|&r| !covered.iter().any(|c| c.contains(CellRef::new(r, col)))).collect();
+    for (a, z) in runs(&free) {
+        wb.add_validation(sheet, make(Range::new(CellRef::new(a, col), CellRef::new(z, col))))?;
+    }
+    Ok(())
+}
+
+/// A few lines for people: what was filled, what needs attention.
+pub fn summary_text(s: &FillSummary, saved: &crate::xlsx::SaveReport) -> String {
+    let l = lang();
+    let mut out = format!(
+        "{}: {} {} {}（{}）、{} {}",
+        saved.file,
+        l.pick("資産", "assets"),
+        s.assets,
+        l.pick("件を計算", "computed"),
+        s.edition,
+        saved.cells_written.len(),
+        l.pick("セルを書き込み", "cells written")
+    );
+    if !s.high_risk_assets.is_empty() {
+        out += &format!("\n{}: {}", l.pick("リスク大", "high risk"), s.high_risk_assets.join("、"));
+    }
+    out += &format!("\n{}: {}", l.pick("策定するポリシー", "chapters to write"), s.chapters_selected.join("、"));
+    for n in &s.normalized {
+        out += &format!("\n{}: {n}", l.pick("表記を統一", "normalized"));
+    }
+    for w in &s.warnings {
+        out += &format!("\n{}: {w}", l.pick("要確認", "check"));
+    }
+    out
+}

@@ -1,0 +1,291 @@
+//! Finding the sheets and columns of an IPA-style workbook by their header texts, never by fixed
+//! addresses: users move the table down, add columns, rename tabs.
+use crate::error::{Error, ErrorKind, Result};
+use crate::profile::{Header, Profile};
+use crate::xlsx::address::col_letters;
+use crate::xlsx::{CellValue, Range, Workbook};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// How many rows from the top a header row is looked for in.
+const HEADER_SEARCH_ROWS: u32 = 40;
+
+/// The cells of one sheet, addressable by (row, column), with merged areas resolved to their
+/// top-left cell as Excel shows them.
+pub struct Grid {
+    /// The sheet's name.
+    pub sheet: String,
+    cells: HashMap<(u32, u32), CellValue>,
+    styles: HashMap<(u32, u32), u32>,
+    merges: Vec<Range>,
+    /// Last row holding any cell.
+    pub max_row: u32,
+    /// Last column holding any cell.
+    pub max_col: u32,
+}
+
+impl Grid {
+    /// Reads a sheet.
+    pub fn read(wb: &mut Workbook, sheet: &str) -> Result<Grid> {
+        let mut cells = HashMap::new();
+        let mut styles = HashMap::new();
+        let (mut max_row, mut max_col) = (0, 0);
+        for c in wb.cells(sheet)? {
+            styles.insert((c.row, c.col), c.style);
+            if !c.value.is_blank() {
+                max_row = max_row.max(c.row);
+                max_col = max_col.max(c.col);
+            }
+            cells.insert((c.row, c.col), c.value);
+        }
+        Ok(Grid { sheet: sheet.to_string(), cells, styles, merges: wb.merges(sheet)?, max_row, max_col })
+    }
+
+    /// The merged area a cell lies in.
+    pub fn merge_of(&self, row: u32, col: u32) -> Option<Range> {
+        self.merges.iter().copied().find(|m| m.contains(crate::xlsx::CellRef::new(row, col)))
+    }
+
+    /// The value shown at a cell: a merged area's cells show its top-left value.
+    pub fn value(&self, row: u32, col: u32) -> &CellValue {
+        static EMPTY: CellValue = CellValue::Empty;
+        let key = match self.merge_of(row, col) {
+            Some(m) => (m.start.row, m.start.col),
+            None => (row, col),
+        };
+        self.cells.get(&key).unwrap_or(&EMPTY)
+    }
+
+    /// The value stored in the cell itself (blank inside a merged area).
+    pub fn own_value(&self, row: u32, col: u32) -> &CellValue {
+        static EMPTY: CellValue = CellValue::Empty;
+        self.cells.get(&(row, col)).unwrap_or(&EMPTY)
+    }
+
+    /// The text shown at a cell, trimmed.
+    pub fn text(&self, row: u32, col: u32) -> String {
+        self.value(row, col).to_string().trim().to_string()
+    }
+
+    /// The style index of a cell (0 when not stored).
+    pub fn style(&self, row: u32, col: u32) -> u32 {
+        self.styles.get(&(row, col)).copied().unwrap_or(0)
+    }
+
+    /// The first column in rows `rows` whose shown text matches the header.
+    fn find_col(&self, header: &Header, rows: &[u32]) -> Option<u32> {
+        (1..=self.max_col.max(1)).find(|&c| rows.iter().any(|&r| {
+            let t = self.text(r, c);
+            !t.is_empty() && header.matches(&t)
+        }))
+    }
+
+    /// The header row: the row among the first rows where most of `headers` match (in it or,
+    /// for a two-row header, in it and the row below). Requires `anchor` to match.
+    fn find_header_row(&self, anchor: &Header, headers: &[&Header], two_rows: bool) -> Option<u32> {
+        let mut best: Option<(usize, u32)> = None;
+        for r in 1..=HEADER_SEARCH_ROWS.min(self.max_row.max(1)) {
+            let rows: Vec<u32> = if two_rows { vec![r, r + 1] } else { vec![r] };
+            if self.find_col(anchor, &rows).is_none() {
+                continue;
+            }
+            let score = headers.iter().filter(|h| self.find_col(h, &rows).is_some()).count();
+            if best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, r));
+            }
+        }
+        best.map(|(_, r)| r)
+    }
+}
+
+/// Where the asset ledger's columns are.
+#[derive(Debug, Clone, Serialize)]
+pub struct LedgerLayout {
+    /// The sheet.
+    pub sheet: String,
+    /// Row of the (first) header row.
+    pub header_row: u32,
+    /// First data row.
+    pub first_row: u32,
+    /// Columns by field, as letters (`"F"`); fields not found are absent.
+    pub columns: indexmap::IndexMap<&'static str, String>,
+    #[serde(skip)]
+    cols: HashMap<&'static str, u32>,
+}
+
+impl LedgerLayout {
+    /// The column number of a field.
+    pub fn col(&self, field: &str) -> Option<u32> {
+        self.cols.get(field).copied()
+    }
+    /// The column number of a field the operation needs, or an error naming its header.
+    pub fn need(&self, field: &str, header: &Header) -> Result<u32> {
+        self.col(field).ok_or_else(|| Error::new(ErrorKind::MissingHeader(header.text.clone())).in_sheet(&self.sheet))
+    }
+}
+
+/// The ledger fields: (key, header) in IPA order.
+pub fn ledger_fields(p: &Profile) -> Vec<(&'static str, &Header)> {
+    let h = &p.headers.ledger;
+    vec![
+        ("business", &h.business),
+        ("asset", &h.asset),
+        ("note", &h.note),
+        ("users", &h.users),
+        ("owner", &h.owner),
+        ("medium", &h.medium),
+        ("personal", &h.personal),
+        ("sensitive", &h.sensitive),
+        ("mynumber", &h.mynumber),
+        ("c", &h.confidentiality),
+        ("i", &h.integrity),
+        ("a", &h.availability),
+        ("importance", &h.importance),
+        ("retention", &h.retention),
+        ("registered", &h.registered),
+        ("threat", &h.threat),
+        ("vulnerability", &h.vulnerability),
+        ("likelihood", &h.likelihood),
+        ("risk", &h.risk),
+    ]
+}
+
+/// Finds the ledger table on a sheet.
+pub fn find_ledger(grid: &Grid, p: &Profile) -> Option<LedgerLayout> {
+    let fields = ledger_fields(p);
+    let headers: Vec<&Header> = fields.iter().map(|f| f.1).collect();
+    let anchor = &p.headers.ledger.medium;
+    let r = grid.find_header_row(anchor, &headers, true)?;
+    let rows = [r, r + 1];
+    let mut cols = HashMap::new();
+    let mut columns = indexmap::IndexMap::new();
+    for (key, h) in &fields {
+        if let Some(c) = grid.find_col(h, &rows) {
+            cols.insert(*key, c);
+            columns.insert(*key, col_letters(c));
+        }
+    }
+    // 被害発生可能性 and リスク値 each span a number and a label column, merged in the header.
+    for (key, label) in [("likelihood", "likelihood_label"), ("risk", "risk_label")] {
+        if let Some(c) = cols.get(key).copied() {
+            let spans_two = rows.iter().any(|&row| grid.merge_of(row, c).is_some_and(|m| m.end.col > c && m.start.col == c));
+            let next_free = !cols.values().any(|&x| x == c + 1) && grid.text(r + 1, c + 1).is_empty();
+            if spans_two || next_free {
+                cols.insert(label, c + 1);
+                columns.insert(label, col_letters(c + 1));
+            }
+        }
+    }
+    // A two-row header: data starts below the field row unless the field row holds data.
+    let field_row_is_header = fields.iter().any(|(_, h)| grid.find_col(h, &[r + 1]).is_some()) || grid.merge_of(r, cols.get("asset").copied().unwrap_or(1)).is_some_and(|m| m.end.row > r);
+    let first_row = if field_row_is_header { r + 2 } else { r + 1 };
+    (cols.len() >= 4 && cols.contains_key("medium")).then_some(LedgerLayout { sheet: grid.sheet.clone(), header_row: r, first_row, columns, cols })
+}
+
+/// A simple table: one header row, named columns.
+#[derive(Debug, Clone, Serialize)]
+pub struct TableLayout {
+    /// The sheet.
+    pub sheet: String,
+    /// The header row.
+    pub header_row: u32,
+    /// Columns by field, as letters.
+    pub columns: indexmap::IndexMap<&'static str, String>,
+    #[serde(skip)]
+    cols: HashMap<&'static str, u32>,
+}
+
+impl TableLayout {
+    /// The column number of a field.
+    pub fn col(&self, field: &str) -> Option<u32> {
+        self.cols.get(field).copied()
+    }
+    /// The column number of a field the operation needs, or an error naming its header.
+    pub fn need(&self, field: &str, header: &Header) -> Result<u32> {
+        self.col(field).ok_or_else(|| Error::new(ErrorKind::MissingHeader(header.text.clone())).in_sheet(&self.sheet))
+    }
+}
+
+/// Finds a one-row-header table whose `anchor` header is present.
+pub fn find_table(grid: &Grid, anchor: &Header, fields: &[(&'static str, &Header)]) -> Option<TableLayout> {
+    let headers: Vec<&Header> = fields.iter().map(|f| f.1).collect();
+    let r = grid.find_header_row(anchor, &headers, false)?;
+    let mut cols = HashMap::new();
+    let mut columns = indexmap::IndexMap::new();
+    for (key, h) in fields {
+        // A header may sit in the row below when the header row is two rows high.
+        if let Some(c) = grid.find_col(h, &[r]).or_else(|| grid.find_col(h, &[r + 1])) {
+            if !cols.values().any(|&x| x == c) {
+                cols.insert(*key, c);
+                columns.insert(*key, col_letters(c));
+            }
+        }
+    }
+    Some(TableLayout { sheet: grid.sheet.clone(), header_row: r, columns, cols })
+}
+
+/// Threat sheet fields.
+pub fn threat_fields(p: &Profile) -> Vec<(&'static str, &Header)> {
+    let h = &p.headers.threats;
+    vec![("frequency", &h.frequency), ("medium", &h.medium), ("threat", &h.threat), ("status", &h.status)]
+}
+
+/// Checklist fields.
+pub fn checklist_fields(p: &Profile) -> Vec<(&'static str, &Header)> {
+    let h = &p.headers.checklist;
+    vec![("answer", &h.answer), ("group", &h.group), ("item", &h.item)]
+}
+
+/// 診断結果 fields.
+pub fn result_fields(p: &Profile) -> Vec<(&'static str, &Header)> {
+    let h = &p.headers.result;
+    vec![("rate", &h.rate), ("chapter", &h.chapter), ("need", &h.need), ("decision", &h.decision)]
+}
+
+/// The sheets of an IPA workbook, found by name first and by content second.
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetRoles {
+    /// 情報資産管理台帳.
+    pub ledger: Option<String>,
+    /// 記入例 sheets (filled too, but not counted as the company's assets).
+    pub examples: Vec<String>,
+    /// 脅威の状況.
+    pub threats: Option<String>,
+    /// 対策状況チェック.
+    pub checklist: Option<String>,
+    /// 診断結果.
+    pub result: Option<String>,
+}
+
+/// Assigns sheets to roles.
+pub fn find_roles(wb: &mut Workbook, p: &Profile) -> Result<(SheetRoles, HashMap<String, Grid>)> {
+    let names: Vec<String> = wb.sheets().iter().filter(|s| s.kind == crate::xlsx::SheetKind::Worksheet).map(|s| s.name.clone()).collect();
+    let mut grids = HashMap::new();
+    for n in &names {
+        grids.insert(n.clone(), Grid::read(wb, n)?);
+    }
+    let sh = &p.headers.sheets;
+    let is_example = |n: &str| sh.ledger_example.as_ref().is_some_and(|h| h.matches(n)) || n.contains("記入例") || n.to_lowercase().contains("example");
+    let mut roles = SheetRoles { ledger: None, examples: Vec::new(), threats: None, checklist: None, result: None };
+    // Ledgers: every sheet holding the ledger table; the one named like the ledger wins.
+    let ledgers: Vec<&String> = names.iter().filter(|n| find_ledger(&grids[*n], p).is_some()).collect();
+    for n in &ledgers {
+        if is_example(n) {
+            roles.examples.push((*n).clone());
+        }
+    }
+    roles.ledger = ledgers
+        .iter()
+        .find(|n| sh.ledger.matches(n) && !is_example(n))
+        .or_else(|| ledgers.iter().find(|n| !is_example(n)))
+        .map(|n| (*n).clone());
+    // A renamed tab is found by its table; ledgers are left out (they have a 脅威 column too).
+    let by = |header: &Header, anchor: &Header, fields: &[(&'static str, &Header)]| -> Option<String> {
+        let has = |n: &&String| !ledgers.contains(n) && find_table(&grids[*n], anchor, fields).is_some();
+        names.iter().find(|n| header.matches(n) && has(n)).or_else(|| names.iter().find(|n| has(n))).cloned()
+    };
+    roles.threats = by(&sh.threats, &p.headers.threats.frequency, &threat_fields(p));
+    roles.checklist = by(&sh.checklist, &p.headers.checklist.answer, &checklist_fields(p));
+    roles.result = by(&sh.result, &p.headers.result.rate, &result_fields(p));
+    Ok((roles, grids))
+}

@@ -1,0 +1,546 @@
+//! IPA-style risk analysis workbooks: find the sheets by meaning, read assets, threats and
+//! checklist answers as they stand in the user's file, and compute every result with the
+//! domain rules. [`fill`] writes the results back in place.
+//!
+//! ```no_run
+//! use risksheet::ops::ipa;
+//! let mut wb = risksheet::xlsx::Workbook::open("ledger.xlsx")?;
+//! let analysis = ipa::analyze(&mut wb, None)?;
+//! for a in &analysis.assets {
+//!     println!("{} {:?} {:?}", a.name, a.risk, a.band);
+//! }
+//! # Ok::<(), risksheet::Error>(())
+//! ```
+pub mod fill;
+pub mod layout;
+
+use crate::domain::cell::{parse_answer, parse_flag, parse_level, parse_medium, CellInput};
+use crate::domain::checklist::{group_tally, medium_tally, vulnerability_from_rate, CheckAnswer, GroupAnswers, Rate};
+use crate::domain::policy::{select_chapters, AssetRisk, ChapterFacts};
+use crate::domain::risk::{importance, likelihood, risk_band, risk_value, Cia, Importance, Likelihood, ThreatLevel, Vulnerability};
+use crate::domain::threat::medium_threat;
+use crate::error::{lang, Error, ErrorKind, Result};
+use crate::profile::Profile;
+use crate::xlsx::address::col_letters;
+use crate::xlsx::{CellValue, Workbook};
+use layout::{find_ledger, find_roles, find_table, Grid, LedgerLayout, SheetRoles, TableLayout};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Something in the user's workbook that risksheet could not use, with its place.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Warning {
+    /// Sheet.
+    pub sheet: String,
+    /// Cell (`J7`).
+    pub cell: String,
+    /// What is wrong, in the message language.
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}!{}: {}", self.sheet, self.cell, self.message)
+    }
+}
+
+/// An input written in a form the formulas cannot read (「２」, 「○」, 「社内サーバ」), and the
+/// canonical form `fill` writes in its place.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Normalization {
+    /// Sheet.
+    pub sheet: String,
+    /// Row.
+    pub row: u32,
+    /// Column.
+    pub col: u32,
+    /// What the cell held.
+    pub from: String,
+    /// What it will hold.
+    pub to: CellValue,
+}
+
+/// One asset of the ledger and its computed results (`None` where an input is missing or
+/// invalid; the warnings say which).
+#[derive(Debug, Clone, Serialize)]
+pub struct Asset {
+    /// Sheet row.
+    pub row: u32,
+    /// 情報資産名称.
+    pub name: String,
+    /// 媒体・保存先, canonical name.
+    pub medium: Option<String>,
+    /// 機密性.
+    pub c: Option<u8>,
+    /// 完全性.
+    pub i: Option<u8>,
+    /// 可用性.
+    pub a: Option<u8>,
+    /// Any personal-information column is 有.
+    pub personal: bool,
+    /// マイナンバー is 有.
+    pub mynumber: bool,
+    /// 重要度.
+    pub importance: Option<u8>,
+    /// 脅威の発生頻度 of the medium.
+    pub threat: Option<u8>,
+    /// 脆弱性 of the medium.
+    pub vulnerability: Option<u8>,
+    /// 被害発生可能性.
+    pub likelihood: Option<u8>,
+    /// リスク値.
+    pub risk: Option<u32>,
+    /// リスク大 / 中 / 小.
+    pub band: Option<String>,
+    /// Whether the band is a high one.
+    #[serde(skip)]
+    pub high: bool,
+}
+
+/// A medium's block of rows on 脅威の状況.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThreatBlock {
+    /// The medium's id in the profile.
+    pub medium: String,
+    /// Rows of its threats.
+    pub rows: Vec<u32>,
+    /// Frequencies answered (None: blank or invalid).
+    pub levels: Vec<Option<u8>>,
+}
+
+/// The check items of one group on 対策状況チェック.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckRows {
+    /// The group's id in the profile.
+    pub group: String,
+    /// Rows of its items.
+    pub rows: Vec<u32>,
+}
+
+/// Per-medium results.
+#[derive(Debug, Clone, Serialize)]
+pub struct MediumResult {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Max threat frequency.
+    pub threat: Option<u8>,
+    /// Rate over the mapped groups' items.
+    pub rate: Option<f64>,
+    /// Vulnerability.
+    pub vulnerability: Option<u8>,
+}
+
+/// Per-group results.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupResult {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Implementation rate; `None` when unanswered.
+    pub rate: Option<f64>,
+    /// All items answered 「該当しない」.
+    pub not_applicable: bool,
+    /// Items left blank.
+    pub unanswered: usize,
+}
+
+/// The decision on one policy chapter.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChapterResult {
+    /// Number in the profile's edition.
+    pub number: u32,
+    /// Title.
+    pub title: String,
+    /// ◎ / ○.
+    pub need: String,
+    /// Implementation rate of its group.
+    pub rate: Option<f64>,
+    /// Whether the company must write it.
+    pub selected: bool,
+    /// Why, in the message language.
+    pub reasons: Vec<String>,
+}
+
+/// Everything read and computed from an IPA workbook.
+#[derive(Serialize)]
+pub struct Analysis {
+    /// The profile's id.
+    pub edition: String,
+    /// The sheets found.
+    pub layout: FoundLayout,
+    /// Assets of the main ledger.
+    pub assets: Vec<Asset>,
+    /// Per-medium results.
+    pub media: Vec<MediumResult>,
+    /// Per-group results.
+    pub groups: Vec<GroupResult>,
+    /// Policy chapters.
+    pub chapters: Vec<ChapterResult>,
+    /// Problems found in inputs.
+    pub warnings: Vec<Warning>,
+    /// Inputs to rewrite in canonical form.
+    #[serde(skip)]
+    pub normalizations: Vec<Normalization>,
+    /// The profile used.
+    #[serde(skip)]
+    pub profile: Profile,
+    /// Assets of every ledger sheet, examples included, by sheet.
+    #[serde(skip)]
+    pub ledgers: Vec<(LedgerLayout, Vec<Asset>)>,
+    #[serde(skip)]
+    pub(crate) threat_blocks: Vec<ThreatBlock>,
+    #[serde(skip)]
+    pub(crate) check_rows: Vec<CheckRows>,
+    #[serde(skip)]
+    pub(crate) answers: GroupAnswers,
+    #[serde(skip)]
+    pub(crate) grids: HashMap<String, Grid>,
+}
+
+/// The sheets and tables found.
+#[derive(Debug, Clone, Serialize)]
+pub struct FoundLayout {
+    /// Sheet roles.
+    pub sheets: SheetRoles,
+    /// The main ledger's columns.
+    pub ledger: Option<LedgerLayout>,
+    /// 脅威の状況 columns.
+    pub threats: Option<TableLayout>,
+    /// 対策状況チェック columns.
+    pub checklist: Option<TableLayout>,
+    /// 診断結果 columns.
+    pub result: Option<TableLayout>,
+}
+
+fn input(v: &CellValue) -> CellInput<'_> {
+    match v {
+        CellValue::Empty => CellInput::Blank,
+        CellValue::Number(n) => CellInput::Number(*n),
+        CellValue::Text(t) | CellValue::Error(t) => CellInput::Text(t),
+        CellValue::Bool(b) => CellInput::Bool(*b),
+    }
+}
+
+fn addr(row: u32, col: u32) -> String {
+    format!("{}{row}", col_letters(col))
+}
+
+/// Picks the profile: the one given, or the edition the workbook looks like.
+pub fn detect_profile(wb: &Workbook) -> Result<Profile> {
+    let ipa3 = Profile::builtin("ipa-3")?;
+    let names = wb.sheet_names();
+    let sh = &ipa3.headers.sheets;
+    let has = |h: &Option<crate::profile::Header>| h.as_ref().is_some_and(|h| names.iter().any(|n| h.matches(n)));
+    if has(&sh.usage) || has(&sh.importance_definition) {
+        return Ok(ipa3);
+    }
+    let ipa21 = Profile::builtin("ipa-2.1")?;
+    if names.iter().any(|n| n.contains("情報資産台帳記入例")) {
+        return Ok(ipa21);
+    }
+    Ok(ipa3)
+}
+
+struct Collector {
+    warnings: Vec<Warning>,
+    normalizations: Vec<Normalization>,
+}
+
+impl Collector {
+    fn warn(&mut self, sheet: &str, row: u32, col: u32, e: &Error) {
+        self.warnings.push(Warning { sheet: sheet.to_string(), cell: addr(row, col), message: e.message(lang()) });
+    }
+    fn normalize(&mut self, grid: &Grid, row: u32, col: u32, to: CellValue) {
+        let from = grid.own_value(row, col);
+        if *from != to && !from.is_blank() {
+            self.normalizations.push(Normalization { sheet: grid.sheet.clone(), row, col, from: from.to_string(), to });
+        }
+    }
+}
+
+/// Reads one ledger table.
+fn read_ledger(grid: &Grid, l: &LedgerLayout, p: &Profile, out: &mut Collector) -> Vec<Asset> {
+    let inputs = ["business", "asset", "medium", "c", "i", "a"];
+    let last = (l.first_row..=grid.max_row).rev().find(|&r| inputs.iter().filter_map(|f| l.col(f)).any(|c| !grid.own_value(r, c).is_blank()));
+    let Some(last) = last else { return Vec::new() };
+    let mut assets = Vec::new();
+    for r in l.first_row..=last {
+        if inputs.iter().filter_map(|f| l.col(f)).all(|c| grid.own_value(r, c).is_blank()) {
+            continue;
+        }
+        let name = l.col("asset").map(|c| grid.text(r, c)).unwrap_or_default();
+        let mut medium = None;
+        if let Some(c) = l.col("medium") {
+            match parse_medium(input(grid.own_value(r, c)), p) {
+                Ok(Some(m)) => {
+                    out.normalize(grid, r, c, CellValue::Text(m.name.clone()));
+                    medium = Some(m.id.clone());
+                }
+                Ok(None) => {}
+                Err(e) => out.warn(&grid.sheet, r, c, &e),
+            }
+        }
+        let mut level = |field: &str| -> Option<u8> {
+            let c = l.col(field)?;
+            match parse_level(input(grid.own_value(r, c)), p.cia) {
+                Ok(Some(v)) => {
+                    out.normalize(grid, r, c, CellValue::Number(v as f64));
+                    Some(v)
+                }
+                Ok(None) => None,
+                Err(e) => {
+                    out.warn(&grid.sheet, r, c, &e);
+                    None
+                }
+            }
+        };
+        let (c, i, a) = (level("c"), level("i"), level("a"));
+        let mut flag = |field: &str| -> bool {
+            let Some(col) = l.col(field) else { return false };
+            match parse_flag(input(grid.own_value(r, col))) {
+                Ok(true) => {
+                    out.normalize(grid, r, col, CellValue::Text("有".into()));
+                    true
+                }
+                Ok(false) => false,
+                Err(e) => {
+                    out.warn(&grid.sheet, r, col, &e);
+                    false
+                }
+            }
+        };
+        let personal = flag("personal") | flag("sensitive");
+        let mynumber = flag("mynumber");
+        assets.push(Asset {
+            row: r,
+            name,
+            medium,
+            c,
+            i,
+            a,
+            personal: personal || mynumber,
+            mynumber,
+            importance: None,
+            threat: None,
+            vulnerability: None,
+            likelihood: None,
+            risk: None,
+            band: None,
+            high: false,
+        });
+    }
+    assets
+}
+
+/// Reads the threat blocks of 脅威の状況.
+fn read_threats(grid: &Grid, t: &TableLayout, p: &Profile, out: &mut Collector) -> Result<Vec<ThreatBlock>> {
+    let h = &p.headers.threats;
+    let freq = t.need("frequency", &h.frequency)?;
+    let med_col = t.need("medium", &h.medium)?;
+    let mut blocks: Vec<ThreatBlock> = Vec::new();
+    let first = t.header_row + 1 + u32::from(grid.merge_of(t.header_row, freq).is_some_and(|m| m.end.row > t.header_row));
+    for r in first..=grid.max_row {
+        let med_text = grid.text(r, med_col);
+        if !med_text.is_empty() {
+            if let Some(m) = p.find_medium(&med_text) {
+                if blocks.last().is_none_or(|b| b.medium != m.id || grid.merge_of(r, med_col).is_none_or(|mg| mg.start.row == r)) {
+                    blocks.push(ThreatBlock { medium: m.id.clone(), rows: Vec::new(), levels: Vec::new() });
+                }
+            }
+        }
+        let Some(block) = blocks.last_mut() else { continue };
+        let threat_text = t.col("threat").map(|c| grid.text(r, c)).unwrap_or_default();
+        let value = grid.own_value(r, freq);
+        if threat_text.is_empty() && value.is_blank() {
+            continue;
+        }
+        let level = match parse_level(input(value), p.threat.scale()) {
+            Ok(v) => {
+                if let Some(v) = v {
+                    if let Some(l) = p.threat.level(v) {
+                        out.normalize(grid, r, freq, canonical_label(value, v, &l.label));
+                    }
+                }
+                v
+            }
+            Err(e) => {
+                out.warn(&grid.sheet, r, freq, &e);
+                None
+            }
+        };
+        block.rows.push(r);
+        block.levels.push(level);
+    }
+    Ok(blocks)
+}
+
+/// The canonical form of a labelled choice: numbers stay numbers, texts become the label.
+fn canonical_label(current: &CellValue, value: u8, label: &str) -> CellValue {
+    match current {
+        CellValue::Number(_) => CellValue::Number(value as f64),
+        // A label whose first character is already the ASCII digit reads fine.
+        CellValue::Text(t) if t.trim_start().starts_with(char::from(b'0' + value)) => current.clone(),
+        _ => CellValue::Text(label.to_string()),
+    }
+}
+
+/// Reads the checklist's groups and answers.
+fn read_checklist(grid: &Grid, t: &TableLayout, p: &Profile, out: &mut Collector) -> Result<(Vec<CheckRows>, GroupAnswers)> {
+    let h = &p.headers.checklist;
+    let ans = t.need("answer", &h.answer)?;
+    let group_col = t.need("group", &h.group)?;
+    let mut rows: Vec<CheckRows> = Vec::new();
+    let mut answers = GroupAnswers::new();
+    for r in t.header_row + 1..=grid.max_row {
+        let label = grid.text(r, group_col);
+        if let Some((id, _)) = p.find_group(&label) {
+            if rows.last().is_none_or(|g| g.group != id) {
+                rows.push(CheckRows { group: id.to_string(), rows: Vec::new() });
+            }
+        }
+        let Some(g) = rows.last_mut() else { continue };
+        let item = t.col("item").map(|c| grid.text(r, c)).unwrap_or_default();
+        let value = grid.own_value(r, ans);
+        if item.is_empty() && value.is_blank() {
+            continue;
+        }
+        let answer = match parse_answer(input(value), p) {
+            Ok(a) => {
+                if let Some(CheckAnswer(v)) = a {
+                    if let Some(l) = p.checklist.answer(v) {
+                        out.normalize(grid, r, ans, canonical_label(value, v, &l.label));
+                    }
+                }
+                a
+            }
+            Err(e) => {
+                out.warn(&grid.sheet, r, ans, &e);
+                None
+            }
+        };
+        g.rows.push(r);
+        answers.entry(g.group.clone()).or_default().push(answer);
+    }
+    Ok((rows, answers))
+}
+
+/// Reads an IPA workbook and computes every result. `profile` overrides edition detection.
+pub fn analyze(wb: &mut Workbook, profile: Option<&Profile>) -> Result<Analysis> {
+    let p = match profile {
+        Some(p) => p.clone(),
+        None => detect_profile(wb)?,
+    };
+    let path = wb.path().to_path_buf();
+    let (roles, grids) = find_roles(wb, &p)?;
+    let ledger_sheet = roles.ledger.clone().ok_or_else(|| {
+        Error::new(ErrorKind::MissingHeader(format!("{}（{}）", p.headers.sheets.ledger.text, p.headers.ledger.medium.text))).in_file(&path)
+    })?;
+    let mut out = Collector { warnings: Vec::new(), normalizations: Vec::new() };
+
+    let mut ledgers = Vec::new();
+    for sheet in std::iter::once(&ledger_sheet).chain(roles.examples.iter()) {
+        let grid = &grids[sheet];
+        if let Some(l) = find_ledger(grid, &p) {
+            let assets = read_ledger(grid, &l, &p, &mut out);
+            ledgers.push((l, assets));
+        }
+    }
+
+    let threats_layout = roles.threats.as_ref().and_then(|s| find_table(&grids[s], &p.headers.threats.frequency, &layout::threat_fields(&p)));
+    let threat_blocks = match (&threats_layout, &roles.threats) {
+        (Some(t), Some(s)) => read_threats(&grids[s], t, &p, &mut out).map_err(|e| e.in_file(&path))?,
+        _ => Vec::new(),
+    };
+    let check_layout = roles.checklist.as_ref().and_then(|s| find_table(&grids[s], &p.headers.checklist.answer, &layout::checklist_fields(&p)));
+    let (check_rows, answers) = match (&check_layout, &roles.checklist) {
+        (Some(t), Some(s)) => read_checklist(&grids[s], t, &p, &mut out).map_err(|e| e.in_file(&path))?,
+        _ => (Vec::new(), GroupAnswers::new()),
+    };
+    let result_layout = roles.result.as_ref().and_then(|s| find_table(&grids[s], &p.headers.result.rate, &layout::result_fields(&p)));
+
+    // Per medium: threat (max of its threats) and vulnerability (rate over its groups' items).
+    let mut media = Vec::new();
+    for m in &p.media {
+        let levels = threat_blocks.iter().filter(|b| b.medium == m.id).flat_map(|b| b.levels.iter().map(|l| l.map(ThreatLevel)));
+        let threat = medium_threat(levels).map(|t| t.0);
+        let tally = medium_tally(m, &answers, &p)?;
+        let rate = tally.rate().value();
+        let vulnerability = vulnerability_from_rate(tally.rate(), &p).map(|v| v.0);
+        media.push(MediumResult { id: m.id.clone(), name: m.name_in(lang()).to_string(), threat, rate, vulnerability });
+    }
+    let groups = p
+        .checklist
+        .groups
+        .iter()
+        .map(|(id, g)| {
+            let t = group_tally(id, &answers, &p)?;
+            Ok(GroupResult {
+                id: id.clone(),
+                name: g.name_in(lang()).to_string(),
+                rate: t.rate().value(),
+                not_applicable: t.rate() == Rate::NotApplicable,
+                unanswered: t.unanswered,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+    // Per asset.
+    for (_, assets) in &mut ledgers {
+        for a in assets.iter_mut() {
+            let m = a.medium.as_ref().and_then(|id| media.iter().find(|x| &x.id == id));
+            a.threat = m.and_then(|m| m.threat);
+            a.vulnerability = m.and_then(|m| m.vulnerability);
+            if let (Some(t), Some(v)) = (a.threat, a.vulnerability) {
+                a.likelihood = Some(likelihood(ThreatLevel(t), Vulnerability(v), &p)?.0);
+            }
+            if let (Some(c), Some(i), Some(av)) = (a.c, a.i, a.a) {
+                a.importance = importance(Cia::new(c, i, av), a.personal, &p).ok().map(|x| x.0);
+            }
+            if let (Some(imp), Some(lk)) = (a.importance, a.likelihood) {
+                let value = risk_value(Importance(imp), Likelihood(lk));
+                let band = risk_band(value, &p)?;
+                a.risk = Some(value.0);
+                a.band = Some(band.label_in(lang()).to_string());
+                a.high = band.high;
+            }
+        }
+    }
+    let main_assets = ledgers.first().map(|l| l.1.clone()).unwrap_or_default();
+    let facts = ChapterFacts { ledger_has_mynumber: Some(main_assets.iter().any(|a| a.mynumber)), ..Default::default() };
+    let risks: Vec<AssetRisk> = main_assets
+        .iter()
+        .filter_map(|a| Some(AssetRisk { asset: a.name.clone(), medium: a.medium.clone()?, value: crate::domain::risk::RiskValue(a.risk?) }))
+        .collect();
+    let chapters = select_chapters(&p, &answers, &facts, &risks)?
+        .into_iter()
+        .map(|d| ChapterResult {
+            number: d.chapter.number,
+            title: d.chapter.title_in(lang()).to_string(),
+            need: d.need_mark(&p).to_string(),
+            rate: d.rate.and_then(|r| r.value()),
+            selected: d.selected,
+            reasons: d.reasons.iter().map(|r| r.text(&p, lang())).collect(),
+        })
+        .collect();
+
+    Ok(Analysis {
+        edition: p.id.clone(),
+        layout: FoundLayout { sheets: roles, ledger: ledgers.first().map(|l| l.0.clone()), threats: threats_layout, checklist: check_layout, result: result_layout },
+        assets: main_assets,
+        media,
+        groups,
+        chapters,
+        warnings: out.warnings,
+        normalizations: out.normalizations,
+        profile: p,
+        ledgers,
+        threat_blocks,
+        check_rows,
+        answers,
+        grids,
+    })
+}
+
