@@ -72,6 +72,17 @@ enum Command {
         #[arg(long)]
         backup: bool,
     },
+    /// IPA形式の新しいリスク分析シートを作る / create a fresh workbook in the IPA layout
+    New {
+        /// 作成するファイル / the file to create
+        output: PathBuf,
+        /// 版（ipa-3, ipa-2.1）またはプロファイルのTOMLファイル / edition or profile file
+        #[arg(long, default_value = "ipa-3")]
+        edition: String,
+        /// 既存のファイルを上書きする / replace an existing file
+        #[arg(long)]
+        force: bool,
+    },
     /// シート・セル・数式・入力規則の一覧 / list sheets with counts
     Inspect {
         /// ブック / workbook
@@ -136,6 +147,17 @@ fn run(cli: Cli) -> risksheet::Result<()> {
             } else {
                 say(ops::ipa::fill::summary_text(&summary, &saved))?;
             }
+        }
+        Command::New { output, edition, force } => {
+            let profile = load_profile(Some(&edition))?.ok_or_else(|| risksheet::Error::usage("edition"))?;
+            // The sheets are written in the language of the messages (--lang).
+            let lang = risksheet::error::lang();
+            if output.exists() && !force {
+                let msg = risksheet::error::lang().pick("既にあります（上書きするには --force）", "exists (use --force to replace it)");
+                return Err(risksheet::Error::usage(msg).in_file(&output));
+            }
+            let summary = ops::template::new_workbook(&output, &profile, lang)?;
+            say(format_args!("{}: {} {}", output.display(), summary.edition, risksheet::error::lang().pick("の新しいリスク分析シートを作成しました", "risk analysis workbook created")))?;
         }
         Command::Inspect { book, json, profile } => {
             let profile = load_profile(profile.as_deref())?;

@@ -2,3 +2,4 @@
 pub mod edit;
 pub mod inspect;
 pub mod ipa;
+pub mod template;

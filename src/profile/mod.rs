@@ -271,9 +271,11 @@ impl Medium {
         let key = normalize_key(text);
         self.names().any(|n| normalize_key(n) == key)
     }
-    /// The canonical name followed by the variants.
+    /// The canonical name, the variants, then the English name (an English template says it).
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.name.as_str()).chain(self.variants.iter().map(String::as_str))
+        std::iter::once(self.name.as_str())
+            .chain(self.variants.iter().map(String::as_str))
+            .chain(std::iter::once(self.name_en.as_str()).filter(|n| !n.is_empty()))
     }
 }
 
@@ -363,7 +365,9 @@ bilingual!(CheckGroup, name_in, name, name_en);
 impl CheckGroup {
     /// The name followed by the variants.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.name.as_str()).chain(self.variants.iter().map(String::as_str))
+        std::iter::once(self.name.as_str())
+            .chain(self.variants.iter().map(String::as_str))
+            .chain(std::iter::once(self.name_en.as_str()).filter(|n| !n.is_empty()))
     }
 }
 
@@ -506,8 +510,10 @@ impl Header {
     pub fn matches(&self, cell: &str) -> bool {
         let key = normalize_key(cell);
         let bare = strip_trailing_note(&key);
+        // The English text too: an English template (`new --lang en`) is read back by it.
         let names = std::iter::once(&self.text)
             .chain(&self.variants)
+            .chain(std::iter::once(&self.text_en).filter(|n| !n.is_empty()))
             .map(|n| normalize_key(n));
         names.into_iter().any(|n| n == key || n == bare)
             || self
@@ -704,8 +710,9 @@ impl Profile {
     /// ```
     pub fn find_chapter(&self, label: &str) -> Option<&Chapter> {
         let candidates = self.chapters.iter().map(|c| {
-            let own =
-                std::iter::once(c.title.as_str()).chain(c.variants.iter().map(String::as_str));
+            let own = std::iter::once(c.title.as_str())
+                .chain(c.variants.iter().map(String::as_str))
+                .chain(std::iter::once(c.title_en.as_str()).filter(|t| !t.is_empty()));
             let group = c
                 .group
                 .as_deref()

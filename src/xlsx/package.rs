@@ -199,6 +199,13 @@ impl Package {
             if backup {
                 fs::copy(target, backup_path(target))?;
             }
+        } else {
+            // A temporary file is private (0600); a new workbook gets the usual permissions.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o644));
+            }
         }
         tmp.persist(target).map_err(|e| Error::from(e.error))?;
         if let Ok(d) = fs::File::open(&dir) {

@@ -178,8 +178,28 @@ impl Workbook {
         Self::from_package(pkg, limits).map_err(|e| e.in_file(path))
     }
 
+    /// Opens a workbook held in memory; `name` stands for the file in messages and is where
+    /// [`Workbook::save`] writes.
+    pub fn from_bytes(name: impl AsRef<Path>, bytes: Vec<u8>, limits: &Limits) -> Result<Workbook> {
+        let name = name.as_ref();
+        let pkg = Package::from_bytes(name, bytes, limits).map_err(|e| e.in_file(name))?;
+        Self::from_package(pkg, limits).map_err(|e| e.in_file(name))
+    }
+
+    /// The package the pending edits would produce, as bytes, without writing a file.
+    pub fn to_bytes(&mut self) -> Result<Vec<u8>> {
+        let mut report = SaveReport::default();
+        let edits = self.edits.clone();
+        let changes = self.build_changes(&mut report);
+        self.edits = edits;
+        self.pkg.write_to_vec(&changes?)
+    }
+
     fn from_package(mut pkg: Package, limits: &Limits) -> Result<Workbook> {
-        let root_rels = pkg.read_text("_rels/.rels").map_err(|_| Error::new(ErrorKind::NotWorkbook("_rels/.rels missing".into())))?;
+        if !pkg.has("_rels/.rels") {
+            return Err(Error::new(ErrorKind::NotWorkbook("_rels/.rels missing".into())));
+        }
+        let root_rels = pkg.read_text("_rels/.rels")?;
         let workbook_part = parse_rels("_rels/.rels", &root_rels)?
             .into_iter()
             .find(|r| r.1.ends_with(REL_OFFICE_DOCUMENT))
@@ -449,6 +469,12 @@ impl Workbook {
     /// Sets a cell's value (text, number, boolean, or empty), keeping its style.
     pub fn set_value(&mut self, sheet: &str, at: CellRef, value: CellValue) -> Result<()> {
         let si = self.sheet_index(sheet)?;
+        if let CellValue::Number(n) = value {
+            if !n.is_finite() {
+                let expected = crate::error::lang().pick("有限の数値", "a finite number").to_string();
+                return Err(Error::new(ErrorKind::InvalidValue { expected, found: n.to_string() }).in_sheet(sheet).at_cell(at.to_string()).in_file(&self.path));
+            }
+        }
         self.check_editable(si, at)?;
         self.pending(si, at).content = Some(Content::Value(value));
         Ok(())

@@ -15,7 +15,7 @@
 use super::layout::LedgerLayout;
 use super::{analyze, Analysis, Asset, Normalization, Warning};
 use crate::domain::checklist::CheckAnswer;
-use crate::error::{lang, Result};
+use crate::error::{lang, Lang, Result};
 use crate::profile::{LabelledScale, Profile};
 use crate::xlsx::address::{col_letters, quote_sheet_name, Range};
 use crate::xlsx::validation::{DataValidation, Rule};
@@ -79,11 +79,11 @@ fn text_array<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
     format!("{{{}}}", v.join(","))
 }
 
-/// Labels of a scale in value order.
-fn labels(scale: &LabelledScale) -> Vec<&str> {
+/// Labels of a scale in value order, in the workbook's language.
+fn labels(scale: &LabelledScale, wl: Lang) -> Vec<&str> {
     let mut levels: Vec<_> = scale.levels.iter().collect();
     levels.sort_by_key(|l| l.value);
-    levels.iter().map(|l| l.label_in(lang())).collect()
+    levels.iter().map(|l| l.label_in(wl)).collect()
 }
 
 fn num(v: Option<impl Into<f64>>) -> CellValue {
@@ -151,7 +151,7 @@ impl SummaryLayout {
     /// Writes the 集計 sheet: per-group counts and rates, per-medium threat and vulnerability.
     fn write(wb: &mut Workbook, an: &Analysis) -> Result<SummaryLayout> {
         let p = &an.profile;
-        let l = lang();
+        let l = an.lang;
         let s = summary_layout(p);
         let sh = SUMMARY_SHEET;
         let set = |wb: &mut Workbook, r: u32, c: u32, v: CellValue| wb.set_value(sh, CellRef::new(r, c), v);
@@ -234,7 +234,7 @@ impl SummaryLayout {
         let t_levels: Vec<String> = p.threat.scale().values().map(|v| v.to_string()).collect();
         let vs = p.vulnerability.scale();
         for (m, &row) in p.media.iter().zip(&s.medium_rows) {
-            set(wb, row, 1, m.name.as_str().into())?;
+            set(wb, row, 1, m.name_in(l).into())?;
             let result = an.media.iter().find(|x| x.id == m.id);
             // Threat: the highest frequency chosen among the medium's threats.
             let cells: Vec<String> = match (&an.layout.sheets.threats, an.layout.threats.as_ref().and_then(|t| t.col("frequency"))) {
@@ -278,7 +278,7 @@ fn write_threat_status(wb: &mut Workbook, an: &Analysis, s: &SummaryLayout) -> R
         return Ok(());
     };
     let grid = &an.grids[sheet];
-    let labels = labels(&p.vulnerability);
+    let labels = labels(&p.vulnerability, an.lang);
     for b in &an.threat_blocks {
         let Some(&first) = b.rows.first() else { continue };
         let Some(i) = p.media.iter().position(|m| m.id == b.medium) else { continue };
@@ -286,10 +286,21 @@ fn write_threat_status(wb: &mut Workbook, an: &Analysis, s: &SummaryLayout) -> R
         let row = grid.merge_of(first, col).map_or(first, |m| m.start.row);
         let v = abs(SUMMARY_SHEET, s.medium_rows[i], 4);
         let f = format!("IF({v}=\"\",\"\",INDEX({},{v}-{}))", text_array(labels.iter().copied()), p.vulnerability.min as i32 - 1);
-        let cached = an.media[i].vulnerability.and_then(|v| p.vulnerability.level(v)).map(|l| l.label_in(lang()));
+        let cached = an.media[i].vulnerability.and_then(|v| p.vulnerability.level(v)).map(|l| l.label_in(an.lang));
         wb.set_formula(sheet, CellRef::new(row, col), &f, Some(text(cached)))?;
     }
     Ok(())
+}
+
+/// The last row of a ledger's input range: the last asset, and at least 100 rows on the
+/// company's own ledger (an example sheet keeps to its examples).
+fn input_last_row(an: &Analysis, l: &LedgerLayout, assets: &[Asset]) -> u32 {
+    let last = assets.last().map_or(l.first_row, |a| a.row);
+    if an.layout.sheets.examples.contains(&l.sheet) {
+        last
+    } else {
+        last.max(l.first_row + MIN_INPUT_ROWS - 1)
+    }
 }
 
 /// The computed columns of one ledger.
@@ -309,11 +320,35 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
     );
     let mut lk_levels: Vec<_> = lk.levels.iter().collect();
     lk_levels.sort_by_key(|x| x.value);
-    let lk_labels = text_array(lk_levels.iter().map(|x| x.label_in(lang())));
+    let wl = an.lang;
+    let lk_labels = text_array(lk_levels.iter().map(|x| x.label_in(wl)));
     let mut bands: Vec<_> = p.risk.bands.iter().collect();
     bands.sort_by_key(|b| std::cmp::Reverse(b.min));
-    for asset in assets {
-        let r = asset.row;
+    // Every row of the input range gets formulas, so results appear as soon as the user types.
+    let last = input_last_row(an, l, assets);
+    let blank = |row| Asset {
+        row,
+        name: String::new(),
+        medium: None,
+        medium_id: None,
+        c: None,
+        i: None,
+        a: None,
+        personal: false,
+        mynumber: false,
+        importance: None,
+        threat: None,
+        vulnerability: None,
+        likelihood: None,
+        risk: None,
+        band: None,
+        high: false,
+    };
+    let mut by_row: std::collections::HashMap<u32, &Asset> = assets.iter().map(|a| (a.row, a)).collect();
+    let blanks: Vec<Asset> = (l.first_row..=last).filter(|r| !by_row.contains_key(r)).map(blank).collect();
+    by_row.extend(blanks.iter().map(|a| (a.row, a)));
+    for r in l.first_row..=last {
+        let asset = by_row[&r];
         let (cc, ic, ac) = (rel(r, c), rel(r, i), rel(r, a));
         let cia = format!("{cc},{ic},{ac}");
         let write = |wb: &mut Workbook, col: Option<u32>, f: String, v: CellValue| -> Result<()> {
@@ -329,7 +364,7 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
         let valid = format!("OR(COUNT({cia})<3,MIN({cia})<{},MAX({cia})>{})", p.cia.min, p.cia.max);
         let importance = match p.personal_info_level() {
             Some(level) => {
-                let flags: Vec<String> = ["personal", "sensitive", "mynumber"].iter().filter_map(|f| l.col(f)).map(|col| format!("{}=\"有\"", rel(r, col))).collect();
+                let flags: Vec<String> = ["personal", "sensitive", "mynumber"].iter().filter_map(|f| l.col(f)).map(|col| format!("{}=\"{}\"", rel(r, col), super::flag_text(wl))).collect();
                 if flags.is_empty() {
                     base.clone()
                 } else {
@@ -356,7 +391,7 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
         )?;
         let Some(lc) = lk_col else { continue };
         let lkr = rel(r, lc);
-        let lk_label = asset.likelihood.and_then(|x| lk.level(x)).map(|x| x.label_in(lang()));
+        let lk_label = asset.likelihood.and_then(|x| lk.level(x)).map(|x| x.label_in(wl));
         write(wb, l.col("likelihood_label"), format!("IF({lkr}=\"\",\"\",INDEX({lk_labels},{lkr}-{}))", lk.min as i32 - 1), text(lk_label))?;
         let Some(ic_) = imp_col else { continue };
         let imp = rel(r, ic_);
@@ -364,9 +399,10 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
         write(wb, risk_col, format!("IF(OR({imp}=\"\",{lkr}=\"\"),\"\",{imp}*{lkr})"), num(asset.risk))?;
         if let Some(rc) = risk_col {
             let rv = rel(r, rc);
-            let mut band_f = format!("\"{}\"", bands.last().map_or("", |b| b.label_in(lang())));
+            // Highest band first: IF(v>=6,"大",IF(v>=4,"中","小")).
+            let mut band_f = format!("\"{}\"", bands.last().map_or("", |b| b.label_in(wl)));
             for b in bands.iter().rev().skip(1) {
-                band_f = format!("IF({rv}>={},\"{}\",{band_f})", b.min, b.label_in(lang()));
+                band_f = format!("IF({rv}>={},\"{}\",{band_f})", b.min, b.label_in(wl));
             }
             write(wb, l.col("risk_label"), format!("IF({rv}=\"\",\"\",{band_f})"), text(asset.band.as_deref()))?;
         }
@@ -377,7 +413,7 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
 /// 診断結果: need, rate and decision per chapter, then the reasons for the selection.
 fn write_result(wb: &mut Workbook, an: &Analysis, s: &SummaryLayout) -> Result<()> {
     let p = &an.profile;
-    let l = lang();
+    let l = an.lang;
     let (Some(sheet), Some(t)) = (&an.layout.sheets.result, &an.layout.result) else { return Ok(()) };
     let grid = &an.grids[sheet];
     let h = &p.headers.result;
@@ -438,8 +474,8 @@ fn write_result(wb: &mut Workbook, an: &Analysis, s: &SummaryLayout) -> Result<(
             }
             if ch.condition == crate::profile::Condition::LedgerHasMynumber {
                 if let (Some(led), Some(mc)) = (ledger, ledger.and_then(|x| x.col("mynumber"))) {
-                    let last = led.first_row.max(an.assets.last().map_or(led.first_row, |a| a.row)).max(led.first_row + MIN_INPUT_ROWS - 1);
-                    not_applicable.push(format!("COUNTIF({}:${}${},\"有\")=0", abs(&led.sheet, led.first_row, mc), col_letters(mc), last));
+                    let last = input_last_row(an, led, &an.assets);
+                    not_applicable.push(format!("COUNTIF({}:${}${},\"{}\")=0", abs(&led.sheet, led.first_row, mc), col_letters(mc), last, super::flag_text(l)));
                 }
             }
             let cached = CellValue::Text(if result.selected { select } else { na }.to_string());
@@ -467,12 +503,11 @@ fn write_result(wb: &mut Workbook, an: &Analysis, s: &SummaryLayout) -> Result<(
 /// Dropdowns on every input column, for the cells no existing validation covers.
 fn add_input_validations(wb: &mut Workbook, an: &Analysis) -> Result<()> {
     let p = &an.profile;
-    let l = lang();
-    let media: Vec<&str> = p.media.iter().map(|m| m.name.as_str()).collect();
+    let l = an.lang;
+    let media: Vec<&str> = p.media.iter().map(|m| m.name_in(l)).collect();
     let cia: Vec<String> = p.cia.values().map(|v| v.to_string()).collect();
     for (layout, assets) in &an.ledgers {
-        let last = assets.last().map_or(0, |a| a.row).max(layout.first_row + MIN_INPUT_ROWS - 1);
-        let rows = (layout.first_row, last);
+        let rows = (layout.first_row, input_last_row(an, layout, assets));
         let mut add = |field: &str, rule: Rule, ime: &str, prompt: &str| -> Result<()> {
             if let Some(col) = layout.col(field) {
                 add_uncovered(wb, &layout.sheet, col, rows, |range| DataValidation::new(range, rule.clone()).with_ime_mode(ime).with_prompt(prompt, l.pick("一覧から選んでください", "Choose from the list")))?;
@@ -481,14 +516,14 @@ fn add_input_validations(wb: &mut Workbook, an: &Analysis) -> Result<()> {
         };
         add("medium", Rule::List(media.iter().map(|s| s.to_string()).collect()), "hiragana", &p.headers.ledger.medium.text_in(l).to_string())?;
         for f in ["personal", "sensitive", "mynumber"] {
-            add(f, Rule::List(vec!["有".into()]), "hiragana", "有")?;
+            add(f, Rule::List(vec![super::flag_text(l).into()]), "hiragana", super::flag_text(l))?;
         }
         for f in ["c", "i", "a"] {
             add(f, Rule::List(cia.clone()), "off", &p.cia.expected())?;
         }
     }
     if let (Some(sheet), Some(col)) = (&an.layout.sheets.threats, an.layout.threats.as_ref().and_then(|t| t.col("frequency"))) {
-        let rule = Rule::List(labels(&p.threat).iter().map(|s| s.to_string()).collect());
+        let rule = Rule::List(labels(&p.threat, l).iter().map(|s| s.to_string()).collect());
         for b in &an.threat_blocks {
             for (a, z) in runs(&b.rows) {
                 add_uncovered(wb, sheet, col, (a, z), |range| DataValidation::new(range, rule.clone()))?;

@@ -68,8 +68,11 @@ pub struct Asset {
     pub row: u32,
     /// 情報資産名称.
     pub name: String,
-    /// 媒体・保存先, canonical name.
+    /// 媒体・保存先, the canonical name.
     pub medium: Option<String>,
+    /// The medium's id in the profile.
+    #[serde(skip)]
+    pub medium_id: Option<String>,
     /// 機密性.
     pub c: Option<u8>,
     /// 完全性.
@@ -169,6 +172,8 @@ pub struct ChapterResult {
 pub struct Analysis {
     /// The profile's id.
     pub edition: String,
+    /// The language the workbook is written in (its headers); texts written into cells use it.
+    pub lang: crate::error::Lang,
     /// The sheets found.
     pub layout: FoundLayout,
     /// Assets of the main ledger.
@@ -224,6 +229,25 @@ fn input(v: &CellValue) -> CellInput<'_> {
     }
 }
 
+/// The text a personal-information column holds when 有.
+pub fn flag_text(wl: crate::error::Lang) -> &'static str {
+    wl.pick("有", "Yes")
+}
+
+/// The language a workbook's ledger is written in: English when its 媒体・保存先 header is the
+/// profile's English text (a template made with `new --lang en`).
+fn workbook_lang(grid: &Grid, p: &Profile) -> crate::error::Lang {
+    let h = &p.headers.ledger.medium;
+    let en = crate::domain::text::normalize_key(&h.text_en);
+    let english = !h.text_en.is_empty()
+        && (1..=40u32).any(|r| (1..=grid.max_col.max(1)).any(|c| crate::domain::text::normalize_key(&grid.text(r, c)) == en));
+    if english {
+        crate::error::Lang::En
+    } else {
+        crate::error::Lang::Ja
+    }
+}
+
 fn addr(row: u32, col: u32) -> String {
     format!("{}{row}", col_letters(col))
 }
@@ -262,7 +286,7 @@ impl Collector {
 }
 
 /// Reads one ledger table.
-fn read_ledger(grid: &Grid, l: &LedgerLayout, p: &Profile, out: &mut Collector) -> Vec<Asset> {
+fn read_ledger(grid: &Grid, l: &LedgerLayout, p: &Profile, wl: crate::error::Lang, out: &mut Collector) -> Vec<Asset> {
     let inputs = ["business", "asset", "medium", "c", "i", "a"];
     let last = (l.first_row..=grid.max_row).rev().find(|&r| inputs.iter().filter_map(|f| l.col(f)).any(|c| !grid.own_value(r, c).is_blank()));
     let Some(last) = last else { return Vec::new() };
@@ -276,8 +300,8 @@ fn read_ledger(grid: &Grid, l: &LedgerLayout, p: &Profile, out: &mut Collector) 
         if let Some(c) = l.col("medium") {
             match parse_medium(input(grid.own_value(r, c)), p) {
                 Ok(Some(m)) => {
-                    out.normalize(grid, r, c, CellValue::Text(m.name.clone()));
-                    medium = Some(m.id.clone());
+                    out.normalize(grid, r, c, CellValue::Text(m.name_in(wl).to_string()));
+                    medium = Some(m);
                 }
                 Ok(None) => {}
                 Err(e) => out.warn(&grid.sheet, r, c, &e),
@@ -302,7 +326,7 @@ fn read_ledger(grid: &Grid, l: &LedgerLayout, p: &Profile, out: &mut Collector) 
             let Some(col) = l.col(field) else { return false };
             match parse_flag(input(grid.own_value(r, col))) {
                 Ok(true) => {
-                    out.normalize(grid, r, col, CellValue::Text("有".into()));
+                    out.normalize(grid, r, col, CellValue::Text(flag_text(wl).into()));
                     true
                 }
                 Ok(false) => false,
@@ -317,7 +341,8 @@ fn read_ledger(grid: &Grid, l: &LedgerLayout, p: &Profile, out: &mut Collector) 
         assets.push(Asset {
             row: r,
             name,
-            medium,
+            medium: medium.map(|m| m.name_in(wl).to_string()),
+            medium_id: medium.map(|m| m.id.clone()),
             c,
             i,
             a,
@@ -336,7 +361,7 @@ fn read_ledger(grid: &Grid, l: &LedgerLayout, p: &Profile, out: &mut Collector) 
 }
 
 /// Reads the threat blocks of 脅威の状況.
-fn read_threats(grid: &Grid, t: &TableLayout, p: &Profile, out: &mut Collector) -> Result<Vec<ThreatBlock>> {
+fn read_threats(grid: &Grid, t: &TableLayout, p: &Profile, wl: crate::error::Lang, out: &mut Collector) -> Result<Vec<ThreatBlock>> {
     let h = &p.headers.threats;
     let freq = t.need("frequency", &h.frequency)?;
     let med_col = t.need("medium", &h.medium)?;
@@ -361,7 +386,7 @@ fn read_threats(grid: &Grid, t: &TableLayout, p: &Profile, out: &mut Collector) 
             Ok(v) => {
                 if let Some(v) = v {
                     if let Some(l) = p.threat.level(v) {
-                        out.normalize(grid, r, freq, canonical_label(value, v, &l.label));
+                        out.normalize(grid, r, freq, canonical_label(value, v, l.label_in(wl)));
                     }
                 }
                 v
@@ -388,7 +413,7 @@ fn canonical_label(current: &CellValue, value: u8, label: &str) -> CellValue {
 }
 
 /// Reads the checklist's groups and answers.
-fn read_checklist(grid: &Grid, t: &TableLayout, p: &Profile, out: &mut Collector) -> Result<(Vec<CheckRows>, GroupAnswers)> {
+fn read_checklist(grid: &Grid, t: &TableLayout, p: &Profile, wl: crate::error::Lang, out: &mut Collector) -> Result<(Vec<CheckRows>, GroupAnswers)> {
     let h = &p.headers.checklist;
     let ans = t.need("answer", &h.answer)?;
     let group_col = t.need("group", &h.group)?;
@@ -411,7 +436,7 @@ fn read_checklist(grid: &Grid, t: &TableLayout, p: &Profile, out: &mut Collector
             Ok(a) => {
                 if let Some(CheckAnswer(v)) = a {
                     if let Some(l) = p.checklist.answer(v) {
-                        out.normalize(grid, r, ans, canonical_label(value, v, &l.label));
+                        out.normalize(grid, r, ans, canonical_label(value, v, l.label_in(wl)));
                     }
                 }
                 a
@@ -439,24 +464,25 @@ pub fn analyze(wb: &mut Workbook, profile: Option<&Profile>) -> Result<Analysis>
         Error::new(ErrorKind::MissingHeader(format!("{}（{}）", p.headers.sheets.ledger.text, p.headers.ledger.medium.text))).in_file(&path)
     })?;
     let mut out = Collector { warnings: Vec::new(), normalizations: Vec::new() };
+    let wl = workbook_lang(&grids[&ledger_sheet], &p);
 
     let mut ledgers = Vec::new();
     for sheet in std::iter::once(&ledger_sheet).chain(roles.examples.iter()) {
         let grid = &grids[sheet];
         if let Some(l) = find_ledger(grid, &p) {
-            let assets = read_ledger(grid, &l, &p, &mut out);
+            let assets = read_ledger(grid, &l, &p, wl, &mut out);
             ledgers.push((l, assets));
         }
     }
 
     let threats_layout = roles.threats.as_ref().and_then(|s| find_table(&grids[s], &p.headers.threats.frequency, &layout::threat_fields(&p)));
     let threat_blocks = match (&threats_layout, &roles.threats) {
-        (Some(t), Some(s)) => read_threats(&grids[s], t, &p, &mut out).map_err(|e| e.in_file(&path))?,
+        (Some(t), Some(s)) => read_threats(&grids[s], t, &p, wl, &mut out).map_err(|e| e.in_file(&path))?,
         _ => Vec::new(),
     };
     let check_layout = roles.checklist.as_ref().and_then(|s| find_table(&grids[s], &p.headers.checklist.answer, &layout::checklist_fields(&p)));
     let (check_rows, answers) = match (&check_layout, &roles.checklist) {
-        (Some(t), Some(s)) => read_checklist(&grids[s], t, &p, &mut out).map_err(|e| e.in_file(&path))?,
+        (Some(t), Some(s)) => read_checklist(&grids[s], t, &p, wl, &mut out).map_err(|e| e.in_file(&path))?,
         _ => (Vec::new(), GroupAnswers::new()),
     };
     let result_layout = roles.result.as_ref().and_then(|s| find_table(&grids[s], &p.headers.result.rate, &layout::result_fields(&p)));
@@ -469,7 +495,7 @@ pub fn analyze(wb: &mut Workbook, profile: Option<&Profile>) -> Result<Analysis>
         let tally = medium_tally(m, &answers, &p)?;
         let rate = tally.rate().value();
         let vulnerability = vulnerability_from_rate(tally.rate(), &p).map(|v| v.0);
-        media.push(MediumResult { id: m.id.clone(), name: m.name_in(lang()).to_string(), threat, rate, vulnerability });
+        media.push(MediumResult { id: m.id.clone(), name: m.name_in(wl).to_string(), threat, rate, vulnerability });
     }
     let groups = p
         .checklist
@@ -479,7 +505,7 @@ pub fn analyze(wb: &mut Workbook, profile: Option<&Profile>) -> Result<Analysis>
             let t = group_tally(id, &answers, &p)?;
             Ok(GroupResult {
                 id: id.clone(),
-                name: g.name_in(lang()).to_string(),
+                name: g.name_in(wl).to_string(),
                 rate: t.rate().value(),
                 not_applicable: t.rate() == Rate::NotApplicable,
                 unanswered: t.unanswered,
@@ -490,7 +516,7 @@ pub fn analyze(wb: &mut Workbook, profile: Option<&Profile>) -> Result<Analysis>
     // Per asset.
     for (_, assets) in &mut ledgers {
         for a in assets.iter_mut() {
-            let m = a.medium.as_ref().and_then(|id| media.iter().find(|x| &x.id == id));
+            let m = a.medium_id.as_ref().and_then(|id| media.iter().find(|x| &x.id == id));
             a.threat = m.and_then(|m| m.threat);
             a.vulnerability = m.and_then(|m| m.vulnerability);
             if let (Some(t), Some(v)) = (a.threat, a.vulnerability) {
@@ -503,7 +529,7 @@ pub fn analyze(wb: &mut Workbook, profile: Option<&Profile>) -> Result<Analysis>
                 let value = risk_value(Importance(imp), Likelihood(lk));
                 let band = risk_band(value, &p)?;
                 a.risk = Some(value.0);
-                a.band = Some(band.label_in(lang()).to_string());
+                a.band = Some(band.label_in(wl).to_string());
                 a.high = band.high;
             }
         }
@@ -512,13 +538,13 @@ pub fn analyze(wb: &mut Workbook, profile: Option<&Profile>) -> Result<Analysis>
     let facts = ChapterFacts { ledger_has_mynumber: Some(main_assets.iter().any(|a| a.mynumber)), ..Default::default() };
     let risks: Vec<AssetRisk> = main_assets
         .iter()
-        .filter_map(|a| Some(AssetRisk { asset: a.name.clone(), medium: a.medium.clone()?, value: crate::domain::risk::RiskValue(a.risk?) }))
+        .filter_map(|a| Some(AssetRisk { asset: a.name.clone(), medium: a.medium_id.clone()?, value: crate::domain::risk::RiskValue(a.risk?) }))
         .collect();
     let chapters = select_chapters(&p, &answers, &facts, &risks)?
         .into_iter()
         .map(|d| ChapterResult {
             number: d.chapter.number,
-            title: d.chapter.title_in(lang()).to_string(),
+            title: d.chapter.title_in(wl).to_string(),
             need: d.need_mark(&p).to_string(),
             rate: d.rate.and_then(|r| r.value()),
             selected: d.selected,
@@ -528,6 +554,7 @@ pub fn analyze(wb: &mut Workbook, profile: Option<&Profile>) -> Result<Analysis>
 
     Ok(Analysis {
         edition: p.id.clone(),
+        lang: wl,
         layout: FoundLayout { sheets: roles, ledger: ledgers.first().map(|l| l.0.clone()), threats: threats_layout, checklist: check_layout, result: result_layout },
         assets: main_assets,
         media,

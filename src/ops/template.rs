@@ -1,0 +1,1072 @@
+//! `risksheet new`: a fresh risk analysis workbook in the IPA layout, written from nothing.
+//!
+//! The IPA 「リスク分析シート」 is a workbook of five (2.1 edition) or seven (3rd edition) sheets:
+//! the asset ledger 情報資産管理台帳 with a filled-in example, the threats per medium
+//! 脅威の状況, the control checklist 対策状況チェック and the result 診断結果; the 3rd edition adds
+//! a how-to (利用方法) and the C/I/A scale (重要度定義). [`build_template`] writes all sheets of
+//! a profile's edition, with every text taken from the profile (Japanese or English), the input
+//! cells formatted and given dropdowns, and the computed cells left empty and grey.
+//!
+//! The template holds **inputs only, no formulas**: `fill` finds the columns by their header
+//! texts afterwards and writes every formula with its cached value. So the headers written here
+//! are exactly the profile's texts (`headers.*.text`, or `text_en` in English).
+//!
+//! Layout (rows and columns are 1-based; `A` = 1):
+//!
+//! | sheet | title | header | first data row | columns |
+//! |---|---|---|---|---|
+//! | 情報資産管理台帳, 記入例 | A1 | group row 3, field row 4 | 5 | A 業務分類 … U リスク値 label |
+//! | 脅威の状況 | A1 | 4 | 5 | A 媒体・保存先, B 個別の脅威, C 頻度, D 対策状況 |
+//! | 対策状況チェック | A1 | 4 | 5 | A No, B 対策の種類, C 診断項目, D 回答値 |
+//! | 診断結果 | A1 | 4 | 5 | A 対策の種類, B 策定の必要性, C 実施率, D 要否 |
+//! | 重要度定義 | A1 | 4 | 5 | A 評価値, B 機密性, C 完全性, D 可用性 |
+//!
+//! A dropdown whose literal list would be over 255 characters (or holds a comma) takes its
+//! choices from a list written on the same sheet in column [`CHOICES_COL`] (header 「選択肢」 in the
+//! header row, values below it).
+mod sheet;
+mod styles;
+mod text;
+
+use crate::error::{Error, ErrorKind, Lang, Result};
+use crate::profile::{Header, Profile};
+use crate::xlsx::address::{col_letters, quote_sheet_name, CellRef, Range};
+use crate::xlsx::conditional::ConditionalFormat;
+use crate::xlsx::validation::{DataValidation, Rule};
+use crate::xlsx::xml::escape;
+use sheet::Sheet;
+use std::io::{Cursor, Write};
+use text::{t, Names, EXAMPLES};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipWriter};
+
+/// Cell format 0: the default.
+pub const STYLE_DEFAULT: u32 = 0;
+/// Sheet title: bold, 16 pt.
+pub const STYLE_TITLE: u32 = 1;
+/// Header of an input column: bold, light blue fill, thin border, centred, wrapped.
+pub const STYLE_HEADER: u32 = 2;
+/// Header of a computed column: bold, grey fill, thin border, centred, wrapped.
+pub const STYLE_HEADER_COMPUTED: u32 = 3;
+/// Input cell: thin border, vertically centred.
+pub const STYLE_BODY: u32 = 4;
+/// Input or label cell with wrapped text, left aligned.
+pub const STYLE_BODY_WRAP: u32 = 5;
+/// Input cell, centred (numbers, marks, dropdown values).
+pub const STYLE_BODY_CENTER: u32 = 6;
+/// Computed percentage (「0.0%」), light grey fill, centred.
+pub const STYLE_PERCENT: u32 = 7;
+/// Date input (「yyyy/mm/dd」), centred.
+pub const STYLE_DATE: u32 = 8;
+/// Computed cell: light grey fill, thin border, centred.
+pub const STYLE_COMPUTED: u32 = 9;
+/// Computed cell with wrapped text (対策状況, 要否).
+pub const STYLE_COMPUTED_WRAP: u32 = 10;
+/// Explanatory note: smaller dark grey text, wrapped, no border.
+pub const STYLE_NOTE: u32 = 11;
+/// Bold text without border (sub-headings).
+pub const STYLE_BOLD: u32 = 12;
+
+/// Differential format of the highest level (リスク大, 可能性:高): red.
+pub const DXF_HIGH: usize = 0;
+/// Differential format of the middle levels (リスク中, 可能性:中): yellow.
+pub const DXF_MEDIUM: usize = 1;
+/// Differential format of the lowest level (リスク小, 可能性:低): green.
+pub const DXF_LOW: usize = 2;
+
+/// Ledger: row of the group headers (個人情報の種類, 評価値, 現状から想定されるリスク).
+pub const LEDGER_GROUP_ROW: u32 = 3;
+/// Ledger: row of the field headers (業務分類 … リスク値).
+pub const LEDGER_FIELD_ROW: u32 = 4;
+/// Ledger: first data row.
+pub const LEDGER_FIRST_ROW: u32 = 5;
+/// Ledger: last row formatted and given dropdowns (100 rows).
+pub const LEDGER_LAST_ROW: u32 = 104;
+/// Other sheets: header row.
+pub const TABLE_HEADER_ROW: u32 = 4;
+/// Other sheets: first data row.
+pub const TABLE_FIRST_ROW: u32 = 5;
+/// Column of a dropdown's choices when they do not fit a literal list (H on 脅威の状況,
+/// 対策状況チェック; the ledger uses [`LEDGER_CHOICES_COL`]).
+pub const CHOICES_COL: u32 = 8;
+/// Ledger column of the medium choices when they do not fit a literal list (W).
+pub const LEDGER_CHOICES_COL: u32 = 23;
+
+/// Longest literal dropdown list (Excel's limit is 255 characters; two go to the quotes).
+const MAX_LITERAL_LIST: usize = 253;
+
+/// Ledger columns A..U (1-based).
+mod col {
+    pub const BUSINESS: u32 = 1;
+    pub const ASSET: u32 = 2;
+    pub const NOTE: u32 = 3;
+    pub const USERS: u32 = 4;
+    pub const OWNER: u32 = 5;
+    pub const MEDIUM: u32 = 6;
+    pub const PERSONAL: u32 = 7;
+    pub const SENSITIVE: u32 = 8;
+    pub const MYNUMBER: u32 = 9;
+    pub const CONFIDENTIALITY: u32 = 10;
+    pub const INTEGRITY: u32 = 11;
+    pub const AVAILABILITY: u32 = 12;
+    pub const IMPORTANCE: u32 = 13;
+    pub const RETENTION: u32 = 14;
+    pub const REGISTERED: u32 = 15;
+    pub const THREAT: u32 = 16;
+    pub const VULNERABILITY: u32 = 17;
+    pub const LIKELIHOOD: u32 = 18;
+    pub const LIKELIHOOD_LABEL: u32 = 19;
+    pub const RISK: u32 = 20;
+    pub const RISK_LABEL: u32 = 21;
+}
+
+/// Builds a new workbook in the IPA layout of `profile`'s edition and returns the bytes of the
+/// `.xlsx` package.
+///
+/// Every sheet of the edition is written, in the edition's tab order (sheets a profile does not
+/// name, such as 利用方法 in ipa-2.1, are left out). Texts come from the profile in `lang`. The
+/// output is the same byte for byte for the same profile and language (fixed timestamps).
+/// The workbook holds no formulas; run `fill` on it to compute the grey cells.
+///
+/// ```
+/// use risksheet::ops::template::build_template;
+/// use risksheet::profile::Profile;
+/// use risksheet::Lang;
+/// let profile = Profile::builtin("ipa-3")?;
+/// let bytes = build_template(&profile, Lang::Ja)?;
+/// assert_eq!(&bytes[..2], b"PK");
+/// let path = std::env::temp_dir().join("risksheet-doc-template.xlsx");
+/// std::fs::write(&path, &bytes)?;
+/// let wb = risksheet::xlsx::Workbook::open(&path)?;
+/// assert_eq!(wb.sheet_names()[3], "情報資産管理台帳");
+/// # std::fs::remove_file(&path)?;
+/// # Ok::<(), risksheet::Error>(())
+/// ```
+pub fn build_template(profile: &Profile, lang: Lang) -> Result<Vec<u8>> {
+    let s = &profile.headers.sheets;
+    let name = |h: &Header| h.text_in(lang).to_string();
+    let names = Names {
+        ledger: s.ledger.text_in(lang),
+        example: s.ledger_example.as_ref().map(|h| h.text_in(lang)),
+        definition: s.importance_definition.as_ref().map(|h| h.text_in(lang)),
+        threats: s.threats.text_in(lang),
+        checklist: s.checklist.text_in(lang),
+        result: s.result.text_in(lang),
+    };
+    let mut sheets: Vec<(String, Sheet)> = Vec::new();
+    if let Some(h) = &s.usage {
+        sheets.push((name(h), usage_sheet(lang, &names)));
+    }
+    if let Some(h) = &s.ledger_example {
+        sheets.push((name(h), ledger_sheet(profile, lang, true)));
+    }
+    if let Some(h) = &s.importance_definition {
+        sheets.push((name(h), definition_sheet(profile, lang)));
+    }
+    let mut ledger = ledger_sheet(profile, lang, false);
+    ledger.selected = true;
+    sheets.push((name(&s.ledger), ledger));
+    sheets.push((name(&s.threats), threats_sheet(profile, lang)));
+    sheets.push((name(&s.checklist), checklist_sheet(profile, lang)));
+    sheets.push((name(&s.result), result_sheet(profile, lang)));
+    check_sheet_names(&sheets)?;
+    let active = sheets.iter().position(|(_, s)| s.selected).unwrap_or(0);
+
+    let mut parts: Vec<(String, Vec<u8>)> = vec![
+        (
+            "[Content_Types].xml".into(),
+            content_types(sheets.len()).into_bytes(),
+        ),
+        ("_rels/.rels".into(), ROOT_RELS.as_bytes().to_vec()),
+        (
+            "docProps/core.xml".into(),
+            core_xml(profile_title(profile, lang)).into_bytes(),
+        ),
+        ("docProps/app.xml".into(), app_xml(&sheets).into_bytes()),
+        (
+            "xl/workbook.xml".into(),
+            workbook_xml(&sheets, active).into_bytes(),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels".into(),
+            workbook_rels(sheets.len()).into_bytes(),
+        ),
+        (
+            "xl/styles.xml".into(),
+            styles::styles_xml(lang).into_bytes(),
+        ),
+    ];
+    for (i, (_, sh)) in sheets.iter().enumerate() {
+        parts.push((
+            format!("xl/worksheets/sheet{}.xml", i + 1),
+            sh.to_xml().into_bytes(),
+        ));
+    }
+    write_zip(&parts)
+}
+
+/// The profile's title in `lang`.
+fn profile_title(p: &Profile, lang: Lang) -> &str {
+    if lang == Lang::En && !p.title_en.is_empty() {
+        &p.title_en
+    } else {
+        &p.title
+    }
+}
+
+/// Refuses sheet names Excel cannot hold (empty, over 31 characters, `[]:*?/\`, duplicates).
+fn check_sheet_names(sheets: &[(String, Sheet)]) -> Result<()> {
+    let mut seen: Vec<String> = Vec::new();
+    for (n, _) in sheets {
+        let bad = n.trim().is_empty()
+            || n.chars().count() > 31
+            || n.contains(['[', ']', ':', '*', '?', '/', '\\'])
+            || n.starts_with('\'')
+            || n.ends_with('\'');
+        let key = n.to_lowercase();
+        if bad || seen.contains(&key) {
+            return Err(Error::new(ErrorKind::Profile(format!(
+                "headers.sheets: 「{n}」はシート名に使えません（31文字以内、[]:*?/\\ を含まない、重複しない）"
+            ))));
+        }
+        seen.push(key);
+    }
+    Ok(())
+}
+
+/// A literal list when the choices fit, else the choices written to `col` of `sheet` under a
+/// 「選択肢」 header at `header_row`, and a rule referring to them.
+fn choices(sheet: &mut Sheet, lang: Lang, values: &[String], col: u32, header_row: u32) -> Rule {
+    let literal: usize =
+        values.iter().map(|v| v.chars().count()).sum::<usize>() + values.len().saturating_sub(1);
+    if literal <= MAX_LITERAL_LIST && !values.iter().any(|v| v.contains([',', '"'])) {
+        return Rule::List(values.to_vec());
+    }
+    sheet.text(
+        header_row,
+        col,
+        t(lang, ("選択肢", "Choices")),
+        STYLE_HEADER,
+    );
+    for (i, v) in values.iter().enumerate() {
+        sheet.text(header_row + 1 + i as u32, col, v, STYLE_BODY_WRAP);
+    }
+    let c = col_letters(col);
+    let last = header_row + values.len().max(1) as u32;
+    sheet.width(col, 48.0);
+    Rule::ListFrom(format!("${c}${}:${c}${last}", header_row + 1))
+}
+
+/// A range from 1-based corners.
+fn range(r1: u32, c1: u32, r2: u32, c2: u32) -> Range {
+    Range::new(CellRef::new(r1, c1), CellRef::new(r2, c2))
+}
+
+/// The error message of a dropdown.
+fn list_error(lang: Lang) -> (&'static str, &'static str) {
+    (
+        t(lang, ("入力エラー", "Invalid entry")),
+        t(
+            lang,
+            (
+                "一覧にある値を選んでください。",
+                "Choose a value from the list.",
+            ),
+        ),
+    )
+}
+
+/// 情報資産管理台帳 or its 記入例: title, two-row header, rows 5.. formatted, dropdowns.
+fn ledger_sheet(p: &Profile, lang: Lang, example: bool) -> Sheet {
+    let h = &p.headers.ledger;
+    let mut sh = Sheet::new(true);
+    sh.print_titles = Some((LEDGER_GROUP_ROW, LEDGER_FIELD_ROW));
+    sh.text(1, 1, h.title.text_in(lang), STYLE_TITLE);
+    sh.height(1, 28.0);
+    let note = if example {
+        t(lang, (
+            "記入例です。実際の情報資産は「情報資産管理台帳」シートに記入してください。灰色の欄は risksheet fill が計算します。",
+            "Examples only: enter your own assets on the ledger sheet. Grey cells are computed by risksheet fill.",
+        ))
+    } else {
+        t(lang, (
+            "5行目から1行に1つずつ情報資産を記入してください（業務分類〜登録日）。灰色の欄は risksheet fill が計算します。",
+            "Enter one information asset per row from row 5 (Business area to Registered). Grey cells are computed by risksheet fill.",
+        ))
+    };
+    sh.text(2, 1, note, STYLE_NOTE);
+    sh.merge(2, 1, 2, 12, STYLE_NOTE);
+    sh.height(2, 30.0);
+
+    let (g, f) = (LEDGER_GROUP_ROW, LEDGER_FIELD_ROW);
+    // Ungrouped headers merged over both rows.
+    for (c, hd, computed) in [
+        (col::BUSINESS, &h.business, false),
+        (col::ASSET, &h.asset, false),
+        (col::NOTE, &h.note, false),
+        (col::USERS, &h.users, false),
+        (col::OWNER, &h.owner, false),
+        (col::MEDIUM, &h.medium, false),
+        (col::RETENTION, &h.retention, false),
+        (col::REGISTERED, &h.registered, false),
+    ] {
+        let style = if computed {
+            STYLE_HEADER_COMPUTED
+        } else {
+            STYLE_HEADER
+        };
+        sh.merge(g, c, f, c, style);
+        sh.text(g, c, hd.text_in(lang), style);
+    }
+    // Groups over the field row.
+    let risk_group = match lang {
+        Lang::Ja => format!("{}（入力不要・自動表示）", h.risk_group.text),
+        Lang::En => h.risk_group.text_in(lang).to_string(),
+    };
+    for (c1, c2, text, style) in [
+        (
+            col::PERSONAL,
+            col::MYNUMBER,
+            h.personal_group.text_in(lang).to_string(),
+            STYLE_HEADER,
+        ),
+        (
+            col::CONFIDENTIALITY,
+            col::IMPORTANCE,
+            h.evaluation_group.text_in(lang).to_string(),
+            STYLE_HEADER,
+        ),
+        (
+            col::THREAT,
+            col::RISK_LABEL,
+            risk_group,
+            STYLE_HEADER_COMPUTED,
+        ),
+    ] {
+        sh.merge(g, c1, g, c2, style);
+        sh.text(g, c1, &text, style);
+    }
+    for (c, hd, style) in [
+        (col::PERSONAL, &h.personal, STYLE_HEADER),
+        (col::SENSITIVE, &h.sensitive, STYLE_HEADER),
+        (col::MYNUMBER, &h.mynumber, STYLE_HEADER),
+        (col::CONFIDENTIALITY, &h.confidentiality, STYLE_HEADER),
+        (col::INTEGRITY, &h.integrity, STYLE_HEADER),
+        (col::AVAILABILITY, &h.availability, STYLE_HEADER),
+        (col::IMPORTANCE, &h.importance, STYLE_HEADER_COMPUTED),
+        (col::THREAT, &h.threat, STYLE_HEADER_COMPUTED),
+        (col::VULNERABILITY, &h.vulnerability, STYLE_HEADER_COMPUTED),
+    ] {
+        sh.text(f, c, hd.text_in(lang), style);
+    }
+    // 被害発生可能性 and リスク値 span a number and a label column.
+    for (c, hd) in [(col::LIKELIHOOD, &h.likelihood), (col::RISK, &h.risk)] {
+        sh.merge(f, c, f, c + 1, STYLE_HEADER_COMPUTED);
+        sh.text(f, c, hd.text_in(lang), STYLE_HEADER_COMPUTED);
+    }
+    sh.height(g, 24.0);
+    sh.height(f, 54.0);
+
+    let widths_ja = [
+        12.0, 22.0, 30.0, 13.0, 11.0, 13.0, 8.0, 9.0, 9.0, 7.0, 7.0, 7.0, 7.0, 11.0, 11.0, 10.0,
+        10.0, 4.5, 10.0, 4.5, 9.0,
+    ];
+    let widths_en = [
+        13.0, 18.0, 30.0, 13.0, 14.0, 15.0, 10.0, 10.0, 10.0, 13.5, 10.0, 12.0, 12.0, 14.0, 11.0,
+        11.0, 13.0, 4.5, 15.0, 4.5, 11.0,
+    ];
+    let widths = if lang == Lang::Ja {
+        widths_ja
+    } else {
+        widths_en
+    };
+    for (i, w) in widths.iter().enumerate() {
+        sh.width(i as u32 + 1, *w);
+    }
+
+    let body_style = |c: u32| match c {
+        col::BUSINESS | col::ASSET | col::NOTE | col::USERS | col::OWNER | col::RETENTION => {
+            STYLE_BODY_WRAP
+        }
+        col::MEDIUM | col::PERSONAL | col::SENSITIVE | col::MYNUMBER => STYLE_BODY_CENTER,
+        col::CONFIDENTIALITY | col::INTEGRITY | col::AVAILABILITY => STYLE_BODY_CENTER,
+        col::REGISTERED => STYLE_DATE,
+        _ => STYLE_COMPUTED,
+    };
+    let last = if example {
+        LEDGER_FIRST_ROW + EXAMPLES.len() as u32 - 1
+    } else {
+        LEDGER_LAST_ROW
+    };
+    for r in LEDGER_FIRST_ROW..=last {
+        for c in col::BUSINESS..=col::RISK_LABEL {
+            sh.blank(r, c, body_style(c));
+        }
+    }
+    if example {
+        write_examples(&mut sh, p, lang);
+    }
+
+    // Dropdowns on every input column of rows 5..=104.
+    let (r1, r2) = (LEDGER_FIRST_ROW, LEDGER_LAST_ROW);
+    let (et, em) = list_error(lang);
+    let media: Vec<String> = p
+        .media
+        .iter()
+        .map(|m| m.name_in(lang).to_string())
+        .collect();
+    let rule = choices(&mut sh, lang, &media, LEDGER_CHOICES_COL, LEDGER_FIELD_ROW);
+    sh.validate(
+        DataValidation::new(range(r1, col::MEDIUM, r2, col::MEDIUM), rule)
+            .with_prompt(
+                h.medium.text_in(lang),
+                t(lang, ("一覧から選んでください。", "Choose from the list.")),
+            )
+            .with_error(et, em),
+    );
+    let yes = t(lang, ("有", "Yes"));
+    sh.validate(
+        DataValidation::list(range(r1, col::PERSONAL, r2, col::MYNUMBER), &[yes])
+            .with_prompt(
+                h.personal_group.text_in(lang),
+                t(
+                    lang,
+                    (
+                        "含むときは「有」を選び、含まないときは空欄のままにします。",
+                        "Choose \"Yes\" when the asset holds such data; leave blank otherwise.",
+                    ),
+                ),
+            )
+            .with_error(et, em),
+    );
+    let cia: Vec<String> = p.cia.values().map(|v| v.to_string()).collect();
+    let cia_prompt = match lang {
+        Lang::Ja => format!(
+            "{}〜{}の値を選んでください（{}）。",
+            p.cia.min,
+            p.cia.max,
+            if p.headers.sheets.importance_definition.is_some() {
+                "目安は「重要度定義」シート"
+            } else {
+                "大きいほど重要"
+            }
+        ),
+        Lang::En => format!(
+            "Choose {}–{} (higher is more important).",
+            p.cia.min, p.cia.max
+        ),
+    };
+    sh.validate(
+        DataValidation::new(
+            range(r1, col::CONFIDENTIALITY, r2, col::AVAILABILITY),
+            Rule::List(cia),
+        )
+        .with_prompt(h.evaluation_group.text_in(lang), &cia_prompt)
+        .with_error(
+            et,
+            &match lang {
+                Lang::Ja => format!("{}〜{}の数値を選んでください。", p.cia.min, p.cia.max),
+                Lang::En => format!("Choose a number from {} to {}.", p.cia.min, p.cia.max),
+            },
+        )
+        .with_ime_mode("off"),
+    );
+    sh.validate(
+        DataValidation::new(
+            range(r1, col::REGISTERED, r2, col::REGISTERED),
+            Rule::DecimalBetween(1.0, 2_958_465.0),
+        )
+        .with_prompt(
+            h.registered.text_in(lang),
+            t(
+                lang,
+                (
+                    "日付を入力します（例: 2024/4/1）。",
+                    "Enter a date (e.g. 2024/4/1).",
+                ),
+            ),
+        )
+        .with_error(et, t(lang, ("日付を入力してください。", "Enter a date.")))
+        .with_ime_mode("off"),
+    );
+
+    // Colours of the computed labels, in both languages so either text is coloured.
+    let likelihood: Vec<(Vec<String>, usize)> = {
+        let mut levels: Vec<_> = p.likelihood.levels.iter().collect();
+        levels.sort_by_key(|l| std::cmp::Reverse(l.value));
+        let n = levels.len();
+        levels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (vec![l.label.clone(), l.label_en.clone()], rank_dxf(i, n)))
+            .collect()
+    };
+    let risk: Vec<(Vec<String>, usize)> = {
+        let mut bands: Vec<_> = p.risk.bands.iter().collect();
+        bands.sort_by_key(|b| std::cmp::Reverse(b.min));
+        let n = bands.len();
+        bands
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (vec![b.label.clone(), b.label_en.clone()], rank_dxf(i, n)))
+            .collect()
+    };
+    for (c, levels) in [(col::LIKELIHOOD_LABEL, likelihood), (col::RISK_LABEL, risk)] {
+        let mut done: Vec<String> = Vec::new();
+        for (labels, dxf) in levels {
+            for label in labels {
+                if label.is_empty() || done.contains(&label) {
+                    continue;
+                }
+                sh.highlight(
+                    ConditionalFormat::text_equals(range(r1, c, r2, c), &label, Default::default()),
+                    dxf,
+                );
+                done.push(label);
+            }
+        }
+    }
+    sh.freeze(LEDGER_FIELD_ROW, col::ASSET);
+    sh
+}
+
+/// The colour of the `i`-th of `n` levels, highest first.
+fn rank_dxf(i: usize, n: usize) -> usize {
+    if i == 0 {
+        DXF_HIGH
+    } else if i + 1 >= n {
+        DXF_LOW
+    } else {
+        DXF_MEDIUM
+    }
+}
+
+/// The eight example assets in rows 5..=12, C/I/A moved onto the profile's scale.
+fn write_examples(sh: &mut Sheet, p: &Profile, lang: Lang) {
+    /// 2024/04/01 as an Excel date serial.
+    const REGISTERED: f64 = 45383.0;
+    let yes = t(lang, ("有", "Yes"));
+    for (i, ex) in EXAMPLES.iter().enumerate() {
+        let r = LEDGER_FIRST_ROW + i as u32;
+        sh.height(r, 30.0);
+        sh.text(r, col::BUSINESS, t(lang, ex.business), STYLE_BODY_WRAP);
+        sh.text(r, col::ASSET, t(lang, ex.asset), STYLE_BODY_WRAP);
+        sh.text(r, col::NOTE, t(lang, ex.note), STYLE_BODY_WRAP);
+        sh.text(r, col::USERS, t(lang, ex.users), STYLE_BODY_WRAP);
+        sh.text(r, col::OWNER, t(lang, ex.owner), STYLE_BODY_WRAP);
+        if let Some(m) = p.medium(ex.medium) {
+            sh.text(r, col::MEDIUM, m.name_in(lang), STYLE_BODY_CENTER);
+        }
+        for (k, on) in ex.personal.iter().enumerate() {
+            if *on {
+                sh.text(r, col::PERSONAL + k as u32, yes, STYLE_BODY_CENTER);
+            }
+        }
+        for (k, v) in ex.cia.iter().enumerate() {
+            let v = (v + p.cia.min).min(p.cia.max);
+            sh.number(
+                r,
+                col::CONFIDENTIALITY + k as u32,
+                f64::from(v),
+                STYLE_BODY_CENTER,
+            );
+        }
+        sh.text(r, col::RETENTION, t(lang, ex.retention), STYLE_BODY_WRAP);
+        sh.number(r, col::REGISTERED, REGISTERED, STYLE_DATE);
+    }
+}
+
+/// Title, a note in row 2, and header cells in row 4.
+fn table_head(sh: &mut Sheet, title: &str, note: &str, headers: &[&str], computed_from: u32) {
+    sh.text(1, 1, title, STYLE_TITLE);
+    sh.height(1, 28.0);
+    sh.text(2, 1, note, STYLE_NOTE);
+    sh.merge(2, 1, 2, headers.len() as u32, STYLE_NOTE);
+    sh.height(2, 30.0);
+    for (i, h) in headers.iter().enumerate() {
+        let c = i as u32 + 1;
+        let style = if c >= computed_from {
+            STYLE_HEADER_COMPUTED
+        } else {
+            STYLE_HEADER
+        };
+        sh.text(TABLE_HEADER_ROW, c, h, style);
+    }
+    sh.height(TABLE_HEADER_ROW, 40.0);
+    sh.freeze(TABLE_HEADER_ROW, 0);
+    sh.print_titles = Some((TABLE_HEADER_ROW, TABLE_HEADER_ROW));
+}
+
+/// 脅威の状況: one block per medium, the medium merged in A and the 対策状況 in D.
+fn threats_sheet(p: &Profile, lang: Lang) -> Sheet {
+    let h = &p.headers.threats;
+    let mut sh = Sheet::new(true);
+    table_head(
+        &mut sh,
+        p.headers.sheets.threats.text_in(lang),
+        t(lang, (
+            "個別の脅威ごとに、対策を講じない場合の発生頻度を一覧から選んでください。対策状況は「対策状況チェック」の回答から risksheet fill が計算します。",
+            "For each threat, choose how often it would occur without measures. The state of measures is computed by risksheet fill from the checklist answers.",
+        )),
+        &[h.medium.text_in(lang), h.threat.text_in(lang), h.frequency.text_in(lang), h.status.text_in(lang)],
+        4,
+    );
+    for (c, w) in [(1, 16.0), (2, 62.0), (3, 44.0), (4, 26.0)] {
+        sh.width(c, w);
+    }
+    let mut r = TABLE_FIRST_ROW;
+    for m in p.media.iter().filter(|m| !m.threats.is_empty()) {
+        let end = r + m.threats.len() as u32 - 1;
+        sh.merge(r, 1, end, 1, STYLE_BODY_CENTER);
+        sh.text(r, 1, m.name_in(lang), STYLE_BODY_CENTER);
+        sh.merge(r, 4, end, 4, STYLE_COMPUTED_WRAP);
+        for (k, th) in m.threats.iter().enumerate() {
+            let row = r + k as u32;
+            sh.text(row, 2, th.text_in(lang), STYLE_BODY_WRAP);
+            sh.blank(row, 3, STYLE_BODY_WRAP);
+            sh.height(row, 26.0);
+        }
+        r = end + 1;
+    }
+    if r > TABLE_FIRST_ROW {
+        let labels: Vec<String> = p
+            .threat
+            .levels
+            .iter()
+            .map(|l| l.label_in(lang).to_string())
+            .collect();
+        let rule = choices(&mut sh, lang, &labels, CHOICES_COL, TABLE_HEADER_ROW);
+        let (et, em) = list_error(lang);
+        sh.validate(
+            DataValidation::new(range(TABLE_FIRST_ROW, 3, r - 1, 3), rule)
+                .with_prompt(
+                    h.frequency.text_in(lang),
+                    t(lang, ("一覧から選んでください。", "Choose from the list.")),
+                )
+                .with_error(et, em),
+        );
+    }
+    sh
+}
+
+/// 対策状況チェック: one row per item, the group label merged over the group's rows.
+fn checklist_sheet(p: &Profile, lang: Lang) -> Sheet {
+    let h = &p.headers.checklist;
+    let mut sh = Sheet::new(false);
+    table_head(
+        &mut sh,
+        p.headers.sheets.checklist.text_in(lang),
+        t(
+            lang,
+            (
+                "各項目について、自社の状況にいちばん近い回答を一覧から選んでください。",
+                "For each item, choose the answer closest to the company's situation.",
+            ),
+        ),
+        &[
+            t(lang, ("No", "No.")),
+            h.group.text_in(lang),
+            h.item.text_in(lang),
+            h.answer.text_in(lang),
+        ],
+        5,
+    );
+    for (c, w) in [(1, 5.0), (2, 20.0), (3, 64.0), (4, 26.0)] {
+        sh.width(c, w);
+    }
+    let mut groups: Vec<_> = p
+        .checklist
+        .groups
+        .values()
+        .filter(|g| !g.items.is_empty())
+        .collect();
+    groups.sort_by_key(|g| g.number);
+    let mut r = TABLE_FIRST_ROW;
+    let mut no = 1u32;
+    for g in groups {
+        let end = r + g.items.len() as u32 - 1;
+        sh.merge(r, 2, end, 2, STYLE_BODY_WRAP);
+        sh.text(
+            r,
+            2,
+            &format!("({}) {}", g.number, g.name_in(lang)),
+            STYLE_BODY_WRAP,
+        );
+        for (k, item) in g.items.iter().enumerate() {
+            let row = r + k as u32;
+            sh.number(row, 1, f64::from(no), STYLE_BODY_CENTER);
+            sh.text(row, 3, item.text_in(lang), STYLE_BODY_WRAP);
+            sh.blank(row, 4, STYLE_BODY);
+            sh.height(row, 33.0);
+            no += 1;
+        }
+        r = end + 1;
+    }
+    if r > TABLE_FIRST_ROW {
+        let labels: Vec<String> = p
+            .checklist
+            .answers
+            .iter()
+            .map(|a| a.label_in(lang).to_string())
+            .collect();
+        let rule = choices(&mut sh, lang, &labels, CHOICES_COL, TABLE_HEADER_ROW);
+        let (et, em) = list_error(lang);
+        sh.validate(
+            DataValidation::new(range(TABLE_FIRST_ROW, 4, r - 1, 4), rule)
+                .with_prompt(
+                    h.answer.text_in(lang),
+                    t(lang, ("一覧から選んでください。", "Choose from the list.")),
+                )
+                .with_error(et, em),
+        );
+    }
+    sh
+}
+
+/// 診断結果: one row per chapter; the rate (C) and decision (D) are left to `fill`.
+fn result_sheet(p: &Profile, lang: Lang) -> Sheet {
+    let h = &p.headers.result;
+    let mut sh = Sheet::new(false);
+    table_head(
+        &mut sh,
+        p.headers.sheets.result.text_in(lang),
+        t(lang, (
+            "実施率と要否は、台帳と対策状況チェックの回答から risksheet fill が計算します。",
+            "Rates and decisions are computed by risksheet fill from the ledger and the checklist answers.",
+        )),
+        &[h.chapter.text_in(lang), h.need.text_in(lang), h.rate.text_in(lang), h.decision.text_in(lang)],
+        3,
+    );
+    for (c, w) in [(1, 48.0), (2, 16.0), (3, 18.0), (4, 34.0)] {
+        sh.width(c, w);
+    }
+    for (i, ch) in p.chapters.iter().enumerate() {
+        let r = TABLE_FIRST_ROW + i as u32;
+        sh.text(
+            r,
+            1,
+            &format!("{}. {}", ch.number, ch.title_in(lang)),
+            STYLE_BODY_WRAP,
+        );
+        sh.text(r, 2, p.result.mark(ch.need), STYLE_BODY_CENTER);
+        sh.blank(r, 3, STYLE_PERCENT);
+        sh.blank(r, 4, STYLE_COMPUTED_WRAP);
+        sh.height(r, 24.0);
+    }
+    sh
+}
+
+/// 利用方法: the how-to, one paragraph per row in a wide column A.
+fn usage_sheet(lang: Lang, names: &Names<'_>) -> Sheet {
+    let mut sh = Sheet::default();
+    sh.text(
+        1,
+        1,
+        t(
+            lang,
+            (
+                "リスク分析シートの使い方",
+                "How to use this risk analysis workbook",
+            ),
+        ),
+        STYLE_TITLE,
+    );
+    sh.height(1, 28.0);
+    sh.width(1, 80.0);
+    let mut r = 3;
+    for (heading, text) in text::usage(lang, names) {
+        if heading && r > 3 {
+            r += 1;
+        }
+        sh.text(r, 1, &text, if heading { STYLE_BOLD } else { STYLE_NOTE });
+        if !heading {
+            let lines = text.chars().count() / if lang == Lang::Ja { 40 } else { 85 } + 1;
+            sh.height(r, 15.0 * lines as f64 + 5.0);
+        }
+        r += 1;
+    }
+    sh
+}
+
+/// 重要度定義: the C/I/A scale, how 重要度 and リスク値 follow from it.
+fn definition_sheet(p: &Profile, lang: Lang) -> Sheet {
+    let hl = &p.headers.ledger;
+    let mut sh = Sheet::default();
+    let title = p
+        .headers
+        .sheets
+        .importance_definition
+        .as_ref()
+        .map_or("", |h| h.text_in(lang));
+    table_head(
+        &mut sh,
+        title,
+        t(lang, (
+            "情報資産の機密性・完全性・可用性は、次の目安で決めてください。",
+            "Rate the confidentiality, integrity and availability of each asset with this guide.",
+        )),
+        &[
+            t(lang, ("評価値", "Value")),
+            hl.confidentiality.text_in(lang),
+            hl.integrity.text_in(lang),
+            hl.availability.text_in(lang),
+        ],
+        99,
+    );
+    for (c, w) in [(1, 12.0), (2, 44.0), (3, 44.0), (4, 44.0)] {
+        sh.width(c, w);
+    }
+    let levels: Vec<u8> = p.cia.values().rev().collect();
+    let mut r = TABLE_FIRST_ROW;
+    for (rank, v) in levels.iter().enumerate() {
+        sh.number(r, 1, f64::from(*v), STYLE_BODY_CENTER);
+        for (k, text) in text::cia_guide(lang, rank, levels.len()).iter().enumerate() {
+            sh.text(r, 2 + k as u32, text, STYLE_BODY_WRAP);
+        }
+        sh.height(r, 50.0);
+        r += 1;
+    }
+    r += 1;
+    sh.text(r, 1, hl.importance.text_in(lang), STYLE_BOLD);
+    r += 1;
+    let mut rule = match lang {
+        Lang::Ja => "重要度は、機密性・完全性・可用性のうち最も高い値です。".to_string(),
+        Lang::En => {
+            "Importance is the highest of confidentiality, integrity and availability.".to_string()
+        }
+    };
+    if let Some(level) = p.personal_info_level() {
+        rule += &match lang {
+            Lang::Ja => format!("個人情報・要配慮個人情報・{}のいずれかが「有」の情報資産は、重要度を{level}とします。", hl.mynumber.text),
+            Lang::En => format!(" An asset holding any kind of personal data has importance {level}."),
+        };
+    }
+    sh.text(r, 1, &rule, STYLE_NOTE);
+    sh.merge(r, 1, r, 4, STYLE_NOTE);
+    sh.height(r, 30.0);
+    r += 2;
+    sh.text(r, 1, hl.risk.text_in(lang), STYLE_BOLD);
+    r += 1;
+    let intro = match lang {
+        Lang::Ja => format!("{}は、重要度 × {}です。", hl.risk.text, hl.likelihood.text),
+        Lang::En => "Risk value = importance × likelihood.".to_string(),
+    };
+    sh.text(r, 1, &intro, STYLE_NOTE);
+    sh.merge(r, 1, r, 4, STYLE_NOTE);
+    r += 1;
+    for (c, text) in [
+        t(lang, ("範囲", "Range")),
+        t(lang, ("評価", "Rating")),
+        t(lang, ("対応", "Action")),
+    ]
+    .iter()
+    .enumerate()
+    {
+        sh.text(r, c as u32 + 1, text, STYLE_HEADER);
+    }
+    r += 1;
+    for b in &p.risk.bands {
+        let span = if b.min == b.max {
+            b.min.to_string()
+        } else {
+            format!("{}〜{}", b.min, b.max)
+        };
+        sh.text(r, 1, &span, STYLE_BODY_CENTER);
+        sh.text(r, 2, b.label_in(lang), STYLE_BODY_CENTER);
+        sh.text(r, 3, b.advice_in(lang), STYLE_BODY_WRAP);
+        r += 1;
+    }
+    sh
+}
+
+const ROOT_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/>\
+<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/>\
+<Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties\" Target=\"docProps/app.xml\"/>\
+</Relationships>";
+
+fn content_types(sheets: usize) -> String {
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+         <Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+         <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
+         <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
+         <Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>",
+    );
+    for i in 1..=sheets {
+        s.push_str(&format!(
+            "<Override PartName=\"/xl/worksheets/sheet{i}.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
+        ));
+    }
+    s.push_str(
+        "<Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/>\
+         <Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>\
+         <Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/>\
+         </Types>",
+    );
+    s
+}
+
+fn core_xml(title: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+         <cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" \
+         xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" \
+         xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\
+         <dc:title>{}</dc:title><dc:creator>risksheet</dc:creator><cp:lastModifiedBy>risksheet</cp:lastModifiedBy>\
+         <dcterms:created xsi:type=\"dcterms:W3CDTF\">2024-01-01T00:00:00Z</dcterms:created>\
+         <dcterms:modified xsi:type=\"dcterms:W3CDTF\">2024-01-01T00:00:00Z</dcterms:modified>\
+         </cp:coreProperties>",
+        escape(title)
+    )
+}
+
+fn app_xml(sheets: &[(String, Sheet)]) -> String {
+    let names: String = sheets
+        .iter()
+        .map(|(n, _)| format!("<vt:lpstr>{}</vt:lpstr>", escape(n)))
+        .collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+         <Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\" \
+         xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\">\
+         <Application>risksheet</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>\
+         <HeadingPairs><vt:vector size=\"2\" baseType=\"variant\"><vt:variant><vt:lpstr>Worksheets</vt:lpstr></vt:variant>\
+         <vt:variant><vt:i4>{n}</vt:i4></vt:variant></vt:vector></HeadingPairs>\
+         <TitlesOfParts><vt:vector size=\"{n}\" baseType=\"lpstr\">{names}</vt:vector></TitlesOfParts>\
+         <AppVersion>16.0300</AppVersion></Properties>",
+        n = sheets.len()
+    )
+}
+
+fn workbook_xml(sheets: &[(String, Sheet)], active: usize) -> String {
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+         <workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" \
+         xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">\
+         <workbookPr defaultThemeVersion=\"164011\"/>",
+    );
+    s.push_str(&format!(
+        "<bookViews><workbookView xWindow=\"0\" yWindow=\"0\" windowWidth=\"28800\" windowHeight=\"15600\" activeTab=\"{active}\"/></bookViews><sheets>"
+    ));
+    for (i, (n, _)) in sheets.iter().enumerate() {
+        s.push_str(&format!(
+            "<sheet name=\"{}\" sheetId=\"{}\" r:id=\"rId{}\"/>",
+            escape(n),
+            i + 1,
+            i + 1
+        ));
+    }
+    s.push_str("</sheets>");
+    let titles: Vec<String> = sheets
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (n, sh))| {
+            sh.print_titles.map(|(a, b)| {
+                format!(
+                    "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"{i}\">{}</definedName>",
+                    escape(&format!("{}!${a}:${b}", quote_sheet_name(n)))
+                )
+            })
+        })
+        .collect();
+    if !titles.is_empty() {
+        s.push_str(&format!("<definedNames>{}</definedNames>", titles.concat()));
+    }
+    s.push_str("<calcPr calcId=\"191029\"/></workbook>");
+    s
+}
+
+fn workbook_rels(sheets: usize) -> String {
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+         <Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">",
+    );
+    for i in 1..=sheets {
+        s.push_str(&format!(
+            "<Relationship Id=\"rId{i}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet{i}.xml\"/>"
+        ));
+    }
+    s.push_str(&format!(
+        "<Relationship Id=\"rId{}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/></Relationships>",
+        sheets + 1
+    ));
+    s
+}
+
+/// Zips the parts in order, deflated, with a fixed timestamp so the bytes never vary.
+fn write_zip(parts: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
+    let zerr = |e: zip::result::ZipError| Error::from(std::io::Error::from(e));
+    let time = zip::DateTime::from_date_and_time(2024, 1, 1, 0, 0, 0)
+        .map_err(|_| Error::corrupt("fixed zip timestamp out of range"))?;
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(time)
+        .unix_permissions(0o644);
+    let mut zw = ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, bytes) in parts {
+        zw.start_file(name.as_str(), options).map_err(zerr)?;
+        zw.write_all(bytes)?;
+    }
+    Ok(zw.finish().map_err(zerr)?.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lists_go_to_a_choices_column() {
+        let mut sh = Sheet::default();
+        let short = vec!["1:a".to_string(), "2:b".to_string()];
+        assert_eq!(
+            choices(&mut sh, Lang::Ja, &short, CHOICES_COL, 4),
+            Rule::List(short.clone())
+        );
+        let long: Vec<String> = (1..=3)
+            .map(|i| format!("{i}:{}", "あ".repeat(100)))
+            .collect();
+        assert_eq!(
+            choices(&mut sh, Lang::Ja, &long, CHOICES_COL, 4),
+            Rule::ListFrom("$H$5:$H$7".into())
+        );
+        let comma = vec!["a, b".to_string()];
+        assert_eq!(
+            choices(&mut sh, Lang::En, &comma, CHOICES_COL, 4),
+            Rule::ListFrom("$H$5:$H$5".into())
+        );
+        let x = sh.to_xml();
+        assert!(
+            x.contains("<c r=\"H4\" s=\"2\" t=\"inlineStr\"><is><t>Choices</t></is></c>"),
+            "{x}"
+        );
+    }
+
+    #[test]
+    fn rank_colours() {
+        assert_eq!(
+            [rank_dxf(0, 3), rank_dxf(1, 3), rank_dxf(2, 3)],
+            [DXF_HIGH, DXF_MEDIUM, DXF_LOW]
+        );
+        assert_eq!([rank_dxf(0, 2), rank_dxf(1, 2)], [DXF_HIGH, DXF_LOW]);
+    }
+}
+
+/// Creates `path` as a fresh workbook in the IPA layout, with every formula, cached value and
+/// dropdown `fill` writes (so the template computes as soon as the user types).
+///
+/// ```no_run
+/// use risksheet::profile::Profile;
+/// let p = Profile::builtin("ipa-3")?;
+/// risksheet::ops::template::new_workbook("risk.xlsx", &p, risksheet::Lang::Ja)?;
+/// # Ok::<(), risksheet::Error>(())
+/// ```
+pub fn new_workbook(path: impl AsRef<std::path::Path>, profile: &Profile, lang: Lang) -> Result<crate::ops::ipa::fill::FillSummary> {
+    let path = path.as_ref();
+    let bytes = build_template(profile, lang)?;
+    let mut wb = crate::xlsx::Workbook::from_bytes(path, bytes, &crate::xlsx::Limits::default())?;
+    let summary = crate::ops::ipa::fill::fill(&mut wb, Some(profile))?;
+    wb.save_as(path, false)?;
+    Ok(summary)
+}

@@ -1,0 +1,401 @@
+//! The Python module `risksheet._risksheet` (feature `python`): a thin PyO3 layer over
+//! [`crate::xlsx::Workbook`] and [`crate::ops`]. Everything here is conversion between Rust and
+//! Python values; the logic lives in the library. The Python package `risksheet`
+//! (`python/risksheet/`) re-exports these names.
+use crate::error::{self, Error, ErrorKind, Lang};
+use crate::ops;
+use crate::xlsx::{self, CellValue, Limits, SheetCell};
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyString};
+use std::path::PathBuf;
+
+create_exception!(risksheet, WorkbookError, PyException, "An error reading or editing a workbook. `.file`, `.sheet`, `.cell` say where, `.kind` what.");
+create_exception!(risksheet, NotAWorkbookError, WorkbookError, "Not a usable .xlsx: not a zip, not a workbook, encrypted, a legacy .xls, damaged, or too large.");
+create_exception!(risksheet, SheetNotFoundError, WorkbookError, "No sheet of that name.");
+create_exception!(risksheet, InvalidAddressError, WorkbookError, "A cell address that cannot be parsed or cannot be edited.");
+create_exception!(risksheet, ArrayFormulaError, InvalidAddressError, "An edit that lands inside an array formula's range.");
+create_exception!(risksheet, InvalidValueError, WorkbookError, "A value of the wrong kind.");
+create_exception!(risksheet, ProfileError, WorkbookError, "A profile that cannot be used, or a layout whose headers cannot be found.");
+
+/// Machine-readable name of an error kind (`.kind` on the exception).
+#[allow(unreachable_patterns)]
+fn kind_name(kind: &ErrorKind) -> &'static str {
+    use ErrorKind::*;
+    match kind {
+        Io(_) => "io",
+        NotZip => "not_zip",
+        Encrypted => "encrypted",
+        LegacyXls => "legacy_xls",
+        NotWorkbook(_) => "not_workbook",
+        Corrupt(_) => "corrupt",
+        PartTooLarge { .. } => "part_too_large",
+        Xml { .. } => "xml",
+        SheetNotFound { .. } => "sheet_not_found",
+        InvalidAddress(_) => "invalid_address",
+        ArrayFormula { .. } => "array_formula",
+        InvalidValue { .. } => "invalid_value",
+        MissingHeader(_) => "missing_header",
+        Profile(_) => "profile",
+        Usage(_) => "usage",
+        _ => "other",
+    }
+}
+
+impl From<Error> for PyErr {
+    #[allow(unreachable_patterns)]
+    fn from(e: Error) -> PyErr {
+        use ErrorKind::*;
+        let msg = e.to_string();
+        let err = match &e.kind {
+            NotZip | Encrypted | LegacyXls | NotWorkbook(_) | Corrupt(_) | PartTooLarge { .. } | Xml { .. } => NotAWorkbookError::new_err(msg),
+            SheetNotFound { .. } => SheetNotFoundError::new_err(msg),
+            InvalidAddress(_) => InvalidAddressError::new_err(msg),
+            ArrayFormula { .. } => ArrayFormulaError::new_err(msg),
+            InvalidValue { .. } => InvalidValueError::new_err(msg),
+            Profile(_) | MissingHeader(_) => ProfileError::new_err(msg),
+            _ => WorkbookError::new_err(msg),
+        };
+        Python::attach(|py| {
+            let value = err.value(py);
+            let path = e.file.as_ref().map(|f| f.display().to_string());
+            let _ = value.setattr("file", path);
+            let _ = value.setattr("sheet", e.sheet.as_deref());
+            let _ = value.setattr("cell", e.cell.as_deref());
+            let _ = value.setattr("kind", kind_name(&e.kind));
+            if let Io(io) = &e.kind {
+                // `raise WorkbookError from FileNotFoundError(...)`: the OSError subclass matches the cause.
+                err.set_cause(py, Some(PyErr::from(std::io::Error::new(io.kind(), io.to_string()))));
+            }
+        });
+        err
+    }
+}
+
+/// A Rust value → Python: `None`, `float`, `str`, `bool`; errors (`#N/A`) as `str`.
+fn value_to_py<'py>(py: Python<'py>, v: &CellValue) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match v {
+        CellValue::Empty => py.None().into_bound(py),
+        CellValue::Number(n) => n.into_pyobject(py)?.into_any(),
+        CellValue::Text(t) | CellValue::Error(t) => PyString::new(py, t).into_any(),
+        CellValue::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+    })
+}
+
+/// A Python value → a cell value: `None` empty, `bool`, a number (anything with `__float__`), `str` text.
+fn value_from_py(v: &Bound<'_, PyAny>) -> PyResult<CellValue> {
+    if v.is_none() {
+        return Ok(CellValue::Empty);
+    }
+    if let Ok(b) = v.cast::<PyBool>() {
+        return Ok(CellValue::Bool(b.is_true()));
+    }
+    if let Ok(s) = v.cast::<PyString>() {
+        return Ok(CellValue::Text(s.to_cow()?.into_owned()));
+    }
+    match v.extract::<f64>() {
+        Ok(n) => Ok(CellValue::Number(n)),
+        Err(_) => Err(PyTypeError::new_err(format!(
+            "a cell value must be None, bool, int, float or str, not {}",
+            v.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+        ))),
+    }
+}
+
+/// One cell as read: `sheet`, `address`, `row`, `col` (1-based), `style`, `value`, `formula`.
+#[pyclass(name = "Cell", module = "risksheet", frozen)]
+#[derive(Clone, PartialEq)]
+pub struct PyCell {
+    #[pyo3(get)]
+    sheet: String,
+    #[pyo3(get)]
+    address: String,
+    #[pyo3(get)]
+    row: u32,
+    #[pyo3(get)]
+    col: u32,
+    #[pyo3(get)]
+    style: u32,
+    value: CellValue,
+    #[pyo3(get)]
+    formula: Option<String>,
+}
+
+impl PyCell {
+    fn new(sheet: String, c: xlsx::Cell) -> PyCell {
+        PyCell { sheet, address: c.address, row: c.row, col: c.col, style: c.style, value: c.value, formula: c.formula }
+    }
+}
+
+#[pymethods]
+impl PyCell {
+    /// The value (for a formula, its cached result; `None` when there is none).
+    #[getter]
+    fn value<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        value_to_py(py, &self.value)
+    }
+
+    /// The fields as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+        let d = pyo3::types::PyDict::new(py);
+        d.set_item("sheet", &self.sheet)?;
+        d.set_item("address", &self.address)?;
+        d.set_item("row", self.row)?;
+        d.set_item("col", self.col)?;
+        d.set_item("style", self.style)?;
+        d.set_item("value", self.value(py)?)?;
+        d.set_item("formula", &self.formula)?;
+        Ok(d)
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<PyCell>().is_ok_and(|o| *o.get() == *self)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let value = self.value(py)?.repr()?.to_string();
+        let formula = match &self.formula {
+            Some(f) => PyString::new(py, f).repr()?.to_string(),
+            None => "None".into(),
+        };
+        let sheet = PyString::new(py, &self.sheet).repr()?;
+        Ok(format!(
+            "Cell(sheet={sheet}, address='{}', row={}, col={}, style={}, value={value}, formula={formula})",
+            self.address, self.row, self.col, self.style
+        ))
+    }
+}
+
+/// Serializes with serde_json and hands the text to Python's `json.loads`.
+fn to_python<'py, T: serde::Serialize>(py: Python<'py>, v: &T) -> PyResult<Bound<'py, PyAny>> {
+    let text = serde_json::to_string(v).map_err(|e| WorkbookError::new_err(e.to_string()))?;
+    py.import("json")?.call_method1("loads", (text,))
+}
+
+/// Rejects NaN and infinities, which a cell cannot hold, with the cell's place in the error.
+fn check_finite(v: CellValue, path: &std::path::Path, at: &SheetCell) -> PyResult<CellValue> {
+    match v {
+        CellValue::Number(n) if !n.is_finite() => Err(Error::new(ErrorKind::InvalidValue {
+            expected: error::lang().pick("有限の数値", "a finite number").into(),
+            found: n.to_string(),
+        })
+        .in_file(path)
+        .in_sheet(at.sheet.clone())
+        .at_cell(at.cell.to_string())
+        .into()),
+        v => Ok(v),
+    }
+}
+
+fn parse_address(path: &std::path::Path, address: &str) -> PyResult<SheetCell> {
+    Ok(SheetCell::parse(address).map_err(|e| e.in_file(path))?)
+}
+
+/// A workbook opened for reading and in-place editing. Edits stay in memory until `save()`.
+#[pyclass(name = "Workbook", module = "risksheet")]
+pub struct PyWorkbook {
+    inner: Option<xlsx::Workbook>,
+}
+
+impl PyWorkbook {
+    fn wb(&mut self) -> PyResult<&mut xlsx::Workbook> {
+        self.inner.as_mut().ok_or_else(|| PyValueError::new_err("the workbook is closed"))
+    }
+    fn wb_ref(&self) -> PyResult<&xlsx::Workbook> {
+        self.inner.as_ref().ok_or_else(|| PyValueError::new_err("the workbook is closed"))
+    }
+    /// The sheet's name as the workbook spells it.
+    fn sheet_name(&mut self, sheet: &str) -> PyResult<String> {
+        let wb = self.wb()?;
+        let i = wb.sheet_index(sheet)?;
+        Ok(wb.sheet_names()[i].clone())
+    }
+}
+
+#[pymethods]
+impl PyWorkbook {
+    /// Opens a workbook (`.xlsx`, `.xlsm`). `max_part_mb` is the largest uncompressed part accepted.
+    #[new]
+    #[pyo3(signature = (path, *, max_part_mb = 1024))]
+    fn new(py: Python<'_>, path: PathBuf, max_part_mb: u64) -> PyResult<PyWorkbook> {
+        let limits = Limits { max_part: max_part_mb.saturating_mul(1 << 20), ..Limits::default() };
+        let wb = py.detach(|| xlsx::Workbook::open_with(&path, &limits))?;
+        Ok(PyWorkbook { inner: Some(wb) })
+    }
+
+    /// The file the workbook reads from (after `save(path)`, the new file).
+    #[getter]
+    fn path(&self) -> PyResult<PathBuf> {
+        Ok(self.wb_ref()?.path().to_path_buf())
+    }
+
+    /// The tab names, in order.
+    #[getter]
+    fn sheet_names(&self) -> PyResult<Vec<String>> {
+        Ok(self.wb_ref()?.sheet_names())
+    }
+
+    /// The tabs: dicts with `name`, `part`, `kind` (worksheet, chartsheet, other), `hidden`.
+    #[getter]
+    fn sheets<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.wb_ref()?.sheets())
+    }
+
+    /// Whether there are unsaved edits.
+    #[getter]
+    fn modified(&self) -> PyResult<bool> {
+        Ok(self.wb_ref()?.is_modified())
+    }
+
+    /// Whether `close()` was called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.inner.is_none()
+    }
+
+    /// The value of `SHEET!A1`: `float`, `str`, `bool` or `None`; errors (`#N/A`) as `str`.
+    /// For a formula, the cached result (`None` when there is none). Unsaved edits are seen.
+    fn get<'py>(&mut self, py: Python<'py>, address: &str) -> PyResult<Bound<'py, PyAny>> {
+        let wb = self.wb()?;
+        let sc = parse_address(wb.path(), address)?;
+        let path = wb.path().to_path_buf();
+        let v = wb.value(&sc.sheet, sc.cell).map_err(|e| e.in_file(&path))?;
+        value_to_py(py, &v)
+    }
+
+    /// The cell at `SHEET!A1`, or `None` when the workbook stores nothing there.
+    fn cell(&mut self, address: &str) -> PyResult<Option<PyCell>> {
+        let sc = parse_address(self.wb()?.path(), address)?;
+        let sheet = self.sheet_name(&sc.sheet)?;
+        let wb = self.wb()?;
+        let path = wb.path().to_path_buf();
+        Ok(wb.cell(&sheet, sc.cell).map_err(|e| e.in_file(&path))?.map(|c| PyCell::new(sheet, c)))
+    }
+
+    /// Every stored cell of a sheet, row by row.
+    fn cells(&mut self, sheet: &str) -> PyResult<Vec<PyCell>> {
+        let sheet = self.sheet_name(sheet)?;
+        let wb = self.wb()?;
+        let path = wb.path().to_path_buf();
+        Ok(wb.cells(&sheet).map_err(|e| e.in_file(&path))?.into_iter().map(|c| PyCell::new(sheet.clone(), c)).collect())
+    }
+
+    /// Sets `SHEET!A1`, keeping its style: `int`/`float` a number, `str` starting with `=` a
+    /// formula (computed by Excel or LibreOffice when the file is opened), other `str` text,
+    /// `bool` TRUE/FALSE, `None` empties the cell.
+    fn set(&mut self, address: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let wb = self.wb()?;
+        let sc = parse_address(wb.path(), address)?;
+        let path = wb.path().to_path_buf();
+        let r = match check_finite(value_from_py(value)?, &path, &sc)? {
+            CellValue::Text(t) if t.len() > 1 && t.starts_with('=') => wb.set_formula(&sc.sheet, sc.cell, &t[1..], None),
+            v => wb.set_value(&sc.sheet, sc.cell, v),
+        };
+        Ok(r.map_err(|e| e.in_file(&path))?)
+    }
+
+    /// Sets a formula (with or without the leading `=`) and, optionally, the value it computes.
+    #[pyo3(signature = (address, formula, cached = None))]
+    fn set_formula(&mut self, address: &str, formula: &str, cached: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        let wb = self.wb()?;
+        let sc = parse_address(wb.path(), address)?;
+        let path = wb.path().to_path_buf();
+        let cached = cached.map(|v| check_finite(value_from_py(v)?, &path, &sc)).transpose()?;
+        Ok(wb.set_formula(&sc.sheet, sc.cell, formula, cached).map_err(|e| e.in_file(&path))?)
+    }
+
+    /// What the workbook holds, as `risksheet inspect --json` reports it.
+    fn inspect<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let report = ops::inspect::inspect(self.wb()?)?;
+        to_python(py, &report)
+    }
+
+    /// Saves atomically, in place or to `path` (then the workbook reads from `path`). With
+    /// `backup`, an existing target is first copied to `NAME.bak.xlsx`. On error nothing is
+    /// written. Returns the report of `risksheet edit --json`.
+    #[pyo3(signature = (path = None, *, backup = false))]
+    fn save<'py>(&mut self, py: Python<'py>, path: Option<PathBuf>, backup: bool) -> PyResult<Bound<'py, PyAny>> {
+        let wb = self.wb()?;
+        let target = path.unwrap_or_else(|| wb.path().to_path_buf());
+        let report = py.detach(|| wb.save_as(&target, backup))?;
+        to_python(py, &report)
+    }
+
+    /// What `save()` would change, writing nothing (`risksheet edit --dry-run --json`).
+    fn preview<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let report = self.wb()?.preview()?;
+        to_python(py, &report)
+    }
+
+    /// Drops the workbook and any unsaved edits.
+    fn close(&mut self) {
+        self.inner = None;
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    /// Leaving a `with` block closes the workbook; it does not save.
+    #[pyo3(signature = (_exc_type = None, _exc = None, _tb = None))]
+    fn __exit__(&mut self, _exc_type: Option<&Bound<'_, PyAny>>, _exc: Option<&Bound<'_, PyAny>>, _tb: Option<&Bound<'_, PyAny>>) -> bool {
+        self.close();
+        false
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        match &self.inner {
+            None => Ok("<risksheet.Workbook (closed)>".into()),
+            Some(wb) => {
+                let path = PyString::new(py, &wb.path().display().to_string()).repr()?;
+                let names = wb.sheet_names().into_pyobject(py)?.repr()?;
+                let modified = if wb.is_modified() { " (modified)" } else { "" };
+                Ok(format!("<risksheet.Workbook {path} sheets={names}{modified}>"))
+            }
+        }
+    }
+}
+
+/// Opens a workbook (`.xlsx`, `.xlsm`) for reading and in-place editing.
+#[pyfunction]
+#[pyo3(signature = (path, *, max_part_mb = 1024))]
+fn open(py: Python<'_>, path: PathBuf, max_part_mb: u64) -> PyResult<PyWorkbook> {
+    PyWorkbook::new(py, path, max_part_mb)
+}
+
+/// Sets the language of error messages: `"ja"` (default) or `"en"`.
+#[pyfunction]
+fn set_lang(lang: &str) -> PyResult<()> {
+    let l = Lang::parse(lang).ok_or_else(|| PyValueError::new_err(format!("unknown language '{lang}' (ja, en)")))?;
+    error::set_lang(l);
+    Ok(())
+}
+
+/// The language of error messages: `"ja"` or `"en"`.
+#[pyfunction]
+fn get_lang() -> &'static str {
+    match error::lang() {
+        Lang::Ja => "ja",
+        Lang::En => "en",
+    }
+}
+
+#[pymodule]
+fn _risksheet(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(open, m)?)?;
+    m.add_function(wrap_pyfunction!(set_lang, m)?)?;
+    m.add_function(wrap_pyfunction!(get_lang, m)?)?;
+    m.add_class::<PyWorkbook>()?;
+    m.add_class::<PyCell>()?;
+    m.add("WorkbookError", py.get_type::<WorkbookError>())?;
+    m.add("NotAWorkbookError", py.get_type::<NotAWorkbookError>())?;
+    m.add("SheetNotFoundError", py.get_type::<SheetNotFoundError>())?;
+    m.add("InvalidAddressError", py.get_type::<InvalidAddressError>())?;
+    m.add("ArrayFormulaError", py.get_type::<ArrayFormulaError>())?;
+    m.add("InvalidValueError", py.get_type::<InvalidValueError>())?;
+    m.add("ProfileError", py.get_type::<ProfileError>())?;
+    Ok(())
+}
