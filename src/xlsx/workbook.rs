@@ -687,12 +687,18 @@ impl Workbook {
             let edits = std::mem::take(&mut self.edits[si]);
             formulas_changed |= edits.cells.values().any(|p| matches!(p.content, Some(Content::Formula(..))) || p.expand.is_some());
             let l = self.worksheet(si)?;
-            // Overwriting a formula with a value also changes the calculation chain.
-            for (&(r, c), p) in &edits.cells {
-                if p.content.is_some() {
+            // Overwriting a formula with a value also changes the calculation chain (each edited
+            // row is parsed once).
+            if !formulas_changed && l.index.formulas > 0 {
+                let mut rows: Vec<u32> = edits.cells.iter().filter(|(_, p)| p.content.is_some()).map(|(&(r, _), _)| r).collect();
+                rows.dedup();
+                for r in rows {
                     if let Ok(i) = l.index.row_position(r) {
                         let cells = l.index.row_cells(&part, &l.xml, &l.index.rows[i])?;
-                        formulas_changed |= cells.iter().any(|x| x.at.col == c && x.formula.is_some());
+                        formulas_changed |= cells.iter().any(|x| x.formula.is_some() && edits.cells.get(&(r, x.at.col)).is_some_and(|p| p.content.is_some()));
+                    }
+                    if formulas_changed {
+                        break;
                     }
                 }
             }
