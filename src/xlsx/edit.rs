@@ -154,6 +154,11 @@ fn default_style(col_styles: &[(u32, u32, u32)], row_tag: Option<&str>, col: u32
 
 /// Renders the new text of a worksheet part.
 pub fn render_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEdits) -> Result<String> {
+    // Splicing relies on rows in ascending order, as the format requires; a part that breaks
+    // this is refused rather than edited into something worse.
+    if ix.rows.windows(2).any(|w| w[0].r >= w[1].r) {
+        return Err(crate::error::Error::xml(part, "rows out of order or repeated"));
+    }
     let p = ix.prefix.as_str();
     let mut splices: Vec<(usize, usize, String)> = Vec::new();
     let col_styles = column_styles(xml, ix);
@@ -259,6 +264,9 @@ pub fn render_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEdits) 
     let mut out = String::with_capacity(xml.len() + splices.iter().map(|s| s.2.len()).sum::<usize>());
     let mut pos = 0;
     for (s, e, text) in splices {
+        if s < pos || e < s || e > xml.len() {
+            return Err(crate::error::Error::xml(part, "overlapping elements"));
+        }
         out.push_str(&xml[pos..s]);
         out.push_str(&text);
         pos = e;
@@ -382,6 +390,17 @@ mod tests {
         );
         let dropped = edit(xml, &[((1, 2), Pending { drop_cache: true, ..Default::default() })]);
         assert!(dropped.contains(r#"<c r="B1" s="3"><f>A1*2</f></c>"#), "{dropped}");
+    }
+
+    #[test]
+    fn rows_out_of_order_are_refused_not_spliced() {
+        // Found by the sheet_xml fuzz target: overlapping row spans once panicked.
+        let xml = r#"<worksheet><sheetData><row r="3"><c r="A3"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row></sheetData></worksheet>"#;
+        let ix = SheetIndex::scan("s", xml).unwrap();
+        let mut e = SheetEdits::default();
+        e.cells.insert((2, 1), value(9.0));
+        assert!(render_sheet("s", xml, &ix, &e).is_err());
+        assert!(SheetIndex::scan("s", r#"<worksheet><sheetData><row r="0"/></sheetData></worksheet>"#).is_err());
     }
 
     #[test]

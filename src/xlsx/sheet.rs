@@ -161,7 +161,7 @@ impl SheetIndex {
                         in_sheet_data = name == "sheetData" && t.kind == TokenKind::Start;
                     } else if depth == 2 && in_sheet_data && name == "row" {
                         let r = match attr(t.text(xml), "r") {
-                            Some(v) => v.parse().map_err(|_| format!("bad row number {v:?}"))?,
+                            Some(v) => v.parse().ok().filter(|r| (1..=crate::xlsx::address::MAX_ROW).contains(r)).ok_or_else(|| format!("bad row number {v:?}"))?,
                             None => last_row + 1,
                         };
                         last_row = r;
