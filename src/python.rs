@@ -4,6 +4,7 @@
 //! (`python/risksheet/`) re-exports these names.
 use crate::error::{self, Error, ErrorKind, Lang};
 use crate::ops;
+use crate::profile::Profile;
 use crate::xlsx::{self, CellValue, Limits, SheetCell};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
@@ -192,8 +193,23 @@ fn parse_address(path: &std::path::Path, address: &str) -> PyResult<SheetCell> {
     Ok(SheetCell::parse(address).map_err(|e| e.in_file(path))?)
 }
 
+/// A profile argument: `None` (detect the edition), a builtin name (`"ipa-3"`, `"ipa-2.1"`, `"lv3"`)
+/// or the path of a TOML profile, as the CLI's `--profile`.
+fn load_profile(arg: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Profile>> {
+    let Some(arg) = arg.filter(|a| !a.is_none()) else { return Ok(None) };
+    let path: PathBuf = arg
+        .extract()
+        .map_err(|_| PyTypeError::new_err("a profile must be None, a builtin name (ipa-3, ipa-2.1) or the path of a TOML file"))?;
+    Ok(Some(if path.is_file() {
+        Profile::from_file(&path)?
+    } else {
+        Profile::builtin(&path.to_string_lossy())?
+    }))
+}
+
 /// A workbook opened for reading and in-place editing. Edits stay in memory until `save()`.
-#[pyclass(name = "Workbook", module = "risksheet")]
+/// (The Python package subclasses it as `risksheet.Workbook`, adding `assets` and `assets_frame()`.)
+#[pyclass(name = "Workbook", module = "risksheet._risksheet", subclass)]
 pub struct PyWorkbook {
     inner: Option<xlsx::Workbook>,
 }
@@ -311,6 +327,32 @@ impl PyWorkbook {
         to_python(py, &report)
     }
 
+    /// Computes every result of an IPA risk analysis workbook (重要度, 脅威, 脆弱性, 被害発生可能性,
+    /// リスク値, the 集計 sheet, 診断結果 and the policy selection) and stages them as formulas with
+    /// cached values, dropdowns and canonical inputs; `save()` writes them. `profile`: `None`
+    /// (detect the edition), a builtin name or a TOML file. Returns the summary of
+    /// `risksheet fill --json` (its `fill` part).
+    #[pyo3(signature = (profile = None))]
+    fn fill<'py>(&mut self, py: Python<'py>, profile: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+        let profile = load_profile(profile)?;
+        let wb = self.wb()?;
+        let path = wb.path().to_path_buf();
+        let summary = py.detach(|| ops::ipa::fill::fill(wb, profile.as_ref())).map_err(|e| e.in_file(&path))?;
+        to_python(py, &summary)
+    }
+
+    /// The IPA risk analysis read from the workbook (unsaved edits included): `edition`, `lang`,
+    /// `layout`, `assets`, `media`, `groups`, `chapters`, `warnings`, as the `ipa` part of
+    /// `risksheet inspect --json`. Raises `ProfileError` when the workbook is not one.
+    #[pyo3(signature = (profile = None))]
+    fn analysis<'py>(&mut self, py: Python<'py>, profile: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+        let profile = load_profile(profile)?;
+        let wb = self.wb()?;
+        let path = wb.path().to_path_buf();
+        let analysis = py.detach(|| ops::ipa::analyze(wb, profile.as_ref())).map_err(|e| e.in_file(&path))?;
+        to_python(py, &analysis)
+    }
+
     /// Saves atomically, in place or to `path` (then the workbook reads from `path`). With
     /// `backup`, an existing target is first copied to `NAME.bak.xlsx`. On error nothing is
     /// written. Returns the report of `risksheet edit --json`.
@@ -364,6 +406,25 @@ fn open(py: Python<'_>, path: PathBuf, max_part_mb: u64) -> PyResult<PyWorkbook>
     PyWorkbook::new(py, path, max_part_mb)
 }
 
+/// Creates `path` as a fresh risk analysis workbook in the IPA layout (`risksheet new`), with
+/// every formula and dropdown of `fill`. `edition`: a builtin name or a TOML profile; `lang`: the
+/// language of the sheets. An existing file is replaced only with `force`. Returns the summary.
+#[pyfunction]
+#[pyo3(signature = (path, edition = None, lang = "ja", *, force = false))]
+fn new_workbook<'py>(py: Python<'py>, path: PathBuf, edition: Option<&Bound<'py, PyAny>>, lang: &str, force: bool) -> PyResult<Bound<'py, PyAny>> {
+    let wl = Lang::parse(lang).ok_or_else(|| PyValueError::new_err(format!("unknown language '{lang}' (ja, en)")))?;
+    let profile = match load_profile(edition)? {
+        Some(p) => p,
+        None => Profile::builtin("ipa-3")?,
+    };
+    if !force && path.exists() {
+        let msg = error::lang().pick("既にあります（上書きするには force=True）", "exists (use force=True to replace it)");
+        return Err(Error::from(std::io::Error::new(std::io::ErrorKind::AlreadyExists, msg)).in_file(&path).into());
+    }
+    let summary = py.detach(|| ops::template::new_workbook(&path, &profile, wl))?;
+    to_python(py, &summary)
+}
+
 /// Sets the language of error messages: `"ja"` (default) or `"en"`.
 #[pyfunction]
 fn set_lang(lang: &str) -> PyResult<()> {
@@ -386,6 +447,7 @@ fn _risksheet(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(open, m)?)?;
+    m.add_function(wrap_pyfunction!(new_workbook, m)?)?;
     m.add_function(wrap_pyfunction!(set_lang, m)?)?;
     m.add_function(wrap_pyfunction!(get_lang, m)?)?;
     m.add_class::<PyWorkbook>()?;

@@ -70,7 +70,27 @@ impl Inspection {
                 sh.merges
             );
         }
+        if let Some(e) = &self.ipa_error {
+            s += &format!("\n  {}: {e}\n", lang.pick("リスク分析シートとしては読めません", "not read as a risk analysis workbook"));
+        }
         if let Some(a) = &self.ipa {
+            let r = &a.layout.sheets;
+            let show = |x: &Option<String>| x.clone().unwrap_or_else(|| lang.pick("（見つかりません）", "(not found)").to_string());
+            s += &format!(
+                "\n  {}: {} / {}: {} / {}: {} / {}: {}\n",
+                lang.pick("台帳", "ledger"),
+                show(&r.ledger),
+                lang.pick("脅威", "threats"),
+                show(&r.threats),
+                lang.pick("チェック", "checklist"),
+                show(&r.checklist),
+                lang.pick("診断結果", "result"),
+                show(&r.result)
+            );
+            if let Some(l) = &a.layout.ledger {
+                let cols: Vec<String> = l.columns.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                s += &format!("  {} {}: {}\n", lang.pick("見出し行", "header row"), l.header_row, cols.join(" "));
+            }
             s += &format!("\n  {}\n", lang.pick("情報資産（重要度・脅威・脆弱性・可能性・リスク値）", "assets (importance, threat, vulnerability, likelihood, risk)"));
             let show = |v: Option<u8>| v.map_or("-".to_string(), |x| x.to_string());
             for x in &a.assets {

@@ -396,20 +396,24 @@ impl Workbook {
             cell.formula = text;
             out.push(cell);
         }
-        // Overlay pending edits.
-        for (&(r, col), p) in &self.edits[si].cells {
-            let pos = out.binary_search_by_key(&(r, col), |c| (c.row, c.col));
-            let base = match pos {
-                Ok(i) => out[i].clone(),
-                Err(_) => Cell { address: CellRef::new(r, col).to_string(), row: r, col, style: 0, value: CellValue::Empty, formula: None },
-            };
-            let cell = apply_pending(base, p);
-            match pos {
-                Ok(i) => out[i] = cell,
-                Err(i) => out.insert(i, cell),
-            }
+        // Overlay pending edits: both sequences are in (row, column) order, so merge them.
+        let pending = &self.edits[si].cells;
+        if pending.is_empty() {
+            return Ok(out);
         }
-        Ok(out)
+        let mut merged = Vec::with_capacity(out.len() + pending.len());
+        let mut stored = out.into_iter().peekable();
+        for (&(r, col), p) in pending {
+            while let Some(c) = stored.next_if(|c| (c.row, c.col) < (r, col)) {
+                merged.push(c);
+            }
+            let base = stored
+                .next_if(|c| (c.row, c.col) == (r, col))
+                .unwrap_or_else(|| Cell { address: CellRef::new(r, col).to_string(), row: r, col, style: 0, value: CellValue::Empty, formula: None });
+            merged.push(apply_pending(base, p));
+        }
+        merged.extend(stored);
+        Ok(merged)
     }
 
     /// One cell, with pending edits applied; `None` when the cell is not stored.

@@ -40,7 +40,11 @@ pub struct Warning {
 
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}!{}: {}", self.sheet, self.cell, self.message)
+        if self.cell.is_empty() {
+            write!(f, "{}: {}", self.sheet, self.message)
+        } else {
+            write!(f, "{}!{}: {}", self.sheet, self.cell, self.message)
+        }
     }
 }
 
@@ -287,12 +291,14 @@ impl Collector {
 
 /// Reads one ledger table.
 fn read_ledger(grid: &Grid, l: &LedgerLayout, p: &Profile, wl: crate::error::Lang, out: &mut Collector) -> Vec<Asset> {
-    let inputs = ["business", "asset", "medium", "c", "i", "a"];
-    let last = (l.first_row..=grid.max_row).rev().find(|&r| inputs.iter().filter_map(|f| l.col(f)).any(|c| !grid.own_value(r, c).is_blank()));
-    let Some(last) = last else { return Vec::new() };
+    // An asset row names an asset or a medium; rows with neither (totals, notes under the table)
+    // are not assets.
+    let keys = ["asset", "medium"];
+    let is_asset = |r: u32| keys.iter().filter_map(|f| l.col(f)).any(|c| !grid.own_value(r, c).is_blank());
+    let Some(last) = (l.first_row..=grid.max_row).rev().find(|&r| is_asset(r)) else { return Vec::new() };
     let mut assets = Vec::new();
     for r in l.first_row..=last {
-        if inputs.iter().filter_map(|f| l.col(f)).all(|c| grid.own_value(r, c).is_blank()) {
+        if !is_asset(r) {
             continue;
         }
         let name = l.col("asset").map(|c| grid.text(r, c)).unwrap_or_default();
@@ -476,16 +482,38 @@ pub fn analyze(wb: &mut Workbook, profile: Option<&Profile>) -> Result<Analysis>
     }
 
     let threats_layout = roles.threats.as_ref().and_then(|s| find_table(&grids[s], &p.headers.threats.frequency, &layout::threat_fields(&p)));
+    // A sheet whose table lacks a column it needs is a warning: the rest is still computed.
+    let missing = |out: &mut Collector, sheet: &str, e: Error| out.warnings.push(Warning { sheet: sheet.to_string(), cell: String::new(), message: e.message(lang()) });
     let threat_blocks = match (&threats_layout, &roles.threats) {
-        (Some(t), Some(s)) => read_threats(&grids[s], t, &p, wl, &mut out).map_err(|e| e.in_file(&path))?,
+        (Some(t), Some(s)) => read_threats(&grids[s], t, &p, wl, &mut out).unwrap_or_else(|e| {
+            missing(&mut out, s, e);
+            Vec::new()
+        }),
         _ => Vec::new(),
     };
     let check_layout = roles.checklist.as_ref().and_then(|s| find_table(&grids[s], &p.headers.checklist.answer, &layout::checklist_fields(&p)));
     let (check_rows, answers) = match (&check_layout, &roles.checklist) {
-        (Some(t), Some(s)) => read_checklist(&grids[s], t, &p, wl, &mut out).map_err(|e| e.in_file(&path))?,
+        (Some(t), Some(s)) => read_checklist(&grids[s], t, &p, wl, &mut out).unwrap_or_else(|e| {
+            missing(&mut out, s, e);
+            (Vec::new(), GroupAnswers::new())
+        }),
         _ => (Vec::new(), GroupAnswers::new()),
     };
     let result_layout = roles.result.as_ref().and_then(|s| find_table(&grids[s], &p.headers.result.rate, &layout::result_fields(&p)));
+    // A sheet that is not there is named, so the user knows why results stay empty.
+    let sh = &p.headers.sheets;
+    let tables = [
+        (threats_layout.is_some(), &sh.threats, &roles.threats, &p.headers.threats.frequency),
+        (check_layout.is_some(), &sh.checklist, &roles.checklist, &p.headers.checklist.answer),
+        (result_layout.is_some(), &sh.result, &roles.result, &p.headers.result.rate),
+    ];
+    for (found, sheet, role, anchor) in tables {
+        if !found {
+            let sheet = role.clone().unwrap_or_else(|| sheet.text_in(wl).to_string());
+            let e = Error::new(ErrorKind::MissingHeader(anchor.text_in(wl).to_string()));
+            out.warnings.push(Warning { sheet, cell: String::new(), message: e.message(lang()) });
+        }
+    }
 
     // Per medium: threat (max of its threats) and vulnerability (rate over its groups' items).
     let mut media = Vec::new();

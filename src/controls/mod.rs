@@ -1,0 +1,390 @@
+//! ISO/IEC 27001 Annex A control catalogues (2013: 114 controls, 2022: 93 controls) and the
+//! 2013→2022 correspondence (115 pairs after ISO/IEC 27002:2022 Annex B), embedded in the
+//! binary from `data/controls/`, plus the parser of control references in cell texts
+//! ([`refs`]).
+//!
+//! The Japanese titles are public transcriptions, not the JIS text; a licensed catalogue (e.g.
+//! the JIS Q 27001 titles) can be loaded over them with [`Catalog::load_titles`].
+//!
+//! ```
+//! use risksheet::controls::{Catalog, Relation};
+//! let cat = Catalog::bundled();
+//! assert_eq!((cat.v2013.len(), cat.v2022.len(), cat.mappings.len()), (114, 93, 115));
+//! let to: Vec<&str> = cat.successors("A.18.2.3").iter().map(|m| m.new.as_str()).collect();
+//! assert_eq!(to, ["5.36", "8.8"]);
+//! assert_eq!(cat.successors("A.6.1.2")[0].relation, Relation::Equal);
+//! assert!(cat.predecessors("5.7").is_empty()); // threat intelligence is new in 2022
+//! assert_eq!(cat.control_2022("8.8").unwrap().title_ja, "技術的ぜい弱性の管理");
+//! ```
+pub mod csv;
+pub mod refs;
+
+use crate::error::{Error, ErrorKind, Lang, Result};
+use serde::Serialize;
+use std::path::Path;
+use std::sync::OnceLock;
+
+const CSV_2013: &str = include_str!("../../data/controls/iso27001-2013-controls.csv");
+const CSV_2022: &str = include_str!("../../data/controls/iso27001-2022-controls.csv");
+const CSV_MAP: &str = include_str!("../../data/controls/iso27001-2013-to-2022.csv");
+
+/// A 2013 Annex A control (`A.12.6.1`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Control2013 {
+    /// `A.12.6.1`.
+    pub id: String,
+    /// Its domain, `A.12 Operations security`.
+    pub domain: String,
+    /// The domain in Japanese, 「運用のセキュリティ」.
+    pub domain_ja: String,
+    /// English title.
+    pub title_en: String,
+    /// Japanese title, when a loaded catalogue gives one (none are bundled).
+    pub title_ja: Option<String>,
+}
+
+/// The four themes of the 2022 Annex A.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Theme {
+    /// 5 組織的管理策 (37 controls).
+    Organizational,
+    /// 6 人的管理策 (8).
+    People,
+    /// 7 物理的管理策 (14).
+    Physical,
+    /// 8 技術的管理策 (34).
+    Technological,
+}
+
+impl Theme {
+    /// The theme's name in `lang` (「組織的管理策」, "Organizational controls").
+    pub fn name(self, lang: Lang) -> &'static str {
+        match self {
+            Theme::Organizational => lang.pick("組織的管理策", "Organizational controls"),
+            Theme::People => lang.pick("人的管理策", "People controls"),
+            Theme::Physical => lang.pick("物理的管理策", "Physical controls"),
+            Theme::Technological => lang.pick("技術的管理策", "Technological controls"),
+        }
+    }
+
+    fn parse(s: &str) -> Option<Theme> {
+        match s {
+            "Organizational" => Some(Theme::Organizational),
+            "People" => Some(Theme::People),
+            "Physical" => Some(Theme::Physical),
+            "Technological" => Some(Theme::Technological),
+            _ => None,
+        }
+    }
+}
+
+/// A 2022 Annex A control (`8.8`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Control2022 {
+    /// `8.8`.
+    pub id: String,
+    /// Its theme.
+    pub theme: Theme,
+    /// English title.
+    pub title_en: String,
+    /// Japanese title.
+    pub title_ja: String,
+    /// Control types (`Preventive`, `Detective`, `Corrective`).
+    pub control_type: Vec<String>,
+    /// Information security properties (`Confidentiality`, …).
+    pub properties: Vec<String>,
+    /// Cybersecurity concepts (`Identify`, `Protect`, …).
+    pub concepts: Vec<String>,
+}
+
+impl Control2022 {
+    /// The title in `lang`.
+    pub fn title(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Ja => &self.title_ja,
+            Lang::En => &self.title_en,
+        }
+    }
+}
+
+/// How a 2013 control relates to a 2022 control (ISO/IEC 27002:2022 Annex B).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Relation {
+    /// The same control.
+    Equal,
+    /// The 2013 control is part of the 2022 control (merged into it).
+    Subset,
+    /// The controls overlap (the one split, A.18.2.3 → 5.36 and 8.8).
+    Intersect,
+}
+
+impl Relation {
+    /// `equal` / `subset` / `intersect`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relation::Equal => "equal",
+            Relation::Subset => "subset",
+            Relation::Intersect => "intersect",
+        }
+    }
+}
+
+/// One pair of the correspondence table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mapping {
+    /// 2013 id (`A.9.2.5`).
+    pub old: String,
+    /// 2022 id (`5.18`).
+    pub new: String,
+    /// How they relate.
+    pub relation: Relation,
+}
+
+/// Both catalogues and the correspondence table.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    /// The 114 controls of 2013, in Annex A order.
+    pub v2013: Vec<Control2013>,
+    /// The 93 controls of 2022, in Annex A order.
+    pub v2022: Vec<Control2022>,
+    /// The 115 pairs 2013 → 2022.
+    pub mappings: Vec<Mapping>,
+}
+
+fn data_error(file: &str, line: usize, msg: impl std::fmt::Display) -> Error {
+    Error::new(ErrorKind::Profile(format!("{file}:{line}: {msg}")))
+}
+
+fn split_list(s: &str) -> Vec<String> {
+    s.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
+/// Whether `id` is written as a 2013 control id (`A.` and three numbers).
+fn is_2013_id(id: &str) -> bool {
+    let Some(rest) = id.strip_prefix("A.") else { return false };
+    let parts: Vec<&str> = rest.split('.').collect();
+    parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+impl Catalog {
+    /// Parses catalogues from CSV texts (the bundled ones have this shape):
+    /// 2013 `id,domain,domain_ja,title_en`; 2022 `id,theme,title_en,title_ja,control_type,
+    /// properties,concepts`; table `old_id,new_id,relation`. Every id of the table must be in
+    /// the catalogues.
+    pub fn from_csv(c2013: &str, c2022: &str, map: &str) -> Result<Catalog> {
+        let rows = |name: &str, text: &str, cols: usize| -> Result<Vec<(usize, Vec<String>)>> {
+            let rows = csv::parse(text).map_err(|m| data_error(name, 0, m))?;
+            let mut out = Vec::new();
+            for (i, (line, r)) in rows.into_iter().enumerate() {
+                if i == 0 {
+                    continue; // header
+                }
+                if r.len() < cols {
+                    return Err(data_error(name, line, format!("{cols} columns expected, {} found", r.len())));
+                }
+                out.push((line, r));
+            }
+            Ok(out)
+        };
+        let mut v2013 = Vec::new();
+        for (line, r) in rows("iso27001-2013-controls.csv", c2013, 4)? {
+            if !is_2013_id(&r[0]) {
+                return Err(data_error("iso27001-2013-controls.csv", line, format!("bad id {}", r[0])));
+            }
+            v2013.push(Control2013 { id: r[0].clone(), domain: r[1].clone(), domain_ja: r[2].clone(), title_en: r[3].clone(), title_ja: r.get(4).filter(|s| !s.is_empty()).cloned() });
+        }
+        let mut v2022 = Vec::new();
+        for (line, r) in rows("iso27001-2022-controls.csv", c2022, 7)? {
+            let theme = Theme::parse(&r[1]).ok_or_else(|| data_error("iso27001-2022-controls.csv", line, format!("unknown theme {}", r[1])))?;
+            v2022.push(Control2022 {
+                id: r[0].clone(),
+                theme,
+                title_en: r[2].clone(),
+                title_ja: r[3].clone(),
+                control_type: split_list(&r[4]),
+                properties: split_list(&r[5]),
+                concepts: split_list(&r[6]),
+            });
+        }
+        let mut mappings = Vec::new();
+        for (line, r) in rows("iso27001-2013-to-2022.csv", map, 3)? {
+            let relation = match r[2].as_str() {
+                "equal" => Relation::Equal,
+                "subset" => Relation::Subset,
+                "intersect" => Relation::Intersect,
+                other => return Err(data_error("iso27001-2013-to-2022.csv", line, format!("unknown relation {other}"))),
+            };
+            if !v2013.iter().any(|c| c.id == r[0]) || !v2022.iter().any(|c| c.id == r[1]) {
+                return Err(data_error("iso27001-2013-to-2022.csv", line, format!("unknown id {} or {}", r[0], r[1])));
+            }
+            mappings.push(Mapping { old: r[0].clone(), new: r[1].clone(), relation });
+        }
+        Ok(Catalog { v2013, v2022, mappings })
+    }
+
+    /// The bundled catalogues (parsed once).
+    pub fn bundled() -> &'static Catalog {
+        static CAT: OnceLock<Catalog> = OnceLock::new();
+        // The bundled data is checked by the tests; a failure here is a build defect.
+        CAT.get_or_init(|| Catalog::from_csv(CSV_2013, CSV_2022, CSV_MAP).expect("bundled control catalogues are valid"))
+    }
+
+    /// A 2013 control by id (`A.12.6.1`).
+    pub fn control_2013(&self, id: &str) -> Option<&Control2013> {
+        self.v2013.iter().find(|c| c.id == id)
+    }
+
+    /// A 2022 control by id (`8.8`).
+    pub fn control_2022(&self, id: &str) -> Option<&Control2022> {
+        self.v2022.iter().find(|c| c.id == id)
+    }
+
+    /// The 2022 controls a 2013 control maps to, in table order.
+    pub fn successors(&self, old: &str) -> Vec<&Mapping> {
+        self.mappings.iter().filter(|m| m.old == old).collect()
+    }
+
+    /// The 2013 controls that map to a 2022 control.
+    pub fn predecessors(&self, new: &str) -> Vec<&Mapping> {
+        self.mappings.iter().filter(|m| m.new == new).collect()
+    }
+
+    /// The 2022 controls without a 2013 predecessor (the 11 new ones).
+    pub fn new_in_2022(&self) -> Vec<&Control2022> {
+        self.v2022.iter().filter(|c| self.predecessors(&c.id).is_empty()).collect()
+    }
+
+    /// The 2013 controls from `from` to `to` inclusive, in Annex A order; `None` when either is
+    /// unknown or `to` comes before `from`.
+    pub fn range_2013(&self, from: &str, to: &str) -> Option<Vec<&Control2013>> {
+        let a = self.v2013.iter().position(|c| c.id == from)?;
+        let b = self.v2013.iter().position(|c| c.id == to)?;
+        (a <= b).then(|| self.v2013[a..=b].iter().collect())
+    }
+
+    /// Loads titles over the bundled ones from a CSV file `id,title_ja[,title_en]` (an optional
+    /// header row starts with `id`). Ids are 2022 ids (`5.1`: their titles are the ones written)
+    /// or 2013 ids (`A.5.1.1`: titles recognised beside a legacy reference and shown for the
+    /// legacy control). An unknown id or a row without a title is an error naming the line.
+    ///
+    /// ```
+    /// let path = std::env::temp_dir().join("risksheet-doc-catalog.csv");
+    /// std::fs::write(&path, "id,title_ja,title_en\n5.1,情報セキュリティ方針,\nA.5.1.1,情報セキュリティのための方針群,\n")?;
+    /// let mut cat = risksheet::controls::Catalog::bundled().clone();
+    /// cat.load_titles(&path)?;
+    /// assert_eq!(cat.control_2022("5.1").unwrap().title_ja, "情報セキュリティ方針");
+    /// assert_eq!(cat.control_2022("5.1").unwrap().title_en, "Policies for information security");
+    /// assert_eq!(cat.control_2013("A.5.1.1").unwrap().title_ja.as_deref(), Some("情報セキュリティのための方針群"));
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok::<(), risksheet::Error>(())
+    /// ```
+    pub fn load_titles(&mut self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|e| Error::from(e).in_file(path))?;
+        let text = String::from_utf8(bytes).map_err(|_| Error::usage(crate::error::lang().pick("UTF-8 のCSVではありません", "not a UTF-8 CSV file")).in_file(path))?;
+        self.apply_titles(&text).map_err(|e| e.in_file(path))
+    }
+
+    /// [`Catalog::load_titles`] on CSV text.
+    pub fn apply_titles(&mut self, text: &str) -> Result<()> {
+        let lang = crate::error::lang();
+        let rows = csv::parse(text).map_err(Error::usage)?;
+        for (i, (line, r)) in rows.iter().enumerate() {
+            let id = crate::xlsx::address::to_half_width(r[0].trim());
+            if i == 0 && id.eq_ignore_ascii_case("id") {
+                continue;
+            }
+            let ja = r.get(1).map(|s| s.trim()).unwrap_or("");
+            let en = r.get(2).map(|s| s.trim()).unwrap_or("");
+            let at = |m: String| Error::usage(format!("{} {line}: {m}", lang.pick("行", "line")));
+            if ja.is_empty() && en.is_empty() {
+                return Err(at(format!("{}: {id}", lang.pick("名称がありません", "no title"))));
+            }
+            if let Some(c) = self.v2022.iter_mut().find(|c| c.id == id) {
+                if !ja.is_empty() {
+                    c.title_ja = ja.to_string();
+                }
+                if !en.is_empty() {
+                    c.title_en = en.to_string();
+                }
+            } else if let Some(c) = self.v2013.iter_mut().find(|c| c.id == id || c.id == format!("A.{id}") && id.matches('.').count() == 2) {
+                if !ja.is_empty() {
+                    c.title_ja = Some(ja.to_string());
+                }
+                if !en.is_empty() {
+                    c.title_en = en.to_string();
+                }
+            } else {
+                return Err(at(format!("{}: {id}", lang.pick("不明な管理策番号", "unknown control id"))));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    #[test]
+    fn counts() {
+        let c = Catalog::bundled();
+        assert_eq!(c.v2013.len(), 114);
+        assert_eq!(c.v2022.len(), 93);
+        assert_eq!(c.mappings.len(), 115);
+        let themes = |t| c.v2022.iter().filter(|x| x.theme == t).count();
+        assert_eq!([themes(Theme::Organizational), themes(Theme::People), themes(Theme::Physical), themes(Theme::Technological)], [37, 8, 14, 34]);
+        let domains: BTreeSet<&str> = c.v2013.iter().map(|x| x.domain.as_str()).collect();
+        assert_eq!(domains.len(), 14);
+        assert!(c.v2022.iter().all(|x| !x.title_ja.is_empty() && !x.title_en.is_empty()));
+        let ids: BTreeSet<&str> = c.v2013.iter().map(|x| x.id.as_str()).collect();
+        assert_eq!(ids.len(), 114);
+        let ids: BTreeSet<&str> = c.v2022.iter().map(|x| x.id.as_str()).collect();
+        assert_eq!(ids.len(), 93);
+    }
+
+    #[test]
+    fn every_2013_control_is_covered() {
+        let c = Catalog::bundled();
+        for old in &c.v2013 {
+            assert!(!c.successors(&old.id).is_empty(), "{} has no successor", old.id);
+        }
+        for m in &c.mappings {
+            assert!(c.control_2013(&m.old).is_some() && c.control_2022(&m.new).is_some());
+        }
+        let pairs: BTreeSet<(&str, &str)> = c.mappings.iter().map(|m| (m.old.as_str(), m.new.as_str())).collect();
+        assert_eq!(pairs.len(), 115, "no duplicate pairs");
+    }
+
+    #[test]
+    fn new_controls_merges_and_the_split() {
+        let c = Catalog::bundled();
+        let new: Vec<&str> = c.new_in_2022().iter().map(|x| x.id.as_str()).collect();
+        assert_eq!(new, ["5.7", "5.23", "5.30", "7.4", "8.9", "8.10", "8.11", "8.12", "8.16", "8.23", "8.28"]);
+        let mut into: BTreeMap<&str, usize> = BTreeMap::new();
+        for m in &c.mappings {
+            *into.entry(m.new.as_str()).or_default() += 1;
+        }
+        assert_eq!(into.values().filter(|&&n| n > 1).count(), 24, "24 merges");
+        assert_eq!(into["5.18"], 3);
+        let splits: Vec<&str> = c.v2013.iter().filter(|o| c.successors(&o.id).len() > 1).map(|o| o.id.as_str()).collect();
+        assert_eq!(splits, ["A.18.2.3"]);
+        assert!(c.successors("A.18.2.3").iter().all(|m| m.relation == Relation::Intersect));
+        assert_eq!(c.successors("A.13.2.1")[0].new, "5.14");
+        assert_eq!(c.range_2013("A.13.2.1", "A.13.2.3").unwrap().len(), 3);
+        assert!(c.range_2013("A.13.2.3", "A.13.2.1").is_none());
+    }
+
+    #[test]
+    fn titles_load_over_the_bundled_ones() {
+        let mut c = Catalog::bundled().clone();
+        c.apply_titles("5.1,方針\n１２．６．１,技術的脆弱性の管理,Management of technical vulnerabilities\n").unwrap();
+        assert_eq!(c.control_2022("5.1").unwrap().title_ja, "方針");
+        assert_eq!(c.control_2013("A.12.6.1").unwrap().title_ja.as_deref(), Some("技術的脆弱性の管理"));
+        assert!(c.apply_titles("9.9,x\n").is_err());
+        assert!(c.apply_titles("5.2,,\n").is_err());
+        assert!(c.apply_titles("5.2,\"x\n").is_err());
+    }
+}
