@@ -154,6 +154,21 @@ fn default_style(col_styles: &[(u32, u32, u32)], row_tag: Option<&str>, col: u32
 
 /// Renders the new text of a worksheet part.
 pub fn render_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEdits) -> Result<String> {
+    let splices = plan_sheet(part, xml, ix, edits)?;
+    let mut out = String::with_capacity(xml.len() + splices.iter().map(|s| s.2.len()).sum::<usize>());
+    let mut pos = 0;
+    for (s, e, text) in splices {
+        out.push_str(&xml[pos..s]);
+        out.push_str(&text);
+        pos = e;
+    }
+    out.push_str(&xml[pos..]);
+    Ok(out)
+}
+
+/// The replacements that turn a worksheet part into its edited form: (start, end, new text),
+/// sorted and disjoint.
+pub fn plan_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEdits) -> Result<Vec<(usize, usize, String)>> {
     // Splicing relies on rows in ascending order, as the format requires; a part that breaks
     // this is refused rather than edited into something worse.
     if ix.rows.windows(2).any(|w| w[0].r >= w[1].r) {
@@ -261,18 +276,14 @@ pub fn render_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEdits) 
 
     // Splices never overlap; insertions at one point keep their order.
     splices.sort_by_key(|s| (s.0, s.1));
-    let mut out = String::with_capacity(xml.len() + splices.iter().map(|s| s.2.len()).sum::<usize>());
     let mut pos = 0;
-    for (s, e, text) in splices {
-        if s < pos || e < s || e > xml.len() {
+    for (s, e, _) in &splices {
+        if *s < pos || e < s || *e > xml.len() {
             return Err(crate::error::Error::xml(part, "overlapping elements"));
         }
-        out.push_str(&xml[pos..s]);
-        out.push_str(&text);
-        pos = e;
+        pos = *e;
     }
-    out.push_str(&xml[pos..]);
-    Ok(out)
+    Ok(splices)
 }
 
 fn max_priority(xml: &str) -> u32 {

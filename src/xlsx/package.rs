@@ -35,11 +35,51 @@ impl Default for Limits {
     }
 }
 
+/// The new content of a part.
+#[derive(Debug, Clone)]
+pub enum PartContent {
+    /// Whole bytes.
+    Bytes(Vec<u8>),
+    /// The original text with pieces replaced: (start, end, new text), sorted and disjoint.
+    /// Written piece by piece, so a large sheet is never copied whole in memory.
+    Spliced {
+        /// The original text.
+        base: std::sync::Arc<String>,
+        /// Replacements.
+        splices: Vec<(usize, usize, String)>,
+    },
+}
+
+impl PartContent {
+    /// Streams the content into `w`.
+    pub fn write_to(&self, w: &mut impl Write) -> std::io::Result<()> {
+        match self {
+            PartContent::Bytes(b) => w.write_all(b),
+            PartContent::Spliced { base, splices } => {
+                let mut pos = 0;
+                for (s, e, text) in splices {
+                    w.write_all(&base.as_bytes()[pos..*s])?;
+                    w.write_all(text.as_bytes())?;
+                    pos = *e;
+                }
+                w.write_all(&base.as_bytes()[pos..])
+            }
+        }
+    }
+
+    /// The content as text (assembled; for small parts).
+    pub fn to_text(&self) -> String {
+        let mut v = Vec::new();
+        let _ = self.write_to(&mut v);
+        String::from_utf8_lossy(&v).into_owned()
+    }
+}
+
 /// Changes to apply to a package on save: parts replaced or added, and parts removed.
 #[derive(Debug, Default, Clone)]
 pub struct PartChanges {
     /// New contents by part name (replacing a part, or adding one).
-    pub replaced: BTreeMap<String, Vec<u8>>,
+    pub replaced: BTreeMap<String, PartContent>,
     /// Parts to drop.
     pub removed: Vec<String>,
 }
@@ -47,7 +87,11 @@ pub struct PartChanges {
 impl PartChanges {
     /// Replaces (or adds) a part.
     pub fn replace(&mut self, part: &str, bytes: Vec<u8>) {
-        self.replaced.insert(part.to_string(), bytes);
+        self.replaced.insert(part.to_string(), PartContent::Bytes(bytes));
+    }
+    /// Replaces (or adds) a part with content of any form.
+    pub fn replace_with(&mut self, part: &str, content: PartContent) {
+        self.replaced.insert(part.to_string(), content);
     }
     /// Drops a part.
     pub fn remove(&mut self, part: &str) {
@@ -190,8 +234,8 @@ impl Package {
             _ => PathBuf::from("."),
         };
         let mut tmp = tempfile::Builder::new().prefix(".risksheet-").suffix(".tmp").tempfile_in(&dir)?;
-        let bytes = self.write_to_vec(changes)?;
-        tmp.as_file_mut().write_all(&bytes)?;
+        // The package streams into the temporary file: no second copy of it in memory.
+        self.write_package(tmp.as_file_mut(), changes)?;
         tmp.as_file().sync_all()?;
         if let Ok(meta) = fs::metadata(target) {
             // Keep the user's permissions on the replaced file.
@@ -214,15 +258,22 @@ impl Package {
         Ok(())
     }
 
-    /// The new package as bytes: parts in their stored order, unchanged ones copied raw,
-    /// replaced ones deflated, added ones at the end.
+    /// The new package as bytes (see [`Package::write_package`]).
     pub fn write_to_vec(&mut self, changes: &PartChanges) -> Result<Vec<u8>> {
+        let mut out = Cursor::new(Vec::new());
+        self.write_package(&mut out, changes)?;
+        Ok(out.into_inner())
+    }
+
+    /// Writes the new package: parts in their stored order, unchanged ones copied raw,
+    /// replaced ones deflated, added ones at the end.
+    pub fn write_package<W: Write + std::io::Seek>(&mut self, out: W, changes: &PartChanges) -> Result<()> {
         let zerr = |e: zip::result::ZipError| Error::corrupt(e.to_string());
-        let replaced: BTreeMap<String, (&String, &Vec<u8>)> =
+        let replaced: BTreeMap<String, (&String, &PartContent)> =
             changes.replaced.iter().map(|(k, v)| (canonical_part_name(k), (k, v))).collect();
         let removed: Vec<String> = changes.removed.iter().map(|n| canonical_part_name(n)).collect();
-        let mut done = Vec::new();
-        let mut zw = ZipWriter::new(Cursor::new(Vec::new()));
+        let mut done = std::collections::HashSet::new();
+        let mut zw = ZipWriter::new(out);
         let deflate = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
         for i in 0..self.archive.len() {
             let name = self.names[i].clone();
@@ -230,22 +281,23 @@ impl Package {
             if removed.contains(&canon) || done.contains(&canon) {
                 continue;
             }
-            if let Some((_, bytes)) = replaced.get(&canon) {
+            if let Some((_, content)) = replaced.get(&canon) {
                 zw.start_file(name.as_str(), deflate).map_err(zerr)?;
-                zw.write_all(bytes)?;
+                content.write_to(&mut zw)?;
             } else {
                 let file = self.archive.by_index_raw(i).map_err(zerr)?;
                 zw.raw_copy_file(file).map_err(zerr)?;
             }
-            done.push(canon);
+            done.insert(canon);
         }
-        for (canon, (name, bytes)) in &replaced {
+        for (canon, (name, content)) in &replaced {
             if !done.contains(canon) {
                 zw.start_file(name.as_str(), deflate).map_err(zerr)?;
-                zw.write_all(bytes)?;
+                content.write_to(&mut zw)?;
             }
         }
-        Ok(zw.finish().map_err(zerr)?.into_inner())
+        zw.finish().map_err(zerr)?;
+        Ok(())
     }
 }
 

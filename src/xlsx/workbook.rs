@@ -16,8 +16,8 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::xlsx::address::{CellRef, Range};
 use crate::xlsx::conditional::ConditionalFormat;
-use crate::xlsx::edit::{render_sheet, Content, Pending, SheetEdits};
-use crate::xlsx::package::{Limits, Package, PartChanges};
+use crate::xlsx::edit::{plan_sheet, Content, Pending, SheetEdits};
+use crate::xlsx::package::{Limits, Package, PartChanges, PartContent};
 use crate::xlsx::sheet::{CellXml, FormulaKind, SheetIndex};
 use crate::xlsx::validation::DataValidation;
 use crate::xlsx::value::{Cell, CellValue};
@@ -101,7 +101,8 @@ pub struct SheetSummary {
 }
 
 struct Loaded {
-    xml: String,
+    /// Shared with the save, which writes the edited part from it piece by piece.
+    xml: std::sync::Arc<String>,
     index: SheetIndex,
 }
 
@@ -321,9 +322,10 @@ impl Workbook {
             let name = entry.name.clone();
             let ctx = |e: Error| e.in_sheet(&name).in_file(&self.path);
             let bytes = self.pkg.read_part(&part).map_err(ctx)?;
-            let text = xml::as_text(&part, &bytes).map_err(ctx)?.to_string();
+            let text = xml::as_text(&part, &bytes).map_err(ctx)?.into_owned();
+            drop(bytes);
             let index = SheetIndex::scan(&part, &text).map_err(ctx)?;
-            self.loaded[sheet] = Some(Loaded { xml: text, index });
+            self.loaded[sheet] = Some(Loaded { xml: std::sync::Arc::new(text), index });
         }
         Ok(self.loaded[sheet].as_ref().expect("loaded above"))
     }
@@ -706,9 +708,10 @@ impl Workbook {
                     }
                 }
             }
-            let out = render_sheet(&part, &l.xml, &l.index, &edits).map_err(|e| e.in_sheet(&name))?;
+            let splices = plan_sheet(&part, &l.xml, &l.index, &edits).map_err(|e| e.in_sheet(&name))?;
+            let base = l.xml.clone();
             self.edits[si] = edits;
-            changes.replace(&part, out.into_bytes());
+            changes.replace_with(&part, PartContent::Spliced { base, splices });
         }
         if !self.new_dxfs.is_empty() {
             if let Some(part) = self.styles_part.clone() {
@@ -764,7 +767,7 @@ impl Workbook {
     /// The text of a part as the changes so far leave it.
     fn current_text(&mut self, changes: &PartChanges, part: &str) -> Result<String> {
         match changes.replaced.get(part) {
-            Some(bytes) => Ok(String::from_utf8_lossy(bytes).into_owned()),
+            Some(content) => Ok(content.to_text()),
             None => self.pkg.read_text(part),
         }
     }
@@ -820,7 +823,7 @@ impl Workbook {
             .map(|n| format!("{dir}worksheets/sheet{n}.xml"))
             .find(|p| !self.pkg.has(p) && !self.sheets.iter().any(|s| s.part.eq_ignore_ascii_case(p)))
             .unwrap_or_default();
-        let xml = concat!(
+        let xml: String = concat!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n",
             "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" ",
             "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">",
@@ -832,7 +835,7 @@ impl Workbook {
         .to_string();
         let index = SheetIndex::scan(&part, &xml)?;
         self.sheets.push(SheetEntry { name: name.to_string(), part, kind: SheetKind::Worksheet, hidden: false });
-        self.loaded.push(Some(Loaded { xml, index }));
+        self.loaded.push(Some(Loaded { xml: std::sync::Arc::new(xml), index }));
         self.edits.push(SheetEdits::default());
         self.new_sheets.push(self.sheets.len() - 1);
         Ok(())
@@ -890,7 +893,7 @@ impl Workbook {
             ct.insert_str(cclose, &ov);
             if !changes.replaced.contains_key(&entry.part) {
                 let l = self.loaded[si].as_ref().ok_or_else(|| Error::corrupt("new sheet not loaded"))?;
-                changes.replace(&entry.part, l.xml.clone().into_bytes());
+                changes.replace(&entry.part, l.xml.as_bytes().to_vec());
             }
         }
         changes.replace(&wb_part, wb.into_bytes());
