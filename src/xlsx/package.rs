@@ -217,7 +217,7 @@ impl Package {
     /// Reads a part as UTF-8 text.
     pub fn read_text(&mut self, part: &str) -> Result<String> {
         let bytes = self.read_part(part)?;
-        Ok(crate::xlsx::xml::as_text(part, &bytes)?.into_owned())
+        crate::xlsx::xml::into_text(part, bytes)
     }
 
     /// Writes the package with `changes` to `target` atomically: a temporary file beside the

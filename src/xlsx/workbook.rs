@@ -322,8 +322,7 @@ impl Workbook {
             let name = entry.name.clone();
             let ctx = |e: Error| e.in_sheet(&name).in_file(&self.path);
             let bytes = self.pkg.read_part(&part).map_err(ctx)?;
-            let text = xml::as_text(&part, &bytes).map_err(ctx)?.into_owned();
-            drop(bytes);
+            let text = xml::into_text(&part, bytes).map_err(ctx)?;
             let index = SheetIndex::scan(&part, &text).map_err(ctx)?;
             self.loaded[sheet] = Some(Loaded { xml: std::sync::Arc::new(text), index });
         }

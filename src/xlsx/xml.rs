@@ -333,6 +333,18 @@ pub fn as_text<'a>(part: &str, bytes: &'a [u8]) -> Result<Cow<'a, str>, crate::E
     std::str::from_utf8(bytes).map(Cow::Borrowed).map_err(|e| crate::Error::xml(part, e))
 }
 
+/// Like [`as_text`], taking ownership so a UTF-8 part becomes text without a copy (a 30 MB
+/// sheet must not be held twice).
+pub fn into_text(part: &str, mut bytes: Vec<u8>) -> Result<String, crate::Error> {
+    if let Cow::Owned(s) = as_text(part, &bytes)? {
+        return Ok(s);
+    }
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| crate::Error::xml(part, e))
+}
+
 /// Replaces the value of `encoding="…"` (or `'…'`) in an XML declaration by UTF-8.
 fn declare_utf8(head: &str) -> String {
     let Some(i) = head.find("encoding=") else { return head.to_string() };
