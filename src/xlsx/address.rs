@@ -61,12 +61,17 @@ impl CellRef {
 
     /// Parses `B3` or `$B$3` (also full-width letters and digits, as users type them).
     pub fn parse(text: &str) -> Result<CellRef> {
+        if text.is_ascii() {
+            if let Some(c) = Self::parse_ascii(text.trim()) {
+                return Ok(c);
+            }
+        }
         Self::parse_ascii(&crate::xlsx::address::to_half_width(text.trim()))
             .ok_or_else(|| Error::new(ErrorKind::InvalidAddress(text.to_string())))
     }
 
     fn parse_ascii(text: &str) -> Option<CellRef> {
-        let t = text.replace('$', "");
+        let t: std::borrow::Cow<str> = if text.contains('$') { text.replace('$', "").into() } else { text.into() };
         let split = t.find(|c: char| c.is_ascii_digit())?;
         let (letters, digits) = t.split_at(split);
         let col = col_number(letters)?;

@@ -282,8 +282,17 @@ impl SheetIndex {
 /// Parses a `<c>` element whose start tag `t` was just read; leaves the scanner after `</c>`.
 fn parse_cell(xml: &str, sc: &mut Scanner, t: xml::Token, row: u32, last_col: u32) -> std::result::Result<CellXml, String> {
     let tag = t.text(xml);
-    let r = attr(tag, "r");
-    let at = match &r {
+    // One pass over the attributes: this runs for every cell of every sheet read.
+    let (mut r, mut style, mut ty) = (None, None, None);
+    for (name, value) in xml::attrs(tag) {
+        match xml::local(name) {
+            "r" => r = Some(value),
+            "s" => style = value.parse().ok(),
+            "t" => ty = Some(xml::unescape(value).into_owned()),
+            _ => {}
+        }
+    }
+    let at = match r {
         Some(r) => CellRef::parse(r).map_err(|_| format!("bad cell reference {r:?}"))?,
         None => CellRef::new(row, last_col + 1),
     };
@@ -293,8 +302,8 @@ fn parse_cell(xml: &str, sc: &mut Scanner, t: xml::Token, row: u32, last_col: u3
         end: t.end,
         tag_end: t.end,
         explicit_r: r.is_some(),
-        style: attr(tag, "s").and_then(|s| s.parse().ok()),
-        t: attr(tag, "t").map(|s| s.into_owned()),
+        style,
+        t: ty,
         formula: None,
         f_span: None,
         v: None,

@@ -256,10 +256,17 @@ pub fn escape(s: &str) -> Cow<'_, str> {
 /// Escapes element content: like [`escape`] but leaves quotes as they are, as Excel writes
 /// `<formula>"リスク大"</formula>`.
 pub fn escape_text(s: &str) -> Cow<'_, str> {
-    if !s.contains('"') {
-        return escape(s);
+    if !s.contains(|c: char| matches!(c, '<' | '>' | '&') || (c < ' ' && !matches!(c, '\t' | '\n' | '\r'))) {
+        return Cow::Borrowed(s);
     }
-    Cow::Owned(s.split('"').map(|part| escape(part).into_owned()).collect::<Vec<_>>().join("\""))
+    let mut out = String::with_capacity(s.len() + 8);
+    for (i, part) in s.split('"').enumerate() {
+        if i > 0 {
+            out.push('"');
+        }
+        out.push_str(&escape(part));
+    }
+    Cow::Owned(out)
 }
 
 /// Returns `tag` with attribute `name` set to `value` (replaced in place or appended).
@@ -390,6 +397,13 @@ mod tests {
         let t = as_text("p", b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>S\xe9rie</a>").unwrap();
         assert_eq!(t, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><a>S\u{e9}rie</a>");
         assert!(as_text("p", b"\xff\xfe<").is_err());
+    }
+
+    #[test]
+    fn text_escaping_keeps_quotes() {
+        assert_eq!(escape_text(r#""a"&"b""#), r#""a"&amp;"b""#);
+        assert_eq!(escape_text(r#"x"y"#), r#"x"y"#);
+        assert_eq!(escape_text(r#""<""#), r#""&lt;""#);
     }
 
     #[test]
