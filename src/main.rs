@@ -94,6 +94,49 @@ enum Command {
         #[arg(long)]
         profile: Option<String>,
     },
+    /// ISO/IEC 27001:2013 の管理策番号を2022年版にその場で書き換える / rewrite 2013 control references to 2022, in place
+    Convert {
+        /// ブック / workbook (.xlsx, .xlsm; .xls, .ods give a new .xlsx)
+        book: PathBuf,
+        /// 保存先（省略時は上書き、.xls/.ods は同名の .xlsx） / output file (default: in place; BOOK.xlsx for .xls/.ods)
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// 変換先の版 / target edition
+        #[arg(long, default_value = "2022")]
+        to: String,
+        /// 対象のシート（省略時はすべて） / sheets to convert (default: all)
+        #[arg(long, value_delimiter = ',', num_args = 1..)]
+        sheets: Vec<String>,
+        /// 管理策名のCSV（id,title_ja[,title_en]）を読み込む / load control titles over the bundled ones
+        #[arg(long)]
+        catalog: Option<PathBuf>,
+        /// 保存せず変更内容だけ表示 / print what would change, write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// 結果をJSONで出力 / print the report as JSON
+        #[arg(long)]
+        json: bool,
+        /// 元のファイルを NAME.bak.xlsx に残す / keep the original as NAME.bak.xlsx
+        #[arg(long)]
+        backup: bool,
+    },
+    /// 2022年版の適用宣言書を作る（旧適用宣言書またはリスク分析シートから） / create a 2022 Statement of Applicability
+    Soa {
+        /// 旧適用宣言書またはリスク分析シート / legacy SoA or risk sheet (.xlsx, .xlsm, .xls, .ods)
+        book: PathBuf,
+        /// 作成するファイル / the file to create
+        #[arg(short, long)]
+        output: PathBuf,
+        /// 管理策名のCSV（id,title_ja[,title_en]）を読み込む / load control titles over the bundled ones
+        #[arg(long)]
+        catalog: Option<PathBuf>,
+        /// 既存のファイルを上書きする / replace an existing file
+        #[arg(long)]
+        force: bool,
+        /// 結果をJSONで出力 / print the report as JSON
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn run(cli: Cli) -> risksheet::Result<()> {
@@ -169,8 +212,49 @@ fn run(cli: Cli) -> risksheet::Result<()> {
                 say(report.to_text().trim_end())?;
             }
         }
+        Command::Convert { book, output, to, sheets, catalog, dry_run, json, backup } => {
+            if to.trim() != "2022" {
+                return Err(risksheet::Error::usage(format!("--to {to}: {}", risksheet::error::lang().pick("変換先は 2022 のみです", "only 2022 is supported"))));
+            }
+            let cat = load_catalog(catalog.as_ref())?;
+            let opts = ops::convert::Options { sheets, ..Default::default() };
+            let (report, saved) = ops::convert::convert_file(&book, output.as_deref(), &cat, &opts, dry_run, backup, &limits)?;
+            if json {
+                let v = serde_json::json!({ "convert": report, "save": saved });
+                say(serde_json::to_string_pretty(&v).unwrap_or_default())?;
+            } else {
+                say(ops::convert::summary_text(&report, &saved, dry_run))?;
+            }
+        }
+        Command::Soa { book, output, catalog, force, json } => {
+            let lang = risksheet::error::lang();
+            if output.exists() && !force {
+                return Err(risksheet::Error::usage(lang.pick("既にあります（上書きするには --force）", "exists (use --force to replace it)")).in_file(&output));
+            }
+            let cat = load_catalog(catalog.as_ref())?;
+            let mut wb = if ops::convert::is_legacy(&book) {
+                Workbook::from_bytes(&book, ops::convert::legacy_to_xlsx(&book)?, &limits)?
+            } else {
+                open(&book)?
+            };
+            let report = ops::soa::build_soa(&mut wb, &cat, &output, lang).map_err(|e| e.in_file(&book))?;
+            if json {
+                say(serde_json::to_string_pretty(&report).unwrap_or_default())?;
+            } else {
+                say(ops::soa::summary_text(&report))?;
+            }
+        }
     }
     Ok(())
+}
+
+/// The bundled control catalogue, with titles loaded over it from `--catalog`.
+fn load_catalog(file: Option<&PathBuf>) -> risksheet::Result<risksheet::controls::Catalog> {
+    let mut cat = risksheet::controls::Catalog::bundled().clone();
+    if let Some(f) = file {
+        cat.load_titles(f)?;
+    }
+    Ok(cat)
 }
 
 fn main() -> ExitCode {

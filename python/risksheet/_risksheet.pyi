@@ -27,10 +27,12 @@ class SheetSummary(TypedDict):
     validations: int
     merges: int
 
-class Inspection(TypedDict):
+class Inspection(TypedDict, total=False):
     file: str
     sheets: List[SheetSummary]
     defined_names: int
+    ipa: "Analysis"
+    ipa_error: str
 
 class SaveReport(TypedDict):
     file: str
@@ -38,6 +40,73 @@ class SaveReport(TypedDict):
     parts_removed: List[str]
     cells_written: List[str]
     formulas_affected: List[str]
+
+class InputWarning(TypedDict):
+    """An input risksheet could not use, with its place."""
+    sheet: str
+    cell: str
+    message: str
+
+class FillSummary(TypedDict):
+    """What ``fill()`` staged (the ``fill`` part of ``risksheet fill --json``)."""
+    edition: str
+    assets: int
+    high_risk_assets: List[str]
+    chapters_selected: List[str]
+    normalized: List[str]
+    warnings: List[InputWarning]
+
+class AssetDict(TypedDict):
+    row: int
+    name: str
+    medium: Optional[str]
+    c: Optional[int]
+    i: Optional[int]
+    a: Optional[int]
+    personal: bool
+    mynumber: bool
+    importance: Optional[int]
+    threat: Optional[int]
+    vulnerability: Optional[int]
+    likelihood: Optional[int]
+    risk: Optional[int]
+    band: Optional[str]
+
+class MediumResult(TypedDict):
+    id: str
+    name: str
+    threat: Optional[int]
+    rate: Optional[float]
+    vulnerability: Optional[int]
+
+class GroupResult(TypedDict):
+    id: str
+    name: str
+    rate: Optional[float]
+    not_applicable: bool
+    unanswered: int
+
+class ChapterResult(TypedDict):
+    number: int
+    title: str
+    need: str
+    rate: Optional[float]
+    selected: bool
+    reasons: List[str]
+
+class Analysis(TypedDict):
+    """The IPA risk analysis of a workbook (the ``ipa`` part of ``risksheet inspect --json``)."""
+    edition: str
+    lang: Literal["ja", "en"]
+    layout: Dict[str, Any]
+    assets: List[AssetDict]
+    media: List[MediumResult]
+    groups: List[GroupResult]
+    chapters: List[ChapterResult]
+    warnings: List[InputWarning]
+
+Profile = Union[str, "os.PathLike[str]", None]
+"""A profile: None (detect the edition), a builtin name ("ipa-3", "ipa-2.1", "lv3") or a TOML file."""
 
 class WorkbookError(Exception):
     """An error reading or editing a workbook."""
@@ -84,7 +153,8 @@ class Cell:
     def __eq__(self, other: object) -> bool: ...
 
 class Workbook:
-    """A workbook opened for reading and in-place editing. Edits stay in memory until save()."""
+    """A workbook opened for reading and in-place editing. Edits stay in memory until save().
+    The package's risksheet.Workbook subclasses it."""
     def __init__(self, path: StrPath, *, max_part_mb: int = 1024) -> None: ...
     @property
     def path(self) -> Path: ...
@@ -102,6 +172,8 @@ class Workbook:
     def set(self, address: str, value: InputValue) -> None: ...
     def set_formula(self, address: str, formula: str, cached: InputValue = None) -> None: ...
     def inspect(self) -> Inspection: ...
+    def fill(self, profile: Profile = None) -> FillSummary: ...
+    def analysis(self, profile: Profile = None) -> Analysis: ...
     def save(self, path: Optional[StrPath] = None, *, backup: bool = False) -> SaveReport: ...
     def preview(self) -> SaveReport: ...
     def close(self) -> None: ...
@@ -114,5 +186,8 @@ class Workbook:
     ) -> bool: ...
 
 def open(path: StrPath, *, max_part_mb: int = 1024) -> Workbook: ...
+def new_workbook(
+    path: StrPath, edition: Profile = None, lang: str = "ja", *, force: bool = False
+) -> FillSummary: ...
 def set_lang(lang: str) -> None: ...
 def get_lang() -> Literal["ja", "en"]: ...

@@ -91,7 +91,8 @@ pub struct TitleSpan {
 /// One reference in a text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reference {
-    /// Byte range of the whole reference: the id (or range) and its title, if any.
+    /// Byte range of the whole reference: the id (or range) and its title, if any (with the
+    /// closing bracket of a title in brackets).
     pub span: Range<usize>,
     /// Byte range of the id (or of the whole range `A.13.2.1〜A.13.2.3`).
     pub id_span: Range<usize>,
@@ -127,7 +128,7 @@ pub struct Found {
 }
 
 impl Found {
-    /// Whether the text holds nothing but the references and list separators.
+    /// Whether the text holds nothing but the references, 附属書 and list separators.
     pub fn only_references(&self, text: &str) -> bool {
         let mut pos = 0;
         let mut rest = String::new();
@@ -136,7 +137,7 @@ impl Found {
             pos = r.span.end;
         }
         rest.push_str(&text[pos..]);
-        is_separator(&rest)
+        is_separator(&rest.replace("附属書", " "))
     }
 }
 
@@ -277,8 +278,14 @@ fn title_match(text: &str, at: usize, title: &str) -> Option<usize> {
     title_boundary(text, at + len).then_some(len)
 }
 
-/// Known titles of a 2013 control with their language, longest first.
-fn titles_of(cat: &Catalog, id: &str) -> Vec<(String, Lang)> {
+/// Known titles of a 2013 control with their language, longest first: its 2013 titles and the
+/// 2022 titles of its successors.
+///
+/// ```
+/// let t = risksheet::controls::refs::titles_of(risksheet::controls::Catalog::bundled(), "A.12.6.1");
+/// assert!(t.iter().any(|(t, _)| t == "技術的ぜい弱性の管理"));
+/// ```
+pub fn titles_of(cat: &Catalog, id: &str) -> Vec<(String, Lang)> {
     let mut out = Vec::new();
     if let Some(c) = cat.control_2013(id) {
         out.push((c.title_en.clone(), Lang::En));
@@ -404,7 +411,14 @@ pub fn find(text: &str, cat: &Catalog, ctx: Context) -> Found {
             RefKind::Control(c) => title_after(text, id_span.end, cat, c),
             _ => None,
         };
-        let span = id_span.start..title.as_ref().map_or(id_span.end, |t| t.span.end);
+        let mut span = id_span.start..title.as_ref().map_or(id_span.end, |t| t.span.end);
+        // A title in brackets: the closing bracket belongs to the reference.
+        if let Some(t) = &title {
+            let opened = text[id_span.end..t.span.start].chars().any(|c| "(（「『【〔".contains(c));
+            if let Some(c) = text[t.span.end..].chars().next().filter(|c| opened && ")）」』】〕".contains(*c)) {
+                span.end += c.len_utf8();
+            }
+        }
         i = cs.iter().position(|c| c.at >= span.end).unwrap_or(cs.len());
         refs.push(Reference { span, id_span, kind, title, prefixed: id.prefixed, full_width: wide });
     }

@@ -3,3 +3,5 @@ pub mod edit;
 pub mod inspect;
 pub mod ipa;
 pub mod template;
+pub mod convert;
+pub mod soa;

@@ -24,55 +24,20 @@
 //! A dropdown whose literal list would be over 255 characters (or holds a comma) takes its
 //! choices from a list written on the same sheet in column [`CHOICES_COL`] (header 「選択肢」 in the
 //! header row, values below it).
-mod sheet;
-mod styles;
 mod text;
 
 use crate::error::{Error, ErrorKind, Lang, Result};
 use crate::profile::{Header, Profile};
-use crate::xlsx::address::{col_letters, quote_sheet_name, CellRef, Range};
+use crate::xlsx::address::{col_letters, CellRef, Range};
 use crate::xlsx::conditional::ConditionalFormat;
 use crate::xlsx::validation::{DataValidation, Rule};
-use crate::xlsx::xml::escape;
-use sheet::Sheet;
-use std::io::{Cursor, Write};
+use crate::xlsx::new_book::{self, Sheet};
 use text::{t, Names, EXAMPLES};
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, ZipWriter};
 
-/// Cell format 0: the default.
-pub const STYLE_DEFAULT: u32 = 0;
-/// Sheet title: bold, 16 pt.
-pub const STYLE_TITLE: u32 = 1;
-/// Header of an input column: bold, light blue fill, thin border, centred, wrapped.
-pub const STYLE_HEADER: u32 = 2;
-/// Header of a computed column: bold, grey fill, thin border, centred, wrapped.
-pub const STYLE_HEADER_COMPUTED: u32 = 3;
-/// Input cell: thin border, vertically centred.
-pub const STYLE_BODY: u32 = 4;
-/// Input or label cell with wrapped text, left aligned.
-pub const STYLE_BODY_WRAP: u32 = 5;
-/// Input cell, centred (numbers, marks, dropdown values).
-pub const STYLE_BODY_CENTER: u32 = 6;
-/// Computed percentage (「0.0%」), light grey fill, centred.
-pub const STYLE_PERCENT: u32 = 7;
-/// Date input (「yyyy/mm/dd」), centred.
-pub const STYLE_DATE: u32 = 8;
-/// Computed cell: light grey fill, thin border, centred.
-pub const STYLE_COMPUTED: u32 = 9;
-/// Computed cell with wrapped text (対策状況, 要否).
-pub const STYLE_COMPUTED_WRAP: u32 = 10;
-/// Explanatory note: smaller dark grey text, wrapped, no border.
-pub const STYLE_NOTE: u32 = 11;
-/// Bold text without border (sub-headings).
-pub const STYLE_BOLD: u32 = 12;
-
-/// Differential format of the highest level (リスク大, 可能性:高): red.
-pub const DXF_HIGH: usize = 0;
-/// Differential format of the middle levels (リスク中, 可能性:中): yellow.
-pub const DXF_MEDIUM: usize = 1;
-/// Differential format of the lowest level (リスク小, 可能性:低): green.
-pub const DXF_LOW: usize = 2;
+// The cell formats and differential formats of the fresh workbook writer.
+pub use crate::xlsx::new_book::{
+    STYLE_DEFAULT, STYLE_TITLE, STYLE_HEADER, STYLE_HEADER_COMPUTED, STYLE_BODY, STYLE_BODY_WRAP, STYLE_BODY_CENTER, STYLE_PERCENT, STYLE_DATE, STYLE_COMPUTED, STYLE_COMPUTED_WRAP, STYLE_NOTE, STYLE_BOLD, DXF_HIGH, DXF_MEDIUM, DXF_LOW,
+};
 
 /// Ledger: row of the group headers (個人情報の種類, 評価値, 現状から想定されるリスク).
 pub const LEDGER_GROUP_ROW: u32 = 3;
@@ -172,37 +137,7 @@ pub fn build_template(profile: &Profile, lang: Lang) -> Result<Vec<u8>> {
     check_sheet_names(&sheets)?;
     let active = sheets.iter().position(|(_, s)| s.selected).unwrap_or(0);
 
-    let mut parts: Vec<(String, Vec<u8>)> = vec![
-        (
-            "[Content_Types].xml".into(),
-            content_types(sheets.len()).into_bytes(),
-        ),
-        ("_rels/.rels".into(), ROOT_RELS.as_bytes().to_vec()),
-        (
-            "docProps/core.xml".into(),
-            core_xml(profile_title(profile, lang)).into_bytes(),
-        ),
-        ("docProps/app.xml".into(), app_xml(&sheets).into_bytes()),
-        (
-            "xl/workbook.xml".into(),
-            workbook_xml(&sheets, active).into_bytes(),
-        ),
-        (
-            "xl/_rels/workbook.xml.rels".into(),
-            workbook_rels(sheets.len()).into_bytes(),
-        ),
-        (
-            "xl/styles.xml".into(),
-            styles::styles_xml(lang).into_bytes(),
-        ),
-    ];
-    for (i, (_, sh)) in sheets.iter().enumerate() {
-        parts.push((
-            format!("xl/worksheets/sheet{}.xml", i + 1),
-            sh.to_xml().into_bytes(),
-        ));
-    }
-    write_zip(&parts)
+    new_book::package(profile_title(profile, lang), &sheets, active, lang)
 }
 
 /// The profile's title in `lang`.
@@ -877,139 +812,6 @@ fn definition_sheet(p: &Profile, lang: Lang) -> Sheet {
         r += 1;
     }
     sh
-}
-
-const ROOT_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
-<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/>\
-<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/>\
-<Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties\" Target=\"docProps/app.xml\"/>\
-</Relationships>";
-
-fn content_types(sheets: usize) -> String {
-    let mut s = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-         <Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
-         <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
-         <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
-         <Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>",
-    );
-    for i in 1..=sheets {
-        s.push_str(&format!(
-            "<Override PartName=\"/xl/worksheets/sheet{i}.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
-        ));
-    }
-    s.push_str(
-        "<Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/>\
-         <Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>\
-         <Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/>\
-         </Types>",
-    );
-    s
-}
-
-fn core_xml(title: &str) -> String {
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-         <cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" \
-         xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" \
-         xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\
-         <dc:title>{}</dc:title><dc:creator>risksheet</dc:creator><cp:lastModifiedBy>risksheet</cp:lastModifiedBy>\
-         <dcterms:created xsi:type=\"dcterms:W3CDTF\">2024-01-01T00:00:00Z</dcterms:created>\
-         <dcterms:modified xsi:type=\"dcterms:W3CDTF\">2024-01-01T00:00:00Z</dcterms:modified>\
-         </cp:coreProperties>",
-        escape(title)
-    )
-}
-
-fn app_xml(sheets: &[(String, Sheet)]) -> String {
-    let names: String = sheets
-        .iter()
-        .map(|(n, _)| format!("<vt:lpstr>{}</vt:lpstr>", escape(n)))
-        .collect();
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-         <Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\" \
-         xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\">\
-         <Application>risksheet</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>\
-         <HeadingPairs><vt:vector size=\"2\" baseType=\"variant\"><vt:variant><vt:lpstr>Worksheets</vt:lpstr></vt:variant>\
-         <vt:variant><vt:i4>{n}</vt:i4></vt:variant></vt:vector></HeadingPairs>\
-         <TitlesOfParts><vt:vector size=\"{n}\" baseType=\"lpstr\">{names}</vt:vector></TitlesOfParts>\
-         <AppVersion>16.0300</AppVersion></Properties>",
-        n = sheets.len()
-    )
-}
-
-fn workbook_xml(sheets: &[(String, Sheet)], active: usize) -> String {
-    let mut s = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-         <workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" \
-         xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">\
-         <workbookPr defaultThemeVersion=\"164011\"/>",
-    );
-    s.push_str(&format!(
-        "<bookViews><workbookView xWindow=\"0\" yWindow=\"0\" windowWidth=\"28800\" windowHeight=\"15600\" activeTab=\"{active}\"/></bookViews><sheets>"
-    ));
-    for (i, (n, _)) in sheets.iter().enumerate() {
-        s.push_str(&format!(
-            "<sheet name=\"{}\" sheetId=\"{}\" r:id=\"rId{}\"/>",
-            escape(n),
-            i + 1,
-            i + 1
-        ));
-    }
-    s.push_str("</sheets>");
-    let titles: Vec<String> = sheets
-        .iter()
-        .enumerate()
-        .filter_map(|(i, (n, sh))| {
-            sh.print_titles.map(|(a, b)| {
-                format!(
-                    "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"{i}\">{}</definedName>",
-                    escape(&format!("{}!${a}:${b}", quote_sheet_name(n)))
-                )
-            })
-        })
-        .collect();
-    if !titles.is_empty() {
-        s.push_str(&format!("<definedNames>{}</definedNames>", titles.concat()));
-    }
-    s.push_str("<calcPr calcId=\"191029\"/></workbook>");
-    s
-}
-
-fn workbook_rels(sheets: usize) -> String {
-    let mut s = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-         <Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">",
-    );
-    for i in 1..=sheets {
-        s.push_str(&format!(
-            "<Relationship Id=\"rId{i}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet{i}.xml\"/>"
-        ));
-    }
-    s.push_str(&format!(
-        "<Relationship Id=\"rId{}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/></Relationships>",
-        sheets + 1
-    ));
-    s
-}
-
-/// Zips the parts in order, deflated, with a fixed timestamp so the bytes never vary.
-fn write_zip(parts: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
-    let zerr = |e: zip::result::ZipError| Error::from(std::io::Error::from(e));
-    let time = zip::DateTime::from_date_and_time(2024, 1, 1, 0, 0, 0)
-        .map_err(|_| Error::corrupt("fixed zip timestamp out of range"))?;
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .last_modified_time(time)
-        .unix_permissions(0o644);
-    let mut zw = ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, bytes) in parts {
-        zw.start_file(name.as_str(), options).map_err(zerr)?;
-        zw.write_all(bytes)?;
-    }
-    Ok(zw.finish().map_err(zerr)?.into_inner())
 }
 
 #[cfg(test)]

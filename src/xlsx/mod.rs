@@ -11,6 +11,7 @@ pub mod edit;
 pub mod formula;
 pub mod package;
 pub mod sheet;
+pub mod new_book;
 pub mod validation;
 pub mod value;
 pub mod workbook;

@@ -722,6 +722,20 @@ impl Workbook {
         if formulas_changed {
             self.drop_calc_chain(&mut changes)?;
         }
+        // A part rewritten to what it already was (fill run again) stays a raw copy.
+        let mut same = Vec::new();
+        for (part, content) in &changes.replaced {
+            let unchanged = match content {
+                PartContent::Spliced { base, splices } => splices.iter().all(|(s, e, t)| &base[*s..*e] == t),
+                PartContent::Bytes(b) => self.pkg.has(part) && self.pkg.read_part(part).is_ok_and(|old| &old == b),
+            };
+            if unchanged {
+                same.push(part.clone());
+            }
+        }
+        for part in same {
+            changes.replaced.remove(&part);
+        }
         Ok(changes)
     }
 

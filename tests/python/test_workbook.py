@@ -447,15 +447,36 @@ def test_round_trip_loses_nothing(copy, tmp_path, name):
 # --- packaging -----------------------------------------------------------------------------------
 
 def test_stubs_match_module():
-    """Every public name and Workbook/Cell member of the module is in the type stubs, and back."""
-    stub = ast.parse((ROOT / "python" / "risksheet" / "_risksheet.pyi").read_text(encoding="utf-8"))
-    classes = {n.name: n for n in stub.body if isinstance(n, ast.ClassDef)}
-    functions = {n.name for n in stub.body if isinstance(n, ast.FunctionDef)}
-    public = {n for n in dir(risksheet._risksheet) if not n.startswith("_")}
-    assert public <= set(classes) | functions
+    """Every public name and Workbook/Cell member of the compiled module is in its type stubs, and
+    back; the same for the package (`__init__.pyi`) and its Python classes."""
+    def parse(name):
+        stub = ast.parse((ROOT / "python" / "risksheet" / name).read_text(encoding="utf-8"))
+        classes = {n.name: n for n in stub.body if isinstance(n, ast.ClassDef)}
+        functions = {n.name for n in stub.body if isinstance(n, ast.FunctionDef)}
+        imported = {a.asname or a.name for n in stub.body if isinstance(n, ast.ImportFrom) for a in n.names}
+        assigned = {t.target.id for t in stub.body if isinstance(t, ast.AnnAssign)}
+        return classes, functions, imported | assigned
+
+    def members(cls):
+        return {n for n in dir(cls) if not n.startswith("__") or n in ("__enter__", "__exit__")}
+
+    def stub_members(node):
+        return {n.name for n in node.body if isinstance(n, ast.FunctionDef)}
+
+    classes, functions, _ = parse("_risksheet.pyi")
+    native = risksheet._risksheet
+    assert {n for n in dir(native) if not n.startswith("_")} <= set(classes) | functions
     for cls in ("Workbook", "Cell"):
-        in_stub = {n.name for n in classes[cls].body if isinstance(n, ast.FunctionDef)}
-        runtime = {n for n in dir(getattr(risksheet, cls)) if not n.startswith("__") or n in ("__enter__", "__exit__")}
+        in_stub, runtime = stub_members(classes[cls]), members(getattr(native, cls))
         assert runtime - {"__init__"} <= in_stub, runtime - in_stub
         assert in_stub - {"__init__", "__eq__"} <= runtime, in_stub - runtime
+
+    classes, functions, names = parse("__init__.pyi")
+    assert set(risksheet.__all__) <= set(classes) | functions | names
     assert set(risksheet.__all__) <= set(dir(risksheet))
+    # The package's Workbook: the native members plus those its stub declares.
+    runtime = members(risksheet.Workbook) - members(native.Workbook)
+    assert runtime == stub_members(classes["Workbook"]) - {"__enter__"}
+    assert issubclass(risksheet.Workbook, native.Workbook)
+    assert {f.name for f in __import__("dataclasses").fields(risksheet.Asset)} == {
+        n.target.id for n in classes["Asset"].body if isinstance(n, ast.AnnAssign)}

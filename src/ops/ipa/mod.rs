@@ -256,8 +256,10 @@ fn addr(row: u32, col: u32) -> String {
     format!("{}{row}", col_letters(col))
 }
 
-/// Picks the profile: the one given, or the edition the workbook looks like.
-pub fn detect_profile(wb: &Workbook) -> Result<Profile> {
+/// The edition a workbook looks like: ipa-3 when it has the 利用方法 or 重要度定義 sheet (in
+/// Japanese or English); otherwise the C/I/A values decide (a 0 means the 0–2 scale of ipa-2.1,
+/// a 3 the 1–3 scale of ipa-3); a workbook with neither is the older five-sheet ipa-2.1 layout.
+pub fn detect_profile(wb: &mut Workbook) -> Result<Profile> {
     let ipa3 = Profile::builtin("ipa-3")?;
     let names = wb.sheet_names();
     let sh = &ipa3.headers.sheets;
@@ -265,11 +267,26 @@ pub fn detect_profile(wb: &Workbook) -> Result<Profile> {
     if has(&sh.usage) || has(&sh.importance_definition) {
         return Ok(ipa3);
     }
-    let ipa21 = Profile::builtin("ipa-2.1")?;
-    if names.iter().any(|n| n.contains("情報資産台帳記入例")) {
-        return Ok(ipa21);
+    for n in &names {
+        if !wb.sheets().iter().any(|s| &s.name == n && s.kind == crate::xlsx::SheetKind::Worksheet) {
+            continue;
+        }
+        let grid = Grid::read(wb, n)?;
+        let Some(l) = find_ledger(&grid, &ipa3) else { continue };
+        let values: Vec<f64> = ["c", "i", "a"]
+            .iter()
+            .filter_map(|f| l.col(f))
+            .flat_map(|c| (l.first_row..=grid.max_row).map(move |r| (r, c)))
+            .filter_map(|(r, c)| crate::domain::cell::leading_number(input(grid.own_value(r, c))).map(f64::from))
+            .collect();
+        if values.contains(&3.0) {
+            return Ok(ipa3);
+        }
+        if values.contains(&0.0) {
+            break;
+        }
     }
-    Ok(ipa3)
+    Profile::builtin("ipa-2.1")
 }
 
 struct Collector {

@@ -1,0 +1,596 @@
+//! `risksheet convert`: rewrite ISO/IEC 27001:2013 control references in a workbook to their
+//! 2022 ids, in place, with a trail sheet an auditor can follow.
+//!
+//! For each text cell (formulas are never touched) the references are found with
+//! [`crate::controls::refs::find`] and rewritten through the 115-pair table:
+//!
+//! - each reference becomes its 2022 id in the same notation (`A.12.6.1` → `A.8.8`,
+//!   `12.6.1` → `8.8`, `Ａ．１２．６．１` → `Ａ．８．８`); every other character of the cell stays;
+//! - a list whose ids merge is collapsed (`A.9.2.5, A.9.2.6` → `A.5.18`), the split is expanded
+//!   (`A.18.2.3` → `A.5.36、A.8.8`), a range is expanded then collapsed
+//!   (`A.13.2.1〜A.13.2.3` → `A.5.14`);
+//! - a title beside the id (in the cell, or alone in the cell right of an id-only cell) becomes
+//!   the 2022 title in the same language;
+//! - a cell with a reference that cannot be interpreted (`A.19.1.1`, `A.9.2`, a reversed range,
+//!   bare ids outside a control column) is left unchanged and listed as 要確認.
+//!
+//! Bare ids (`12.6.1`) are read only below a header that names controls; see
+//! [`crate::controls::refs`] for the rule. The trail sheet 「変換記録」 ("Conversion log" in
+//! English) lists sheet, cell, old text, new text, the pairs used with their relation, and the
+//! status (変換 / 要確認). Cell styles are kept; a cell that held rich text (runs of several
+//! fonts) keeps its cell style but its text becomes plain.
+//!
+//! ```
+//! use risksheet::controls::{Catalog, refs::Context};
+//! use risksheet::ops::convert::{convert_text, Outcome};
+//! let cat = Catalog::bundled();
+//! match convert_text("A.9.2.5、A.9.2.6 を実施", cat, Context::default()) {
+//!     Outcome::Converted(c) => assert_eq!(c.text, "A.5.18 を実施"),
+//!     other => panic!("{other:?}"),
+//! }
+//! match convert_text("A.18.2.3 Technical compliance review", cat, Context::default()) {
+//!     Outcome::Converted(c) => assert_eq!(c.new_ids, ["5.36", "8.8"]),
+//!     other => panic!("{other:?}"),
+//! }
+//! assert!(matches!(convert_text("A.19.1.1", cat, Context::default()), Outcome::Review(_)));
+//! assert!(matches!(convert_text("売上 1.2.3", cat, Context::default()), Outcome::None));
+//! ```
+use crate::controls::refs::{find, render_id, Context, RefKind, Reference};
+use crate::controls::{Catalog, Relation};
+use crate::error::{Error, ErrorKind, Lang, Result};
+use crate::xlsx::address::to_half_width;
+use crate::xlsx::new_book::{self, Sheet};
+use crate::xlsx::{CellRef, CellValue, Limits, SaveReport, SheetKind, Workbook};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// One pair of the table used for a cell.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pair {
+    /// 2013 id.
+    pub old: String,
+    /// 2022 id.
+    pub new: String,
+    /// Their relation.
+    pub relation: Relation,
+}
+
+/// A converted text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Converted {
+    /// The new text.
+    pub text: String,
+    /// The 2013 ids found, in order, without repeats.
+    pub old_ids: Vec<String>,
+    /// The 2022 ids written, in order, without repeats.
+    pub new_ids: Vec<String>,
+    /// The pairs used.
+    pub pairs: Vec<Pair>,
+    /// A list collapsed to fewer ids (merge).
+    pub merged: bool,
+    /// A control split into several.
+    pub split: bool,
+    /// When the text is a single reference without title: its 2013 id (for a title in the next
+    /// cell).
+    pub lone_id: Option<String>,
+}
+
+/// What converting one text gives.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Outcome {
+    /// No legacy reference.
+    None,
+    /// Rewritten.
+    Converted(Converted),
+    /// Left as it is; the reason says why it needs a person.
+    Review(String),
+}
+
+fn default_separator(text: &str, r: &Reference) -> &'static str {
+    if r.full_width || !text.is_ascii() {
+        "、"
+    } else {
+        ", "
+    }
+}
+
+fn title_2022(cat: &Catalog, id: &str, lang: Lang) -> String {
+    cat.control_2022(id).map(|c| c.title(lang).to_string()).unwrap_or_default()
+}
+
+/// Converts the legacy references of one text. See the module documentation for the rules.
+pub fn convert_text(text: &str, cat: &Catalog, ctx: Context) -> Outcome {
+    let lang = crate::error::lang();
+    let found = find(text, cat, ctx);
+    if found.refs.is_empty() {
+        if !ctx.bare_ids {
+            let bare = find(text, cat, Context { bare_ids: true });
+            if !bare.refs.is_empty() && bare.only_references(text) && bare.refs.iter().all(|r| !matches!(r.kind, RefKind::Unknown(_))) {
+                return Outcome::Review(lang.pick("「A.」のない番号（管理策の列ではないため変換しません）", "ids without \"A.\" outside a control column (not converted)").into());
+            }
+        }
+        return Outcome::None;
+    }
+    if let Some(r) = found.refs.iter().find(|r| matches!(r.kind, RefKind::Unknown(_))) {
+        let RefKind::Unknown(what) = &r.kind else { return Outcome::None };
+        return Outcome::Review(format!("{}: {what}", lang.pick("2013年版の管理策として解釈できません", "not a 2013 control")));
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    let mut old_ids: Vec<String> = Vec::new();
+    let mut new_ids: Vec<String> = Vec::new();
+    let mut pairs: Vec<Pair> = Vec::new();
+    let (mut merged, mut split) = (false, false);
+    for g in &found.groups {
+        let refs = &found.refs[g.clone()];
+        // (new id, index of the reference it comes from first)
+        let mut items: Vec<(String, usize)> = Vec::new();
+        let mut olds_in_group = 0;
+        for (k, r) in refs.iter().enumerate() {
+            for old in r.ids() {
+                olds_in_group += 1;
+                if !old_ids.contains(&old) {
+                    old_ids.push(old.clone());
+                }
+                let succ = cat.successors(&old);
+                if succ.len() > 1 {
+                    split = true;
+                }
+                for m in succ {
+                    if !pairs.iter().any(|p| p.old == m.old && p.new == m.new) {
+                        pairs.push(Pair { old: m.old.clone(), new: m.new.clone(), relation: m.relation });
+                    }
+                    if !items.iter().any(|(n, _)| *n == m.new) {
+                        items.push((m.new.clone(), k));
+                    }
+                    if !new_ids.contains(&m.new) {
+                        new_ids.push(m.new.clone());
+                    }
+                }
+            }
+        }
+        if items.len() < olds_in_group {
+            merged = true;
+        }
+        let one_to_one = items.len() == refs.len() && items.iter().enumerate().all(|(i, (_, k))| *k == i) && refs.iter().all(|r| matches!(r.kind, RefKind::Control(_)));
+        if one_to_one {
+            for (r, (new, _)) in refs.iter().zip(&items) {
+                out.push_str(&text[pos..r.id_span.start]);
+                out.push_str(&render_id(new, r.prefixed, r.full_width));
+                pos = r.id_span.end;
+                if let Some(t) = &r.title {
+                    out.push_str(&text[pos..t.span.start]);
+                    out.push_str(&title_2022(cat, new, t.lang));
+                    pos = t.span.end;
+                }
+            }
+        } else {
+            let first = &refs[0];
+            out.push_str(&text[pos..first.span.start]);
+            let sep = if refs.len() > 1 { &text[refs[0].span.end..refs[1].span.start] } else { default_separator(text, first) };
+            for (i, (new, k)) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(sep);
+                }
+                let r = &refs[*k];
+                out.push_str(&render_id(new, r.prefixed, r.full_width));
+                if let Some(t) = &r.title {
+                    out.push_str(&text[r.id_span.end..t.span.start]);
+                    out.push_str(&title_2022(cat, new, t.lang));
+                    out.push_str(&text[t.span.end..r.span.end]);
+                }
+            }
+            pos = refs[refs.len() - 1].span.end;
+        }
+    }
+    out.push_str(&text[pos..]);
+    let lone_id = match found.refs.as_slice() {
+        [r] if r.title.is_none() && found.only_references(text) => match &r.kind {
+            RefKind::Control(id) => Some(id.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    Outcome::Converted(Converted { text: out, old_ids, new_ids, pairs, merged, split, lone_id })
+}
+
+/// Whether a header text names a column of control ids or titles (管理策, 管理目的, 附属書,
+/// control, annex) and not one of reasons, documents, status or notes.
+///
+/// ```
+/// use risksheet::ops::convert::is_control_header;
+/// assert!(is_control_header("管理策番号"));
+/// assert!(is_control_header("Annex A control"));
+/// assert!(!is_control_header("管理策を含めた理由又は除外した理由"));
+/// assert!(!is_control_header("規程・手順書"));
+/// ```
+pub fn is_control_header(text: &str) -> bool {
+    let t = to_half_width(text).to_lowercase();
+    if t.chars().count() > 40 {
+        return false;
+    }
+    let yes = ["管理策", "管理目的", "附属書", "control", "annex"];
+    let no = ["理由", "reason", "justif", "規程", "手順", "procedure", "document", "備考", "note", "remark", "実施", "status", "適用", "applicab", "タスク", "task", "担当", "owner", "計画", "plan", "メモ"];
+    yes.iter().any(|w| t.contains(w)) && !no.iter().any(|w| t.contains(w))
+}
+
+/// Options of [`convert`].
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Sheets to convert (all worksheets when empty).
+    pub sheets: Vec<String>,
+    /// Do not add the trail sheet.
+    pub no_trail: bool,
+}
+
+/// Status of a trail row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The cell was rewritten.
+    Converted,
+    /// The cell was left as it is and needs a person.
+    Review,
+}
+
+/// One row of the trail.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    /// Sheet.
+    pub sheet: String,
+    /// Cell (`B7`).
+    pub cell: String,
+    /// Text before.
+    pub old: String,
+    /// Text after (the same for a review).
+    pub new: String,
+    /// The pairs used.
+    pub pairs: Vec<Pair>,
+    /// What happened: converted or to review.
+    pub status: Status,
+    /// 統合 / 分割 / 名称 / the reason for a review.
+    pub note: String,
+}
+
+/// What [`convert`] did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    /// Sheets scanned.
+    pub sheets: Vec<String>,
+    /// Text cells scanned.
+    pub cells_scanned: usize,
+    /// Cells rewritten.
+    pub converted: usize,
+    /// Cells listed for review.
+    pub review: usize,
+    /// Every change and review, in sheet and cell order.
+    pub changes: Vec<Change>,
+    /// The trail sheet added, if any.
+    pub trail_sheet: Option<String>,
+}
+
+fn relation_text(pairs: &[Pair]) -> String {
+    pairs.iter().map(|p| format!("{}→{} ({})", p.old, p.new, p.relation.as_str())).collect::<Vec<_>>().join("; ")
+}
+
+fn trail_names(lang: Lang) -> (&'static str, [&'static str; 7]) {
+    match lang {
+        Lang::Ja => ("変換記録", ["シート", "セル", "変換前", "変換後", "対応（2013→2022）", "状態", "備考"]),
+        Lang::En => ("Conversion log", ["Sheet", "Cell", "Old text", "New text", "Pairs (2013→2022)", "Status", "Note"]),
+    }
+}
+
+fn is_trail_sheet(name: &str) -> bool {
+    name.starts_with("変換記録") || name.starts_with("Conversion log")
+}
+
+/// Converts every legacy reference of `wb` (see the module documentation) and adds the trail
+/// sheet. The workbook is not saved.
+///
+/// ```no_run
+/// use risksheet::controls::Catalog;
+/// use risksheet::ops::convert::{convert, Options};
+/// let mut wb = risksheet::xlsx::Workbook::open("soa-2013.xlsx")?;
+/// let report = convert(&mut wb, Catalog::bundled(), &Options::default())?;
+/// println!("{} cells converted, {} to review", report.converted, report.review);
+/// wb.save_as("soa-2022.xlsx", false)?;
+/// # Ok::<(), risksheet::Error>(())
+/// ```
+pub fn convert(wb: &mut Workbook, cat: &Catalog, opts: &Options) -> Result<Report> {
+    let lang = crate::error::lang();
+    let path = wb.path().to_path_buf();
+    for s in &opts.sheets {
+        wb.sheet_index(s).map_err(|e| e.in_file(&path))?;
+    }
+    let targets: Vec<String> = wb
+        .sheets()
+        .iter()
+        .filter(|s| s.kind == SheetKind::Worksheet && !is_trail_sheet(&s.name))
+        .filter(|s| opts.sheets.is_empty() || opts.sheets.contains(&s.name))
+        .map(|s| s.name.clone())
+        .collect();
+    let mut report = Report { sheets: targets.clone(), ..Report::default() };
+    for sheet in &targets {
+        let cells = wb.cells(sheet).map_err(|e| e.in_file(&path))?;
+        // Columns whose header names controls: column → header row.
+        let mut control_cols: BTreeMap<u32, u32> = BTreeMap::new();
+        for c in cells.iter().filter(|c| c.row <= 30 && c.formula.is_none()) {
+            if let CellValue::Text(t) = &c.value {
+                if is_control_header(t) && find(t, cat, Context { bare_ids: true }).refs.is_empty() {
+                    control_cols.entry(c.col).or_insert(c.row);
+                }
+            }
+        }
+        let text_at: BTreeMap<(u32, u32), &str> = cells
+            .iter()
+            .filter(|c| c.formula.is_none())
+            .filter_map(|c| match &c.value {
+                CellValue::Text(t) => Some(((c.row, c.col), t.as_str())),
+                _ => None,
+            })
+            .collect();
+        let mut titles_done: Vec<(u32, u32)> = Vec::new();
+        for c in &cells {
+            if c.formula.is_some() || titles_done.contains(&(c.row, c.col)) {
+                continue;
+            }
+            let CellValue::Text(text) = &c.value else { continue };
+            report.cells_scanned += 1;
+            let ctx = Context { bare_ids: control_cols.get(&c.col).is_some_and(|&h| c.row > h) };
+            let at = CellRef::new(c.row, c.col);
+            match convert_text(text, cat, ctx) {
+                Outcome::None => {}
+                Outcome::Review(why) => {
+                    report.review += 1;
+                    report.changes.push(Change { sheet: sheet.clone(), cell: c.address.clone(), old: text.clone(), new: text.clone(), pairs: Vec::new(), status: Status::Review, note: why });
+                }
+                Outcome::Converted(cv) => {
+                    wb.set_value(sheet, at, CellValue::Text(cv.text.clone())).map_err(|e| e.in_file(&path))?;
+                    report.converted += 1;
+                    let mut notes = Vec::new();
+                    if cv.merged {
+                        notes.push(lang.pick("統合", "merged"));
+                    }
+                    if cv.split {
+                        notes.push(lang.pick("分割", "split"));
+                    }
+                    report.changes.push(Change {
+                        sheet: sheet.clone(),
+                        cell: c.address.clone(),
+                        old: text.clone(),
+                        new: cv.text.clone(),
+                        pairs: cv.pairs.clone(),
+                        status: Status::Converted,
+                        note: notes.join("・"),
+                    });
+                    // The 2013 title alone in the cell to the right.
+                    if let (Some(old), Some(right)) = (&cv.lone_id, text_at.get(&(c.row, c.col + 1))) {
+                        let want = right.trim();
+                        let matched = crate::controls::refs::titles_of(cat, old).into_iter().find(|(t, _)| t.trim() == want);
+                        if let Some((_, tlang)) = matched {
+                            let sep = if tlang == Lang::Ja { "、" } else { ", " };
+                            let new_title = cv.new_ids.iter().map(|n| title_2022(cat, n, tlang)).collect::<Vec<_>>().join(sep);
+                            if new_title != *right {
+                                let r_at = CellRef::new(c.row, c.col + 1);
+                                wb.set_value(sheet, r_at, CellValue::Text(new_title.clone())).map_err(|e| e.in_file(&path))?;
+                                report.converted += 1;
+                                report.changes.push(Change {
+                                    sheet: sheet.clone(),
+                                    cell: r_at.to_string(),
+                                    old: right.to_string(),
+                                    new: new_title,
+                                    pairs: cv.pairs.clone(),
+                                    status: Status::Converted,
+                                    note: format!("{}（{}）", lang.pick("名称", "title"), c.address),
+                                });
+                            }
+                            titles_done.push((c.row, c.col + 1));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if !opts.no_trail && !report.changes.is_empty() {
+        let (base, headers) = trail_names(lang);
+        let names = wb.sheet_names();
+        let name = std::iter::once(base.to_string()).chain((2..).map(|n| format!("{base} ({n})"))).find(|n| !names.iter().any(|x| x.eq_ignore_ascii_case(n))).unwrap_or_default();
+        wb.add_sheet(&name)?;
+        for (i, h) in headers.iter().enumerate() {
+            wb.set_value(&name, CellRef::new(1, i as u32 + 1), CellValue::Text(h.to_string()))?;
+        }
+        for (k, ch) in report.changes.iter().enumerate() {
+            let row = k as u32 + 2;
+            let status = match ch.status {
+                Status::Converted => lang.pick("変換", "converted"),
+                Status::Review => lang.pick("要確認", "to review"),
+            };
+            let vals = [ch.sheet.as_str(), ch.cell.as_str(), ch.old.as_str(), ch.new.as_str(), &relation_text(&ch.pairs), status, ch.note.as_str()];
+            for (i, v) in vals.iter().enumerate() {
+                if !v.is_empty() {
+                    wb.set_value(&name, CellRef::new(row, i as u32 + 1), CellValue::Text(v.to_string()))?;
+                }
+            }
+        }
+        report.trail_sheet = Some(name);
+    }
+    Ok(report)
+}
+
+/// Whether a file is a legacy workbook read with calamine (`.xls`, `.ods`, `.xlsb`).
+pub fn is_legacy(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "xls" | "ods" | "xlsb"))
+}
+
+/// Reads a `.xls`/`.ods`/`.xlsb` workbook with calamine into a new `.xlsx` package holding its
+/// values (text, numbers; dates as serial numbers, booleans and errors as text). Formulas,
+/// styles, merges and validations are not carried over.
+pub fn legacy_to_xlsx(path: &Path) -> Result<Vec<u8>> {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let fail = |m: String| Error::new(ErrorKind::Corrupt(m)).in_file(path);
+    let mut book = open_workbook_auto(path).map_err(|e| fail(e.to_string()))?;
+    let names = book.sheet_names();
+    let mut sheets: Vec<(String, Sheet)> = Vec::new();
+    for name in names {
+        let range = book.worksheet_range(&name).map_err(|e| fail(e.to_string()).in_sheet(&name))?;
+        let mut sh = Sheet::new(false);
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        for (r, c, v) in range.used_cells() {
+            let (row, col) = (r0 + r as u32 + 1, c0 + c as u32 + 1);
+            if row > 1_048_576 || col > 16_384 {
+                continue;
+            }
+            match v {
+                Data::Empty => {}
+                Data::String(s) => sh.text(row, col, s, 0),
+                Data::Float(f) if f.is_finite() => sh.number(row, col, *f, 0),
+                Data::Float(_) => {}
+                Data::Int(i) => sh.number(row, col, *i as f64, 0),
+                Data::Bool(b) => sh.text(row, col, if *b { "TRUE" } else { "FALSE" }, 0),
+                Data::DateTime(d) => sh.number(row, col, d.as_f64(), 0),
+                Data::DateTimeIso(s) | Data::DurationIso(s) => sh.text(row, col, s, 0),
+                Data::Error(e) => sh.text(row, col, &e.to_string(), 0),
+            }
+        }
+        let name = if name.chars().count() > 31 { name.chars().take(31).collect() } else { name };
+        sheets.push((name, sh));
+    }
+    if sheets.is_empty() {
+        return Err(fail("no sheets".into()));
+    }
+    sheets[0].1.selected = true;
+    let title = path.file_stem().and_then(|s| s.to_str()).unwrap_or("workbook").to_string();
+    new_book::package(&title, &sheets, 0, crate::error::lang())
+}
+
+/// The whole `convert` command: opens `input` (`.xlsx`/`.xlsm` in place, or `.xls`/`.ods`
+/// through [`legacy_to_xlsx`]), converts, and saves to `output` (default: `input` itself, or
+/// `input` with `.xlsx` for a legacy file, which must not exist yet), unless `dry_run`.
+pub fn convert_file(input: &Path, output: Option<&Path>, cat: &Catalog, opts: &Options, dry_run: bool, backup: bool, limits: &Limits) -> Result<(Report, SaveReport)> {
+    let lang = crate::error::lang();
+    let legacy = is_legacy(input) || matches!(std::fs::read(input).ok().as_deref(), Some([0xD0, 0xCF, 0x11, 0xE0, ..]) if input.extension().is_some_and(|e| e.eq_ignore_ascii_case("xls")));
+    let (mut wb, target): (Workbook, PathBuf) = if legacy {
+        let target = match output {
+            Some(o) => o.to_path_buf(),
+            None => {
+                let t = input.with_extension("xlsx");
+                if t.exists() && !dry_run {
+                    return Err(Error::usage(lang.pick("既にあります（-o で保存先を指定してください）", "exists (name the output with -o)")).in_file(&t));
+                }
+                t
+            }
+        };
+        if !input.exists() {
+            return Err(Error::new(ErrorKind::Io(std::io::Error::new(std::io::ErrorKind::NotFound, "not found"))).in_file(input));
+        }
+        let bytes = legacy_to_xlsx(input)?;
+        // Named after the input until saved, so that the new file is always written.
+        (Workbook::from_bytes(input, bytes, limits)?, target)
+    } else {
+        (Workbook::open_with(input, limits)?, output.unwrap_or(input).to_path_buf())
+    };
+    let report = convert(&mut wb, cat, opts).map_err(|e| e.in_file(input))?;
+    let saved = if dry_run { wb.preview()? } else { wb.save_as(&target, backup && !legacy)? };
+    Ok((report, saved))
+}
+
+/// Writes a new file atomically: a temporary file beside it, fsynced, renamed over `path`.
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let io = |e: std::io::Error| Error::from(e).in_file(path);
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+/// The text summary of a conversion.
+pub fn summary_text(r: &Report, saved: &SaveReport, dry_run: bool) -> String {
+    let lang = crate::error::lang();
+    let mut s = String::new();
+    for ch in &r.changes {
+        let mark = match ch.status {
+            Status::Converted => "",
+            Status::Review => lang.pick("【要確認】", "[review] "),
+        };
+        let detail = if ch.status == Status::Review { ch.note.clone() } else { format!("{} → {}", ch.old.replace('\n', " "), ch.new.replace('\n', " ")) };
+        s.push_str(&format!("{}!{}\t{mark}{detail}\n", ch.sheet, ch.cell));
+    }
+    s.push_str(&format!(
+        "{}: {} {}, {} {}{}",
+        saved.file,
+        r.converted,
+        lang.pick("セルを変換", "cells converted"),
+        r.review,
+        lang.pick("セルは要確認", "cells to review"),
+        if dry_run { lang.pick("（保存していません）", " (not saved)") } else { "" }
+    ));
+    if let Some(t) = &r.trail_sheet {
+        s.push_str(&format!("; {} 「{t}」", lang.pick("記録シート", "trail sheet")));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conv(t: &str, bare: bool) -> String {
+        match convert_text(t, Catalog::bundled(), Context { bare_ids: bare }) {
+            Outcome::Converted(c) => c.text,
+            Outcome::None => "<none>".into(),
+            Outcome::Review(r) => format!("<review {r}>"),
+        }
+    }
+
+    #[test]
+    fn shapes_convert_in_their_notation() {
+        assert_eq!(conv("A.12.6.1", false), "A.8.8");
+        assert_eq!(conv("A12.6.1", false), "A.8.8");
+        assert_eq!(conv("12.6.1", true), "8.8");
+        assert_eq!(conv("Ａ．１２．６．１", false), "Ａ．８．８");
+        assert_eq!(conv("附属書A.12.6.1 に従う", false), "附属書A.8.8 に従う");
+        assert_eq!(conv("（参照：A.6.1.2）です", false), "（参照：A.5.3）です");
+    }
+
+    #[test]
+    fn lists_merges_split_ranges() {
+        assert_eq!(conv("A.9.2.5, A.9.2.6", false), "A.5.18");
+        assert_eq!(conv("A.9.2.1・A.9.2.2", false), "A.5.16・A.5.18");
+        assert_eq!(conv("A.18.2.3", false), "A.5.36, A.8.8");
+        assert_eq!(conv("対策 A.18.2.3 済", false), "対策 A.5.36、A.8.8 済");
+        assert_eq!(conv("A.13.2.1〜A.13.2.3", false), "A.5.14");
+        assert_eq!(conv("A.13.2.1〜A.13.2.4", false), "A.5.14、A.6.6");
+        assert_eq!(conv("A.9.2.5 と A.12.6.1", false), "A.5.18 と A.8.8");
+    }
+
+    #[test]
+    fn titles_are_replaced() {
+        assert_eq!(conv("A.12.6.1 技術的ぜい弱性の管理", false), "A.8.8 技術的ぜい弱性の管理");
+        assert_eq!(conv("A.6.1.2 Segregation of duties", false), "A.5.3 Segregation of duties");
+        assert_eq!(conv("A.9.2.6 Removal or adjustment of access rights", false), "A.5.18 Access rights");
+        assert_eq!(conv("A.18.2.3（Technical compliance review）", false), "A.5.36（Compliance with policies, rules and standards for information security）、A.8.8（Management of technical vulnerabilities）");
+    }
+
+    #[test]
+    fn japanese_2013_titles_from_a_loaded_catalogue() {
+        let mut cat = Catalog::bundled().clone();
+        cat.apply_titles("A.9.2.6,アクセス権の削除又は修正\n").unwrap();
+        let t = "A.9.2.6 アクセス権の削除又は修正";
+        assert!(matches!(convert_text(t, Catalog::bundled(), Context::default()), Outcome::Converted(c) if c.text == "A.5.18 アクセス権の削除又は修正"));
+        assert!(matches!(convert_text(t, &cat, Context::default()), Outcome::Converted(c) if c.text == "A.5.18 アクセス権"));
+    }
+
+    #[test]
+    fn unknown_and_ambiguous_need_review() {
+        assert!(conv("A.19.1.1", false).starts_with("<review"));
+        assert!(conv("A.12.6.1, A.9.2", false).starts_with("<review"));
+        assert!(conv("12.6.1", false).starts_with("<review"));
+        assert_eq!(conv("手順書 12.6.1 章", false), "<none>");
+        assert_eq!(conv("A.8.8", false), "<none>");
+        assert_eq!(conv("", false), "<none>");
+    }
+}

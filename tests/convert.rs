@@ -1,0 +1,347 @@
+//! `convert` and `soa` on the legacy workbooks of tests/fixtures/legacy (made by make_legacy.py):
+//! every converted reference equals the 2013→2022 table's answer, every cell without a reference
+//! is byte-identical in the XML, formulas are untouched, the trail lists each change, unreadable
+//! references are listed for review and left alone, and bad input fails with one line.
+use risksheet::xlsx::{CellRef, CellValue, Workbook};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn legacy(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/legacy").join(name)
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_risksheet")).env("RISKSHEET_LANG", "ja").args(args).output().expect("run risksheet")
+}
+
+fn ok(args: &[&str]) -> String {
+    let o = run(args);
+    assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn tmp(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let d = tempfile::tempdir().expect("tempdir");
+    let p = d.path().join(name);
+    (d, p)
+}
+
+/// The table, read from the CSV independently of the library: old id → new ids.
+fn table() -> BTreeMap<String, Vec<String>> {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/controls/iso27001-2013-to-2022.csv")).unwrap();
+    let mut t: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for line in text.lines().skip(1).filter(|l| !l.is_empty()) {
+        let f: Vec<&str> = line.split(',').collect();
+        t.entry(f[0].to_string()).or_default().push(f[1].to_string());
+    }
+    t
+}
+
+fn half(s: &str) -> String {
+    risksheet::xlsx::address::to_half_width(s)
+}
+
+/// 2022 ids written in a text (`A.8.8`, `8.8`, full width), in order.
+fn ids_2022(text: &str) -> Vec<String> {
+    let re = regex::Regex::new(r"(?:A\.)?([5-8]\.\d{1,2})\b").unwrap();
+    re.captures_iter(&half(text).replace('．', ".")).map(|c| c[1].to_string()).collect()
+}
+
+/// Every `<c>` element of a sheet part, by address.
+fn cell_xml(book: &Path, part: &str) -> BTreeMap<String, String> {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(book).unwrap()).unwrap();
+    let mut xml = String::new();
+    z.by_name(part).unwrap().read_to_string(&mut xml).unwrap();
+    let re = regex::Regex::new(r#"<c r="([A-Z]+\d+)"[^>]*?(?:/>|>.*?</c>)"#).unwrap();
+    re.captures_iter(&xml).map(|c| (c[1].to_string(), c[0].to_string())).collect()
+}
+
+fn text(wb: &mut Workbook, sheet: &str, at: &str) -> String {
+    wb.value(sheet, CellRef::parse(at).unwrap()).unwrap().to_string()
+}
+
+fn trail(wb: &mut Workbook) -> Vec<Vec<String>> {
+    let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    for c in wb.cells("変換記録").unwrap() {
+        let r = rows.entry(c.row).or_insert_with(|| vec![String::new(); 7]);
+        r[c.col as usize - 1] = c.value.to_string();
+    }
+    rows.into_values().collect()
+}
+
+#[test]
+fn soa_of_114_controls_converts_to_the_tables_answer() {
+    let (_d, out) = tmp("soa.xlsx");
+    let src = legacy("soa-2013.xlsx");
+    let said = ok(&["convert", src.to_str().unwrap(), "-o", out.to_str().unwrap(), "--to", "2022", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&said).unwrap();
+    assert_eq!(v["convert"]["trail_sheet"], "変換記録");
+    // the formula column (=LEN of the id) reads converted cells: only its cached values go
+    let affected: BTreeSet<String> = v["save"]["formulas_affected"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    assert!(affected.iter().all(|a| a.starts_with("適用宣言書!H")), "{affected:?}");
+    let table = table();
+    let mut wb = Workbook::open(&out).unwrap();
+    let mut changed: BTreeSet<String> = BTreeSet::new();
+    let cat = risksheet::controls::Catalog::bundled();
+    for r in 4..4 + 114 {
+        let old_title = text(&mut Workbook::open(&src).unwrap(), "適用宣言書", &format!("C{r}"));
+        let old = text(&mut Workbook::open(&src).unwrap(), "適用宣言書", &format!("B{r}"));
+        let new = text(&mut wb, "適用宣言書", &format!("B{r}"));
+        let old_id = cat.v2013[(r - 4) as usize].id.clone();
+        assert_eq!(ids_2022(&new), table[&old_id], "B{r}: {old} → {new}");
+        // the notation is kept
+        if half(&old).starts_with('A') || old.starts_with("附属書") {
+            assert!(half(&new).starts_with('A') || new.starts_with("附属書A"), "B{r}: {new}");
+        } else {
+            assert!(!new.contains('A'), "B{r}: bare stays bare: {new}");
+        }
+        if old.starts_with('Ａ') {
+            assert!(new.starts_with('Ａ'), "full width kept: {new}");
+        }
+        changed.insert(format!("B{r}"));
+        // the English 2013 title beside the id becomes the 2022 title
+        let title = text(&mut wb, "適用宣言書", &format!("C{r}"));
+        let want: Vec<String> = table[&old_id].iter().map(|n| cat.control_2022(n).unwrap().title_en.clone()).collect();
+        if old.contains(' ') && !old.starts_with("附属書") {
+            // id followed by its title in the same cell: the title column is left alone
+            assert_eq!(title, old_title);
+            for w in &want {
+                assert!(new.contains(w.as_str()), "B{r}: {new} lacks {w}");
+            }
+        } else {
+            assert_eq!(title, want.join(", "), "C{r}");
+            if title != old_title {
+                changed.insert(format!("C{r}"));
+            }
+        }
+    }
+    // Every other cell is byte-identical in the XML; the formula column is untouched.
+    let before = cell_xml(&src, "xl/worksheets/sheet1.xml");
+    let after = cell_xml(&out, "xl/worksheets/sheet1.xml");
+    assert_eq!(before.len(), after.len());
+    for (at, x) in &before {
+        if affected.contains(&format!("適用宣言書!{at}")) {
+            assert!(after[at].contains("<f>LEN("), "{at}: {}", after[at]);
+        } else if !changed.contains(at) {
+            assert_eq!(Some(x), after.get(at), "{at} changed");
+        } else {
+            // the style is kept
+            assert!(after[at].contains(" s=\"2\""), "{at}: {}", after[at]);
+        }
+    }
+    // 規程 section numbers (情報セキュリティ規程 5.1.1) are not controls.
+    assert!(before.keys().any(|k| k.starts_with('G')));
+    // The trail lists each change once, with the relation.
+    let rows = trail(&mut wb);
+    assert_eq!(rows[0][..4], ["シート", "セル", "変換前", "変換後"]);
+    let listed: BTreeSet<String> = rows[1..].iter().map(|r| r[1].clone()).collect();
+    assert_eq!(listed, changed);
+    assert!(rows.iter().any(|r| r[4].contains("A.18.2.3→5.36 (intersect)") && r[6].contains("分割")));
+    assert!(rows[1..].iter().all(|r| r[0] == "適用宣言書" && r[5] == "変換"));
+    // Converting again changes nothing.
+    let (_d2, again) = tmp("again.xlsx");
+    let said = ok(&["convert", out.to_str().unwrap(), "-o", again.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&said).unwrap();
+    assert_eq!(v["convert"]["converted"], 0, "{said}");
+    assert_eq!(v["convert"]["review"], 0, "{said}");
+}
+
+#[test]
+fn risk_register_free_text_and_formulas() {
+    let (_d, out) = tmp("rr.xlsx");
+    let src = legacy("risk-register.xlsx");
+    let said = ok(&["convert", src.to_str().unwrap(), "-o", out.to_str().unwrap(), "--json"]);
+    let saved = serde_json::from_str::<serde_json::Value>(&said).unwrap()["save"].clone();
+    let exp: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(legacy("expected.json")).unwrap()).unwrap();
+    let mut wb = Workbook::open(&out).unwrap();
+    for (k, v) in exp["risk_register"].as_object().unwrap() {
+        let (sheet, at) = k.split_once('!').unwrap();
+        assert_eq!(text(&mut wb, sheet, at), v.as_str().unwrap(), "{k}");
+    }
+    // Formulas keep their text; those that do not read a converted cell keep their cached value
+    // (the one holding "A.12.4.1" as a literal too); LEN(A2) reads a converted cell, so its stale
+    // cached value is dropped for Excel and LibreOffice to compute afresh.
+    let mut orig = Workbook::open(&src).unwrap();
+    let affected: Vec<String> = saved["formulas_affected"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    assert!(affected.contains(&"数式!B2".to_string()), "{affected:?}");
+    for at in ["B2", "B3", "C2", "C3", "D5"] {
+        let a = orig.cell("数式", CellRef::parse(at).unwrap()).unwrap().unwrap();
+        let b = wb.cell("数式", CellRef::parse(at).unwrap()).unwrap().unwrap();
+        assert_eq!(a.formula, b.formula, "{at}");
+        if !affected.contains(&format!("数式!{at}")) {
+            assert_eq!(a.value, b.value, "{at}");
+        }
+    }
+    assert_eq!(wb.value("数式", CellRef::parse("C2").unwrap()).unwrap(), CellValue::Text("A.12.4.1参照".into()));
+    // Unreadable references are listed for review, unchanged.
+    let rows = trail(&mut wb);
+    for cell in exp["review"].as_array().unwrap() {
+        let (sheet, at) = cell.as_str().unwrap().split_once('!').unwrap();
+        let row = rows.iter().find(|r| r[0] == sheet && r[1] == at).unwrap_or_else(|| panic!("{cell} not in the trail"));
+        assert_eq!(row[5], "要確認");
+        assert_eq!(row[2], row[3]);
+        assert_eq!(text(&mut wb, sheet, at), text(&mut orig, sheet, at));
+    }
+    // Untouched cells are byte-identical, on both sheets.
+    for part in ["xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"] {
+        let before = cell_xml(&src, part);
+        let after = cell_xml(&out, part);
+        let sheet = if part.ends_with("1.xml") { "リスク対応" } else { "数式" };
+        for (at, x) in &before {
+            let converted = rows.iter().any(|r| r[0] == sheet && r[1] == *at && r[5] == "変換");
+            if !converted && !affected.contains(&format!("{sheet}!{at}")) {
+                assert_eq!(Some(x), after.get(at), "{sheet}!{at}");
+            }
+        }
+    }
+}
+
+#[test]
+fn sheets_option_dry_run_and_english() {
+    let (_d, out) = tmp("rr.xlsx");
+    let src = legacy("risk-register.xlsx");
+    std::fs::copy(&src, &out).unwrap();
+    let said = ok(&["convert", out.to_str().unwrap(), "--sheets", "数式", "--dry-run", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&said).unwrap();
+    assert_eq!(v["convert"]["converted"], 3);
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&src).unwrap(), "dry run writes nothing");
+    let o = Command::new(env!("CARGO_BIN_EXE_risksheet")).args(["--lang", "en", "convert"]).arg(&out).output().unwrap();
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("cells converted"));
+    let wb = Workbook::open(&out).unwrap();
+    assert!(wb.sheet_names().contains(&"Conversion log".to_string()));
+}
+
+#[test]
+fn ods_input_gives_a_new_xlsx() {
+    let d = tempfile::tempdir().unwrap();
+    let src = d.path().join("soa.ods");
+    std::fs::copy(legacy("soa-2013.ods"), &src).unwrap();
+    ok(&["convert", src.to_str().unwrap()]);
+    let out = d.path().join("soa.xlsx");
+    let mut wb = Workbook::open(&out).unwrap();
+    assert_eq!(text(&mut wb, "適用宣言書", "A2"), "A.5.1");
+    assert_eq!(text(&mut wb, "適用宣言書", "B2"), "Policies for information security");
+    assert_eq!(text(&mut wb, "適用宣言書", "A4"), "A.5.2");
+    assert!(wb.sheet_names().contains(&"変換記録".to_string()));
+    // a second run would overwrite the .xlsx: refused without -o
+    let o = run(&["convert", src.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("soa.xlsx"));
+}
+
+#[test]
+fn bad_input_fails_with_one_line() {
+    let d = tempfile::tempdir().unwrap();
+    let junk = d.path().join("junk.xlsx");
+    std::fs::write(&junk, b"not a workbook").unwrap();
+    let src = legacy("risk-register.xlsx");
+    let csv = d.path().join("cat.csv");
+    std::fs::write(&csv, "id,title_ja\n99.1,x\n").unwrap();
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (vec!["convert".into(), junk.display().to_string()], "junk.xlsx"),
+        (vec!["convert".into(), d.path().join("missing.xlsx").display().to_string()], "missing.xlsx"),
+        (vec!["convert".into(), src.display().to_string(), "--to".into(), "2013".into(), "--dry-run".into()], "2022"),
+        (vec!["convert".into(), src.display().to_string(), "--sheets".into(), "ない".into(), "--dry-run".into()], "ない"),
+        (vec!["convert".into(), src.display().to_string(), "--catalog".into(), csv.display().to_string(), "--dry-run".into()], "cat.csv"),
+        (vec!["convert".into(), d.path().join("broken.ods").display().to_string()], "broken.ods"),
+        (vec!["soa".into(), junk.display().to_string(), "-o".into(), d.path().join("o.xlsx").display().to_string()], "junk.xlsx"),
+    ];
+    std::fs::write(d.path().join("broken.ods"), b"PK\x03\x04garbage").unwrap();
+    for (args, name) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(err.contains(name), "{args:?} names {name}: {err}");
+    }
+    assert_eq!(std::fs::read(&src).unwrap().len(), std::fs::metadata(&src).unwrap().len() as usize);
+}
+
+#[test]
+fn soa_from_a_legacy_soa() {
+    let (_d, out) = tmp("soa2022.xlsx");
+    let said = ok(&["soa", legacy("soa-2013.xlsx").to_str().unwrap(), "-o", out.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&said).unwrap();
+    assert_eq!(v["source"]["kind"], "legacy_soa");
+    assert_eq!(v["rows"].as_array().unwrap().len(), 93);
+    assert_eq!(v["new_controls"], 11);
+    let mut wb = Workbook::open(&out).unwrap();
+    let cat = risksheet::controls::Catalog::bundled();
+    let exp: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(legacy("expected.json")).unwrap()).unwrap();
+    let legacy_rows: BTreeMap<String, (String, String)> = exp["soa_rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap().to_string(), (r["applicable"].as_str().unwrap().to_string(), r["status"].as_str().unwrap().to_string())))
+        .collect();
+    for (i, c) in cat.v2022.iter().enumerate() {
+        let r = 5 + i as u32;
+        assert_eq!(text(&mut wb, "適用宣言書", &format!("B{r}")), c.id);
+        assert_eq!(text(&mut wb, "適用宣言書", &format!("D{r}")), c.title_ja);
+        let app = text(&mut wb, "適用宣言書", &format!("E{r}"));
+        let imp = text(&mut wb, "適用宣言書", &format!("F{r}"));
+        let note = text(&mut wb, "適用宣言書", &format!("J{r}"));
+        let preds = cat.predecessors(&c.id);
+        if preds.is_empty() {
+            assert_eq!(note, "要検討（2022新規）", "{}", c.id);
+            assert_eq!(app, "");
+            continue;
+        }
+        let olds: Vec<&(String, String)> = preds.iter().map(|m| &legacy_rows[&m.old]).collect();
+        let want_app = if olds.iter().any(|o| o.0 == "○") { "○" } else { "×" };
+        assert_eq!(app, want_app, "{}", c.id);
+        let applicable: Vec<&&(String, String)> = olds.iter().filter(|o| o.0 == "○").collect();
+        let want_imp = if want_app == "×" {
+            "ー"
+        } else if applicable.iter().any(|o| o.1 == "未") {
+            "未"
+        } else {
+            "○"
+        };
+        assert_eq!(imp, want_imp, "{}", c.id);
+        let differ = olds.iter().any(|o| o.0 == "○") && olds.iter().any(|o| o.0 == "×");
+        assert_eq!(note.starts_with("要確認"), differ, "{}: {note}", c.id);
+        let i_col = text(&mut wb, "適用宣言書", &format!("I{r}"));
+        assert_eq!(i_col, preds.iter().map(|m| m.old.as_str()).collect::<Vec<_>>().join(", "));
+    }
+    let r518 = 5 + cat.v2022.iter().position(|c| c.id == "5.18").unwrap();
+    assert_eq!(text(&mut wb, "適用宣言書", &format!("J{r518}")), "要確認（統合元で適用が異なる）");
+    assert_eq!(wb.cells("適用宣言書").unwrap().iter().filter(|c| c.row >= 5 && c.col == 2).count(), 93);
+    // refuses to overwrite
+    let o = run(&["soa", legacy("soa-2013.xlsx").to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn soa_from_a_risk_sheet_with_a_catalogue_and_in_english() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("soa.xlsx");
+    let csv = d.path().join("jis.csv");
+    std::fs::write(&csv, "id,title_ja,title_en\n8.8,技術的脆弱性の管理（JIS）,\n").unwrap();
+    ok(&["soa", legacy("risk-register.xlsx").to_str().unwrap(), "-o", out.to_str().unwrap(), "--catalog", csv.to_str().unwrap()]);
+    let mut wb = Workbook::open(&out).unwrap();
+    let cat = risksheet::controls::Catalog::bundled();
+    let applicable: BTreeSet<String> = cat
+        .v2022
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| text(&mut wb, "適用宣言書", &format!("E{}", 5 + i)) == "○")
+        .map(|(_, c)| c.id.clone())
+        .collect();
+    let want: BTreeSet<String> = ["5.18", "5.14", "8.8", "5.9", "5.36", "7.7", "5.3", "5.15", "8.15", "8.5", "5.26"].iter().map(|s| s.to_string()).collect();
+    assert_eq!(applicable, want);
+    let row88 = 5 + cat.v2022.iter().position(|c| c.id == "8.8").unwrap();
+    assert_eq!(text(&mut wb, "適用宣言書", &format!("D{row88}")), "技術的脆弱性の管理（JIS）");
+    assert!(text(&mut wb, "適用宣言書", &format!("G{row88}")).contains("リスク対応!A5"));
+    let en = d.path().join("en.xlsx");
+    let o = Command::new(env!("CARGO_BIN_EXE_risksheet")).args(["--lang", "en", "soa"]).arg(legacy("risk-register.xlsx")).arg("-o").arg(&en).output().unwrap();
+    assert!(o.status.success());
+    let mut wb = Workbook::open(&en).unwrap();
+    assert_eq!(text(&mut wb, "Statement of Applicability", "D5"), "Policies for information security");
+    assert_eq!(text(&mut wb, "Statement of Applicability", "J11"), "To review (new in 2022)", "5.7");
+}

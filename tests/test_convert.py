@@ -1,0 +1,91 @@
+"""`risksheet convert` and `soa` seen from outside: the legacy fixtures are what their script
+makes, conversion loses no feature (xlsx-features --lost), LibreOffice opens the converted files
+with the new references and the trail, and the generated 2022 SoA opens in LibreOffice with 93
+control rows."""
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SHARED, run
+
+LEGACY = ROOT / "tests/fixtures/legacy"
+FEATURES = SHARED / "tools/xlsx-features"
+
+
+def test_fixtures_are_what_the_script_makes(tmp_path):
+    subprocess.run([sys.executable, str(LEGACY / "make_legacy.py"), str(tmp_path)], check=True)
+    for name in ["soa-2013.xlsx", "risk-register.xlsx", "soa-2013.ods", "expected.json"]:
+        assert (tmp_path / name).read_bytes() == (LEGACY / name).read_bytes(), name
+
+
+@pytest.fixture(scope="module")
+def converted(risksheet_bin, tmp_path_factory):
+    out = tmp_path_factory.mktemp("converted")
+    files = {}
+    for name in ["soa-2013.xlsx", "risk-register.xlsx"]:
+        target = out / name.replace(".xlsx", "-2022.xlsx")
+        p = run(risksheet_bin, "convert", LEGACY / name, "-o", target, "--json")
+        files[name] = (target, json.loads(p.stdout))
+    return files
+
+
+@pytest.mark.parametrize("name", ["soa-2013.xlsx", "risk-register.xlsx"])
+def test_nothing_is_lost(converted, name):
+    if not FEATURES.exists():
+        pytest.skip("../shared/tools/xlsx-features not found")
+    target, _ = converted[name]
+    p = subprocess.run([sys.executable, str(FEATURES), "--lost", str(LEGACY / name), str(target)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_original_untouched_and_trail_complete(converted):
+    target, report = converted["risk-register.xlsx"]
+    assert report["convert"]["converted"] == 13
+    assert report["convert"]["review"] == 2
+    assert report["convert"]["trail_sheet"] == "変換記録"
+    cells = {(c["sheet"], c["cell"]) for c in report["convert"]["changes"]}
+    assert ("リスク対応", "A3") in cells and ("数式", "A2") in cells
+
+
+def test_libreoffice_reads_the_converted_files(converted, need_lo):
+    import lo
+    targets = [converted[n][0] for n in converted]
+    seen = lo.sheets(targets, "cached")
+    rr = seen[converted["risk-register.xlsx"][0]]
+    assert rr, "LibreOffice could not open the converted risk register"
+    flat = {v for rows in rr.values() for row in rows for v in row}
+    assert "A.5.18" in flat and "A.5.14" in flat
+    assert any("変換記録" in k for k in rr), list(rr)
+    soa = seen[converted["soa-2013.xlsx"][0]]
+    flat = [row for rows in soa.values() for row in rows]
+    assert any(r[:2] == ["1", "A.5.1"] for r in flat), flat[:6]
+
+
+def test_generated_soa_opens_in_libreoffice_with_93_rows(risksheet_bin, tmp_path, need_lo):
+    import lo
+    out = tmp_path / "soa-2022.xlsx"
+    run(risksheet_bin, "soa", LEGACY / "soa-2013.xlsx", "-o", out)
+    risk = tmp_path / "soa-risk.xlsx"
+    run(risksheet_bin, "soa", LEGACY / "risk-register.xlsx", "-o", risk)
+    lo_recalc = SHARED / "tools/lo-recalc"
+    if lo_recalc.exists():
+        d = tmp_path / "lo"
+        subprocess.run([str(lo_recalc), str(out), str(d)], check=True, capture_output=True, timeout=600)
+        csvs = list(d.glob("*.csv"))
+        assert csvs, "lo-recalc wrote nothing"
+    seen = lo.sheets([out, risk], "recalc")
+    for f in (out, risk):
+        sheets = seen[f]
+        assert sheets, f"LibreOffice could not open {f.name}"
+        rows = next(iter(sheets.values()))
+        controls = [r for r in rows if len(r) > 1 and re.fullmatch(r"[5-8]\.\d{1,2}", r[1])]
+        assert len(controls) == 93
+        assert sum(1 for r in controls if r[9] == "要検討（2022新規）") == (11 if f is risk else 11)
+    rows = next(iter(seen[out].values()))
+    r88 = next(r for r in rows if len(r) > 1 and r[1] == "8.8")
+    assert r88[4] == "○" and r88[8] == "A.12.6.1, A.18.2.3"
