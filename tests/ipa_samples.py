@@ -74,3 +74,89 @@ def user_ledger(path, repeat=1):
                                "情報セキュリティインシデント対応ならびに事業継続管理"], 1):
         res[(3 + k, 1)] = f"{k} {title}"
     xlsxgen.write(path, [("台帳(本社)", led, merges), ("脅威の状況", thr, tm), ("対策状況チェック", chk, cm), ("診断結果", res, [])])
+
+
+# An ipa-3 ledger as a user made it (1–3 scale, 特定個人情報, tabs renamed, header moved up), with
+# an independent oracle of the rules of domain.md §2.1 and §4 to check the results against.
+IPA3_ASSETS = [  # name, medium as typed, C, I, A, personal (個人情報 column)
+    ("社員名簿", "事務所PC", 1, 2, 3, None),
+    ("見積書", "書類", 2, 1, 1, None),
+    ("顧客リスト", "クラウド", 2, 2, 1, "○"),
+    ("設計図面", "書類", "３", 2, 2, None),
+    ("受注データ", "社内サーバ", 2, 2, 2, None),
+    ("営業資料", "モバイル機器", 1, 1, 1, None),
+    ("バックアップ", "可搬電子媒体", 3, 3, 3, None),
+]
+IPA3_THREATS = [("書類", [2, 1]), ("可搬電子媒体", [1, 1]), ("事務所PC", [3, 2]), ("モバイル機器", [1]),
+                ("社内サーバー", [3, 1]), ("クラウド", [2, 2])]
+IPA3_GROUPS = [  # label as the user wrote it, profile id, answers
+    ("(1) 組織的対策", "organizational", [1, 2, 3, 1]), ("(2) 人的対策", "human", [3, 3, 3]),
+    ("(3) 情報資産管理", "asset", [3] * 7), ("(4) アクセス制御及び認証", "access", [1] * 5),
+    ("(5) 物理的対策", "physical", [3, 3, 3, 3]), ("(6) IT機器利用", "it-device", [1] * 10),
+    ("(7) IT基盤運用管理", "it-infra", [1, 1, 1, 1, 1, 2, 2, 2, 3, 4]), ("(8) システム開発及び保守", "development", [4, 4, 4]),
+    ("(9) 委託管理", "outsourcing", [1, 2, 2]), ("(10) 情報セキュリティインシデント対応ならびに事業継続管理", "incident", [2, 2, 2]),
+    ("(11) 個人番号及び特定個人情報の取扱い", "mynumber", [1, 1, 1]),
+]
+MEDIA_GROUPS = {"書類": ["human", "asset", "physical"], "可搬電子媒体": ["asset", "physical", "it-device"],
+                "事務所PC": ["asset", "it-device", "it-infra"], "モバイル機器": ["asset", "it-device"],
+                "社内サーバー": ["asset", "access", "it-infra"], "クラウド": ["asset", "access", "it-infra"]}
+CANON = {"社内サーバ": "社内サーバー"}
+THREAT_LABEL = {3: T3, 2: T2, 1: T1}
+ANSWER_LABEL = {1: A1, 2: A2, 3: A3, 4: A4}
+
+
+def ipa3_oracle():
+    """Expected (importance, threat, vulnerability, likelihood, risk, band) per asset."""
+    weights = {1: 1.0, 2: 0.5, 3: 0.0}
+    answers = {gid: a for _, gid, a in IPA3_GROUPS}
+    out = []
+    for name, medium, c, i, a, pi in IPA3_ASSETS:
+        medium = CANON.get(medium, medium)
+        cia = [int(str(x).translate(str.maketrans("０１２３", "0123"))) for x in (c, i, a)]
+        imp = max(cia + ([3] if pi else []))
+        t = max(dict(IPA3_THREATS)[medium])
+        pooled = [x for g in MEDIA_GROUPS[medium] for x in answers[g] if x in weights]
+        rate = sum(weights[x] for x in pooled) / len(pooled)
+        v = 1 if rate == 1 else 3 if rate == 0 else 2
+        lik = max(1, t + v - 3)
+        risk = imp * lik
+        band = "リスク大" if risk >= 6 else "リスク中" if risk >= 4 else "リスク小"
+        out.append((name, imp, t, v, lik, risk, band))
+    return out
+
+
+def ipa3_user_ledger(path):
+    head = ["業務分類", "情報資産名称", "備考", "利用者範囲", "管理部署", "リスク所有者", "媒体・保存先", "個人情報の種類", None, None,
+            "評価値", None, None, None, "保存期限", "登録日", "現状から想定されるリスク（入力不要・自動表示）"]
+    fields = [None] * 7 + ["個人情報", "要配慮個人情報", "特定個人情報", "機密性", "完全性", "可用性", "重要度", None, None,
+                           "脅威の発生頻度", "脆弱性", "被害発生可能性", None, "リスク値"]
+    led = {(1, 1): "情報資産管理台帳（2024年度）"}
+    for i, v in enumerate(head, 1):
+        if v:
+            led[(2, i)] = v
+    for i, v in enumerate(fields, 1):
+        if v:
+            led[(3, i)] = v
+    for k, (name, medium, c, i_, a, pi) in enumerate(IPA3_ASSETS):
+        r = 4 + k
+        led.update({(r, 1): "本社", (r, 2): name, (r, 7): medium, (r, 11): c, (r, 12): i_, (r, 13): a})
+        if pi:
+            led[(r, 8)] = pi
+    merges = ["H2:J2", "K2:N2", "Q2:V2", "S3:T3", "U3:V3"] + [f"{x}2:{x}3" for x in "ABCDEFGOP"]
+    thr = {(1, 1): "脅威の状況", (2, 1): "媒体・保存先", (2, 2): "個別の脅威", (2, 3): "対策を講じない場合の脅威の発生頻度", (2, 4): "対策状況"}
+    r, tm = 3, []
+    for medium, freqs in IPA3_THREATS:
+        tm += [f"A{r}:A{r + len(freqs) - 1}", f"D{r}:D{r + len(freqs) - 1}"]
+        thr[(r, 1)] = medium
+        for f in freqs:
+            thr.update({(r, 2): f"{medium}の脅威", (r, 3): THREAT_LABEL[f]})
+            r += 1
+    chk = {(1, 1): "対策状況チェック", (2, 1): "No", (2, 2): "対策の種類", (2, 3): "情報セキュリティ診断項目", (2, 4): "回答値"}
+    r, cm, n = 3, [], 1
+    for label, _, answers in IPA3_GROUPS:
+        cm.append(f"B{r}:B{r + len(answers) - 1}")
+        chk[(r, 2)] = label
+        for a in answers:
+            chk.update({(r, 1): n, (r, 3): f"項目{n}", (r, 4): ANSWER_LABEL[a] if a != 2 else 2})
+            r, n = r + 1, n + 1
+    xlsxgen.write(path, [("資産台帳2024", led, merges), ("脅威一覧", thr, tm), ("チェック", chk, cm)])

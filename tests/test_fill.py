@@ -115,3 +115,26 @@ def test_invalid_input_is_a_warning_with_its_cell(filled, risksheet_bin):
     assert "高" in warnings[0]["message"]
     a = analysis(risksheet_bin, bad)["assets"][2]
     assert a["importance"] is None and a["risk"] is None and a["threat"] == 3
+
+
+def test_ipa3_user_ledger_matches_an_independent_oracle(risksheet_bin, tmp_path, need_lo):
+    from ipa_samples import ipa3_oracle, ipa3_user_ledger
+    src, out = tmp_path / "ipa3.xlsx", tmp_path / "ipa3-filled.xlsx"
+    ipa3_user_ledger(src)
+    report = json.loads(run(risksheet_bin, "fill", src, "-o", out, "--json").stdout)
+    assert report["fill"]["edition"] == "ipa-3"
+    a = json.loads(run(risksheet_bin, "inspect", out, "--json").stdout)["ipa"]
+    assert a["layout"]["sheets"]["ledger"] == "資産台帳2024" and a["layout"]["sheets"]["threats"] == "脅威一覧"
+    got = [(x["name"], x["importance"], x["threat"], x["vulnerability"], x["likelihood"], x["risk"], x["band"]) for x in a["assets"]]
+    assert got == ipa3_oracle()
+    # Without a 診断結果 sheet there is nothing to write there, and it says so.
+    assert any(w["cell"] == "" for w in report["fill"]["warnings"])
+    forced = lo.sheets([out], "recalc")[out]
+    cached = lo.sheets([out], "cached")[out]
+    for sheet in forced:
+        assert not lo.differences(forced[sheet], cached[sheet]), sheet
+    led = forced["資産台帳2024"]
+    for k, (_, imp, _, _, lik, risk, band) in enumerate(ipa3_oracle()):
+        assert [lo.cell(led, 4 + k, c) for c in (14, 19, 21, 22)] == [str(imp), str(lik), str(risk), band]
+    p = subprocess.run([str(SHARED / "tools/xlsx-features"), "--lost", str(src), str(out)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout
