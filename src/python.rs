@@ -353,6 +353,37 @@ impl PyWorkbook {
         to_python(py, &analysis)
     }
 
+    /// Rewrites every ISO/IEC 27001:2013 control reference in the text cells to the 2022 set and
+    /// adds the trail sheet 「変換記録」, as `risksheet convert`; `save()` writes it. `to` must be
+    /// `"2022"`; `sheets` limits the sheets; `catalog` is a CSV of licensed titles (id,title_ja[,title_en]).
+    /// Returns the report (cells converted, to review, every change).
+    #[pyo3(signature = (to = "2022", *, sheets = None, catalog = None))]
+    fn convert<'py>(&mut self, py: Python<'py>, to: &str, sheets: Option<Vec<String>>, catalog: Option<PathBuf>) -> PyResult<Bound<'py, PyAny>> {
+        if to != "2022" {
+            return Err(PyValueError::new_err(format!("to={to:?}: only \"2022\" is supported")));
+        }
+        let cat = catalog_from(catalog)?;
+        let opts = ops::convert::Options { sheets: sheets.unwrap_or_default(), ..Default::default() };
+        let wb = self.wb()?;
+        let path = wb.path().to_path_buf();
+        let report = py.detach(|| ops::convert::convert(wb, &cat, &opts)).map_err(|e| e.in_file(&path))?;
+        to_python(py, &report)
+    }
+
+    /// Writes a 2022 Statement of Applicability (適用宣言書) built from this workbook (a legacy SoA
+    /// or a risk sheet) to `path`, as `risksheet soa`. Returns its report.
+    #[pyo3(signature = (path, *, catalog = None, lang = None))]
+    fn soa<'py>(&mut self, py: Python<'py>, path: PathBuf, catalog: Option<PathBuf>, lang: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        let cat = catalog_from(catalog)?;
+        let lang = match lang {
+            Some(l) => Lang::parse(l).ok_or_else(|| PyValueError::new_err(format!("lang={l:?}: \"ja\" or \"en\"")))?,
+            None => error::lang(),
+        };
+        let wb = self.wb()?;
+        let report = py.detach(|| ops::soa::build_soa(wb, &cat, &path, lang))?;
+        to_python(py, &report)
+    }
+
     /// Saves atomically, in place or to `path` (then the workbook reads from `path`). With
     /// `backup`, an existing target is first copied to `NAME.bak.xlsx`. On error nothing is
     /// written. Returns the report of `risksheet edit --json`.
@@ -441,6 +472,16 @@ fn get_lang() -> &'static str {
         Lang::En => "en",
     }
 }
+
+/// The bundled control catalogue, with licensed titles loaded over it when a CSV is given.
+fn catalog_from(path: Option<PathBuf>) -> PyResult<crate::controls::Catalog> {
+    let mut cat = crate::controls::Catalog::bundled().clone();
+    if let Some(p) = path {
+        cat.load_titles(p)?;
+    }
+    Ok(cat)
+}
+
 
 #[pymodule]
 fn _risksheet(m: &Bound<'_, PyModule>) -> PyResult<()> {
