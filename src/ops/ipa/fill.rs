@@ -48,7 +48,7 @@ pub struct FillSummary {
 /// Computes everything and stages the writes in `wb` (save it afterwards, or `preview`).
 pub fn fill(wb: &mut Workbook, profile: Option<&Profile>) -> Result<FillSummary> {
     let analysis = analyze(wb, profile)?;
-    stage(wb, &analysis)?;
+    let skipped = stage(wb, &analysis)?;
     Ok(FillSummary {
         edition: analysis.edition.clone(),
         assets: analysis.assets.len(),
@@ -59,7 +59,7 @@ pub fn fill(wb: &mut Workbook, profile: Option<&Profile>) -> Result<FillSummary>
             .iter()
             .map(|n| format!("{}!{}{}: 「{}」→「{}」", n.sheet, col_letters(n.col), n.row, n.from, n.to))
             .collect(),
-        warnings: analysis.warnings.clone(),
+        warnings: analysis.warnings.iter().cloned().chain(skipped).collect(),
     })
 }
 
@@ -130,7 +130,8 @@ fn summary_layout(p: &Profile) -> SummaryLayout {
     SummaryLayout { medium_rows, group_rows, score_col, applicable_col: score_col + 1, rate_col: score_col + 2 }
 }
 
-fn stage(wb: &mut Workbook, an: &Analysis) -> Result<()> {
+/// Stages every write; returns warnings about cells it left alone.
+fn stage(wb: &mut Workbook, an: &Analysis) -> Result<Vec<Warning>> {
     for Normalization { sheet, row, col, to, .. } in &an.normalizations {
         wb.set_value(sheet, CellRef::new(*row, *col), to.clone())?;
     }
@@ -139,11 +140,13 @@ fn stage(wb: &mut Workbook, an: &Analysis) -> Result<()> {
     }
     let s = SummaryLayout::write(wb, an)?;
     write_threat_status(wb, an, &s)?;
+    let mut skipped = Vec::new();
     for (layout, assets) in &an.ledgers {
-        write_ledger(wb, &an.profile, layout, assets, &s, an)?;
+        skipped.extend(write_ledger(wb, &an.profile, layout, assets, &s, an)?);
     }
     write_result(wb, an, &s)?;
-    add_input_validations(wb, an)
+    add_input_validations(wb, an)?;
+    Ok(skipped)
 
 }
 
@@ -304,7 +307,9 @@ fn input_last_row(an: &Analysis, l: &LedgerLayout, assets: &[Asset]) -> u32 {
 }
 
 /// The computed columns of one ledger.
-fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asset], s: &SummaryLayout, an: &Analysis) -> Result<()> {
+/// Writes the computed columns; returns the cells it had to leave (inside array formulas).
+fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asset], s: &SummaryLayout, an: &Analysis) -> Result<Vec<Warning>> {
+    let skipped = std::cell::RefCell::new(Vec::new());
     let h = &p.headers.ledger;
     let medium = l.need("medium", &h.medium)?;
     let (c, i, a) = (l.need("c", &h.confidentiality)?, l.need("i", &h.integrity)?, l.need("a", &h.availability)?);
@@ -358,7 +363,14 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
             if grid.style(r, col) == 0 && r > l.first_row && grid.style(r - 1, col) != 0 {
                 wb.set_style(&l.sheet, at, grid.style(r - 1, col))?;
             }
-            wb.set_formula(&l.sheet, at, &f, Some(v))
+            match wb.set_formula(&l.sheet, at, &f, Some(v)) {
+                // A computed cell inside the user's array formula is left to it (and reported).
+                Err(e) if matches!(e.kind, crate::error::ErrorKind::ArrayFormula { .. }) => {
+                    skipped.borrow_mut().push(Warning { sheet: l.sheet.clone(), cell: at.to_string(), message: e.message(lang()) });
+                    Ok(())
+                }
+                other => other,
+            }
         };
         let base = format!("MAX({cia})");
         let valid = format!("OR(COUNT({cia})<3,MIN({cia})<{},MAX({cia})>{})", p.cia.min, p.cia.max);
@@ -407,7 +419,7 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
             write(wb, l.col("risk_label"), format!("IF({rv}=\"\",\"\",{band_f})"), text(asset.band.as_deref()))?;
         }
     }
-    Ok(())
+    Ok(skipped.into_inner())
 }
 
 /// 診断結果: need, rate and decision per chapter, then the reasons for the selection.

@@ -169,7 +169,21 @@ pub fn find_ledger(grid: &Grid, p: &Profile) -> Option<LedgerLayout> {
     for (key, label) in [("likelihood", "likelihood_label"), ("risk", "risk_label")] {
         if let Some(c) = cols.get(key).copied() {
             let spans_two = rows.iter().any(|&row| grid.merge_of(row, c).is_some_and(|m| m.end.col > c && m.start.col == c));
-            let next_free = !cols.values().any(|&x| x == c + 1) && grid.text(r + 1, c + 1).is_empty();
+            // Without a merged header, the column to the right is the label column only when it
+            // has no header of its own and holds nothing but labels (or nothing) below.
+            let labels: Vec<String> = if key == "risk" {
+                p.risk.bands.iter().flat_map(|b| [b.label.clone(), b.label_en.clone()]).collect()
+            } else {
+                p.likelihood.levels.iter().flat_map(|l| [l.label.clone(), l.label_en.clone()]).collect()
+            };
+            let label_like = |row: u32| {
+                let t = grid.text(row, c + 1);
+                t.is_empty() || labels.iter().any(|l| !l.is_empty() && &t == l)
+            };
+            let next_free = !cols.values().any(|&x| x == c + 1)
+                && grid.text(r, c + 1).is_empty()
+                && grid.text(r + 1, c + 1).is_empty()
+                && (r + 2..=grid.max_row).all(label_like);
             if spans_two || next_free {
                 cols.insert(label, c + 1);
                 columns.insert(label, col_letters(c + 1));
