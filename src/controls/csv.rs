@@ -75,17 +75,5 @@ pub fn parse(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::parse;
-
-    #[test]
-    fn quotes_and_line_ends() {
-        let rows = parse("\u{feff}a,b\r\n\"x \"\"y\"\"\",\"1\n2\"\n\n,\n").unwrap();
-        assert_eq!(rows.len(), 3);
-        assert_eq!(rows[0], (1, vec!["a".to_string(), "b".to_string()]));
-        assert_eq!(rows[1], (2, vec!["x \"y\"".to_string(), "1\n2".to_string()]));
-        assert_eq!(rows[2], (5, vec![String::new(), String::new()]));
-        assert!(parse("a,\"b\n").is_err());
-        assert_eq!(parse("a,b").unwrap().len(), 1);
-    }
-}
+#[path = "tests/csv.rs"]
+mod tests;

@@ -113,17 +113,5 @@ impl DataValidation {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn renders_rules() {
-        let r = Range::parse("J5:L9").unwrap();
-        let x = DataValidation::new(r, Rule::WholeBetween(1, 3)).with_ime_mode("off").to_xml_prefixed("x:");
-        assert!(x.starts_with("<x:dataValidation type=\"whole\" operator=\"between\""));
-        assert!(x.contains("imeMode=\"off\""));
-        assert!(x.contains("<x:formula1>1</x:formula1><x:formula2>3</x:formula2>"));
-        let l = DataValidation::list(r, &["a\"b", "有"]).to_xml();
-        assert!(l.contains(r#"<formula1>"a""b,有"</formula1>"#), "{l}");
-    }
-}
+#[path = "tests/validation.rs"]
+mod tests;
