@@ -2,8 +2,9 @@
 use clap::{Parser, Subcommand};
 use risksheet::error::{set_lang, Lang};
 use risksheet::ops;
+use risksheet::ops::batch::{self, Expand};
 use risksheet::xlsx::{Limits, Workbook};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -19,13 +20,25 @@ struct Cli {
     command: Command,
 }
 
+/// How several workbooks are processed.
+#[derive(clap::Args)]
+struct BatchArgs {
+    /// 同時に処理するファイル数（既定: CPUのコア数） / files processed at once (default: all cores)
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
+    /// 進捗バーを表示しない / no progress bar
+    #[arg(short, long)]
+    quiet: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// セルを変更して保存する / set cells and save, changing nothing else
     Edit {
-        /// ブック / workbook (.xlsx, .xlsm)
-        book: PathBuf,
-        /// 保存先（省略時は上書き） / output file (default: in place)
+        /// ブック（複数可。ディレクトリ、*.xlsx などのパターンも可） / workbooks: files, directories, patterns (.xlsx, .xlsm)
+        #[arg(value_name = "BOOK", required = true)]
+        books: Vec<PathBuf>,
+        /// 保存先（省略時は上書き。複数のときはディレクトリ） / output file (default: in place; a directory for several)
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// 'SHEET!A1=VALUE'（数値、=数式、文字列） / number, =formula or text
@@ -37,9 +50,11 @@ enum Command {
         /// 保存せず変更内容だけ表示 / print what would change, write nothing
         #[arg(long)]
         dry_run: bool,
-        /// 結果をJSONで出力 / print the report as JSON
+        /// 結果をJSONで出力（複数のときは1ファイル1行） / print the report as JSON (JSON Lines for several)
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        batch: BatchArgs,
     },
     /// セルの値と数式を表示 / print cells (a sheet, or SHEET!A1 cells)
     Get {
@@ -54,9 +69,10 @@ enum Command {
     },
     /// 重要度・リスク値・診断結果を計算し、数式と入力規則をその場で書き込む / compute and write every result in place
     Fill {
-        /// ブック / workbook (.xlsx, .xlsm)
-        book: PathBuf,
-        /// 保存先（省略時は上書き） / output file (default: in place)
+        /// ブック（複数可。ディレクトリ、*.xlsx などのパターンも可） / workbooks: files, directories, patterns (.xlsx, .xlsm)
+        #[arg(value_name = "BOOK", required = true)]
+        books: Vec<PathBuf>,
+        /// 保存先（省略時は上書き。複数のときはディレクトリ） / output file (default: in place; a directory for several)
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// プロファイル（ipa-3, ipa-2.1 またはTOMLファイル） / profile name or TOML file
@@ -65,12 +81,14 @@ enum Command {
         /// 保存せず変更内容だけ表示 / print what would change, write nothing
         #[arg(long)]
         dry_run: bool,
-        /// 結果をJSONで出力 / print the report as JSON
+        /// 結果をJSONで出力（複数のときは1ファイル1行） / print the report as JSON (JSON Lines for several)
         #[arg(long)]
         json: bool,
         /// 元のファイルを NAME.bak.xlsx に残す / keep the original as NAME.bak.xlsx
         #[arg(long)]
         backup: bool,
+        #[command(flatten)]
+        batch: BatchArgs,
     },
     /// IPA形式の新しいリスク分析シートを作る / create a fresh workbook in the IPA layout
     New {
@@ -85,20 +103,24 @@ enum Command {
     },
     /// シート・セル・数式・入力規則の一覧 / list sheets with counts
     Inspect {
-        /// ブック / workbook
-        book: PathBuf,
-        /// JSONで出力 / print JSON
+        /// ブック（複数可。ディレクトリ、*.xlsx などのパターンも可） / workbooks: files, directories, patterns
+        #[arg(value_name = "BOOK", required = true)]
+        books: Vec<PathBuf>,
+        /// JSONで出力（複数のときは1ファイル1行） / print JSON (JSON Lines for several)
         #[arg(long)]
         json: bool,
         /// プロファイル（ipa-3, ipa-2.1 またはTOMLファイル） / profile name or TOML file
         #[arg(long)]
         profile: Option<String>,
+        #[command(flatten)]
+        batch: BatchArgs,
     },
     /// ISO/IEC 27001:2013 の管理策番号を2022年版にその場で書き換える / rewrite 2013 control references to 2022, in place
     Convert {
-        /// ブック / workbook (.xlsx, .xlsm; .xls, .ods give a new .xlsx)
-        book: PathBuf,
-        /// 保存先（省略時は上書き、.xls/.ods は同名の .xlsx） / output file (default: in place; BOOK.xlsx for .xls/.ods)
+        /// ブック（複数可。ディレクトリ、パターンも可） / workbooks: files, directories, patterns (.xlsx, .xlsm; .xls, .ods give a new .xlsx)
+        #[arg(value_name = "BOOK", required = true)]
+        books: Vec<PathBuf>,
+        /// 保存先（省略時は上書き、.xls/.ods は同名の .xlsx。複数のときはディレクトリ） / output file (default: in place; BOOK.xlsx for .xls/.ods; a directory for several)
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// 変換先の版 / target edition
@@ -113,12 +135,14 @@ enum Command {
         /// 保存せず変更内容だけ表示 / print what would change, write nothing
         #[arg(long)]
         dry_run: bool,
-        /// 結果をJSONで出力 / print the report as JSON
+        /// 結果をJSONで出力（複数のときは1ファイル1行） / print the report as JSON (JSON Lines for several)
         #[arg(long)]
         json: bool,
         /// 元のファイルを NAME.bak.xlsx に残す / keep the original as NAME.bak.xlsx
         #[arg(long)]
         backup: bool,
+        #[command(flatten)]
+        batch: BatchArgs,
     },
     /// 2022年版の適用宣言書を作る（旧適用宣言書またはリスク分析シートから） / create a 2022 Statement of Applicability
     Soa {
@@ -139,11 +163,19 @@ enum Command {
     },
 }
 
-fn run(cli: Cli) -> risksheet::Result<()> {
+fn run(cli: Cli) -> risksheet::Result<ExitCode> {
     let limits = Limits { max_part: cli.max_part_mb << 20, ..Limits::default() };
-    let open = |book: &PathBuf| Workbook::open_with(book, &limits);
+    let open = |book: &Path| Workbook::open_with(book, &limits);
     match cli.command {
-        Command::Edit { book, output, sets, backup, dry_run, json } => {
+        Command::Edit { books, output, sets, backup, dry_run, json, batch: args } => {
+            let Some(book) = single(&books).cloned() else {
+                return run_batch(&books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, |path, out| {
+                    let mut wb = open(path)?;
+                    ops::edit::apply_all(&mut wb, &sets).map_err(|e| e.in_file(path))?;
+                    let save = if dry_run { wb.preview()? } else { wb.save_as(out.unwrap_or(path), backup)? };
+                    Ok(batch::EditOutcome { save })
+                });
+            };
             let mut wb = open(&book)?;
             ops::edit::apply_all(&mut wb, &sets).map_err(|e| e.in_file(&book))?;
             let report = if dry_run {
@@ -179,8 +211,16 @@ fn run(cli: Cli) -> risksheet::Result<()> {
                 }
             }
         }
-        Command::Fill { book, output, profile, dry_run, json, backup } => {
+        Command::Fill { books, output, profile, dry_run, json, backup, batch: args } => {
             let profile = load_profile(profile.as_deref())?;
+            let Some(book) = single(&books).cloned() else {
+                return run_batch(&books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, |path, out| {
+                    let mut wb = open(path)?;
+                    let fill = ops::ipa::fill::fill(&mut wb, profile.as_ref()).map_err(|e| e.in_file(path))?;
+                    let save = if dry_run { wb.preview()? } else { wb.save_as(out.unwrap_or(path), backup)? };
+                    Ok(batch::FillOutcome { fill, save })
+                });
+            };
             let mut wb = open(&book)?;
             let summary = ops::ipa::fill::fill(&mut wb, profile.as_ref()).map_err(|e| e.in_file(&book))?;
             let saved = if dry_run { wb.preview()? } else { wb.save_as(output.as_ref().unwrap_or(&book), backup)? };
@@ -202,8 +242,14 @@ fn run(cli: Cli) -> risksheet::Result<()> {
             let summary = ops::template::new_workbook(&output, &profile, lang)?;
             say(format_args!("{}: {} {}", output.display(), summary.edition, risksheet::error::lang().pick("の新しいリスク分析シートを作成しました", "risk analysis workbook created")))?;
         }
-        Command::Inspect { book, json, profile } => {
+        Command::Inspect { books, json, profile, batch: args } => {
             let profile = load_profile(profile.as_deref())?;
+            let Some(book) = single(&books).cloned() else {
+                return run_batch(&books, None, Expand::workbooks(), no_ext, &args, json, true, |path, _| {
+                    let mut wb = open(path)?;
+                    Ok(batch::InspectOutcome { inspect: ops::inspect::inspect_with(&mut wb, profile.as_ref())? })
+                });
+            };
             let mut wb = open(&book)?;
             let report = ops::inspect::inspect_with(&mut wb, profile.as_ref())?;
             if json {
@@ -212,12 +258,19 @@ fn run(cli: Cli) -> risksheet::Result<()> {
                 say(report.to_text().trim_end())?;
             }
         }
-        Command::Convert { book, output, to, sheets, catalog, dry_run, json, backup } => {
+        Command::Convert { books, output, to, sheets, catalog, dry_run, json, backup, batch: args } => {
             if to.trim() != "2022" {
                 return Err(risksheet::Error::usage(format!("--to {to}: {}", risksheet::error::lang().pick("変換先は 2022 のみです", "only 2022 is supported"))));
             }
             let cat = load_catalog(catalog.as_ref())?;
             let opts = ops::convert::Options { sheets, ..Default::default() };
+            let Some(book) = single(&books).cloned() else {
+                let xlsx_for_legacy = |p: &Path| ops::convert::is_legacy(p).then_some("xlsx");
+                return run_batch(&books, output.as_deref(), Expand::convertible(), xlsx_for_legacy, &args, json, dry_run, |path, out| {
+                    let (convert, save) = ops::convert::convert_file(path, out, &cat, &opts, dry_run, backup, &limits)?;
+                    Ok(batch::ConvertOutcome { convert, save })
+                });
+            };
             let (report, saved) = ops::convert::convert_file(&book, output.as_deref(), &cat, &opts, dry_run, backup, &limits)?;
             if json {
                 let v = serde_json::json!({ "convert": report, "save": saved });
@@ -245,7 +298,52 @@ fn run(cli: Cli) -> risksheet::Result<()> {
             }
         }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The one workbook of a command given a single file; `None` for a batch (several inputs, a
+/// directory or a pattern).
+fn single(books: &[PathBuf]) -> Option<&PathBuf> {
+    match books {
+        [b] if !batch::is_batch_input(b) => Some(b),
+        _ => None,
+    }
+}
+
+fn no_ext(_: &Path) -> Option<&'static str> {
+    None
+}
+
+/// Runs a command over every workbook the inputs name, in parallel, printing a line (or a JSON
+/// object) per file and the table of counts; fails (exit code 1) when any file failed.
+#[allow(clippy::too_many_arguments)]
+fn run_batch<T: batch::Outcome>(
+    inputs: &[PathBuf],
+    out_dir: Option<&Path>,
+    expand: Expand,
+    new_ext: impl Fn(&Path) -> Option<&'static str> + Sync,
+    args: &BatchArgs,
+    json: bool,
+    dry_run: bool,
+    job: impl Fn(&Path, Option<&Path>) -> risksheet::Result<T> + Sync,
+) -> risksheet::Result<ExitCode> {
+    if let Some(dir) = out_dir.filter(|_| !dry_run) {
+        batch::prepare_out_dir(dir)?;
+    }
+    let files = batch::expand(inputs, &expand.excluding(out_dir));
+    let output_of = |p: &Path| batch::output_path(p, out_dir, new_ext(p));
+    batch::check_outputs(&files.iter().map(|f| (f.clone(), output_of(f))).collect::<Vec<_>>())?;
+    let opts = batch::Options { jobs: args.jobs.filter(|&n| n > 0).unwrap_or_else(batch::default_jobs), quiet: args.quiet, json };
+    let tally = batch::report(&files, &opts, &mut std::io::stdout(), |p| job(p, output_of(p).as_deref()))?;
+    if json {
+        // Standard output holds only the JSON Lines.
+        if !args.quiet {
+            eprint!("{}", tally.to_text());
+        }
+    } else {
+        say(format_args!("\n{}", tally.to_text().trim_end()))?;
+    }
+    Ok(if tally.failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
 /// The bundled control catalogue, with titles loaded over it from `--catalog`.
@@ -261,7 +359,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     set_lang(Lang::parse(&cli.lang).unwrap_or_default());
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         // `risksheet get … | head` closes the pipe early: that is not an error.
         Err(e) if matches!(&e.kind, risksheet::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe) => ExitCode::SUCCESS,
         Err(e) => {

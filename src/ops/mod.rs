@@ -5,3 +5,4 @@ pub mod ipa;
 pub mod template;
 pub mod convert;
 pub mod soa;
+pub mod batch;
