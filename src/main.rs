@@ -115,6 +115,17 @@ enum Command {
         #[command(flatten)]
         batch: BatchArgs,
     },
+    /// リスク分析のレポート（Markdown / HTML） / the risk analysis as a report (Markdown or HTML)
+    Report {
+        /// ブック / workbook
+        book: PathBuf,
+        /// 出力先（.md または .html。省略時は標準出力にMarkdown） / output file (.md or .html; default: Markdown on stdout)
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// プロファイル（ipa-3, ipa-2.1 またはTOMLファイル） / profile name or TOML file
+        #[arg(long)]
+        profile: Option<String>,
+    },
     /// ISO/IEC 27001:2013 の管理策番号を2022年版にその場で書き換える / rewrite 2013 control references to 2022, in place
     Convert {
         /// ブック（複数可。ディレクトリ、パターンも可） / workbooks: files, directories, patterns (.xlsx, .xlsm; .xls, .ods give a new .xlsx)
@@ -256,6 +267,18 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
                 say(serde_json::to_string_pretty(&report).unwrap_or_default())?;
             } else {
                 say(report.to_text().trim_end())?;
+            }
+        }
+        Command::Report { book, output, profile } => {
+            let profile = load_profile(profile.as_deref())?;
+            let mut wb = open(&book)?;
+            let analysis = ops::ipa::analyze(&mut wb, profile.as_ref()).map_err(|e| e.in_file(&book))?;
+            match output {
+                Some(path) => {
+                    let text = ops::report::render(&analysis, ops::report::Format::for_path(&path));
+                    std::fs::write(&path, text).map_err(|e| risksheet::Error::from(e).in_file(&path))?;
+                }
+                None => say(ops::report::render(&analysis, ops::report::Format::Markdown).trim_end())?,
             }
         }
         Command::Convert { books, output, to, sheets, catalog, dry_run, json, backup, batch: args } => {

@@ -2,6 +2,7 @@
 pub mod edit;
 pub mod inspect;
 pub mod ipa;
+pub mod report;
 pub mod template;
 pub mod convert;
 pub mod soa;

@@ -1,0 +1,220 @@
+//! `report`: the risk analysis of a workbook as a document for people — the assets ranked by
+//! risk, the figures per medium and per area, and the policy chapters the company must write with
+//! the reasons — in Markdown or as a standalone HTML page.
+//!
+//! ```no_run
+//! use risksheet::ops::{ipa, report};
+//! let mut wb = risksheet::xlsx::Workbook::open("workbooks/example-ipa-3.xlsx")?;
+//! let analysis = ipa::analyze(&mut wb, None)?;
+//! let md = report::render(&analysis, report::Format::Markdown);
+//! assert!(md.contains("リスク大"));
+//! # Ok::<(), risksheet::Error>(())
+//! ```
+use crate::error::{lang, Lang};
+use crate::ops::ipa::Analysis;
+use std::path::Path;
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Markdown (GitHub flavour tables).
+    Markdown,
+    /// One HTML page with its own styles, printable.
+    Html,
+}
+
+impl Format {
+    /// The format a file name asks for: `.html`/`.htm` → HTML, anything else Markdown.
+    pub fn for_path(path: &Path) -> Format {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("html" | "htm") => Format::Html,
+            _ => Format::Markdown,
+        }
+    }
+}
+
+/// A document built as blocks, written out in either format.
+enum Block {
+    Title(String),
+    Heading(String),
+    Para(String),
+    Table(Vec<String>, Vec<Vec<String>>),
+    List(Vec<String>),
+}
+
+fn pct(rate: Option<f64>) -> String {
+    rate.map_or("-".into(), |r| format!("{:.1}%", r * 100.0))
+}
+
+fn num<T: ToString>(v: Option<T>) -> String {
+    v.map_or("-".into(), |x| x.to_string())
+}
+
+fn blocks(an: &Analysis, l: Lang) -> Vec<Block> {
+    let mut b = vec![Block::Title(l.pick("情報セキュリティ リスク分析レポート", "Information security risk analysis report").into())];
+    let high: Vec<_> = an.assets.iter().filter(|a| a.high).collect();
+    let selected: Vec<_> = an.chapters.iter().filter(|c| c.selected).collect();
+    b.push(Block::Para(format!(
+        "{}: {} / {}: {} / {}: {} / {}: {}",
+        l.pick("プロファイル", "Profile"),
+        an.edition,
+        l.pick("情報資産", "Assets"),
+        an.assets.len(),
+        l.pick("リスク大", "High risk"),
+        high.len(),
+        l.pick("策定するポリシー", "Policy chapters to write"),
+        selected.len()
+    )));
+
+    b.push(Block::Heading(l.pick("1. 重点的に対策すべき情報資産", "1. Assets to treat first").into()));
+    let mut ranked: Vec<_> = an.assets.iter().collect();
+    ranked.sort_by(|x, y| y.risk.cmp(&x.risk).then(x.row.cmp(&y.row)));
+    let head = [
+        l.pick("行", "Row"),
+        l.pick("情報資産名称", "Asset"),
+        l.pick("媒体・保存先", "Medium"),
+        l.pick("重要度", "Importance"),
+        l.pick("脅威", "Threat"),
+        l.pick("脆弱性", "Vulnerability"),
+        l.pick("被害発生可能性", "Likelihood"),
+        l.pick("リスク値", "Risk"),
+        l.pick("評価", "Band"),
+    ];
+    let rows = ranked
+        .iter()
+        .map(|a| {
+            vec![
+                a.row.to_string(),
+                a.name.clone(),
+                a.medium.clone().unwrap_or_default(),
+                num(a.importance),
+                num(a.threat),
+                num(a.vulnerability),
+                num(a.likelihood),
+                num(a.risk),
+                a.band.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    b.push(Block::Table(head.iter().map(|s| s.to_string()).collect(), rows));
+
+    b.push(Block::Heading(l.pick("2. 媒体ごとの脅威と脆弱性", "2. Threat and vulnerability by medium").into()));
+    let head = [l.pick("媒体・保存先", "Medium"), l.pick("脅威の発生頻度", "Threat"), l.pick("対策の実施率", "Rate"), l.pick("脆弱性", "Vulnerability")];
+    let rows = an.media.iter().map(|m| vec![m.name.clone(), num(m.threat), pct(m.rate), num(m.vulnerability)]).collect();
+    b.push(Block::Table(head.iter().map(|s| s.to_string()).collect(), rows));
+
+    b.push(Block::Heading(l.pick("3. 対策の種類ごとの実施率", "3. Implementation rate by area").into()));
+    let head = [l.pick("対策の種類", "Area"), l.pick("実施率", "Rate"), l.pick("未回答", "Unanswered")];
+    let rows = an
+        .groups
+        .iter()
+        .map(|g| {
+            let rate = if g.not_applicable { l.pick("該当なし", "n/a").to_string() } else { pct(g.rate) };
+            vec![g.name.clone(), rate, g.unanswered.to_string()]
+        })
+        .collect();
+    b.push(Block::Table(head.iter().map(|s| s.to_string()).collect(), rows));
+
+    b.push(Block::Heading(l.pick("4. 策定する情報セキュリティポリシー", "4. Policy chapters to write").into()));
+    let head = [l.pick("章", "Chapter"), l.pick("必要性", "Need"), l.pick("実施率", "Rate"), l.pick("判定", "Decision"), l.pick("理由", "Why")];
+    let rows = an
+        .chapters
+        .iter()
+        .map(|c| {
+            let verdict = if c.selected { l.pick("策定する", "write") } else { l.pick("該当なし", "n/a") };
+            vec![format!("{} {}", c.number, c.title), c.need.clone(), pct(c.rate), verdict.to_string(), c.reasons.join(" / ")]
+        })
+        .collect();
+    b.push(Block::Table(head.iter().map(|s| s.to_string()).collect(), rows));
+
+    if !an.warnings.is_empty() {
+        b.push(Block::Heading(l.pick("5. 確認が必要な入力", "5. Inputs to check").into()));
+        b.push(Block::List(an.warnings.iter().map(|w| w.to_string()).collect()));
+    }
+    b
+}
+
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Renders the report in the message language.
+pub fn render(an: &Analysis, format: Format) -> String {
+    let l = lang();
+    let blocks = blocks(an, l);
+    let mut out = String::new();
+    match format {
+        Format::Markdown => {
+            for b in blocks {
+                match b {
+                    Block::Title(t) => out += &format!("# {t}\n\n"),
+                    Block::Heading(t) => out += &format!("## {t}\n\n"),
+                    Block::Para(t) => out += &format!("{t}\n\n"),
+                    Block::Table(head, rows) => {
+                        out += &format!("| {} |\n", head.iter().map(|h| md_cell(h)).collect::<Vec<_>>().join(" | "));
+                        out += &format!("|{}\n", "---|".repeat(head.len()));
+                        for r in rows {
+                            out += &format!("| {} |\n", r.iter().map(|c| md_cell(c)).collect::<Vec<_>>().join(" | "));
+                        }
+                        out += "\n";
+                    }
+                    Block::List(items) => {
+                        for i in items {
+                            out += &format!("- {}\n", md_cell(&i));
+                        }
+                        out += "\n";
+                    }
+                }
+            }
+        }
+        Format::Html => {
+            let lang_attr = if l == Lang::Ja { "ja" } else { "en" };
+            out += &format!("<!DOCTYPE html>\n<html lang=\"{lang_attr}\"><head><meta charset=\"utf-8\">");
+            out += "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1.5em}th,td{border:1px solid #999;padding:.25em .5em;vertical-align:top}th{background:#ddebf7}td.high{background:#ffc7ce}</style>";
+            let mut title_done = false;
+            for b in blocks {
+                match b {
+                    Block::Title(t) => {
+                        if !title_done {
+                            out += &format!("<title>{}</title></head><body>", html_escape(&t));
+                            title_done = true;
+                        }
+                        out += &format!("<h1>{}</h1>\n", html_escape(&t));
+                    }
+                    Block::Heading(t) => out += &format!("<h2>{}</h2>\n", html_escape(&t)),
+                    Block::Para(t) => out += &format!("<p>{}</p>\n", html_escape(&t)),
+                    Block::Table(head, rows) => {
+                        out += "<table><tr>";
+                        for h in &head {
+                            out += &format!("<th>{}</th>", html_escape(h));
+                        }
+                        out += "</tr>\n";
+                        let high_labels: Vec<String> = an.profile.risk.bands.iter().filter(|x| x.high).flat_map(|x| [x.label.clone(), x.label_en.clone()]).collect();
+                        for r in rows {
+                            out += "<tr>";
+                            for c in &r {
+                                let class = if high_labels.contains(c) { " class=\"high\"" } else { "" };
+                                out += &format!("<td{class}>{}</td>", html_escape(c));
+                            }
+                            out += "</tr>\n";
+                        }
+                        out += "</table>\n";
+                    }
+                    Block::List(items) => {
+                        out += "<ul>";
+                        for i in items {
+                            out += &format!("<li>{}</li>", html_escape(&i));
+                        }
+                        out += "</ul>\n";
+                    }
+                }
+            }
+            out += "</body></html>\n";
+        }
+    }
+    out
+}
