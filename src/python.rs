@@ -384,6 +384,22 @@ impl PyWorkbook {
         to_python(py, &report)
     }
 
+    /// The risk analysis as a document, as `risksheet report`: `format` is `"md"` (Markdown) or
+    /// `"html"` (a standalone page), in the message language (`set_lang`).
+    #[pyo3(signature = (format = "md", profile = None))]
+    fn report(&mut self, py: Python<'_>, format: &str, profile: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+        let format = match format {
+            "md" | "markdown" => ops::report::Format::Markdown,
+            "html" => ops::report::Format::Html,
+            other => return Err(PyValueError::new_err(format!("format={other:?}: \"md\" or \"html\""))),
+        };
+        let profile = load_profile(profile)?;
+        let wb = self.wb()?;
+        let path = wb.path().to_path_buf();
+        let analysis = py.detach(|| ops::ipa::analyze(wb, profile.as_ref())).map_err(|e| e.in_file(&path))?;
+        Ok(ops::report::render(&analysis, format))
+    }
+
     /// Saves atomically, in place or to `path` (then the workbook reads from `path`). With
     /// `backup`, an existing target is first copied to `NAME.bak.xlsx`. On error nothing is
     /// written. Returns the report of `risksheet edit --json`.

@@ -432,3 +432,14 @@ def test_uno_reads_what_risksheet_wrote(risksheet_bin):
         assert changed["importance"] == 1 and changed["risk"] == changed["likelihood"]
         assert changed["risk"] != next(r for r, row in zip(risks, result["rows"]) if row == macro["row"])
         assert macro["summary"]["assets"] == len(ipa["assets"])
+
+
+def test_report_is_the_cli_report(risksheet_bin):
+    import subprocess
+    example = Path(__file__).resolve().parents[2] / "workbooks/example-ipa-3.xlsx"
+    with risksheet.open(example) as wb:
+        md = wb.report()
+        html = wb.report("html")
+    cli = subprocess.run([str(risksheet_bin), "report", str(example)], capture_output=True, text=True, check=True).stdout
+    assert md.strip() == cli.strip()
+    assert html.startswith("<!DOCTYPE html>") and "リスク大" in html
