@@ -27,10 +27,11 @@ GROUPS = [("(1) 組織的セキュリティ対策", [A1, A1, A2, A3]), ("(2) 人
           ("(10) 外部委託管理", [A1] * 3), ("(11) 情報セキュリティインシデント対応ならびに事業継続管理", [A2] * 3)]
 
 
-def user_ledger(path, repeat=1):
+def user_ledger(path, repeat=1, own_summary=False, note_below_result=False):
     """An ipa-2.1 workbook as a user edited it: title moved down, a リスク所有者 column added, the
     ledger tab renamed, 社内サーバ without ー, a full-width ２, ○ for 有, 12–13 missing on 診断結果.
-    `repeat` copies the eight example assets that many times (for benchmarks)."""
+    `repeat` copies the eight example assets that many times (for benchmarks); `own_summary` adds
+    the user's own sheet named 「集計」, `note_below_result` a note under the 診断結果 table."""
     h5 = ["業務分類", "情報資産名称", "備考", "利用者範囲", "リスク所有者", "管理部署", "媒体・保存先", "個人情報の種類", None, None,
           "評価値", None, None, None, "保存期限", "登録日", "現状から想定されるリスク（入力不要・自動表示）"]
     h6 = [None] * 7 + ["個人情報", "要配慮個人情報", "マイナンバー", "機密性", "完全性", "可用性", "重要度", None, None,
@@ -73,7 +74,12 @@ def user_ledger(path, repeat=1):
                                "IT機器利用", "IT基盤運用管理", "システム開発及び保守", "委託管理",
                                "情報セキュリティインシデント対応ならびに事業継続管理"], 1):
         res[(3 + k, 1)] = f"{k} {title}"
-    xlsxgen.write(path, [("台帳(本社)", led, merges), ("脅威の状況", thr, tm), ("対策状況チェック", chk, cm), ("診断結果", res, [])])
+    if note_below_result:
+        res[(16, 1)] = "備考：この表は年1回見直す"
+    sheets = [("台帳(本社)", led, merges), ("脅威の状況", thr, tm), ("対策状況チェック", chk, cm), ("診断結果", res, [])]
+    if own_summary:
+        sheets.append(("集計", {(1, 1): "部署別の件数", (2, 1): "総務", (2, 2): 3}, []))
+    xlsxgen.write(path, sheets)
 
 
 # An ipa-3 ledger as a user made it (1–3 scale, 特定個人情報, tabs renamed, header moved up), with

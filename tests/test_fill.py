@@ -138,3 +138,23 @@ def test_ipa3_user_ledger_matches_an_independent_oracle(risksheet_bin, tmp_path,
         assert [lo.cell(led, 4 + k, c) for c in (14, 19, 21, 22)] == [str(imp), str(lik), str(risk), band]
     p = subprocess.run([str(SHARED / "tools/xlsx-features"), "--lost", str(src), str(out)], capture_output=True, text=True)
     assert p.returncode == 0, p.stdout
+
+
+def test_users_own_summary_sheet_and_notes_are_never_written_over(risksheet_bin, tmp_path):
+    src, out = tmp_path / "own.xlsx", tmp_path / "own-filled.xlsx"
+    user_ledger(src, own_summary=True, note_below_result=True)
+    report = json.loads(run(risksheet_bin, "fill", src, "-o", out, "--profile", "ipa-2.1", "--json").stdout)
+    info = json.loads(run(risksheet_bin, "inspect", out, "--json").stdout)
+    names = [s["name"] for s in info["sheets"]]
+    assert "集計" in names and "集計 (risksheet)" in names
+    mine = {c["address"]: c["value"] for _, c in json.loads(run(risksheet_bin, "get", out, "集計", "--json").stdout)}
+    assert mine == {"A1": "部署別の件数", "A2": "総務", "B2": 3}
+    note = json.loads(run(risksheet_bin, "get", out, "診断結果!A16", "--json").stdout)
+    assert note[0][1]["value"] == "備考：この表は年1回見直す"
+    assert any(w["sheet"] == "診断結果" for w in report["fill"]["warnings"])
+    a = analysis(risksheet_bin, out)
+    assert [x["risk"] for x in a["assets"]] == [e[6][2] for e in EXAMPLE]
+    # A second fill finds its own summary sheet again.
+    again = tmp_path / "again.xlsx"
+    run(risksheet_bin, "fill", out, "-o", again, "--profile", "ipa-2.1")
+    assert [s["name"] for s in json.loads(run(risksheet_bin, "inspect", again, "--json").stdout)["sheets"]] == names

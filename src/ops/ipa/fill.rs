@@ -25,6 +25,29 @@ use serde::Serialize;
 
 /// The name of the sheet holding the per-medium and per-group figures.
 pub const SUMMARY_SHEET: &str = "集計";
+/// The heading of the reasons block on 診断結果 (Japanese, English).
+const REASONS_HEADING: (&str, &str) = ("ポリシー選定の根拠（risksheet fill）", "Why these chapters (risksheet fill)");
+/// Names tried, in order, when the workbook already has a sheet of that name of its own.
+const SUMMARY_SHEET_ALTERNATIVES: &[&str] = &["集計 (risksheet)", "集計 (risksheet 2)", "集計 (risksheet 3)"];
+/// The title risksheet writes in A1 of its summary sheet (Japanese, English): how it knows the
+/// sheet is its own and may be rewritten.
+const SUMMARY_TITLE: (&str, &str) = ("集計（risksheet fill が計算します。編集しないでください）", "Summary (computed by risksheet fill; do not edit)");
+
+/// The summary sheet: risksheet's own if the workbook has it, else a new one under a name the
+/// user's sheets do not take (a user's own 「集計」 is never written over).
+fn summary_sheet(wb: &mut Workbook) -> Result<String> {
+    for &name in std::iter::once(&SUMMARY_SHEET).chain(SUMMARY_SHEET_ALTERNATIVES) {
+        if wb.sheet_index(name).is_err() {
+            wb.add_sheet(name)?;
+            return Ok(name.to_string());
+        }
+        let title = wb.value(name, CellRef::new(1, 1))?.to_string();
+        if title == SUMMARY_TITLE.0 || title == SUMMARY_TITLE.1 {
+            return Ok(name.to_string());
+        }
+    }
+    Err(crate::error::Error::usage(lang().pick("集計シートの名前が空いていません", "no free name for the summary sheet")).in_file(wb.path()))
+}
 /// Rows of the ledger given dropdowns below the header, at least.
 const MIN_INPUT_ROWS: u32 = 100;
 
@@ -108,6 +131,8 @@ fn runs(rows: &[u32]) -> Vec<(u32, u32)> {
 
 /// Positions on 集計.
 struct SummaryLayout {
+    /// The sheet's name.
+    sheet: String,
     /// Row of each medium, in profile order.
     medium_rows: Vec<u32>,
     /// Row of each group, in profile order.
@@ -120,14 +145,14 @@ struct SummaryLayout {
 
 const MEDIUM_HEADER_ROW: u32 = 3;
 
-fn summary_layout(p: &Profile) -> SummaryLayout {
+fn summary_layout(p: &Profile, sheet: String) -> SummaryLayout {
     let medium_rows: Vec<u32> = (0..p.media.len() as u32).map(|i| MEDIUM_HEADER_ROW + 1 + i).collect();
     let group_header = MEDIUM_HEADER_ROW + 1 + p.media.len() as u32 + 1;
     let group_rows = (0..p.checklist.groups.len() as u32).map(|i| group_header + 1 + i).collect();
     // A name, B items, one count column per answer, unanswered, score, applicable, rate.
     let answers = p.checklist.answers.len() as u32;
     let score_col = 2 + answers + 2;
-    SummaryLayout { medium_rows, group_rows, score_col, applicable_col: score_col + 1, rate_col: score_col + 2 }
+    SummaryLayout { sheet, medium_rows, group_rows, score_col, applicable_col: score_col + 1, rate_col: score_col + 2 }
 }
 
 /// Stages every write; returns warnings about cells it left alone.
@@ -135,16 +160,14 @@ fn stage(wb: &mut Workbook, an: &Analysis) -> Result<Vec<Warning>> {
     for Normalization { sheet, row, col, to, .. } in &an.normalizations {
         wb.set_value(sheet, CellRef::new(*row, *col), to.clone())?;
     }
-    if wb.sheet_index(SUMMARY_SHEET).is_err() {
-        wb.add_sheet(SUMMARY_SHEET)?;
-    }
-    let s = SummaryLayout::write(wb, an)?;
+    let sheet = summary_sheet(wb)?;
+    let s = SummaryLayout::write(wb, an, sheet)?;
     write_threat_status(wb, an, &s)?;
     let mut skipped = Vec::new();
     for (layout, assets) in &an.ledgers {
         skipped.extend(write_ledger(wb, &an.profile, layout, assets, &s, an)?);
     }
-    write_result(wb, an, &s)?;
+    skipped.extend(write_result(wb, an, &s)?);
     add_input_validations(wb, an)?;
     Ok(skipped)
 
@@ -152,13 +175,13 @@ fn stage(wb: &mut Workbook, an: &Analysis) -> Result<Vec<Warning>> {
 
 impl SummaryLayout {
     /// Writes the 集計 sheet: per-group counts and rates, per-medium threat and vulnerability.
-    fn write(wb: &mut Workbook, an: &Analysis) -> Result<SummaryLayout> {
+    fn write(wb: &mut Workbook, an: &Analysis, sheet: String) -> Result<SummaryLayout> {
         let p = &an.profile;
         let l = an.lang;
-        let s = summary_layout(p);
-        let sh = SUMMARY_SHEET;
+        let s = summary_layout(p, sheet);
+        let sh = s.sheet.as_str();
         let set = |wb: &mut Workbook, r: u32, c: u32, v: CellValue| wb.set_value(sh, CellRef::new(r, c), v);
-        set(wb, 1, 1, l.pick("集計（risksheet fill が計算します。編集しないでください）", "Summary (computed by risksheet fill; do not edit)").into())?;
+        set(wb, 1, 1, l.pick(SUMMARY_TITLE.0, SUMMARY_TITLE.1).into())?;
         // Media table.
         let mh = [
             l.pick("媒体・保存先", "Medium"),
@@ -287,7 +310,7 @@ fn write_threat_status(wb: &mut Workbook, an: &Analysis, s: &SummaryLayout) -> R
         let Some(i) = p.media.iter().position(|m| m.id == b.medium) else { continue };
         // The block's status cell is the top of its merged area, when merged.
         let row = grid.merge_of(first, col).map_or(first, |m| m.start.row);
-        let v = abs(SUMMARY_SHEET, s.medium_rows[i], 4);
+        let v = abs(&s.sheet, s.medium_rows[i], 4);
         let f = format!("IF({v}=\"\",\"\",INDEX({},{v}-{}))", text_array(labels.iter().copied()), p.vulnerability.min as i32 - 1);
         let cached = an.media[i].vulnerability.and_then(|v| p.vulnerability.level(v)).map(|l| l.label_in(an.lang));
         wb.set_formula(sheet, CellRef::new(row, col), &f, Some(text(cached)))?;
@@ -316,8 +339,8 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
     let grid = &an.grids[&l.sheet];
     let first_m = *s.medium_rows.first().unwrap_or(&1);
     let last_m = *s.medium_rows.last().unwrap_or(&1);
-    let media_names = format!("{}:${}${}", abs(SUMMARY_SHEET, first_m, 1), "A", last_m);
-    let lookup = |col: u32| format!("{}:${}${}", abs(SUMMARY_SHEET, first_m, col), col_letters(col), last_m);
+    let media_names = format!("{}:${}${}", abs(&s.sheet, first_m, 1), "A", last_m);
+    let lookup = |col: u32| format!("{}:${}${}", abs(&s.sheet, first_m, col), col_letters(col), last_m);
     let lk = &p.likelihood;
     let matrix = format!(
         "{{{}}}",
@@ -423,10 +446,10 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
 }
 
 /// 診断結果: need, rate and decision per chapter, then the reasons for the selection.
-fn write_result(wb: &mut Workbook, an: &Analysis, s: &SummaryLayout) -> Result<()> {
+fn write_result(wb: &mut Workbook, an: &Analysis, s: &SummaryLayout) -> Result<Vec<Warning>> {
     let p = &an.profile;
     let l = an.lang;
-    let (Some(sheet), Some(t)) = (&an.layout.sheets.result, &an.layout.result) else { return Ok(()) };
+    let (Some(sheet), Some(t)) = (&an.layout.sheets.result, &an.layout.result) else { return Ok(Vec::new()) };
     let grid = &an.grids[sheet];
     let h = &p.headers.result;
     let chapter_col = t.need("chapter", &h.chapter)?;
@@ -446,20 +469,28 @@ fn write_result(wb: &mut Workbook, an: &Analysis, s: &SummaryLayout) -> Result<(
             }
         }
     }
-    // Chapters the sheet lacks get rows below the table, styled like its last row.
+    // Chapters the sheet lacks get rows below the table, styled like its last row — when those
+    // rows are free; the user's own content there is never written over.
+    let mut warnings = Vec::new();
+    let missing: Vec<usize> = (0..p.chapters.len()).filter(|i| !placed.iter().any(|x| x.1 == *i)).collect();
+    let table_cols: Vec<u32> = [Some(chapter_col), t.col("need"), t.col("rate"), t.col("decision")].into_iter().flatten().collect();
+    let free = (r..r + missing.len() as u32 + 1).all(|row| table_cols.iter().all(|&c| grid.own_value(row, c).is_blank()));
+    if !missing.is_empty() && !free {
+        let names: Vec<String> = missing.iter().map(|&i| format!("{} {}", p.chapters[i].number, p.chapters[i].title_in(l))).collect();
+        let message = format!("{}: {}", l.pick("表の下に既存の内容があるため、次の章の行は追加しませんでした", "cells in use below the table: rows not added for"), names.join("、"));
+        warnings.push(Warning { sheet: sheet.clone(), cell: CellRef::new(r, chapter_col).to_string(), message });
+    }
     let mut next = r;
-    for (i, ch) in p.chapters.iter().enumerate() {
-        if !placed.iter().any(|x| x.1 == i) {
-            let at = CellRef::new(next, chapter_col);
-            wb.set_value(sheet, at, format!("{} {}", ch.number, ch.title_in(l)).into())?;
-            if let Some(&last) = rows.last() {
-                for col in [Some(chapter_col), t.col("need"), t.col("rate"), t.col("decision")].into_iter().flatten() {
-                    wb.set_style(sheet, CellRef::new(next, col), grid.style(last, col))?;
-                }
+    for &i in missing.iter().filter(|_| free) {
+        let ch = &p.chapters[i];
+        wb.set_value(sheet, CellRef::new(next, chapter_col), format!("{} {}", ch.number, ch.title_in(l)).into())?;
+        if let Some(&last) = rows.last() {
+            for &col in &table_cols {
+                wb.set_style(sheet, CellRef::new(next, col), grid.style(last, col))?;
             }
-            placed.push((next, i));
-            next += 1;
         }
+        placed.push((next, i));
+        next += 1;
     }
     let na = p.result.not_applicable_in(l);
     let select = p.result.select_in(l);
@@ -477,12 +508,12 @@ fn write_result(wb: &mut Workbook, an: &Analysis, s: &SummaryLayout) -> Result<(
                 Some(g) if g.not_applicable => CellValue::Text(na.to_string()),
                 _ => CellValue::Text(String::new()),
             };
-            wb.set_formula(sheet, CellRef::new(row, c), &abs(SUMMARY_SHEET, gr, s.rate_col), Some(cached))?;
+            wb.set_formula(sheet, CellRef::new(row, c), &abs(&s.sheet, gr, s.rate_col), Some(cached))?;
         }
         if let Some(c) = t.col("decision") {
             let mut not_applicable = Vec::new();
             if let Some(gr) = group_row {
-                not_applicable.push(format!("{}=\"{na}\"", abs(SUMMARY_SHEET, gr, s.rate_col)));
+                not_applicable.push(format!("{}=\"{na}\"", abs(&s.sheet, gr, s.rate_col)));
             }
             if ch.condition == crate::profile::Condition::LedgerHasMynumber {
                 if let (Some(led), Some(mc)) = (ledger, ledger.and_then(|x| x.col("mynumber"))) {
@@ -499,17 +530,26 @@ fn write_result(wb: &mut Workbook, an: &Analysis, s: &SummaryLayout) -> Result<(
             }
         }
     }
-    // The selection and its reasons, below the table after one blank row.
+    // The selection and its reasons, below the table after one blank row — unless the user has
+    // something of their own there, which is never written over.
     let top = next + 1;
     let reason_col = t.col("need").unwrap_or(chapter_col + 1);
-    wb.set_value(sheet, CellRef::new(top, chapter_col), l.pick("ポリシー選定の根拠（risksheet fill）", "Why these chapters (risksheet fill)").into())?;
+    let heading = l.pick(REASONS_HEADING.0, REASONS_HEADING.1);
+    let ours = [REASONS_HEADING.0, REASONS_HEADING.1].contains(&grid.text(top, chapter_col).as_str());
+    let occupied = (top..=top + an.chapters.len() as u32).any(|r| [chapter_col, reason_col].iter().any(|&c| !grid.own_value(r, c).is_blank()));
+    if occupied && !ours {
+        let message = l.pick("既存の内容があるため、ポリシー選定の根拠は書き込みませんでした", "cells in use: the reasons for the selection were not written").to_string();
+        warnings.push(Warning { sheet: sheet.clone(), cell: CellRef::new(top, chapter_col).to_string(), message });
+        return Ok(warnings);
+    }
+    wb.set_value(sheet, CellRef::new(top, chapter_col), heading.into())?;
     for (k, c) in an.chapters.iter().enumerate() {
         let row = top + 1 + k as u32;
         wb.set_value(sheet, CellRef::new(row, chapter_col), format!("{} {}", c.number, c.title).into())?;
         let verdict = if c.selected { l.pick("策定する", "write") } else { na };
         wb.set_value(sheet, CellRef::new(row, reason_col), format!("{verdict}：{}", c.reasons.join("／")).into())?;
     }
-    Ok(())
+    Ok(warnings)
 }
 
 /// Dropdowns on every input column, for the cells no existing validation covers.
