@@ -375,8 +375,18 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
     let mut by_row: std::collections::HashMap<u32, &Asset> = assets.iter().map(|a| (a.row, a)).collect();
     let blanks: Vec<Asset> = (l.first_row..=last).filter(|r| !by_row.contains_key(r)).map(blank).collect();
     by_row.extend(blanks.iter().map(|a| (a.row, a)));
+    // The cells a formula row reads or writes.
+    let computed: Vec<u32> = ["importance", "threat", "vulnerability", "likelihood", "likelihood_label", "risk", "risk_label", "c", "i", "a", "personal", "sensitive", "mynumber"]
+        .iter()
+        .filter_map(|f| l.col(f))
+        .collect();
     for r in l.first_row..=last {
         let asset = by_row[&r];
+        // A row without an asset that holds something in those cells (a total, a note) is the
+        // user's: formulas go only into empty rows, so every cached value is what they compute.
+        if asset.name.is_empty() && asset.medium.is_none() && computed.iter().any(|&col| !grid.own_value(r, col).is_blank()) {
+            continue;
+        }
         let (cc, ic, ac) = (rel(r, c), rel(r, i), rel(r, a));
         let cia = format!("{cc},{ic},{ac}");
         let write = |wb: &mut Workbook, col: Option<u32>, f: String, v: CellValue| -> Result<()> {
