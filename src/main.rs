@@ -225,11 +225,17 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
         Command::Fill { books, output, profile, dry_run, json, backup, batch: args } => {
             let profile = load_profile(profile.as_deref())?;
             let Some(book) = single(&books).cloned() else {
-                return run_batch(&books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, |path, out| {
+                let code = run_batch_end(&books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, |path, out| {
                     let mut wb = open(path)?;
                     let fill = ops::ipa::fill::fill(&mut wb, profile.as_ref()).map_err(|e| e.in_file(path))?;
                     let save = if dry_run { wb.preview()? } else { wb.save_as(out.unwrap_or(path), backup)? };
                     Ok(batch::FillOutcome { fill, save })
+                })?;
+                // Every file done, some with inputs to check: the same code as for one file.
+                return Ok(match code {
+                    BatchEnd::Failed => ExitCode::FAILURE,
+                    BatchEnd::Warnings => ExitCode::from(EXIT_CHECK_INPUTS),
+                    BatchEnd::Ok => ExitCode::SUCCESS,
                 });
             };
             let mut wb = open(&book)?;
@@ -240,6 +246,9 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
                 say(serde_json::to_string_pretty(&v).unwrap_or_default())?;
             } else {
                 say(ops::ipa::fill::summary_text(&summary, &saved))?;
+            }
+            if !summary.warnings.is_empty() {
+                return Ok(ExitCode::from(EXIT_CHECK_INPUTS));
             }
         }
         Command::New { output, edition, force } => {
@@ -350,6 +359,21 @@ fn run_batch<T: batch::Outcome>(
     dry_run: bool,
     job: impl Fn(&Path, Option<&Path>) -> risksheet::Result<T> + Sync,
 ) -> risksheet::Result<ExitCode> {
+    run_batch_end(inputs, out_dir, expand, new_ext, args, json, dry_run, job).map(ExitCode::from)
+}
+
+/// [`run_batch`], telling how the batch ended.
+#[allow(clippy::too_many_arguments)]
+fn run_batch_end<T: batch::Outcome>(
+    inputs: &[PathBuf],
+    out_dir: Option<&Path>,
+    expand: Expand,
+    new_ext: impl Fn(&Path) -> Option<&'static str> + Sync,
+    args: &BatchArgs,
+    json: bool,
+    dry_run: bool,
+    job: impl Fn(&Path, Option<&Path>) -> risksheet::Result<T> + Sync,
+) -> risksheet::Result<BatchEnd> {
     if let Some(dir) = out_dir.filter(|_| !dry_run) {
         batch::prepare_out_dir(dir)?;
     }
@@ -366,8 +390,39 @@ fn run_batch<T: batch::Outcome>(
     } else {
         say(format_args!("\n{}", tally.to_text().trim_end()))?;
     }
-    Ok(if tally.failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if tally.failed > 0 {
+        BatchEnd::Failed
+    } else if tally.warnings > 0 {
+        BatchEnd::Warnings
+    } else {
+        BatchEnd::Ok
+    })
 }
+
+/// How a batch ended.
+enum BatchEnd {
+    /// Every file done cleanly.
+    Ok,
+    /// Every file done, some with warnings.
+    Warnings,
+    /// Some file failed.
+    Failed,
+}
+
+impl From<BatchEnd> for ExitCode {
+    /// Exit 1 when a file failed; warnings alone are not a failure (only `fill` reports them
+    /// with its own code).
+    fn from(end: BatchEnd) -> ExitCode {
+        match end {
+            BatchEnd::Failed => ExitCode::FAILURE,
+            _ => ExitCode::SUCCESS,
+        }
+    }
+}
+
+/// Exit code of `fill` when it wrote everything it could but some inputs need a person (「高」 in
+/// a number column, a missing sheet): non-zero, and distinct from a failure (1).
+const EXIT_CHECK_INPUTS: u8 = 3;
 
 /// The bundled control catalogue, with titles loaded over it from `--catalog`.
 fn load_catalog(file: Option<&PathBuf>) -> risksheet::Result<risksheet::controls::Catalog> {

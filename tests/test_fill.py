@@ -109,7 +109,8 @@ def test_invalid_input_is_a_warning_with_its_cell(filled, risksheet_bin):
     bad = d / "bad.xlsx"
     shutil.copyfile(filled["src"], bad)
     run(risksheet_bin, "edit", bad, "--set", "'台帳(本社)'!L9=高")
-    p = run(risksheet_bin, "fill", bad, "--profile", "ipa-2.1", "--json")
+    p = run(risksheet_bin, "fill", bad, "--profile", "ipa-2.1", "--json", check=False)
+    assert p.returncode == 3  # written, with inputs to check
     warnings = json.loads(p.stdout)["fill"]["warnings"]
     assert [(w["sheet"], w["cell"]) for w in warnings] == [("台帳(本社)", "L9")]
     assert "高" in warnings[0]["message"]
@@ -121,7 +122,9 @@ def test_ipa3_user_ledger_matches_an_independent_oracle(risksheet_bin, tmp_path,
     from ipa_samples import ipa3_oracle, ipa3_user_ledger
     src, out = tmp_path / "ipa3.xlsx", tmp_path / "ipa3-filled.xlsx"
     ipa3_user_ledger(src)
-    report = json.loads(run(risksheet_bin, "fill", src, "-o", out, "--json").stdout)
+    p = run(risksheet_bin, "fill", src, "-o", out, "--json", check=False)
+    assert p.returncode == 3  # no 診断結果 sheet: done, with a warning
+    report = json.loads(p.stdout)
     assert report["fill"]["edition"] == "ipa-3"
     a = json.loads(run(risksheet_bin, "inspect", out, "--json").stdout)["ipa"]
     assert a["layout"]["sheets"]["ledger"] == "資産台帳2024" and a["layout"]["sheets"]["threats"] == "脅威一覧"
@@ -143,7 +146,9 @@ def test_ipa3_user_ledger_matches_an_independent_oracle(risksheet_bin, tmp_path,
 def test_users_own_summary_sheet_and_notes_are_never_written_over(risksheet_bin, tmp_path):
     src, out = tmp_path / "own.xlsx", tmp_path / "own-filled.xlsx"
     user_ledger(src, own_summary=True, note_below_result=True)
-    report = json.loads(run(risksheet_bin, "fill", src, "-o", out, "--profile", "ipa-2.1", "--json").stdout)
+    p = run(risksheet_bin, "fill", src, "-o", out, "--profile", "ipa-2.1", "--json", check=False)
+    assert p.returncode == 3
+    report = json.loads(p.stdout)
     info = json.loads(run(risksheet_bin, "inspect", out, "--json").stdout)
     names = [s["name"] for s in info["sheets"]]
     assert "集計" in names and "集計 (risksheet)" in names
@@ -156,5 +161,5 @@ def test_users_own_summary_sheet_and_notes_are_never_written_over(risksheet_bin,
     assert [x["risk"] for x in a["assets"]] == [e[6][2] for e in EXAMPLE]
     # A second fill finds its own summary sheet again.
     again = tmp_path / "again.xlsx"
-    run(risksheet_bin, "fill", out, "-o", again, "--profile", "ipa-2.1")
+    assert run(risksheet_bin, "fill", out, "-o", again, "--profile", "ipa-2.1", check=False).returncode == 3
     assert [s["name"] for s in json.loads(run(risksheet_bin, "inspect", again, "--json").stdout)["sheets"]] == names
