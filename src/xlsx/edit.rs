@@ -16,6 +16,20 @@ pub enum Content {
     Value(CellValue),
     /// A formula (without `=`) and its cached result, when known.
     Formula(String, Option<CellValue>),
+    /// A cell of a shared-formula group (a column of the same formula, as Excel stores
+    /// filled-down formulas): the anchor carries the text, the others refer to it.
+    Shared(std::sync::Arc<SharedGroup>, Option<CellValue>),
+}
+
+/// A shared-formula group risksheet writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedGroup {
+    /// The group's index (`si`), unique in its sheet.
+    pub si: u32,
+    /// The cells of the group; the top-left one is the anchor.
+    pub range: Range,
+    /// The anchor's formula, without `=`.
+    pub text: String,
 }
 
 /// What will change in one cell.
@@ -40,6 +54,8 @@ pub struct SheetEdits {
     pub validations: Vec<DataValidation>,
     /// Conditional formats to add, with the index of their differential format.
     pub formats: Vec<(ConditionalFormat, usize)>,
+    /// Shared-formula indexes given to new groups.
+    pub new_si: Vec<u32>,
 }
 
 impl SheetEdits {
@@ -75,14 +91,22 @@ pub fn render_cell(p: &str, at: CellRef, style: Option<u32>, content: &Content) 
             let (t, v) = typed(v);
             format!("<{p}c r=\"{at}\"{s}{t}><{p}v>{}</{p}v></{p}c>", escape_text(&v))
         }
-        Content::Formula(f, cached) => {
+        Content::Formula(_, cached) | Content::Shared(_, cached) => {
             let (t, v) = cached.as_ref().map(typed).unwrap_or(("", String::new()));
             let v = if cached.as_ref().is_some_and(|c| *c != CellValue::Empty) {
                 format!("<{p}v>{}</{p}v>", escape_text(&v))
             } else {
                 String::new()
             };
-            format!("<{p}c r=\"{at}\"{s}{t}><{p}f>{}</{p}f>{v}</{p}c>", escape_text(f))
+            let f = match content {
+                Content::Shared(g, _) if g.range.start == at => {
+                    format!("<{p}f t=\"shared\" ref=\"{}\" si=\"{}\">{}</{p}f>", g.range, g.si, escape_text(&g.text))
+                }
+                Content::Shared(g, _) => format!("<{p}f t=\"shared\" si=\"{}\"/>", g.si),
+                Content::Formula(f, _) => format!("<{p}f>{}</{p}f>", escape_text(f)),
+                Content::Value(_) => String::new(),
+            };
+            format!("<{p}c r=\"{at}\"{s}{t}>{f}{v}</{p}c>")
         }
     }
 }

@@ -127,6 +127,8 @@ pub struct SheetIndex {
     pub cells: usize,
     /// Number of formula cells.
     pub formulas: usize,
+    /// The largest shared-formula index (`si`) in the sheet.
+    pub max_si: Option<u32>,
 }
 
 impl SheetIndex {
@@ -178,6 +180,9 @@ impl SheetIndex {
                         ix.cells += 1;
                         if let Some(f) = &c.formula {
                             ix.formulas += 1;
+                            if f.kind == FormulaKind::Shared {
+                                ix.max_si = ix.max_si.max(f.si);
+                            }
                             let range = f.range.as_deref().and_then(|r| Range::parse(r).ok());
                             match f.kind {
                                 FormulaKind::Array | FormulaKind::DataTable => {

@@ -496,6 +496,46 @@ impl Workbook {
         Ok(())
     }
 
+    /// Writes one formula into a column of cells as a shared formula, the way Excel stores a
+    /// formula filled down: `formula` is the top cell's; each cell below gets it moved to its
+    /// row, with its own cached value (`cached`, top to bottom). Writing the same group again
+    /// gives the same bytes.
+    ///
+    /// ```no_run
+    /// use risksheet::xlsx::{Workbook, Range, CellValue};
+    /// let mut wb = Workbook::open("ledger.xlsx")?;
+    /// let cached = vec![Some(CellValue::Number(2.0)), Some(CellValue::Number(3.0))];
+    /// wb.set_shared_formula("台帳", Range::parse("M5:M6")?, "MAX(J5:L5)", cached)?;
+    /// # Ok::<(), risksheet::Error>(())
+    /// ```
+    pub fn set_shared_formula(&mut self, sheet: &str, range: Range, formula: &str, cached: Vec<Option<CellValue>>) -> Result<()> {
+        let si = self.sheet_index(sheet)?;
+        let cells: Vec<CellRef> = (range.start.row..=range.end.row).flat_map(|r| (range.start.col..=range.end.col).map(move |c| CellRef::new(r, c))).collect();
+        if cells.len() != cached.len() {
+            return Err(Error::usage(format!("{} cells, {} cached values", cells.len(), cached.len())));
+        }
+        for &at in &cells {
+            self.check_editable(si, at)?;
+        }
+        let text = formula.strip_prefix('=').unwrap_or(formula).to_string();
+        if cells.len() == 1 {
+            self.pending(si, range.start).content = Some(Content::Formula(text, cached.into_iter().next().flatten()));
+            return Ok(());
+        }
+        // The group keeps the index it has when it is written again over the same cells.
+        let l = self.worksheet(si)?;
+        let same = l.index.shared.iter().find(|(_, a)| a.at == range.start && a.range == Some(range) && a.text == text).map(|(k, _)| *k);
+        let taken = l.index.max_si;
+        let new_si = &mut self.edits[si].new_si;
+        let group_si = same.unwrap_or_else(|| new_si.iter().copied().chain(taken).max().map_or(0, |m| m + 1));
+        new_si.push(group_si);
+        let group = std::sync::Arc::new(crate::xlsx::edit::SharedGroup { si: group_si, range, text });
+        for (at, v) in cells.into_iter().zip(cached) {
+            self.pending(si, at).content = Some(Content::Shared(group.clone(), v));
+        }
+        Ok(())
+    }
+
     /// The style index of a cell (0 when not stored).
     pub fn style(&mut self, sheet: &str, at: CellRef) -> Result<u32> {
         Ok(self.cell(sheet, at)?.map_or(0, |c| c.style))
@@ -690,7 +730,7 @@ impl Workbook {
             let part = self.sheets[si].part.clone();
             let name = self.sheets[si].name.clone();
             let edits = std::mem::take(&mut self.edits[si]);
-            formulas_changed |= edits.cells.values().any(|p| matches!(p.content, Some(Content::Formula(..))) || p.expand.is_some());
+            formulas_changed |= edits.cells.values().any(|p| matches!(p.content, Some(Content::Formula(..) | Content::Shared(..))) || p.expand.is_some());
             let l = self.worksheet(si)?;
             // Overwriting a formula with a value also changes the calculation chain (each edited
             // row is parsed once).
@@ -953,6 +993,11 @@ fn apply_pending(mut cell: Cell, p: &Pending) -> Cell {
         Some(Content::Value(v)) => {
             cell.value = v.clone();
             cell.formula = None;
+        }
+        Some(Content::Shared(g, cached)) => {
+            let (dr, dc) = (cell.row as i64 - g.range.start.row as i64, cell.col as i64 - g.range.start.col as i64);
+            cell.formula = Some(if dr == 0 && dc == 0 { g.text.clone() } else { crate::xlsx::formula::shift(&g.text, dr, dc) });
+            cell.value = cached.clone().unwrap_or_default();
         }
         Some(Content::Formula(f, cached)) => {
             cell.formula = Some(f.clone());

@@ -380,30 +380,32 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
         .iter()
         .filter_map(|f| l.col(f))
         .collect();
+    // Formulas by column, top to bottom; written below as shared formulas, one group per run of
+    // consecutive rows, as Excel stores a formula filled down.
+    let columns: std::cell::RefCell<std::collections::BTreeMap<u32, Vec<(u32, Option<String>, CellValue)>>> = Default::default();
+    // A row without an asset that holds something in those cells (a total, a note) is the
+    // user's: formulas go only into empty rows, so every cached value is what they compute.
+    let users_row = |r: u32| {
+        let a = by_row[&r];
+        a.name.is_empty() && a.medium.is_none() && computed.iter().any(|&col| !grid.own_value(r, col).is_blank())
+    };
     for r in l.first_row..=last {
         let asset = by_row[&r];
-        // A row without an asset that holds something in those cells (a total, a note) is the
-        // user's: formulas go only into empty rows, so every cached value is what they compute.
-        if asset.name.is_empty() && asset.medium.is_none() && computed.iter().any(|&col| !grid.own_value(r, col).is_blank()) {
+        if users_row(r) {
             continue;
         }
+        // Only the first row of a run needs its formula text: the rows below share it.
+        let run_start = r == l.first_row || users_row(r - 1);
         let (cc, ic, ac) = (rel(r, c), rel(r, i), rel(r, a));
         let cia = format!("{cc},{ic},{ac}");
-        let write = |wb: &mut Workbook, col: Option<u32>, f: String, v: CellValue| -> Result<()> {
+        let write = |wb: &mut Workbook, col: Option<u32>, f: &dyn Fn() -> String, v: CellValue| -> Result<()> {
             let Some(col) = col else { return Ok(()) };
-            let at = CellRef::new(r, col);
             // A row the user appended without formatting takes the style of the row above.
             if grid.style(r, col) == 0 && r > l.first_row && grid.style(r - 1, col) != 0 {
-                wb.set_style(&l.sheet, at, grid.style(r - 1, col))?;
+                wb.set_style(&l.sheet, CellRef::new(r, col), grid.style(r - 1, col))?;
             }
-            match wb.set_formula(&l.sheet, at, &f, Some(v)) {
-                // A computed cell inside the user's array formula is left to it (and reported).
-                Err(e) if matches!(e.kind, crate::error::ErrorKind::ArrayFormula { .. }) => {
-                    skipped.borrow_mut().push(Warning { sheet: l.sheet.clone(), cell: at.to_string(), message: e.message(lang()) });
-                    Ok(())
-                }
-                other => other,
-            }
+            columns.borrow_mut().entry(col).or_default().push((r, run_start.then(f), v));
+            Ok(())
         };
         let base = format!("MAX({cia})");
         let valid = format!("OR(COUNT({cia})<3,MIN({cia})<{},MAX({cia})>{})", p.cia.min, p.cia.max);
@@ -419,37 +421,71 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
             None => base.clone(),
         };
         let imp_col = l.col("importance");
-        write(wb, imp_col, format!("IF({valid},\"\",{importance})"), num(asset.importance))?;
+        write(wb, imp_col, &|| format!("IF({valid},\"\",{importance})"), num(asset.importance))?;
         let m = rel(r, medium);
         let t_col = l.col("threat");
         let v_col = l.col("vulnerability");
-        write(wb, t_col, format!("IF({m}=\"\",\"\",IFERROR(INDEX({},MATCH({m},{media_names},0)),\"\"))", lookup(2)), num(asset.threat))?;
-        write(wb, v_col, format!("IF({m}=\"\",\"\",IFERROR(INDEX({},MATCH({m},{media_names},0)),\"\"))", lookup(4)), num(asset.vulnerability))?;
+        write(wb, t_col, &|| format!("IF({m}=\"\",\"\",IFERROR(INDEX({},MATCH({m},{media_names},0)),\"\"))", lookup(2)), num(asset.threat))?;
+        write(wb, v_col, &|| format!("IF({m}=\"\",\"\",IFERROR(INDEX({},MATCH({m},{media_names},0)),\"\"))", lookup(4)), num(asset.vulnerability))?;
         let (Some(tc), Some(vc)) = (t_col, v_col) else { continue };
         let (t, v) = (rel(r, tc), rel(r, vc));
         let lk_col = l.col("likelihood");
         write(
             wb,
             lk_col,
-            format!("IF(OR({t}=\"\",{v}=\"\"),\"\",INDEX({matrix},{t}-{},{v}-{}))", p.threat.min as i32 - 1, p.vulnerability.min as i32 - 1),
+            &|| format!("IF(OR({t}=\"\",{v}=\"\"),\"\",INDEX({matrix},{t}-{},{v}-{}))", p.threat.min as i32 - 1, p.vulnerability.min as i32 - 1),
             num(asset.likelihood),
         )?;
         let Some(lc) = lk_col else { continue };
         let lkr = rel(r, lc);
         let lk_label = asset.likelihood.and_then(|x| lk.level(x)).map(|x| x.label_in(wl));
-        write(wb, l.col("likelihood_label"), format!("IF({lkr}=\"\",\"\",INDEX({lk_labels},{lkr}-{}))", lk.min as i32 - 1), text(lk_label))?;
+        write(wb, l.col("likelihood_label"), &|| format!("IF({lkr}=\"\",\"\",INDEX({lk_labels},{lkr}-{}))", lk.min as i32 - 1), text(lk_label))?;
         let Some(ic_) = imp_col else { continue };
         let imp = rel(r, ic_);
         let risk_col = l.col("risk");
-        write(wb, risk_col, format!("IF(OR({imp}=\"\",{lkr}=\"\"),\"\",{imp}*{lkr})"), num(asset.risk))?;
+        write(wb, risk_col, &|| format!("IF(OR({imp}=\"\",{lkr}=\"\"),\"\",{imp}*{lkr})"), num(asset.risk))?;
         if let Some(rc) = risk_col {
             let rv = rel(r, rc);
             // Highest band first: IF(v>=6,"大",IF(v>=4,"中","小")).
-            let mut band_f = format!("\"{}\"", bands.last().map_or("", |b| b.label_in(wl)));
-            for b in bands.iter().rev().skip(1) {
-                band_f = format!("IF({rv}>={},\"{}\",{band_f})", b.min, b.label_in(wl));
+            let band_f = || {
+                let mut f = format!("\"{}\"", bands.last().map_or("", |b| b.label_in(wl)));
+                for b in bands.iter().rev().skip(1) {
+                    f = format!("IF({rv}>={},\"{}\",{f})", b.min, b.label_in(wl));
+                }
+                format!("IF({rv}=\"\",\"\",{f})")
+            };
+            write(wb, l.col("risk_label"), &band_f, text(asset.band.as_deref()))?;
+        }
+    }
+    for (col, cells) in columns.into_inner() {
+        let mut start = 0;
+        while start < cells.len() {
+            let mut end = start;
+            while end + 1 < cells.len() && cells[end + 1].0 == cells[end].0 + 1 {
+                end += 1;
             }
-            write(wb, l.col("risk_label"), format!("IF({rv}=\"\",\"\",{band_f})"), text(asset.band.as_deref()))?;
+            let run = &cells[start..=end];
+            let range = Range::new(CellRef::new(run[0].0, col), CellRef::new(run[run.len() - 1].0, col));
+            let cached = run.iter().map(|x| Some(x.2.clone())).collect();
+            let anchor = run[0].1.clone().unwrap_or_default();
+            match wb.set_shared_formula(&l.sheet, range, &anchor, cached) {
+                // A computed cell inside the user's array formula is left to it (and reported);
+                // the run's other cells get their formulas one by one.
+                Err(e) if matches!(e.kind, crate::error::ErrorKind::ArrayFormula { .. }) => {
+                    for (r, _, v) in run {
+                        let at = CellRef::new(*r, col);
+                        let f = crate::xlsx::formula::shift(&anchor, (*r - run[0].0) as i64, 0);
+                        match wb.set_formula(&l.sheet, at, &f, Some(v.clone())) {
+                            Err(e) if matches!(e.kind, crate::error::ErrorKind::ArrayFormula { .. }) => {
+                                skipped.borrow_mut().push(Warning { sheet: l.sheet.clone(), cell: at.to_string(), message: e.message(lang()) });
+                            }
+                            other => other?,
+                        }
+                    }
+                }
+                other => other?,
+            }
+            start = end + 1;
         }
     }
     Ok(skipped.into_inner())
