@@ -90,7 +90,7 @@ enum Command {
         #[command(flatten)]
         batch: BatchArgs,
     },
-    /// IPA形式の新しいリスク分析シートを作る / create a fresh workbook in the IPA layout
+    /// IPA形式の新しいリスク分析シートを作る（--lang en で英語版） / create a fresh workbook in the IPA layout (English sheets with --lang en)
     New {
         /// 作成するファイル / the file to create
         output: PathBuf,
@@ -199,12 +199,13 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
             } else {
                 let lang = risksheet::error::lang();
                 say(format_args!(
-                    "{}: {} {}, {} {}",
+                    "{}: {} {}, {} {}{}",
                     report.file,
                     report.cells_written.len(),
                     lang.pick("セルを変更", "cells written"),
                     report.formulas_affected.len(),
-                    lang.pick("個の数式を再計算対象に", "formulas to recalculate")
+                    lang.pick("個の数式を再計算対象に", "formulas to recalculate"),
+                    if dry_run { lang.pick("（試行のみ。保存していません）", " (dry run: nothing saved)") } else { "" }
                 ))?;
             }
         }
@@ -245,7 +246,7 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
                 let v = serde_json::json!({ "fill": summary, "save": saved });
                 say(serde_json::to_string_pretty(&v).unwrap_or_default())?;
             } else {
-                say(ops::ipa::fill::summary_text(&summary, &saved))?;
+                say(ops::ipa::fill::summary_text(&summary, &saved, dry_run))?;
             }
             if !summary.warnings.is_empty() {
                 return Ok(ExitCode::from(EXIT_CHECK_INPUTS));
@@ -284,6 +285,11 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
             let analysis = ops::ipa::analyze(&mut wb, profile.as_ref()).map_err(|e| e.in_file(&book))?;
             match output {
                 Some(path) => {
+                    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+                    if !matches!(ext.as_deref(), Some("md" | "markdown" | "html" | "htm")) {
+                        let msg = risksheet::error::lang().pick("レポートの形式は .md か .html です", "a report is .md or .html");
+                        return Err(risksheet::Error::usage(msg).in_file(&path));
+                    }
                     let text = ops::report::render(&analysis, ops::report::Format::for_path(&path));
                     std::fs::write(&path, text).map_err(|e| risksheet::Error::from(e).in_file(&path))?;
                 }

@@ -226,7 +226,7 @@ fn missing_and_read_only_target_directories() {
     let book = temp_copy(dir.path(), "excel-style-features.xlsx");
     let b = book.to_str().unwrap();
     let missing = dir.path().join("no/such/dir/out.xlsx");
-    fails(&["edit", b, "-o", missing.to_str().unwrap(), "--set", "台帳!A30=1"], "out.xlsx", "読み書きできません");
+    fails(&["edit", b, "-o", missing.to_str().unwrap(), "--set", "台帳!A30=1"], "no/such/dir", "保存先のフォルダーがありません");
     assert!(!missing.exists());
     #[cfg(unix)]
     {

@@ -56,8 +56,10 @@ def main(out):
     args = []
     for s in sets:
         args += ["--set", s]
+    # The example as a user leaves it after typing: inputs in, results not yet computed (the main
+    # job of the README fills it); and the same after fill.
     run("edit", example, *args)
-    run("fill", example)
+    run("fill", example, "-o", out / "example-ipa-3-filled.xlsx")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import lo
 from conftest import ROOT, SHARED, run
 
 SHIPPED = ROOT / "workbooks"
-NAMES = ["ipa-3.xlsx", "ipa-2.1.xlsx", "ipa-3-en.xlsx", "example-ipa-3.xlsx"]
+NAMES = ["ipa-3.xlsx", "ipa-2.1.xlsx", "ipa-3-en.xlsx", "example-ipa-3.xlsx", "example-ipa-3-filled.xlsx"]
 
 
 @pytest.fixture(scope="module")

@@ -233,6 +233,10 @@ impl Package {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        if !dir.is_dir() {
+            // Name the folder, not the temporary file that could not be made in it.
+            return Err(Error::from(std::io::Error::new(std::io::ErrorKind::NotFound, crate::error::lang().pick("保存先のフォルダーがありません", "the folder does not exist"))).in_file(&dir));
+        }
         let mut tmp = tempfile::Builder::new().prefix(".risksheet-").suffix(".tmp").tempfile_in(&dir)?;
         // The package streams into the temporary file: no second copy of it in memory.
         self.write_package(tmp.as_file_mut(), changes)?;

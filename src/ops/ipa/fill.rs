@@ -23,20 +23,28 @@ use crate::xlsx::value::format_number;
 use crate::xlsx::{CellRef, CellValue, Workbook};
 use serde::Serialize;
 
-/// The name of the sheet holding the per-medium and per-group figures.
+/// The name of the sheet holding the per-medium and per-group figures (Japanese workbooks).
 pub const SUMMARY_SHEET: &str = "集計";
 /// The heading of the reasons block on 診断結果 (Japanese, English).
 const REASONS_HEADING: (&str, &str) = ("ポリシー選定の根拠（risksheet fill）", "Why these chapters (risksheet fill)");
-/// Names tried, in order, when the workbook already has a sheet of that name of its own.
-const SUMMARY_SHEET_ALTERNATIVES: &[&str] = &["集計 (risksheet)", "集計 (risksheet 2)", "集計 (risksheet 3)"];
+/// Names tried, in order, for a Japanese and an English workbook; later ones when the workbook
+/// already has a sheet of the earlier name of its own.
+const SUMMARY_SHEET_NAMES: (&[&str], &[&str]) = (
+    &[SUMMARY_SHEET, "集計 (risksheet)", "集計 (risksheet 2)", "集計 (risksheet 3)"],
+    &["Summary", "Summary (risksheet)", "Summary (risksheet 2)", "Summary (risksheet 3)"],
+);
 /// The title risksheet writes in A1 of its summary sheet (Japanese, English): how it knows the
 /// sheet is its own and may be rewritten.
 const SUMMARY_TITLE: (&str, &str) = ("集計（risksheet fill が計算します。編集しないでください）", "Summary (computed by risksheet fill; do not edit)");
 
 /// The summary sheet: risksheet's own if the workbook has it, else a new one under a name the
 /// user's sheets do not take (a user's own 「集計」 is never written over).
-fn summary_sheet(wb: &mut Workbook) -> Result<String> {
-    for &name in std::iter::once(&SUMMARY_SHEET).chain(SUMMARY_SHEET_ALTERNATIVES) {
+fn summary_sheet(wb: &mut Workbook, wl: Lang) -> Result<String> {
+    let names = match wl {
+        Lang::Ja => SUMMARY_SHEET_NAMES.0,
+        Lang::En => SUMMARY_SHEET_NAMES.1,
+    };
+    for &name in names {
         if wb.sheet_index(name).is_err() {
             wb.add_sheet(name)?;
             return Ok(name.to_string());
@@ -160,7 +168,7 @@ fn stage(wb: &mut Workbook, an: &Analysis) -> Result<Vec<Warning>> {
     for Normalization { sheet, row, col, to, .. } in &an.normalizations {
         wb.set_value(sheet, CellRef::new(*row, *col), to.clone())?;
     }
-    let sheet = summary_sheet(wb)?;
+    let sheet = summary_sheet(wb, an.lang)?;
     let s = SummaryLayout::write(wb, an, sheet)?;
     write_threat_status(wb, an, &s)?;
     let mut skipped = Vec::new();
@@ -650,22 +658,20 @@ fn add_uncovered(wb: &mut Workbook, sheet: &str, col: u32, (first, last): (u32, 
 }
 
 /// A few lines for people: what was filled, what needs attention.
-pub fn summary_text(s: &FillSummary, saved: &crate::xlsx::SaveReport) -> String {
+pub fn summary_text(s: &FillSummary, saved: &crate::xlsx::SaveReport, dry_run: bool) -> String {
     let l = lang();
-    let mut out = format!(
-        "{}: {} {} {}（{}）、{} {}",
-        saved.file,
-        l.pick("資産", "assets"),
-        s.assets,
-        l.pick("件を計算", "computed"),
-        s.edition,
-        saved.cells_written.len(),
-        l.pick("セルを書き込み", "cells written")
-    );
-    if !s.high_risk_assets.is_empty() {
-        out += &format!("\n{}: {}", l.pick("リスク大", "high risk"), s.high_risk_assets.join("、"));
+    let sep = l.pick("、", ", ");
+    let mut out = match l {
+        Lang::Ja => format!("{}: 資産 {} 件を計算（{}）、{} セルを書き込み", saved.file, s.assets, s.edition, saved.cells_written.len()),
+        Lang::En => format!("{}: {} assets computed ({}), {} cells written", saved.file, s.assets, s.edition, saved.cells_written.len()),
+    };
+    if dry_run {
+        out += l.pick("（試行のみ。保存していません）", " (dry run: nothing saved)");
     }
-    out += &format!("\n{}: {}", l.pick("策定するポリシー", "chapters to write"), s.chapters_selected.join("、"));
+    if !s.high_risk_assets.is_empty() {
+        out += &format!("\n{}: {}", l.pick("リスク大", "high risk"), s.high_risk_assets.join(sep));
+    }
+    out += &format!("\n{}: {}", l.pick("策定するポリシー", "chapters to write"), s.chapters_selected.join(sep));
     for n in &s.normalized {
         out += &format!("\n{}: {n}", l.pick("表記を統一", "normalized"));
     }

@@ -17,6 +17,8 @@ pub struct Grid {
     pub sheet: String,
     cells: HashMap<(u32, u32), CellValue>,
     styles: HashMap<(u32, u32), u32>,
+    /// Cells holding a formula whose result the file does not store.
+    uncomputed: std::collections::HashSet<(u32, u32)>,
     merges: Vec<Range>,
     /// Last row holding any cell.
     pub max_row: u32,
@@ -30,15 +32,19 @@ impl Grid {
         let mut cells = HashMap::new();
         let mut styles = HashMap::new();
         let (mut max_row, mut max_col) = (0, 0);
+        let mut uncomputed = std::collections::HashSet::new();
         for c in wb.cells(sheet)? {
             styles.insert((c.row, c.col), c.style);
+            if c.formula.is_some() && c.value == CellValue::Empty {
+                uncomputed.insert((c.row, c.col));
+            }
             if !c.value.is_blank() {
                 max_row = max_row.max(c.row);
                 max_col = max_col.max(c.col);
             }
             cells.insert((c.row, c.col), c.value);
         }
-        Ok(Grid { sheet: sheet.to_string(), cells, styles, merges: wb.merges(sheet)?, max_row, max_col })
+        Ok(Grid { sheet: sheet.to_string(), cells, styles, uncomputed, merges: wb.merges(sheet)?, max_row, max_col })
     }
 
     /// The merged area a cell lies in.
@@ -65,6 +71,12 @@ impl Grid {
     /// The text shown at a cell, trimmed.
     pub fn text(&self, row: u32, col: u32) -> String {
         self.value(row, col).to_string().trim().to_string()
+    }
+
+    /// Whether the cell holds a formula whose result the file does not store (saved by a tool
+    /// that does not compute, such as openpyxl): its value is unknown until a spreadsheet computes it.
+    pub fn uncomputed(&self, row: u32, col: u32) -> bool {
+        self.uncomputed.contains(&(row, col))
     }
 
     /// The style index of a cell (0 when not stored).
@@ -295,7 +307,9 @@ pub fn find_roles(wb: &mut Workbook, p: &Profile) -> Result<(SheetRoles, HashMap
         .map(|n| (*n).clone());
     // A renamed tab is found by its table; ledgers are left out (they have a 脅威 column too).
     let by = |header: &Header, anchor: &Header, fields: &[(&'static str, &Header)]| -> Option<String> {
-        let has = |n: &&String| !ledgers.contains(n) && find_table(&grids[*n], anchor, fields).is_some();
+        // A sheet counts when its table shows the anchor and at least one more column (the how-to
+        // sheet's prose may mention 「発生頻度」).
+        let has = |n: &&String| !ledgers.contains(n) && find_table(&grids[*n], anchor, fields).is_some_and(|t| t.columns.len() >= 2);
         names.iter().find(|n| header.matches(n) && has(n)).or_else(|| names.iter().find(|n| has(n))).cloned()
     };
     roles.threats = by(&sh.threats, &p.headers.threats.frequency, &threat_fields(p));

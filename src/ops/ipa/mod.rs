@@ -318,6 +318,17 @@ fn read_ledger(grid: &Grid, l: &LedgerLayout, p: &Profile, wl: crate::error::Lan
         if !is_asset(r) {
             continue;
         }
+        // An input that is a formula without a stored result cannot be read until a spreadsheet
+        // computes it: say so rather than treat it as blank.
+        for f in ["medium", "c", "i", "a", "personal", "sensitive", "mynumber"] {
+            if let Some(c) = l.col(f).filter(|&c| grid.uncomputed(r, c)) {
+                let e = Error::new(ErrorKind::InvalidValue {
+                    expected: lang().pick("値（数式の結果が保存されていません。Excelで開いて保存するか、値を入力してください）", "a value (the formula's result is not stored; open and save the file in Excel, or type the value)").into(),
+                    found: format!("={}", lang().pick("数式", "formula")),
+                });
+                out.warn(&grid.sheet, r, c, &e);
+            }
+        }
         let name = l.col("asset").map(|c| grid.text(r, c)).unwrap_or_default();
         let mut medium = None;
         if let Some(c) = l.col("medium") {
@@ -517,6 +528,17 @@ pub fn analyze(wb: &mut Workbook, profile: Option<&Profile>) -> Result<Analysis>
         _ => (Vec::new(), GroupAnswers::new()),
     };
     let result_layout = roles.result.as_ref().and_then(|s| find_table(&grids[s], &p.headers.result.rate, &layout::result_fields(&p)));
+    // Sheets that are there but not answered yet leave every risk value empty: say so.
+    if threats_layout.is_some() && !threat_blocks.is_empty() && threat_blocks.iter().all(|b| b.levels.iter().all(Option::is_none)) {
+        let sheet = roles.threats.clone().unwrap_or_default();
+        let message = lang().pick("脅威の発生頻度がまだ選ばれていません（リスク値は空欄のままです）", "no threat frequency chosen yet (risk values stay empty)").to_string();
+        out.warnings.push(Warning { sheet, cell: String::new(), message });
+    }
+    if check_layout.is_some() && !answers.is_empty() && answers.values().all(|a| a.iter().all(Option::is_none)) {
+        let sheet = roles.checklist.clone().unwrap_or_default();
+        let message = lang().pick("対策状況チェックがまだ回答されていません（脆弱性とリスク値は空欄のままです）", "the checklist is not answered yet (vulnerability and risk values stay empty)").to_string();
+        out.warnings.push(Warning { sheet, cell: String::new(), message });
+    }
     // A sheet that is not there is named, so the user knows why results stay empty.
     let sh = &p.headers.sheets;
     let tables = [
@@ -593,7 +615,13 @@ pub fn analyze(wb: &mut Workbook, profile: Option<&Profile>) -> Result<Analysis>
             need: d.need_mark(&p).to_string(),
             rate: d.rate.and_then(|r| r.value()),
             selected: d.selected,
-            reasons: d.reasons.iter().map(|r| r.text(&p, lang())).collect(),
+            // "Not confirmed, counted as met" reads as a contradiction beside 該当なし.
+            reasons: d
+                .reasons
+                .iter()
+                .filter(|r| d.selected || !matches!(r, crate::domain::policy::Reason::Condition { holds: None, .. }))
+                .map(|r| r.text(&p, lang()))
+                .collect(),
         })
         .collect();
 
