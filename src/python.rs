@@ -62,8 +62,17 @@ impl From<Error> for PyErr {
             let value = err.value(py);
             let path = e.file.as_ref().map(|f| f.display().to_string());
             let _ = value.setattr("file", path);
-            let _ = value.setattr("sheet", e.sheet.as_deref());
-            let _ = value.setattr("cell", e.cell.as_deref());
+            // Where the kind itself names the place (a missing sheet, a bad address), say it.
+            let sheet = e.sheet.clone().or_else(|| match &e.kind {
+                ErrorKind::SheetNotFound { name, .. } => Some(name.clone()),
+                _ => None,
+            });
+            let cell = e.cell.clone().or_else(|| match &e.kind {
+                ErrorKind::InvalidAddress(a) => Some(a.clone()),
+                _ => None,
+            });
+            let _ = value.setattr("sheet", sheet.as_deref());
+            let _ = value.setattr("cell", cell.as_deref());
             let _ = value.setattr("kind", kind_name(&e.kind));
             if let Io(io) = &e.kind {
                 // `raise WorkbookError from FileNotFoundError(...)`: the OSError subclass matches the cause.
