@@ -121,6 +121,8 @@ pub struct Workbook {
     names: Vec<DefinedName>,
     edits: Vec<SheetEdits>,
     new_dxfs: Vec<String>,
+    /// Cell formats to add to `cellXfs`.
+    new_xfs: Vec<String>,
     /// Sheets added by [`Workbook::add_sheet`], by tab index.
     new_sheets: Vec<usize>,
 }
@@ -274,6 +276,7 @@ impl Workbook {
             names,
             edits: vec![SheetEdits::default(); n],
             new_dxfs: Vec::new(),
+            new_xfs: Vec::new(),
             new_sheets: Vec::new(),
         })
     }
@@ -577,6 +580,27 @@ impl Workbook {
         Ok(())
     }
 
+    /// The index of a cell format (`<xf>` of `cellXfs`) showing numbers as percentages with two
+    /// decimals: an identical one the workbook has, or a new one (so saving twice adds nothing).
+    pub fn percent_style(&mut self) -> Result<u32> {
+        const PERCENT_XF: &str = r#"<xf numFmtId="10" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#;
+        let Some(part) = self.styles_part.clone() else {
+            return Err(Error::new(ErrorKind::NotWorkbook("no styles part".into())).in_file(&self.path));
+        };
+        let xml = self.pkg.read_text(&part)?;
+        let (s, e) = xml::find_element(&xml, "cellXfs").map_err(|m| Error::xml(&part, m))?.unwrap_or((0, 0));
+        let list = &xml[s..e];
+        let xfs: Vec<&str> = Scanner::new(list).flatten().filter(|t| matches!(t.kind, TokenKind::Start | TokenKind::Empty) && t.local_name(list) == "xf").map(|t| t.text(list)).collect();
+        if let Some(i) = xfs.iter().position(|x| *x == PERCENT_XF) {
+            return Ok(i as u32);
+        }
+        if let Some(i) = self.new_xfs.iter().position(|x| x == PERCENT_XF) {
+            return Ok((xfs.len() + i) as u32);
+        }
+        self.new_xfs.push(PERCENT_XF.to_string());
+        Ok((xfs.len() + self.new_xfs.len() - 1) as u32)
+    }
+
     fn dxf_count(&mut self) -> Result<usize> {
         let Some(part) = self.styles_part.clone() else { return Ok(0) };
         let xml = self.pkg.read_text(&part)?;
@@ -665,7 +689,7 @@ impl Workbook {
 
     /// Whether there are unsaved edits.
     pub fn is_modified(&self) -> bool {
-        !self.new_sheets.is_empty() || self.edits.iter().any(|e| !e.is_empty())
+        !self.new_sheets.is_empty() || !self.new_xfs.is_empty() || self.edits.iter().any(|e| !e.is_empty())
     }
 
     /// Saves in place, atomically.
@@ -752,10 +776,16 @@ impl Workbook {
             self.edits[si] = edits;
             changes.replace_with(&part, PartContent::Spliced { base, splices });
         }
-        if !self.new_dxfs.is_empty() {
+        if !self.new_dxfs.is_empty() || !self.new_xfs.is_empty() {
             if let Some(part) = self.styles_part.clone() {
-                let xml = self.pkg.read_text(&part)?;
-                changes.replace(&part, add_dxfs(&part, &xml, &self.new_dxfs)?.into_bytes());
+                let mut xml = self.pkg.read_text(&part)?;
+                if !self.new_dxfs.is_empty() {
+                    xml = add_dxfs(&part, &xml, &self.new_dxfs)?;
+                }
+                if !self.new_xfs.is_empty() {
+                    xml = append_items(&part, &xml, "cellXfs", "xf", &self.new_xfs, &["cellStyles", "dxfs", "tableStyles", "colors", "extLst"])?;
+                }
+                changes.replace(&part, xml.into_bytes());
             }
         }
         self.register_new_sheets(&mut changes)?;
@@ -1057,28 +1087,33 @@ fn set_full_calc_on_load(part: &str, xml: &str) -> Result<String> {
 
 /// Appends differential formats to the styles part.
 fn add_dxfs(part: &str, xml: &str, dxfs: &[String]) -> Result<String> {
-    let new: String = dxfs.concat();
-    if let Some((s, e)) = xml::find_element(xml, "dxfs").map_err(|m| Error::xml(part, m))? {
+    append_items(part, xml, "dxfs", "dxf", dxfs, &["tableStyles", "colors", "extLst"])
+}
+
+/// Appends items to a counted list of the styles part (`<dxfs count>`, `<cellXfs count>`),
+/// creating the list before the first of `before` when the part has none.
+fn append_items(part: &str, xml: &str, list: &str, item: &str, items: &[String], before: &[&str]) -> Result<String> {
+    let new: String = items.concat();
+    if let Some((s, e)) = xml::find_element(xml, list).map_err(|m| Error::xml(part, m))? {
         let whole = &xml[s..e];
-        let total = count_elements(whole, "dxf") + dxfs.len();
+        let total = count_elements(whole, item) + items.len();
         let tag_end = whole.find('>').map_or(whole.len(), |i| i + 1);
         let tag = xml::set_attr(&whole[..tag_end], "count", &total.to_string());
         let body = if tag.ends_with("/>") {
-            format!("{}>{new}</dxfs>", tag.trim_end_matches("/>"))
+            format!("{}>{new}</{list}>", tag.trim_end_matches("/>"))
         } else {
             let close = whole.rfind('<').unwrap_or(whole.len());
             format!("{tag}{}{new}{}", &whole[tag_end..close], &whole[close..])
         };
         return Ok(format!("{}{}{}", &xml[..s], body, &xml[e..]));
     }
-    // No <dxfs>: it goes after <cellStyles> (or before tableStyles/colors/extLst/end).
     let mut at = xml.rfind("</").unwrap_or(xml.len());
-    for name in ["tableStyles", "colors", "extLst"] {
+    for name in before {
         if let Some((s, _)) = xml::find_element(xml, name).map_err(|m| Error::xml(part, m))? {
             at = at.min(s);
         }
     }
-    Ok(format!("{}<dxfs count=\"{}\">{new}</dxfs>{}", &xml[..at], dxfs.len(), &xml[at..]))
+    Ok(format!("{}<{list} count=\"{}\">{new}</{list}>{}", &xml[..at], items.len(), &xml[at..]))
 }
 
 /// The texts of a shared strings part, rich-text runs joined, phonetic runs left out.

@@ -188,6 +188,7 @@ impl SummaryLayout {
         let l = an.lang;
         let s = summary_layout(p, sheet);
         let sh = s.sheet.as_str();
+        let percent = wb.percent_style()?;
         let set = |wb: &mut Workbook, r: u32, c: u32, v: CellValue| wb.set_value(sh, CellRef::new(r, c), v);
         set(wb, 1, 1, l.pick(SUMMARY_TITLE.0, SUMMARY_TITLE.1).into())?;
         // Media table.
@@ -263,6 +264,7 @@ impl SummaryLayout {
             let (sc, ap, un) = (rel(row, s.score_col), rel(row, s.applicable_col), rel(row, unanswered_col));
             let f = format!("IF({ap}>0,{sc}/{ap},IF(AND({count_cells}-{ap}>0,{un}=0),\"{na_text}\",\"\"))");
             wb.set_formula(sh, CellRef::new(row, s.rate_col), &f, Some(cached))?;
+            wb.set_style(sh, CellRef::new(row, s.rate_col), percent)?;
         }
         // Media rows.
         let t_levels: Vec<String> = p.threat.scale().values().map(|v| v.to_string()).collect();
@@ -297,6 +299,7 @@ impl SummaryLayout {
                 format!("IF({a}=0,\"\",{sc}/{a})", a = sum(s.applicable_col), sc = sum(s.score_col))
             };
             wb.set_formula(sh, CellRef::new(row, 3), &rate_f, Some(num(result.and_then(|r| r.rate))))?;
+            wb.set_style(sh, CellRef::new(row, 3), percent)?;
             let c = rel(row, 3);
             let vf = format!("IF({c}=\"\",\"\",IF({c}>=1,{},IF({c}<=0,{},{})))", vs.min, vs.max, vs.min + (vs.max - vs.min) / 2);
             wb.set_formula(sh, CellRef::new(row, 4), &vf, Some(num(result.and_then(|r| r.vulnerability))))?;
@@ -563,6 +566,11 @@ fn write_result(wb: &mut Workbook, an: &Analysis, s: &SummaryLayout) -> Result<V
                 _ => CellValue::Text(String::new()),
             };
             wb.set_formula(sheet, CellRef::new(row, c), &abs(&s.sheet, gr, s.rate_col), Some(cached))?;
+            // An unformatted rate cell shows a percentage (the user's own format is kept).
+            if grid.style(row, c) == 0 {
+                let percent = wb.percent_style()?;
+                wb.set_style(sheet, CellRef::new(row, c), percent)?;
+            }
         }
         if let Some(c) = t.col("decision") {
             let mut not_applicable = Vec::new();
