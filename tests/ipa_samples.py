@@ -131,7 +131,9 @@ def ipa3_oracle():
     return out
 
 
-def ipa3_user_ledger(path):
+def ipa3_user_ledger(path, formula_input=False, without_threats=False):
+    """The ipa-3 user ledger; `formula_input` puts an uncomputed formula in a C cell,
+    `without_threats` drops 脅威の状況 and adds a how-to sheet whose prose mentions 発生頻度."""
     head = ["業務分類", "情報資産名称", "備考", "利用者範囲", "管理部署", "リスク所有者", "媒体・保存先", "個人情報の種類", None, None,
             "評価値", None, None, None, "保存期限", "登録日", "現状から想定されるリスク（入力不要・自動表示）"]
     fields = [None] * 7 + ["個人情報", "要配慮個人情報", "特定個人情報", "機密性", "完全性", "可用性", "重要度", None, None,
@@ -146,6 +148,8 @@ def ipa3_user_ledger(path):
     for k, (name, medium, c, i_, a, pi) in enumerate(IPA3_ASSETS):
         r = 4 + k
         led.update({(r, 1): "本社", (r, 2): name, (r, 7): medium, (r, 11): c, (r, 12): i_, (r, 13): a})
+        if formula_input and k == 1:
+            led[(r, 11)] = "=1+1"
         if pi:
             led[(r, 8)] = pi
     merges = ["H2:J2", "K2:N2", "Q2:V2", "S3:T3", "U3:V3"] + [f"{x}2:{x}3" for x in "ABCDEFGOP"]
@@ -165,4 +169,8 @@ def ipa3_user_ledger(path):
         for a in answers:
             chk.update({(r, 1): n, (r, 3): f"項目{n}", (r, 4): ANSWER_LABEL[a] if a != 2 else 2})
             r, n = r + 1, n + 1
-    xlsxgen.write(path, [("資産台帳2024", led, merges), ("脅威一覧", thr, tm), ("チェック", chk, cm)])
+    sheets = [("資産台帳2024", led, merges), ("脅威一覧", thr, tm), ("チェック", chk, cm)]
+    if without_threats:
+        howto = {(1, 1): "使い方", (3, 1): "脅威の発生頻度は「脅威の状況」シートで選びます。", (4, 1): "対策を講じない場合の脅威の発生頻度を選ぶ"}
+        sheets = [("使い方", howto, [])] + [x for x in sheets if x[0] != "脅威一覧"]
+    xlsxgen.write(path, sheets)

@@ -163,3 +163,16 @@ def test_users_own_summary_sheet_and_notes_are_never_written_over(risksheet_bin,
     again = tmp_path / "again.xlsx"
     assert run(risksheet_bin, "fill", out, "-o", again, "--profile", "ipa-2.1", check=False).returncode == 3
     assert [s["name"] for s in json.loads(run(risksheet_bin, "inspect", again, "--json").stdout)["sheets"]] == names
+
+
+def test_uncomputed_formula_inputs_and_missing_sheets_are_named(risksheet_bin, tmp_path):
+    from ipa_samples import ipa3_user_ledger
+    src = tmp_path / "f.xlsx"
+    ipa3_user_ledger(src, formula_input=True, without_threats=True)
+    p = run(risksheet_bin, "fill", src, "-o", tmp_path / "out.xlsx", "--json", check=False)
+    assert p.returncode == 3
+    warnings = json.loads(p.stdout)["fill"]["warnings"]
+    assert ("資産台帳2024", "K5") in [(w["sheet"], w["cell"]) for w in warnings]  # =1+1 without a result
+    missing = [w for w in warnings if w["cell"] == ""]
+    assert missing and all(w["sheet"] != "使い方" for w in missing), missing  # the how-to is not taken for 脅威の状況
+    assert any("脅威の状況" in w["sheet"] or "脅威の状況" in w["message"] or "発生頻度" in w["message"] for w in missing)

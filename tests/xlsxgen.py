@@ -18,6 +18,9 @@ def _cell(ref, v):
         return ""
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         return f'<c r="{ref}"><v>{v}</v></c>'
+    if isinstance(v, str) and v.startswith("="):
+        # A formula without a cached result, as openpyxl and other non-computing tools save it.
+        return f'<c r="{ref}"><f>{escape(v[1:])}</f></c>'
     return f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(v))}</t></is></c>'
 
 
