@@ -118,9 +118,15 @@ pub enum ErrorKind {
     Usage(String),
 }
 
-/// An error with the place it happened: file, sheet and cell where known.
+/// An error with the place it happened: file, sheet and cell where known. Boxed, so that a
+/// `Result` stays one pointer wide on the success path; the fields are reached through it
+/// (`e.kind`, `e.file`, …).
 #[derive(Debug)]
-pub struct Error {
+pub struct Error(Box<Details>);
+
+/// What an [`Error`] holds.
+#[derive(Debug)]
+pub struct Details {
     /// What went wrong.
     pub kind: ErrorKind,
     /// The workbook or file.
@@ -131,13 +137,26 @@ pub struct Error {
     pub cell: Option<String>,
 }
 
+impl std::ops::Deref for Error {
+    type Target = Details;
+    fn deref(&self) -> &Details {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut Details {
+        &mut self.0
+    }
+}
+
 /// Result with the crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// An error without a place yet.
     pub fn new(kind: ErrorKind) -> Error {
-        Error { kind, file: None, sheet: None, cell: None }
+        Error(Box::new(Details { kind, file: None, sheet: None, cell: None }))
     }
     /// Sets the file unless a file is already known.
     pub fn in_file(mut self, path: impl AsRef<Path>) -> Error {
