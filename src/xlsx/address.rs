@@ -79,7 +79,7 @@ impl CellRef {
             return None;
         }
         let row: u32 = digits.parse().ok()?;
-        (row >= 1 && row <= MAX_ROW).then_some(CellRef { row, col })
+        (1..=MAX_ROW).contains(&row).then_some(CellRef { row, col })
     }
 }
 

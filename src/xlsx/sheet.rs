@@ -325,7 +325,7 @@ fn parse_cell(xml: &str, sc: &mut Scanner, t: xml::Token, row: u32, last_col: u3
     let mut inline = String::new();
     let mut has_inline = false;
     let mut ftag: Option<(usize, usize)> = None;
-    while let Some(tok) = sc.next() {
+    for tok in sc.by_ref() {
         let k = tok?;
         match k.kind {
             TokenKind::Start | TokenKind::Empty => {
@@ -352,10 +352,9 @@ fn parse_cell(xml: &str, sc: &mut Scanner, t: xml::Token, row: u32, last_col: u3
                     in_phonetic -= 1;
                 }
             }
-            TokenKind::Text | TokenKind::CData if depth >= 2 => {
-                if has_inline && in_phonetic == 0 && depth >= 3 {
-                    inline.push_str(&text_of(k.text(xml), k.kind));
-                }
+            // Text of an inline string, phonetic guides left out.
+            TokenKind::Text | TokenKind::CData if has_inline && in_phonetic == 0 && depth >= 3 => {
+                inline.push_str(&text_of(k.text(xml), k.kind));
             }
             TokenKind::End => {
                 depth -= 1;

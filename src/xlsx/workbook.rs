@@ -833,7 +833,7 @@ impl Workbook {
             for row in &l.index.rows {
                 for c in l.index.row_cells(&part, &l.xml, row)? {
                     let Some(f) = &c.formula else { continue };
-                    if f.kind == FormulaKind::Shared && f.si.is_some_and(|s| hit.contains(&s)) && !edits.cells.get(&(c.at.row, c.at.col)).is_some_and(|p| p.content.is_some()) {
+                    if f.kind == FormulaKind::Shared && f.si.is_some_and(|s| hit.contains(&s)) && edits.cells.get(&(c.at.row, c.at.col)).is_none_or(|p| p.content.is_none()) {
                         if let Some(text) = Self::formula_text(&l.index, &c) {
                             expansions.push((c.at, text));
                         }

@@ -628,7 +628,7 @@ fn add_input_validations(wb: &mut Workbook, an: &Analysis) -> Result<()> {
             }
             Ok(())
         };
-        add("medium", Rule::List(media.iter().map(|s| s.to_string()).collect()), "hiragana", &p.headers.ledger.medium.text_in(l).to_string())?;
+        add("medium", Rule::List(media.iter().map(|s| s.to_string()).collect()), "hiragana", p.headers.ledger.medium.text_in(l))?;
         for f in ["personal", "sensitive", "mynumber"] {
             add(f, Rule::List(vec![super::flag_text(l).into()]), "hiragana", super::flag_text(l))?;
         }
