@@ -498,13 +498,7 @@ pub fn convert_file(input: &Path, output: Option<&Path>, cat: &Catalog, opts: &O
 /// Writes a new file atomically: a temporary file beside it, fsynced, renamed over `path`.
 pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let io = |e: std::io::Error| Error::from(e).in_file(path);
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+    crate::xlsx::package::write_atomically(path, false, |f| Ok(f.write_all(bytes)?)).map_err(|e| e.in_file(path))
 }
 
 /// The text summary of a conversion.

@@ -229,37 +229,8 @@ impl Package {
     }
 
     fn save_inner(&mut self, target: &Path, changes: &PartChanges, backup: bool) -> Result<()> {
-        let dir = match target.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        if !dir.is_dir() {
-            // Name the folder, not the temporary file that could not be made in it.
-            return Err(Error::from(std::io::Error::new(std::io::ErrorKind::NotFound, crate::error::lang().pick("保存先のフォルダーがありません", "the folder does not exist"))).in_file(&dir));
-        }
-        let mut tmp = tempfile::Builder::new().prefix(".risksheet-").suffix(".tmp").tempfile_in(&dir)?;
         // The package streams into the temporary file: no second copy of it in memory.
-        self.write_package(tmp.as_file_mut(), changes)?;
-        tmp.as_file().sync_all()?;
-        if let Ok(meta) = fs::metadata(target) {
-            // Keep the user's permissions on the replaced file.
-            let _ = fs::set_permissions(tmp.path(), meta.permissions());
-            if backup {
-                fs::copy(target, backup_path(target))?;
-            }
-        } else {
-            // A temporary file is private (0600); a new workbook gets the usual permissions.
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                let _ = fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o644));
-            }
-        }
-        tmp.persist(target).map_err(|e| Error::from(e.error))?;
-        if let Ok(d) = fs::File::open(&dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
+        write_atomically(target, backup, |file| self.write_package(file, changes))
     }
 
     /// The new package as bytes (see [`Package::write_package`]).
@@ -303,6 +274,48 @@ impl Package {
         zw.finish().map_err(zerr)?;
         Ok(())
     }
+}
+
+/// Writes a file the safe way: into a temporary file beside `target`, fsync, then rename over
+/// it (keeping the user's permissions), so that `target` is either the old file or the complete
+/// new one, never a partial one. With `backup`, an existing target is first copied to
+/// `NAME.bak.EXT`. Errors name the target (or its missing folder), not the temporary file.
+///
+/// ```no_run
+/// use std::io::Write;
+/// risksheet::xlsx::package::write_atomically("report.xlsx".as_ref(), false, |f| Ok(f.write_all(b"...")?))?;
+/// # Ok::<(), risksheet::Error>(())
+/// ```
+pub fn write_atomically(target: &Path, backup: bool, write: impl FnOnce(&mut fs::File) -> Result<()>) -> Result<()> {
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(Error::from(std::io::Error::new(std::io::ErrorKind::NotFound, crate::error::lang().pick("保存先のフォルダーがありません", "the folder does not exist"))).in_file(&dir));
+    }
+    let mut tmp = tempfile::Builder::new().prefix(".risksheet-").suffix(".tmp").tempfile_in(&dir)?;
+    write(tmp.as_file_mut())?;
+    tmp.as_file().sync_all()?;
+    if let Ok(meta) = fs::metadata(target) {
+        // Keep the user's permissions on the replaced file.
+        let _ = fs::set_permissions(tmp.path(), meta.permissions());
+        if backup {
+            fs::copy(target, backup_path(target))?;
+        }
+    } else {
+        // A temporary file is private (0600); a new workbook gets the usual permissions.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o644));
+        }
+    }
+    tmp.persist(target).map_err(|e| Error::from(e.error))?;
+    if let Ok(d) = fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
 }
 
 /// `book.xlsx` → `book.bak.xlsx`, beside it.
