@@ -179,6 +179,10 @@ impl Error {
         }
         self
     }
+    /// The kind, taking the error apart.
+    pub fn into_kind(self) -> ErrorKind {
+        self.0.kind
+    }
     /// Shorthand for a [`ErrorKind::Corrupt`] error.
     pub fn corrupt(msg: impl Into<String>) -> Error {
         Error::new(ErrorKind::Corrupt(msg.into()))

@@ -10,7 +10,7 @@ fn ipa3() -> Profile {
 
 /// The profile message of an error (language independent checks use the TOML field names).
 fn profile_message(e: Error) -> String {
-    match e.kind {
+    match e.into_kind() {
         ErrorKind::Profile(why) => why,
         other => panic!("expected a profile error, got {other:?}"),
     }

@@ -8,7 +8,7 @@ fn level(text: &str, scale: Scale) -> Result<Option<u8>> {
     parse_level(CellInput::Text(text), scale)
 }
 fn expected_of(e: Error) -> (String, String) {
-    match e.kind {
+    match e.into_kind() {
         ErrorKind::InvalidValue { expected, found } => (expected, found),
         other => panic!("unexpected error kind {other:?}"),
     }
