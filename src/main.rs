@@ -180,7 +180,7 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
     match cli.command {
         Command::Edit { books, output, sets, backup, dry_run, json, batch: args } => {
             let Some(book) = single(&books).cloned() else {
-                return run_batch(&books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, |path, out| {
+                return run_batch(None, &books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, |path, out| {
                     let mut wb = open(path)?;
                     ops::edit::apply_all(&mut wb, &sets).map_err(|e| e.in_file(path))?;
                     let save = if dry_run { wb.preview()? } else { wb.save_as(out.unwrap_or(path), backup)? };
@@ -226,17 +226,11 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
         Command::Fill { books, output, profile, dry_run, json, backup, batch: args } => {
             let profile = load_profile(profile.as_deref())?;
             let Some(book) = single(&books).cloned() else {
-                let code = run_batch_end(&books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, |path, out| {
+                return run_batch(Some(EXIT_CHECK_INPUTS), &books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, |path, out| {
                     let mut wb = open(path)?;
                     let fill = ops::ipa::fill::fill(&mut wb, profile.as_ref()).map_err(|e| e.in_file(path))?;
                     let save = if dry_run { wb.preview()? } else { wb.save_as(out.unwrap_or(path), backup)? };
                     Ok(batch::FillOutcome { fill, save })
-                })?;
-                // Every file done, some with inputs to check: the same code as for one file.
-                return Ok(match code {
-                    BatchEnd::Failed => ExitCode::FAILURE,
-                    BatchEnd::Warnings => ExitCode::from(EXIT_CHECK_INPUTS),
-                    BatchEnd::Ok => ExitCode::SUCCESS,
                 });
             };
             let mut wb = open(&book)?;
@@ -266,7 +260,7 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
         Command::Inspect { books, json, profile, batch: args } => {
             let profile = load_profile(profile.as_deref())?;
             let Some(book) = single(&books).cloned() else {
-                return run_batch(&books, None, Expand::workbooks(), no_ext, &args, json, true, |path, _| {
+                return run_batch(None, &books, None, Expand::workbooks(), no_ext, &args, json, true, |path, _| {
                     let mut wb = open(path)?;
                     Ok(batch::InspectOutcome { inspect: ops::inspect::inspect_with(&mut wb, profile.as_ref())? })
                 });
@@ -304,7 +298,7 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
             let opts = ops::convert::Options { sheets, ..Default::default() };
             let Some(book) = single(&books).cloned() else {
                 let xlsx_for_legacy = |p: &Path| ops::convert::is_legacy(p).then_some("xlsx");
-                return run_batch(&books, output.as_deref(), Expand::convertible(), xlsx_for_legacy, &args, json, dry_run, |path, out| {
+                return run_batch(None, &books, output.as_deref(), Expand::convertible(), xlsx_for_legacy, &args, json, dry_run, |path, out| {
                     let (convert, save) = ops::convert::convert_file(path, out, &cat, &opts, dry_run, backup, &limits)?;
                     Ok(batch::ConvertOutcome { convert, save })
                 });
@@ -353,9 +347,11 @@ fn no_ext(_: &Path) -> Option<&'static str> {
 }
 
 /// Runs a command over every workbook the inputs name, in parallel, printing a line (or a JSON
-/// object) per file and the table of counts; fails (exit code 1) when any file failed.
+/// object) per file and the table of counts. Exit code 1 when any file failed; when none failed
+/// but some have warnings, `warnings_code` if the command has one (`fill`), else 0.
 #[allow(clippy::too_many_arguments)]
 fn run_batch<T: batch::Outcome>(
+    warnings_code: Option<u8>,
     inputs: &[PathBuf],
     out_dir: Option<&Path>,
     expand: Expand,
@@ -365,21 +361,6 @@ fn run_batch<T: batch::Outcome>(
     dry_run: bool,
     job: impl Fn(&Path, Option<&Path>) -> risksheet::Result<T> + Sync,
 ) -> risksheet::Result<ExitCode> {
-    run_batch_end(inputs, out_dir, expand, new_ext, args, json, dry_run, job).map(ExitCode::from)
-}
-
-/// [`run_batch`], telling how the batch ended.
-#[allow(clippy::too_many_arguments)]
-fn run_batch_end<T: batch::Outcome>(
-    inputs: &[PathBuf],
-    out_dir: Option<&Path>,
-    expand: Expand,
-    new_ext: impl Fn(&Path) -> Option<&'static str> + Sync,
-    args: &BatchArgs,
-    json: bool,
-    dry_run: bool,
-    job: impl Fn(&Path, Option<&Path>) -> risksheet::Result<T> + Sync,
-) -> risksheet::Result<BatchEnd> {
     if let Some(dir) = out_dir.filter(|_| !dry_run) {
         batch::prepare_out_dir(dir)?;
     }
@@ -396,34 +377,11 @@ fn run_batch_end<T: batch::Outcome>(
     } else {
         say(format_args!("\n{}", tally.to_text().trim_end()))?;
     }
-    Ok(if tally.failed > 0 {
-        BatchEnd::Failed
-    } else if tally.warnings > 0 {
-        BatchEnd::Warnings
-    } else {
-        BatchEnd::Ok
+    Ok(match (tally.failed, tally.warnings, warnings_code) {
+        (1.., _, _) => ExitCode::FAILURE,
+        (0, 1.., Some(code)) => ExitCode::from(code),
+        _ => ExitCode::SUCCESS,
     })
-}
-
-/// How a batch ended.
-enum BatchEnd {
-    /// Every file done cleanly.
-    Ok,
-    /// Every file done, some with warnings.
-    Warnings,
-    /// Some file failed.
-    Failed,
-}
-
-impl From<BatchEnd> for ExitCode {
-    /// Exit 1 when a file failed; warnings alone are not a failure (only `fill` reports them
-    /// with its own code).
-    fn from(end: BatchEnd) -> ExitCode {
-        match end {
-            BatchEnd::Failed => ExitCode::FAILURE,
-            _ => ExitCode::SUCCESS,
-        }
-    }
 }
 
 /// Exit code of `fill` when it wrote everything it could but some inputs need a person (「高」 in
