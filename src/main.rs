@@ -250,6 +250,11 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
             let profile = load_profile(Some(&edition))?.ok_or_else(|| risksheet::Error::usage("edition"))?;
             // The sheets are written in the language of the messages (--lang).
             let lang = risksheet::error::lang();
+            let ext = output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+            if ext.as_deref() != Some("xlsx") {
+                let msg = risksheet::error::lang().pick("作成するブックの名前は .xlsx で終えてください", "the new workbook's name must end in .xlsx");
+                return Err(risksheet::Error::usage(msg).in_file(&output));
+            }
             if output.exists() && !force {
                 let msg = risksheet::error::lang().pick("既にあります（上書きするには --force）", "exists (use --force to replace it)");
                 return Err(risksheet::Error::usage(msg).in_file(&output));
