@@ -65,3 +65,33 @@ def test_fill_keeps_the_template_intact(tmp_path, risksheet_bin):
     run(risksheet_bin, "fill", src, "-o", out)
     p = subprocess.run([str(SHARED / "tools/xlsx-features"), "--lost", str(src), str(out)], capture_output=True, text=True)
     assert p.returncode == 0, p.stdout
+
+
+def test_fill_after_libreoffice_saved_the_workbook(tmp_path, risksheet_bin, need_lo):
+    """A user opens the filled ledger in LibreOffice, changes nothing, saves it (LibreOffice
+    rewrites every part its own way), and runs fill again: it still finds everything, computes the
+    same results, and LibreOffice agrees with every cached value."""
+    import shutil
+    import subprocess
+    src = tmp_path / "in.xlsx"
+    shutil.copyfile(SHIPPED / "example-ipa-3-filled.xlsx", src)
+    outdir = tmp_path / "lo"
+    profile = tmp_path / "profile"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", "--convert-to", "xlsx",
+                    "--outdir", str(outdir), str(src)], check=True, capture_output=True, timeout=300)
+    resaved = outdir / "in.xlsx"
+    assert resaved.exists()
+    refilled = tmp_path / "refilled.xlsx"
+    p = run(risksheet_bin, "fill", resaved, "-o", refilled, "--json", check=False)
+    assert p.returncode == 0, p.stdout + p.stderr
+    before = json.loads(run(risksheet_bin, "inspect", SHIPPED / "example-ipa-3-filled.xlsx", "--json").stdout)["ipa"]
+    after = json.loads(run(risksheet_bin, "inspect", refilled, "--json").stdout)["ipa"]
+    assert [(a["name"], a["risk"], a["band"]) for a in after["assets"]] == [(a["name"], a["risk"], a["band"]) for a in before["assets"]]
+    assert [(c["number"], c["selected"]) for c in after["chapters"]] == [(c["number"], c["selected"]) for c in before["chapters"]]
+    forced = lo.sheets([refilled], "recalc")[refilled]
+    cached = lo.sheets([refilled], "cached")[refilled]
+    for sheet in forced:
+        d = lo.differences(forced[sheet], cached[sheet])
+        assert not d, f"{sheet}: {sorted(d)[:10]}"
+    p = subprocess.run([str(SHARED / "tools/xlsx-features"), "--lost", str(resaved), str(refilled)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout
