@@ -346,23 +346,10 @@ impl Workbook {
         Ok(self.shared_strings.as_deref().unwrap_or(&[]))
     }
 
-    fn cell_from_xml(&mut self, c: &CellXml) -> Result<Cell> {
-        let value = match (c.t.as_deref(), &c.v, &c.inline) {
-            (Some("inlineStr"), _, Some(s)) => CellValue::Text(s.clone()),
-            (Some("s"), Some(v), _) => {
-                let i: usize = v.trim().parse().map_err(|_| Error::corrupt(format!("shared string index {v:?}")))?;
-                let strings = self.strings()?;
-                CellValue::Text(strings.get(i).cloned().ok_or_else(|| Error::corrupt(format!("shared string {i} missing")))?)
-            }
-            (Some("str"), Some(v), _) => CellValue::Text(v.clone()),
-            (Some("b"), Some(v), _) => CellValue::Bool(v.trim() == "1" || v.trim() == "true"),
-            (Some("e"), Some(v), _) => CellValue::Error(v.clone()),
-            (Some("d"), Some(v), _) => CellValue::Text(v.clone()),
-            (_, Some(v), _) => v.trim().parse().map(CellValue::Number).unwrap_or_else(|_| CellValue::Text(v.clone())),
-            _ => CellValue::Empty,
-        };
-        let formula = c.formula.as_ref().map(|f| f.text.clone()).filter(|t| !t.is_empty());
-        Ok(Cell { address: c.at.to_string(), row: c.at.row, col: c.at.col, style: c.style.unwrap_or(0), value, formula })
+    fn cell_from_xml(&mut self, c: CellXml) -> Result<Cell> {
+        self.strings()?;
+        let strings = self.shared_strings.as_deref().unwrap_or(&[]);
+        cell_from_xml(c, strings)
     }
 
     /// A shared-formula child's formula, moved from its anchor.
@@ -383,22 +370,22 @@ impl Workbook {
     pub fn cells(&mut self, sheet: &str) -> Result<Vec<Cell>> {
         let si = self.sheet_index(sheet)?;
         let name = self.sheets[si].name.clone();
-        let mut raw = Vec::new();
-        {
-            let part = self.sheets[si].part.clone();
-            let l = self.worksheet(si)?;
-            for row in &l.index.rows {
-                for c in l.index.row_cells(&part, &l.xml, row)? {
-                    let text = Self::formula_text(&l.index, &c);
-                    raw.push((c, text));
-                }
+        // One pass: each stored cell becomes a Cell as it is parsed, its strings moved, not copied.
+        self.worksheet(si)?;
+        self.strings()?;
+        let part = self.sheets[si].part.clone();
+        let path = self.path.clone();
+        let l = self.loaded[si].as_ref().ok_or_else(|| Error::corrupt("sheet not loaded"))?;
+        let strings = self.shared_strings.as_deref().unwrap_or(&[]);
+        let mut out = Vec::with_capacity(l.index.cells);
+        for row in &l.index.rows {
+            for c in l.index.row_cells(&part, &l.xml, row)? {
+                let text = Self::formula_text(&l.index, &c);
+                let at = c.at;
+                let mut cell = cell_from_xml(c, strings).map_err(|e| e.in_sheet(&name).at_cell(at.to_string()).in_file(&path))?;
+                cell.formula = text;
+                out.push(cell);
             }
-        }
-        let mut out = Vec::with_capacity(raw.len());
-        for (c, text) in raw {
-            let mut cell = self.cell_from_xml(&c).map_err(|e| e.in_sheet(&name).at_cell(c.at.to_string()).in_file(&self.path))?;
-            cell.formula = text;
-            out.push(cell);
         }
         // Overlay pending edits: both sequences are in (row, column) order, so merge them.
         let pending = &self.edits[si].cells;
@@ -440,7 +427,7 @@ impl Workbook {
         };
         let stored = match found {
             Some((c, text)) => {
-                let mut cell = self.cell_from_xml(&c).map_err(|e| e.in_sheet(&name).at_cell(at.to_string()).in_file(&self.path))?;
+                let mut cell = self.cell_from_xml(c).map_err(|e| e.in_sheet(&name).at_cell(at.to_string()).in_file(&self.path))?;
                 cell.formula = text;
                 Some(cell)
             }
@@ -1013,6 +1000,28 @@ impl Workbook {
         }
         Ok(out)
     }
+}
+
+/// A stored cell as read: its value resolved (shared strings, types), its strings moved out.
+fn cell_from_xml(c: CellXml, strings: &[String]) -> Result<Cell> {
+    let CellXml { at, style, t, formula, v, inline, .. } = c;
+    let value = match (t.as_deref(), v, inline) {
+        (Some("inlineStr"), _, Some(s)) => CellValue::Text(s),
+        (Some("s"), Some(v), _) => {
+            let i: usize = v.trim().parse().map_err(|_| Error::corrupt(format!("shared string index {v:?}")))?;
+            CellValue::Text(strings.get(i).cloned().ok_or_else(|| Error::corrupt(format!("shared string {i} missing")))?)
+        }
+        (Some("str" | "d"), Some(v), _) => CellValue::Text(v),
+        (Some("b"), Some(v), _) => CellValue::Bool(v.trim() == "1" || v.trim() == "true"),
+        (Some("e"), Some(v), _) => CellValue::Error(v),
+        (_, Some(v), _) => match v.trim().parse() {
+            Ok(n) => CellValue::Number(n),
+            Err(_) => CellValue::Text(v),
+        },
+        _ => CellValue::Empty,
+    };
+    let formula = formula.map(|f| f.text).filter(|t| !t.is_empty());
+    Ok(Cell { address: at.to_string(), row: at.row, col: at.col, style: style.unwrap_or(0), value, formula })
 }
 
 fn apply_pending(mut cell: Cell, p: &Pending) -> Cell {
