@@ -68,29 +68,28 @@ fn resolve(wb: &Workbook, sheet: usize, formula: &str, depth: usize, out: &mut V
 /// whether it holds a cached value (which is then stale).
 pub(crate) fn affected_formula_cells(wb: &mut Workbook) -> Result<Vec<(usize, CellRef, bool)>> {
     let n = wb.sheet_count();
-    let mut changed = Changed(vec![BTreeSet::new(); n]);
-    let mut edited = vec![BTreeSet::new(); n];
-    for si in 0..n {
-        for (&(r, c), p) in &wb.sheet_edits(si).cells {
-            if p.content.is_some() {
-                changed.0[si].insert((c, r));
-                edited[si].insert((r, c));
-            }
-        }
-    }
-    if changed.0.iter().all(BTreeSet::is_empty) {
+    let written = |wb: &Workbook, si: usize, at: CellRef| wb.sheet_edits(si).cells.get(&(at.row, at.col)).is_some_and(|p| p.content.is_some());
+    if (0..n).all(|si| wb.sheet_edits(si).cells.values().all(|p| p.content.is_none())) {
         return Ok(Vec::new());
     }
+    // The formulas the edit does not write; without any, nothing can go stale.
     let mut nodes = Vec::new();
     for si in 0..n {
         for (at, text, cached) in wb.formula_cells(si)? {
-            if edited[si].contains(&(at.row, at.col)) {
+            if written(wb, si, at) {
                 continue;
             }
             let mut reads = Vec::new();
             let dynamic = resolve(wb, si, &text, 0, &mut reads);
             nodes.push(Node { sheet: si, at, reads, dynamic, cached });
         }
+    }
+    if nodes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut changed = Changed(vec![BTreeSet::new(); n]);
+    for (si, set) in changed.0.iter_mut().enumerate() {
+        set.extend(wb.sheet_edits(si).cells.iter().filter(|(_, p)| p.content.is_some()).map(|(&(r, c), _)| (c, r)));
     }
     let mut dirty = vec![false; nodes.len()];
     loop {
