@@ -669,9 +669,13 @@ fn add_uncovered(wb: &mut Workbook, sheet: &str, col: u32, (first, last): (u32, 
 pub fn summary_text(s: &FillSummary, saved: &crate::xlsx::SaveReport, dry_run: bool) -> String {
     let l = lang();
     let sep = l.pick("、", ", ");
-    let mut out = match l {
-        Lang::Ja => format!("{}: 資産 {} 件を計算（{}）、{} セルを書き込み", saved.file, s.assets, s.edition, saved.cells_written.len()),
-        Lang::En => format!("{}: {} assets computed ({}), {} cells written", saved.file, s.assets, s.edition, saved.cells_written.len()),
+    // Filled before and nothing changed since: the file is written byte for byte as it was.
+    let unchanged = !dry_run && saved.parts_changed.is_empty() && saved.parts_removed.is_empty();
+    let mut out = match (l, unchanged) {
+        (Lang::Ja, false) => format!("{}: 資産 {} 件を計算（{}）、{} セルを書き込み", saved.file, s.assets, s.edition, saved.cells_written.len()),
+        (Lang::Ja, true) => format!("{}: 資産 {} 件を計算（{}）、結果は前回と同じです（変更なし）", saved.file, s.assets, s.edition),
+        (Lang::En, false) => format!("{}: {} assets computed ({}), {} cells written", saved.file, s.assets, s.edition, saved.cells_written.len()),
+        (Lang::En, true) => format!("{}: {} assets computed ({}), results as before (nothing changed)", saved.file, s.assets, s.edition),
     };
     if dry_run {
         out += l.pick("（試行のみ。保存していません）", " (dry run: nothing saved)");
