@@ -284,12 +284,8 @@ pub struct SheetRoles {
 }
 
 /// Assigns sheets to roles.
-pub fn find_roles(wb: &mut Workbook, p: &Profile) -> Result<(SheetRoles, HashMap<String, Grid>)> {
-    let names: Vec<String> = wb.sheets().iter().filter(|s| s.kind == crate::xlsx::SheetKind::Worksheet).map(|s| s.name.clone()).collect();
-    let mut grids = HashMap::new();
-    for n in &names {
-        grids.insert(n.clone(), Grid::read(wb, n)?);
-    }
+pub fn find_roles(grids: &Grids, p: &Profile) -> SheetRoles {
+    let names: Vec<String> = grids.keys().cloned().collect();
     let sh = &p.headers.sheets;
     let is_example = |n: &str| sh.ledger_example.as_ref().is_some_and(|h| h.matches(n)) || n.contains("記入例") || n.to_lowercase().contains("example");
     let mut roles = SheetRoles { ledger: None, examples: Vec::new(), threats: None, checklist: None, result: None };
@@ -315,5 +311,19 @@ pub fn find_roles(wb: &mut Workbook, p: &Profile) -> Result<(SheetRoles, HashMap
     roles.threats = by(&sh.threats, &p.headers.threats.frequency, &threat_fields(p));
     roles.checklist = by(&sh.checklist, &p.headers.checklist.answer, &checklist_fields(p));
     roles.result = by(&sh.result, &p.headers.result.rate, &result_fields(p));
-    Ok((roles, grids))
+    roles
+}
+
+/// Every worksheet as a grid, by name in tab order.
+pub type Grids = indexmap::IndexMap<String, Grid>;
+
+/// Reads every worksheet once; edition detection and role finding both work from the result.
+pub fn read_grids(wb: &mut Workbook) -> Result<Grids> {
+    let names: Vec<String> = wb.sheets().iter().filter(|s| s.kind == crate::xlsx::SheetKind::Worksheet).map(|s| s.name.clone()).collect();
+    let mut grids = Grids::new();
+    for n in names {
+        let grid = Grid::read(wb, &n)?;
+        grids.insert(n, grid);
+    }
+    Ok(grids)
 }

@@ -25,7 +25,6 @@ use crate::xlsx::address::col_letters;
 use crate::xlsx::{CellValue, Workbook};
 use layout::{find_ledger, find_roles, find_table, Grid, LedgerLayout, SheetRoles, TableLayout};
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// Something in the user's workbook that risksheet could not use, with its place.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -206,7 +205,7 @@ pub struct Analysis {
     #[serde(skip)]
     pub(crate) answers: GroupAnswers,
     #[serde(skip)]
-    pub(crate) grids: HashMap<String, Grid>,
+    pub(crate) grids: layout::Grids,
 }
 
 /// The sheets and tables found.
@@ -259,20 +258,15 @@ fn addr(row: u32, col: u32) -> String {
 /// The edition a workbook looks like: ipa-3 when it has the 利用方法 or 重要度定義 sheet (in
 /// Japanese or English); otherwise the C/I/A values decide (a 0 means the 0–2 scale of ipa-2.1,
 /// a 3 the 1–3 scale of ipa-3); a workbook with neither is the older five-sheet ipa-2.1 layout.
-pub fn detect_profile(wb: &mut Workbook) -> Result<Profile> {
+pub fn detect_profile(sheet_names: &[String], grids: &layout::Grids) -> Result<Profile> {
     let ipa3 = Profile::builtin("ipa-3")?;
-    let names = wb.sheet_names();
     let sh = &ipa3.headers.sheets;
-    let has = |h: &Option<crate::profile::Header>| h.as_ref().is_some_and(|h| names.iter().any(|n| h.matches(n)));
+    let has = |h: &Option<crate::profile::Header>| h.as_ref().is_some_and(|h| sheet_names.iter().any(|n| h.matches(n)));
     if has(&sh.usage) || has(&sh.importance_definition) {
         return Ok(ipa3);
     }
-    for n in &names {
-        if !wb.sheets().iter().any(|s| &s.name == n && s.kind == crate::xlsx::SheetKind::Worksheet) {
-            continue;
-        }
-        let grid = Grid::read(wb, n)?;
-        let Some(l) = find_ledger(&grid, &ipa3) else { continue };
+    for grid in grids.values() {
+        let Some(l) = find_ledger(grid, &ipa3) else { continue };
         let values: Vec<f64> = ["c", "i", "a"]
             .iter()
             .filter_map(|f| l.col(f))
@@ -488,12 +482,13 @@ fn read_checklist(grid: &Grid, t: &TableLayout, p: &Profile, wl: crate::error::L
 
 /// Reads an IPA workbook and computes every result. `profile` overrides edition detection.
 pub fn analyze(wb: &mut Workbook, profile: Option<&Profile>) -> Result<Analysis> {
+    let grids = layout::read_grids(wb)?;
     let p = match profile {
         Some(p) => p.clone(),
-        None => detect_profile(wb)?,
+        None => detect_profile(&wb.sheet_names(), &grids)?,
     };
     let path = wb.path().to_path_buf();
-    let (roles, grids) = find_roles(wb, &p)?;
+    let roles = find_roles(&grids, &p);
     let ledger_sheet = roles.ledger.clone().ok_or_else(|| {
         Error::new(ErrorKind::MissingHeader(format!("{}（{}）", p.headers.sheets.ledger.text, p.headers.ledger.medium.text))).in_file(&path)
     })?;
