@@ -365,24 +365,7 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
     bands.sort_by_key(|b| std::cmp::Reverse(b.min));
     // Every row of the input range gets formulas, so results appear as soon as the user types.
     let last = input_last_row(an, l, assets);
-    let blank = |row| Asset {
-        row,
-        name: String::new(),
-        medium: None,
-        medium_id: None,
-        c: None,
-        i: None,
-        a: None,
-        personal: false,
-        mynumber: false,
-        importance: None,
-        threat: None,
-        vulnerability: None,
-        likelihood: None,
-        risk: None,
-        band: None,
-        high: false,
-    };
+    let blank = |row| Asset { row, ..Default::default() };
     let mut by_row: std::collections::HashMap<u32, &Asset> = assets.iter().map(|a| (a.row, a)).collect();
     let blanks: Vec<Asset> = (l.first_row..=last).filter(|r| !by_row.contains_key(r)).map(blank).collect();
     by_row.extend(blanks.iter().map(|a| (a.row, a)));

@@ -65,7 +65,7 @@ pub struct Normalization {
 
 /// One asset of the ledger and its computed results (`None` where an input is missing or
 /// invalid; the warnings say which).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Asset {
     /// Sheet row.
     pub row: u32,
