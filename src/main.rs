@@ -31,6 +31,20 @@ struct BatchArgs {
     quiet: bool,
 }
 
+/// Options of the commands that write workbooks.
+#[derive(clap::Args)]
+struct WriteArgs {
+    /// 保存せず変更内容だけ表示 / print what would change, write nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// 結果をJSONで出力（複数のときは1ファイル1行） / print the report as JSON (JSON Lines for several)
+    #[arg(long)]
+    json: bool,
+    /// 元のファイルを NAME.bak.xlsx に残す / keep the original as NAME.bak.xlsx
+    #[arg(long)]
+    backup: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// セルを変更して保存する / set cells and save, changing nothing else
@@ -44,15 +58,8 @@ enum Command {
         /// 'SHEET!A1=VALUE'（数値、=数式、文字列） / number, =formula or text
         #[arg(long = "set", required = true)]
         sets: Vec<String>,
-        /// 元のファイルを NAME.bak.xlsx に残す / keep the original as NAME.bak.xlsx
-        #[arg(long)]
-        backup: bool,
-        /// 保存せず変更内容だけ表示 / print what would change, write nothing
-        #[arg(long)]
-        dry_run: bool,
-        /// 結果をJSONで出力（複数のときは1ファイル1行） / print the report as JSON (JSON Lines for several)
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        write: WriteArgs,
         #[command(flatten)]
         batch: BatchArgs,
     },
@@ -78,15 +85,8 @@ enum Command {
         /// プロファイル（ipa-3, ipa-2.1 またはTOMLファイル） / profile name or TOML file
         #[arg(long)]
         profile: Option<String>,
-        /// 保存せず変更内容だけ表示 / print what would change, write nothing
-        #[arg(long)]
-        dry_run: bool,
-        /// 結果をJSONで出力（複数のときは1ファイル1行） / print the report as JSON (JSON Lines for several)
-        #[arg(long)]
-        json: bool,
-        /// 元のファイルを NAME.bak.xlsx に残す / keep the original as NAME.bak.xlsx
-        #[arg(long)]
-        backup: bool,
+        #[command(flatten)]
+        write: WriteArgs,
         #[command(flatten)]
         batch: BatchArgs,
     },
@@ -143,15 +143,8 @@ enum Command {
         /// 管理策名のCSV（id,title_ja[,title_en]）を読み込む / load control titles over the bundled ones
         #[arg(long)]
         catalog: Option<PathBuf>,
-        /// 保存せず変更内容だけ表示 / print what would change, write nothing
-        #[arg(long)]
-        dry_run: bool,
-        /// 結果をJSONで出力（複数のときは1ファイル1行） / print the report as JSON (JSON Lines for several)
-        #[arg(long)]
-        json: bool,
-        /// 元のファイルを NAME.bak.xlsx に残す / keep the original as NAME.bak.xlsx
-        #[arg(long)]
-        backup: bool,
+        #[command(flatten)]
+        write: WriteArgs,
         #[command(flatten)]
         batch: BatchArgs,
     },
@@ -178,7 +171,7 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
     let limits = Limits { max_part: cli.max_part_mb << 20, ..Limits::default() };
     let open = |book: &Path| Workbook::open_with(book, &limits);
     match cli.command {
-        Command::Edit { books, output, sets, backup, dry_run, json, batch: args } => {
+        Command::Edit { books, output, sets, write: WriteArgs { dry_run, json, backup }, batch: args } => {
             let Some(book) = single(&books).cloned() else {
                 return run_batch(None, &books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, |path, out| {
                     let mut wb = open(path)?;
@@ -223,7 +216,7 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
                 }
             }
         }
-        Command::Fill { books, output, profile, dry_run, json, backup, batch: args } => {
+        Command::Fill { books, output, profile, write: WriteArgs { dry_run, json, backup }, batch: args } => {
             let profile = load_profile(profile.as_deref())?;
             let Some(book) = single(&books).cloned() else {
                 return run_batch(Some(EXIT_CHECK_INPUTS), &books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, |path, out| {
@@ -295,7 +288,7 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
                 None => say(ops::report::render(&analysis, ops::report::Format::Markdown).trim_end())?,
             }
         }
-        Command::Convert { books, output, to, sheets, catalog, dry_run, json, backup, batch: args } => {
+        Command::Convert { books, output, to, sheets, catalog, write: WriteArgs { dry_run, json, backup }, batch: args } => {
             if to.trim() != "2022" {
                 return Err(risksheet::Error::usage(format!("--to {to}: {}", risksheet::error::lang().pick("変換先は 2022 のみです", "only 2022 is supported"))));
             }
