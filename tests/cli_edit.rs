@@ -254,3 +254,14 @@ fn english_messages() {
     let o = bin().env("RISKSHEET_LANG", "en").args(["inspect", "/nonexistent/x.xlsx"]).output().unwrap();
     assert!(stderr(&o).contains("cannot read or write the file"), "{}", stderr(&o));
 }
+
+#[test]
+fn text_longer_than_excel_keeps_in_a_cell_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = temp_copy(dir.path(), "excel-style-features.xlsx");
+    // Excel counts UTF-16 units: 16,384 characters outside the BMP are 32,768 units.
+    edit_fails_untouched(&book, &format!("台帳!H20={}", "𠮷".repeat(16_384)), "32,767 文字以内");
+    edit_fails_untouched(&book, &format!("台帳!H20={}", "あ".repeat(32_768)), "32,767 文字以内");
+    let o = run(&["edit", book.to_str().unwrap(), "--set", &format!("台帳!H20={}", "あ".repeat(32_767))]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

@@ -2,6 +2,7 @@
 cached value equals what LibreOffice computes and what the rules engine says (domain.md §2.2),
 nothing is lost, a second fill changes nothing, and one edited input changes only its asset."""
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -176,3 +177,30 @@ def test_uncomputed_formula_inputs_and_missing_sheets_are_named(risksheet_bin, t
     missing = [w for w in warnings if w["cell"] == ""]
     assert missing and all(w["sheet"] != "使い方" for w in missing), missing  # the how-to is not taken for 脅威の状況
     assert any("脅威の状況" in w["sheet"] or "脅威の状況" in w["message"] or "発生頻度" in w["message"] for w in missing)
+
+
+def test_thousands_of_high_risk_assets_are_counted_not_listed(risksheet_bin, tmp_path):
+    """Each reason names at most 10 assets and counts the rest, so a large ledger's reasons stay
+    readable and within Excel's 32,767 characters per cell; the counts scale with the ledger."""
+    def reasons(repeat):
+        src, out = tmp_path / f"r{repeat}.xlsx", tmp_path / f"r{repeat}-filled.xlsx"
+        user_ledger(src, repeat=repeat)
+        p = run(risksheet_bin, "fill", src, "-o", out, "--profile", "ipa-2.1")
+        cells = json.loads(run(risksheet_bin, "get", out, "診断結果", "--json").stdout)
+        texts = [c["value"] for _, c in cells if isinstance(c["value"], str) and c["value"].startswith("策定する：")]
+        return p.stdout, texts
+
+    def high_risk(text):
+        named = text.count("リスク大")
+        more = re.search(r"ほか (\d+) 件の資産", text)
+        return named, int(more.group(1)) if more else 0
+
+    _, small = reasons(1)
+    stdout, large = reasons(300)
+    assert len(small) == len(large) and any(high_risk(t)[0] for t in small)
+    for s, t in zip(small, large):
+        named, more = high_risk(t)
+        assert named == min(10, high_risk(s)[0] * 300) and named + more == high_risk(s)[0] * 300, t
+        assert len(t.encode("utf-16-le")) // 2 < 2000
+    # The summary on the terminal is short too; --json keeps every item.
+    assert len(stdout.splitlines()) < 50 and "全件は --json で出力されます" in stdout

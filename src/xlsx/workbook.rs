@@ -26,6 +26,8 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 const REL_OFFICE_DOCUMENT: &str = "/officeDocument";
+/// The most characters Excel keeps in one cell.
+pub const MAX_CELL_CHARS: usize = 32_767;
 
 /// What kind of sheet a tab is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -464,11 +466,18 @@ impl Workbook {
     /// Sets a cell's value (text, number, boolean, or empty), keeping its style.
     pub fn set_value(&mut self, sheet: &str, at: CellRef, value: CellValue) -> Result<()> {
         let si = self.sheet_index(sheet)?;
-        if let CellValue::Number(n) = value {
-            if !n.is_finite() {
-                let expected = crate::error::lang().pick("有限の数値", "a finite number").to_string();
-                return Err(Error::new(ErrorKind::InvalidValue { expected, found: n.to_string() }).in_sheet(sheet).at_cell(at.to_string()).in_file(&self.path));
+        let invalid = |expected: (&str, &str), found: String| {
+            let expected = crate::error::lang().pick(expected.0, expected.1).to_string();
+            Err(Error::new(ErrorKind::InvalidValue { expected, found }).in_sheet(sheet).at_cell(at.to_string()).in_file(&self.path))
+        };
+        match &value {
+            CellValue::Number(n) if !n.is_finite() => return invalid(("有限の数値", "a finite number"), n.to_string()),
+            // Excel refuses to open a file with a longer cell (it counts UTF-16 units).
+            CellValue::Text(t) if t.encode_utf16().count() > MAX_CELL_CHARS => {
+                let found = format!("{}… ({} chars)", t.chars().take(20).collect::<String>(), t.chars().count());
+                return invalid(("32,767 文字以内の文字列", "text of at most 32,767 characters"), found);
             }
+            _ => {}
         }
         self.check_editable(si, at)?;
         self.pending(si, at).content = Some(Content::Value(value));

@@ -664,14 +664,35 @@ pub fn summary_text(s: &FillSummary, saved: &crate::xlsx::SaveReport, dry_run: b
         out += l.pick("（試行のみ。保存していません）", " (dry run: nothing saved)");
     }
     if !s.high_risk_assets.is_empty() {
-        out += &format!("\n{}: {}", l.pick("リスク大", "high risk"), s.high_risk_assets.join(sep));
+        let listed = &s.high_risk_assets[..s.high_risk_assets.len().min(super::MAX_LISTED_ASSETS)];
+        out += &format!("\n{}: {}", l.pick("リスク大", "high risk"), listed.join(sep));
+        let more = s.high_risk_assets.len() - listed.len();
+        if more > 0 {
+            out += &match l {
+                Lang::Ja => format!("{sep}ほか {more} 件"),
+                Lang::En => format!("{sep}and {more} more"),
+            };
+        }
     }
     out += &format!("\n{}: {}", l.pick("策定するポリシー", "chapters to write"), s.chapters_selected.join(sep));
-    for n in &s.normalized {
-        out += &format!("\n{}: {n}", l.pick("表記を統一", "normalized"));
-    }
-    for w in &s.warnings {
-        out += &format!("\n{}: {w}", l.pick("要確認", "check"));
-    }
+    list_lines(&mut out, l.pick("表記を統一", "normalized"), &s.normalized);
+    list_lines(&mut out, l.pick("要確認", "check"), &s.warnings);
     out
+}
+
+/// The most lines of one kind the summary prints; `--json` has them all.
+const MAX_SUMMARY_LINES: usize = 20;
+
+/// One line per item under a label, the first [`MAX_SUMMARY_LINES`] of them, then how many more.
+fn list_lines(out: &mut String, label: &str, items: &[impl std::fmt::Display]) {
+    for item in items.iter().take(MAX_SUMMARY_LINES) {
+        *out += &format!("\n{label}: {item}");
+    }
+    if items.len() > MAX_SUMMARY_LINES {
+        let more = items.len() - MAX_SUMMARY_LINES;
+        *out += &match lang() {
+            Lang::Ja => format!("\n{label}: ほか {more} 件（全件は --json で出力されます）"),
+            Lang::En => format!("\n{label}: {more} more (--json lists them all)"),
+        };
+    }
 }

@@ -19,7 +19,7 @@ use crate::domain::checklist::{group_tally, medium_tally, vulnerability_from_rat
 use crate::domain::policy::{select_chapters, AssetRisk, ChapterFacts};
 use crate::domain::risk::{importance, likelihood, risk_band, risk_value, Cia, Importance, Likelihood, ThreatLevel, Vulnerability};
 use crate::domain::threat::medium_threat;
-use crate::error::{lang, Error, ErrorKind, Result};
+use crate::error::{lang, Error, ErrorKind, Lang, Result};
 use crate::profile::Profile;
 use crate::xlsx::address::col_letters;
 use crate::xlsx::{CellValue, Workbook};
@@ -611,12 +611,7 @@ pub fn analyze(wb: &mut Workbook, profile: Option<&Profile>) -> Result<Analysis>
             rate: d.rate.and_then(|r| r.value()),
             selected: d.selected,
             // "Not confirmed, counted as met" reads as a contradiction beside 該当なし.
-            reasons: d
-                .reasons
-                .iter()
-                .filter(|r| d.selected || !matches!(r, crate::domain::policy::Reason::Condition { holds: None, .. }))
-                .map(|r| r.text(&p, lang()))
-                .collect(),
+            reasons: reason_texts(&d.reasons, d.selected, &p),
         })
         .collect();
 
@@ -639,3 +634,37 @@ pub fn analyze(wb: &mut Workbook, profile: Option<&Profile>) -> Result<Analysis>
     })
 }
 
+/// The most high-risk assets a chapter's reasons name one by one; the rest are counted, so a
+/// ledger of thousands of assets still gives a reason a person reads (and a cell Excel accepts).
+pub const MAX_LISTED_ASSETS: usize = 10;
+
+/// The reasons of a chapter as sentences: "not confirmed, counted as met" left out of a chapter
+/// not selected (it reads as a contradiction beside 該当なし), high-risk assets beyond
+/// [`MAX_LISTED_ASSETS`] counted.
+fn reason_texts(reasons: &[crate::domain::policy::Reason], selected: bool, p: &Profile) -> Vec<String> {
+    use crate::domain::policy::Reason;
+    let l = lang();
+    let mut out = Vec::new();
+    let mut high = 0;
+    for r in reasons {
+        match r {
+            Reason::Condition { holds: None, .. } if !selected => continue,
+            Reason::HighRisk { .. } => {
+                high += 1;
+                if high > MAX_LISTED_ASSETS {
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        out.push(r.text(p, l));
+    }
+    if high > MAX_LISTED_ASSETS {
+        let more = high - MAX_LISTED_ASSETS;
+        out.push(match l {
+            Lang::Ja => format!("ほか {more} 件の資産"),
+            Lang::En => format!("and {more} more assets"),
+        });
+    }
+    out
+}
