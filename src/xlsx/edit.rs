@@ -3,7 +3,7 @@
 use crate::error::Result;
 use crate::xlsx::address::{CellRef, Range};
 use crate::xlsx::conditional::ConditionalFormat;
-use crate::xlsx::sheet::{CellXml, RowSpan, SheetIndex};
+use crate::xlsx::sheet::{CellType, CellXml, RowSpan, SheetIndex};
 use crate::xlsx::validation::DataValidation;
 use crate::xlsx::value::{format_number, CellValue};
 use crate::xlsx::xml::{self, attr, escape_text, remove_attr, set_attr};
@@ -120,7 +120,7 @@ fn patch_cell(p: &str, xml: &str, c: &CellXml, pend: &Pending) -> String {
     if let Some(s) = pend.style {
         tag = set_attr(&tag, "s", &s.to_string());
     }
-    if pend.drop_cache && c.v_span.is_some() && matches!(c.t.as_deref(), Some("str" | "b" | "e" | "n")) {
+    if pend.drop_cache && c.v_span.is_some() && matches!(c.t, Some(CellType::FormulaString | CellType::Bool | CellType::Error | CellType::Number)) {
         tag = remove_attr(&tag, "t");
     }
     if c.tag_end == c.end {

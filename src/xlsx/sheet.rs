@@ -84,17 +84,61 @@ pub struct CellXml {
     /// Style index (`s`).
     pub style: Option<u32>,
     /// Type (`t`).
-    pub t: Option<String>,
+    pub t: Option<CellType>,
     /// Formula.
     pub formula: Option<FormulaXml>,
     /// Span of `<f>…</f>`.
     pub f_span: Option<(usize, usize)>,
-    /// Raw value text of `<v>`, unescaped.
-    pub v: Option<String>,
     /// Span of `<v>…</v>`.
     pub v_span: Option<(usize, usize)>,
+    /// Span of the text inside `<v>` (read with [`CellXml::v`]: most cells are numbers, parsed
+    /// from the part's text without a copy).
+    pub v_text: Option<(usize, usize)>,
     /// Text of an inline string (`<is>`), phonetic runs left out.
     pub inline: Option<String>,
+}
+
+impl CellXml {
+    /// The text of `<v>`, unescaped.
+    pub fn v<'a>(&self, xml: &'a str) -> Option<std::borrow::Cow<'a, str>> {
+        self.v_text.map(|(s, e)| text_of(&xml[s..e], TokenKind::Text))
+    }
+}
+
+/// A cell's type (`t`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellType {
+    /// `s`: an index into the shared strings.
+    SharedString,
+    /// `inlineStr`: the text is in `<is>`.
+    InlineString,
+    /// `str`: the text result of a formula.
+    FormulaString,
+    /// `b`.
+    Bool,
+    /// `e`: an error such as `#N/A`.
+    Error,
+    /// `n`, written out.
+    Number,
+    /// `d`: an ISO 8601 date.
+    Date,
+    /// Anything else (read as a number when it parses as one).
+    Other,
+}
+
+impl CellType {
+    fn parse(t: &str) -> CellType {
+        match t {
+            "s" => CellType::SharedString,
+            "inlineStr" => CellType::InlineString,
+            "str" => CellType::FormulaString,
+            "b" => CellType::Bool,
+            "e" => CellType::Error,
+            "n" => CellType::Number,
+            "d" => CellType::Date,
+            _ => CellType::Other,
+        }
+    }
 }
 
 /// A shared formula's anchor.
@@ -293,7 +337,7 @@ fn parse_cell(xml: &str, sc: &mut Scanner, t: xml::Token, row: u32, last_col: u3
         match xml::local(name) {
             "r" => r = Some(value),
             "s" => style = value.parse().ok(),
-            "t" => ty = Some(xml::unescape(value).into_owned()),
+            "t" => ty = Some(CellType::parse(value)),
             _ => {}
         }
     }
@@ -311,8 +355,8 @@ fn parse_cell(xml: &str, sc: &mut Scanner, t: xml::Token, row: u32, last_col: u3
         t: ty,
         formula: None,
         f_span: None,
-        v: None,
         v_span: None,
+        v_text: None,
         inline: None,
     };
     if t.kind == TokenKind::Empty {
@@ -320,7 +364,7 @@ fn parse_cell(xml: &str, sc: &mut Scanner, t: xml::Token, row: u32, last_col: u3
     }
     // Inside <c>: <f>, <v>, <is> (with <t>, <r><t>, <rPh><t>), <extLst>.
     let mut depth = 1usize;
-    let mut current: Option<(String, usize, usize)> = None; // (name, start, text start)
+    let mut current: Option<(&str, usize, usize)> = None; // (name, start, text start)
     let mut in_phonetic = 0usize;
     let mut inline = String::new();
     let mut has_inline = false;
@@ -342,7 +386,7 @@ fn parse_cell(xml: &str, sc: &mut Scanner, t: xml::Token, row: u32, last_col: u3
                 }
                 if k.kind == TokenKind::Start {
                     if depth == 1 {
-                        current = Some((name.to_string(), k.start, k.end));
+                        current = Some((name, k.start, k.end));
                     }
                     depth += 1;
                 } else if depth == 1 && name == "f" {
@@ -364,15 +408,15 @@ fn parse_cell(xml: &str, sc: &mut Scanner, t: xml::Token, row: u32, last_col: u3
                 }
                 if depth == 1 {
                     if let Some((n, s, ts)) = current.take() {
-                        let text = text_of(&xml[ts..k.start], TokenKind::Text).into_owned();
-                        match n.as_str() {
+                        match n {
                             "f" => {
+                                let text = text_of(&xml[ts..k.start], TokenKind::Text).into_owned();
                                 let (fs, fe) = ftag.unwrap_or((s, ts));
                                 c.formula = Some(formula_from(&xml[fs..fe], text));
                                 c.f_span = Some((s, k.end));
                             }
                             "v" => {
-                                c.v = Some(text);
+                                c.v_text = Some((ts, k.start));
                                 c.v_span = Some((s, k.end));
                             }
                             _ => {}

@@ -18,7 +18,7 @@ use crate::xlsx::address::{CellRef, Range};
 use crate::xlsx::conditional::ConditionalFormat;
 use crate::xlsx::edit::{plan_sheet, Content, Pending, SheetEdits};
 use crate::xlsx::package::{Limits, Package, PartChanges, PartContent};
-use crate::xlsx::sheet::{CellXml, FormulaKind, SheetIndex};
+use crate::xlsx::sheet::{CellType, CellXml, FormulaKind, SheetIndex};
 use crate::xlsx::validation::DataValidation;
 use crate::xlsx::value::{Cell, CellValue};
 use crate::xlsx::xml::{self, attr, Scanner, TokenKind};
@@ -348,11 +348,6 @@ impl Workbook {
         Ok(self.shared_strings.as_deref().unwrap_or(&[]))
     }
 
-    fn cell_from_xml(&mut self, c: CellXml) -> Result<Cell> {
-        self.strings()?;
-        let strings = self.shared_strings.as_deref().unwrap_or(&[]);
-        cell_from_xml(c, strings)
-    }
 
     /// A shared-formula child's formula, moved from its anchor.
     fn formula_text(index: &SheetIndex, c: &CellXml) -> Option<String> {
@@ -384,7 +379,7 @@ impl Workbook {
             for c in l.index.row_cells(&part, &l.xml, row)? {
                 let text = Self::formula_text(&l.index, &c);
                 let at = c.at;
-                let mut cell = cell_from_xml(c, strings).map_err(|e| e.in_sheet(&name).at_cell(at.to_string()).in_file(&path))?;
+                let mut cell = cell_from_xml(c, &l.xml, strings).map_err(|e| e.in_sheet(&name).at_cell(at.to_string()).in_file(&path))?;
                 cell.formula = text;
                 out.push(cell);
             }
@@ -413,23 +408,19 @@ impl Workbook {
     pub fn cell(&mut self, sheet: &str, at: CellRef) -> Result<Option<Cell>> {
         let si = self.sheet_index(sheet)?;
         let name = self.sheets[si].name.clone();
-        let found = {
-            let part = self.sheets[si].part.clone();
-            let l = self.worksheet(si)?;
-            match l.index.row_position(at.row) {
-                Ok(i) => {
-                    let cells = l.index.row_cells(&part, &l.xml, &l.index.rows[i])?;
-                    cells.into_iter().find(|c| c.at == at).map(|c| {
-                        let text = Self::formula_text(&l.index, &c);
-                        (c, text)
-                    })
-                }
-                Err(_) => None,
-            }
+        let part = self.sheets[si].part.clone();
+        self.worksheet(si)?;
+        self.strings()?;
+        let l = self.loaded[si].as_ref().ok_or_else(|| Error::corrupt("sheet not loaded"))?;
+        let strings = self.shared_strings.as_deref().unwrap_or(&[]);
+        let found = match l.index.row_position(at.row) {
+            Ok(i) => l.index.row_cells(&part, &l.xml, &l.index.rows[i])?.into_iter().find(|c| c.at == at),
+            Err(_) => None,
         };
         let stored = match found {
-            Some((c, text)) => {
-                let mut cell = self.cell_from_xml(c).map_err(|e| e.in_sheet(&name).at_cell(at.to_string()).in_file(&self.path))?;
+            Some(c) => {
+                let text = Self::formula_text(&l.index, &c);
+                let mut cell = cell_from_xml(c, &l.xml, strings).map_err(|e| e.in_sheet(&name).at_cell(at.to_string()).in_file(&self.path))?;
                 cell.formula = text;
                 Some(cell)
             }
@@ -1012,25 +1003,33 @@ impl Workbook {
 }
 
 /// A stored cell as read: its value resolved (shared strings, types), its strings moved out.
-fn cell_from_xml(c: CellXml, strings: &[String]) -> Result<Cell> {
-    let CellXml { at, style, t, formula, v, inline, .. } = c;
-    let value = match (t.as_deref(), v, inline) {
-        (Some("inlineStr"), _, Some(s)) => CellValue::Text(s),
-        (Some("s"), Some(v), _) => {
+fn cell_from_xml(mut c: CellXml, xml: &str, strings: &[String]) -> Result<Cell> {
+    let value = stored_value(&mut c, xml, strings)?;
+    let CellXml { at, style, formula, .. } = c;
+    let formula = formula.map(|f| f.text).filter(|t| !t.is_empty());
+    Ok(Cell { address: at.to_string(), row: at.row, col: at.col, style: style.unwrap_or(0), value, formula })
+}
+
+/// A stored cell's value (for a formula, its cached result): shared strings and types resolved,
+/// the inline string moved out.
+fn stored_value(c: &mut CellXml, xml: &str, strings: &[String]) -> Result<CellValue> {
+    if let (Some(CellType::InlineString), Some(text)) = (c.t, c.inline.take()) {
+        return Ok(CellValue::Text(text));
+    }
+    Ok(match (c.t, c.v(xml)) {
+        (Some(CellType::SharedString), Some(v)) => {
             let i: usize = v.trim().parse().map_err(|_| Error::corrupt(format!("shared string index {v:?}")))?;
             CellValue::Text(strings.get(i).cloned().ok_or_else(|| Error::corrupt(format!("shared string {i} missing")))?)
         }
-        (Some("str" | "d"), Some(v), _) => CellValue::Text(v),
-        (Some("b"), Some(v), _) => CellValue::Bool(v.trim() == "1" || v.trim() == "true"),
-        (Some("e"), Some(v), _) => CellValue::Error(v),
-        (_, Some(v), _) => match v.trim().parse() {
+        (Some(CellType::FormulaString | CellType::Date), Some(v)) => CellValue::Text(v.into_owned()),
+        (Some(CellType::Bool), Some(v)) => CellValue::Bool(v.trim() == "1" || v.trim() == "true"),
+        (Some(CellType::Error), Some(v)) => CellValue::Error(v.into_owned()),
+        (_, Some(v)) => match v.trim().parse() {
             Ok(n) => CellValue::Number(n),
-            Err(_) => CellValue::Text(v),
+            Err(_) => CellValue::Text(v.into_owned()),
         },
         _ => CellValue::Empty,
-    };
-    let formula = formula.map(|f| f.text).filter(|t| !t.is_empty());
-    Ok(Cell { address: at.to_string(), row: at.row, col: at.col, style: style.unwrap_or(0), value, formula })
+    })
 }
 
 fn apply_pending(mut cell: Cell, p: &Pending) -> Cell {

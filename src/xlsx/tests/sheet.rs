@@ -16,7 +16,7 @@ fn indexes_a_sheet() {
     let cells = ix.row_cells("s", SHEET, &ix.rows[1]).unwrap();
     assert_eq!(cells[1].at, CellRef::new(2, 3)); // implicit column after B2
     assert_eq!(cells[1].inline.as_deref(), Some("ab"));
-    assert_eq!(cells[0].v.as_deref(), Some("6"));
+    assert_eq!(cells[0].v(SHEET).as_deref(), Some("6"));
 }
 
 #[test]
