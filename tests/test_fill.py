@@ -195,12 +195,35 @@ def test_thousands_of_high_risk_assets_are_counted_not_listed(risksheet_bin, tmp
         more = re.search(r"ほか (\d+) 件の資産", text)
         return named, int(more.group(1)) if more else 0
 
+    # 600 copies = 4,800 rows: enough for the rows to be read and rendered on several cores.
     _, small = reasons(1)
-    stdout, large = reasons(300)
+    stdout, large = reasons(600)
     assert len(small) == len(large) and any(high_risk(t)[0] for t in small)
     for s, t in zip(small, large):
         named, more = high_risk(t)
-        assert named == min(10, high_risk(s)[0] * 300) and named + more == high_risk(s)[0] * 300, t
+        assert named == min(10, high_risk(s)[0] * 600) and named + more == high_risk(s)[0] * 600, t
         assert len(t.encode("utf-16-le")) // 2 < 2000
     # The summary on the terminal is short too; --json keeps every item.
     assert len(stdout.splitlines()) < 50 and "全件は --json で出力されます" in stdout
+    # Every asset of the large ledger got the example's results, in order.
+    assets = analysis(risksheet_bin, tmp_path / "r600-filled.xlsx")["assets"]
+    assert [a["risk"] for a in assets] == [e[6][2] for e in EXAMPLE] * 600
+
+
+def test_large_ledger_written_on_several_cores_opens_in_libreoffice(risksheet_bin, tmp_path, need_lo):
+    """4,800 assets: rows parsed and rendered in runs on all cores and the sheet part deflated
+    in pieces; LibreOffice opens the result and computes what was cached, row for row."""
+    src, out = tmp_path / "big.xlsx", tmp_path / "big-filled.xlsx"
+    user_ledger(src, repeat=600)
+    run(risksheet_bin, "fill", src, "-o", out, "--profile", "ipa-2.1")
+    with zipfile.ZipFile(out) as z:
+        assert z.testzip() is None
+        assert max(i.file_size for i in z.infolist()) > 2 << 20, "large enough to be deflated in pieces"
+    forced = lo.sheets([out], "recalc")[out]
+    cached = lo.sheets([out], "cached")[out]
+    for sheet in forced:
+        assert not lo.differences(forced[sheet], cached[sheet]), f"{sheet}: {sorted(lo.differences(forced[sheet], cached[sheet]))[:10]}"
+    led = forced["台帳(本社)"]
+    for k in (0, 7, 2403, 4799):
+        e = EXAMPLE[k % len(EXAMPLE)]
+        assert [lo.cell(led, 7 + k, c) for c in (14, 19, 21, 22)] == [str(v) for v in e[6]]

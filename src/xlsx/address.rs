@@ -27,15 +27,22 @@ pub struct CellRef {
 }
 
 /// Column letters of a 1-based column number: 1 → `A`, 28 → `AB`.
-pub fn col_letters(mut col: u32) -> String {
-    let mut out = Vec::new();
-    while col > 0 {
-        let rem = (col - 1) % 26;
-        out.push(b'A' + rem as u8);
+pub fn col_letters(col: u32) -> String {
+    let (buf, n) = letters(col);
+    String::from_utf8_lossy(&buf[buf.len() - n..]).into_owned()
+}
+
+/// The letters of a column, right-aligned in a buffer, and how many there are (no allocation:
+/// addresses are written for every cell saved).
+fn letters(mut col: u32) -> ([u8; 7], usize) {
+    let mut buf = [0u8; 7];
+    let mut n = 0;
+    while col > 0 && n < buf.len() {
+        n += 1;
+        buf[buf.len() - n] = b'A' + ((col - 1) % 26) as u8;
         col = (col - 1) / 26;
     }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
+    (buf, n)
 }
 
 /// Column number of column letters (case-insensitive), or `None` when not letters or past XFD.
@@ -85,7 +92,10 @@ impl CellRef {
 
 impl fmt::Display for CellRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}{}", col_letters(self.col), self.row)
+        let (buf, n) = letters(self.col);
+        // Letters are ASCII.
+        f.write_str(std::str::from_utf8(&buf[buf.len() - n..]).unwrap_or_default())?;
+        write!(f, "{}", self.row)
     }
 }
 

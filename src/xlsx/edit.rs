@@ -67,46 +67,72 @@ impl SheetEdits {
 
 /// Renders a fresh `<c>` element.
 pub fn render_cell(p: &str, at: CellRef, style: Option<u32>, content: &Content) -> String {
-    let s = style.filter(|&s| s != 0).map(|s| format!(" s=\"{s}\"")).unwrap_or_default();
-    let typed = |v: &CellValue| -> (&'static str, String) {
+    let mut out = String::new();
+    render_cell_into(&mut out, p, at, style, content);
+    out
+}
+
+/// Renders a fresh `<c>` element at the end of `out` (written in place: a fill renders tens of
+/// thousands of cells).
+fn render_cell_into(out: &mut String, p: &str, at: CellRef, style: Option<u32>, content: &Content) {
+    use std::fmt::Write;
+    // Writing into a String cannot fail.
+    let _ = write!(out, "<{p}c r=\"{at}\"");
+    if let Some(s) = style.filter(|&s| s != 0) {
+        let _ = write!(out, " s=\"{s}\"");
+    }
+    let t = |v: &CellValue| match v {
+        CellValue::Text(_) => " t=\"str\"",
+        CellValue::Bool(_) => " t=\"b\"",
+        CellValue::Error(_) => " t=\"e\"",
+        CellValue::Empty | CellValue::Number(_) => "",
+    };
+    let v = |out: &mut String, v: &CellValue| {
+        let _ = write!(out, "<{p}v>");
         match v {
-            CellValue::Empty => ("", String::new()),
-            CellValue::Number(n) => ("", format_number(*n)),
-            CellValue::Text(t) => (" t=\"str\"", t.clone()),
-            CellValue::Bool(b) => (" t=\"b\"", if *b { "1".into() } else { "0".into() }),
-            CellValue::Error(e) => (" t=\"e\"", e.clone()),
+            CellValue::Empty => {}
+            CellValue::Number(n) => out.push_str(&format_number(*n)),
+            CellValue::Text(t) | CellValue::Error(t) => out.push_str(&escape_text(t)),
+            CellValue::Bool(b) => out.push(if *b { '1' } else { '0' }),
         }
+        let _ = write!(out, "</{p}v>");
     };
     match content {
-        Content::Value(CellValue::Empty) => format!("<{p}c r=\"{at}\"{s}/>"),
-        Content::Value(CellValue::Text(t)) => {
-            let space = if t.starts_with(char::is_whitespace) || t.ends_with(char::is_whitespace) {
+        Content::Value(CellValue::Empty) => out.push_str("/>"),
+        Content::Value(CellValue::Text(text)) => {
+            let space = if text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace) {
                 " xml:space=\"preserve\""
             } else {
                 ""
             };
-            format!("<{p}c r=\"{at}\"{s} t=\"inlineStr\"><{p}is><{p}t{space}>{}</{p}t></{p}is></{p}c>", escape_text(t))
+            let _ = write!(out, " t=\"inlineStr\"><{p}is><{p}t{space}>{}</{p}t></{p}is></{p}c>", escape_text(text));
         }
-        Content::Value(v) => {
-            let (t, v) = typed(v);
-            format!("<{p}c r=\"{at}\"{s}{t}><{p}v>{}</{p}v></{p}c>", escape_text(&v))
+        Content::Value(value) => {
+            out.push_str(t(value));
+            out.push('>');
+            v(out, value);
+            let _ = write!(out, "</{p}c>");
         }
         Content::Formula(_, cached) | Content::Shared(_, cached) => {
-            let (t, v) = cached.as_ref().map(typed).unwrap_or(("", String::new()));
-            let v = if cached.as_ref().is_some_and(|c| *c != CellValue::Empty) {
-                format!("<{p}v>{}</{p}v>", escape_text(&v))
-            } else {
-                String::new()
-            };
-            let f = match content {
+            let cached = cached.as_ref().filter(|c| **c != CellValue::Empty);
+            out.push_str(cached.map_or("", t));
+            out.push('>');
+            match content {
                 Content::Shared(g, _) if g.range.start == at => {
-                    format!("<{p}f t=\"shared\" ref=\"{}\" si=\"{}\">{}</{p}f>", g.range, g.si, escape_text(&g.text))
+                    let _ = write!(out, "<{p}f t=\"shared\" ref=\"{}\" si=\"{}\">{}</{p}f>", g.range, g.si, escape_text(&g.text));
                 }
-                Content::Shared(g, _) => format!("<{p}f t=\"shared\" si=\"{}\"/>", g.si),
-                Content::Formula(f, _) => format!("<{p}f>{}</{p}f>", escape_text(f)),
-                Content::Value(_) => String::new(),
-            };
-            format!("<{p}c r=\"{at}\"{s}{t}>{f}{v}</{p}c>")
+                Content::Shared(g, _) => {
+                    let _ = write!(out, "<{p}f t=\"shared\" si=\"{}\"/>", g.si);
+                }
+                Content::Formula(f, _) => {
+                    let _ = write!(out, "<{p}f>{}</{p}f>", escape_text(f));
+                }
+                Content::Value(_) => {}
+            }
+            if let Some(c) = cached {
+                v(out, c);
+            }
+            let _ = write!(out, "</{p}c>");
         }
     }
 }
@@ -210,13 +236,14 @@ pub fn plan_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEdits) ->
     let sheet_data = ix.child("sheetData");
     let data_end_tag = sheet_data.map(|sd| xml[sd.start..sd.end].rfind('<').map_or(sd.end, |i| sd.start + i));
     let mut new_rows: BTreeMap<usize, String> = BTreeMap::new();
+    // Rows that exist are re-rendered with their cells, on all cores when there are many.
+    let existing: Vec<(&RowSpan, &[(u32, &Pending)])> = by_row.iter().filter_map(|(&r, pend)| Some((&ix.rows[ix.row_position(r).ok()?], pend.as_slice()))).collect();
+    splices.extend(crate::xlsx::parallel::map_runs(&existing, crate::xlsx::parallel::MIN_ROWS_PER_THREAD, |rows| {
+        rows.iter().map(|(row, pend)| Ok((row.start, row.end, render_row(p, xml, row, &ix.row_cells(part, xml, row)?, pend, &col_styles)))).collect()
+    })?);
     for (&r, pend) in &by_row {
         match ix.row_position(r) {
-            Ok(i) => {
-                let row = &ix.rows[i];
-                let cells = ix.row_cells(part, xml, row)?;
-                splices.push((row.start, row.end, render_row(p, xml, row, &cells, pend, &col_styles)));
-            }
+            Ok(_) => {}
             Err(i) => {
                 let at = match ix.rows.get(i) {
                     Some(next) => next.start,
@@ -224,9 +251,8 @@ pub fn plan_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEdits) ->
                 };
                 let mut s = format!("<{p}row r=\"{r}\">");
                 for (c, pd) in pend {
-                    let content = pd.content.clone().unwrap_or(Content::Value(CellValue::Empty));
                     let style = pd.style.or_else(|| default_style(&col_styles, None, *c));
-                    s += &render_cell(p, CellRef::new(r, *c), style, &content);
+                    render_cell_into(&mut s, p, CellRef::new(r, *c), style, pd.content.as_ref().unwrap_or(&Content::Value(CellValue::Empty)));
                 }
                 s += &format!("</{p}row>");
                 new_rows.entry(at).or_default().push_str(&s);
@@ -352,10 +378,10 @@ fn render_row(p: &str, xml: &str, row: &RowSpan, cells: &[CellXml], pend: &[(u32
                 pos = c.end;
                 if pc == Some(cc) {
                     let pd = pend[pi].1;
-                    out += &match &pd.content {
-                        Some(content) => render_cell(p, c.at, pd.style.or(c.style), content),
-                        None => patch_cell(p, xml, c, pd),
-                    };
+                    match &pd.content {
+                        Some(content) => render_cell_into(&mut out, p, c.at, pd.style.or(c.style), content),
+                        None => out += &patch_cell(p, xml, c, pd),
+                    }
                     pi += 1;
                 } else if any_implicit && !c.explicit_r {
                     // Cells without `r` take their place from their order; once a cell is
@@ -368,9 +394,8 @@ fn render_row(p: &str, xml: &str, row: &RowSpan, cells: &[CellXml], pend: &[(u32
             }
             _ => {
                 let (c, pd) = pend[pi];
-                let content = pd.content.clone().unwrap_or(Content::Value(CellValue::Empty));
                 let style = pd.style.or_else(|| default_style(col_styles, Some(&row_tag), c));
-                out += &render_cell(p, CellRef::new(row.r, c), style, &content);
+                render_cell_into(&mut out, p, CellRef::new(row.r, c), style, pd.content.as_ref().unwrap_or(&Content::Value(CellValue::Empty)));
                 pi += 1;
             }
         }

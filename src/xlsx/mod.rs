@@ -10,6 +10,7 @@ mod deps;
 pub mod edit;
 pub mod formula;
 pub mod package;
+pub mod parallel;
 pub mod sheet;
 pub mod new_book;
 pub mod validation;

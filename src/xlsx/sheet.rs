@@ -454,18 +454,23 @@ fn text_of(raw: &str, kind: TokenKind) -> std::borrow::Cow<'_, str> {
 }
 
 fn formula_from(tag: &str, text: String) -> FormulaXml {
-    let kind = match attr(tag, "t").as_deref() {
-        Some("shared") => FormulaKind::Shared,
-        Some("array") => FormulaKind::Array,
-        Some("dataTable") => FormulaKind::DataTable,
-        _ => FormulaKind::Normal,
-    };
-    FormulaXml {
-        kind,
-        text,
-        si: attr(tag, "si").and_then(|s| s.parse().ok()),
-        range: attr(tag, "ref").map(|s| s.into_owned()),
+    let mut f = FormulaXml { kind: FormulaKind::Normal, text, si: None, range: None };
+    for (name, value) in xml::attrs(tag) {
+        match xml::local(name) {
+            "t" => {
+                f.kind = match value {
+                    "shared" => FormulaKind::Shared,
+                    "array" => FormulaKind::Array,
+                    "dataTable" => FormulaKind::DataTable,
+                    _ => FormulaKind::Normal,
+                }
+            }
+            "si" => f.si = value.parse().ok(),
+            "ref" => f.range = Some(xml::unescape(value).into_owned()),
+            _ => {}
+        }
     }
+    f
 }
 
 #[cfg(test)]

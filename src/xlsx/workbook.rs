@@ -365,25 +365,35 @@ impl Workbook {
 
     /// Every stored cell of a sheet, row by row, with pending edits applied.
     pub fn cells(&mut self, sheet: &str) -> Result<Vec<Cell>> {
+        Ok(self.stored_cells(sheet, true)?.into_iter().map(Cell::from).collect())
+    }
+
+    /// Every stored cell of a sheet in (row, column) order, pending edits applied. Without
+    /// `formula_text`, a formula cell's `formula` is empty text (readers that only need to know
+    /// there is one skip moving each shared formula to its cell).
+    pub(crate) fn stored_cells(&mut self, sheet: &str, formula_text: bool) -> Result<Vec<StoredCell>> {
         let si = self.sheet_index(sheet)?;
         let name = self.sheets[si].name.clone();
-        // One pass: each stored cell becomes a Cell as it is parsed, its strings moved, not copied.
         self.worksheet(si)?;
         self.strings()?;
         let part = self.sheets[si].part.clone();
         let path = self.path.clone();
         let l = self.loaded[si].as_ref().ok_or_else(|| Error::corrupt("sheet not loaded"))?;
         let strings = self.shared_strings.as_deref().unwrap_or(&[]);
-        let mut out = Vec::with_capacity(l.index.cells);
-        for row in &l.index.rows {
-            for c in l.index.row_cells(&part, &l.xml, row)? {
-                let text = Self::formula_text(&l.index, &c);
-                let at = c.at;
-                let mut cell = cell_from_xml(c, &l.xml, strings).map_err(|e| e.in_sheet(&name).at_cell(at.to_string()).in_file(&path))?;
-                cell.formula = text;
-                out.push(cell);
+        let out = crate::xlsx::parallel::map_runs(&l.index.rows, crate::xlsx::parallel::MIN_ROWS_PER_THREAD, |rows| {
+            let mut out = Vec::new();
+            for row in rows {
+                for mut c in l.index.row_cells(&part, &l.xml, row)? {
+                    let value = stored_value(&mut c, &l.xml, strings).map_err(|e| e.in_sheet(&name).at_cell(c.at.to_string()).in_file(&path))?;
+                    let formula = match formula_text {
+                        true => Self::formula_text(&l.index, &c),
+                        false => c.formula.as_ref().map(|_| String::new()),
+                    };
+                    out.push(StoredCell { at: c.at, style: c.style.unwrap_or(0), value, formula });
+                }
             }
-        }
+            Ok(out)
+        })?;
         // Overlay pending edits: both sequences are in (row, column) order, so merge them.
         let pending = &self.edits[si].cells;
         if pending.is_empty() {
@@ -392,13 +402,11 @@ impl Workbook {
         let mut merged = Vec::with_capacity(out.len() + pending.len());
         let mut stored = out.into_iter().peekable();
         for (&(r, col), p) in pending {
-            while let Some(c) = stored.next_if(|c| (c.row, c.col) < (r, col)) {
+            while let Some(c) = stored.next_if(|c| (c.at.row, c.at.col) < (r, col)) {
                 merged.push(c);
             }
-            let base = stored
-                .next_if(|c| (c.row, c.col) == (r, col))
-                .unwrap_or_else(|| Cell { address: CellRef::new(r, col).to_string(), row: r, col, style: 0, value: CellValue::Empty, formula: None });
-            merged.push(apply_pending(base, p));
+            let base = stored.next_if(|c| (c.at.row, c.at.col) == (r, col)).unwrap_or_else(|| StoredCell::empty(CellRef::new(r, col)));
+            merged.push(base.with_pending(p, formula_text));
         }
         merged.extend(stored);
         Ok(merged)
@@ -418,21 +426,17 @@ impl Workbook {
             Err(_) => None,
         };
         let stored = match found {
-            Some(c) => {
-                let text = Self::formula_text(&l.index, &c);
-                let mut cell = cell_from_xml(c, &l.xml, strings).map_err(|e| e.in_sheet(&name).at_cell(at.to_string()).in_file(&self.path))?;
-                cell.formula = text;
-                Some(cell)
+            Some(mut c) => {
+                let value = stored_value(&mut c, &l.xml, strings).map_err(|e| e.in_sheet(&name).at_cell(at.to_string()).in_file(&self.path))?;
+                Some(StoredCell { at, style: c.style.unwrap_or(0), value, formula: Self::formula_text(&l.index, &c) })
             }
             None => None,
         };
         Ok(match self.edits[si].cells.get(&(at.row, at.col)) {
-            Some(p) => {
-                let base = stored.unwrap_or(Cell { address: at.to_string(), row: at.row, col: at.col, style: 0, value: CellValue::Empty, formula: None });
-                Some(apply_pending(base, p))
-            }
+            Some(p) => Some(stored.unwrap_or_else(|| StoredCell::empty(at)).with_pending(p, true)),
             None => stored,
-        })
+        }
+        .map(Cell::from))
     }
 
     /// The value of one cell (empty when not stored).
@@ -1002,14 +1006,6 @@ impl Workbook {
     }
 }
 
-/// A stored cell as read: its value resolved (shared strings, types), its strings moved out.
-fn cell_from_xml(mut c: CellXml, xml: &str, strings: &[String]) -> Result<Cell> {
-    let value = stored_value(&mut c, xml, strings)?;
-    let CellXml { at, style, formula, .. } = c;
-    let formula = formula.map(|f| f.text).filter(|t| !t.is_empty());
-    Ok(Cell { address: at.to_string(), row: at.row, col: at.col, style: style.unwrap_or(0), value, formula })
-}
-
 /// A stored cell's value (for a formula, its cached result): shared strings and types resolved,
 /// the inline string moved out.
 fn stored_value(c: &mut CellXml, xml: &str, strings: &[String]) -> Result<CellValue> {
@@ -1032,27 +1028,54 @@ fn stored_value(c: &mut CellXml, xml: &str, strings: &[String]) -> Result<CellVa
     })
 }
 
-fn apply_pending(mut cell: Cell, p: &Pending) -> Cell {
-    if let Some(s) = p.style {
-        cell.style = s;
+/// A stored cell as the crate's readers use it (a [`Cell`] without its address text).
+pub(crate) struct StoredCell {
+    pub at: CellRef,
+    pub style: u32,
+    /// The value (for a formula, its cached result).
+    pub value: CellValue,
+    /// The formula, when the cell has one (empty text when it was not asked for).
+    pub formula: Option<String>,
+}
+
+impl StoredCell {
+    fn empty(at: CellRef) -> StoredCell {
+        StoredCell { at, style: 0, value: CellValue::Empty, formula: None }
     }
-    match &p.content {
-        Some(Content::Value(v)) => {
-            cell.value = v.clone();
-            cell.formula = None;
+
+    /// The cell as a pending edit leaves it.
+    fn with_pending(mut self, p: &Pending, formula_text: bool) -> StoredCell {
+        if let Some(s) = p.style {
+            self.style = s;
         }
-        Some(Content::Shared(g, cached)) => {
-            let (dr, dc) = (cell.row as i64 - g.range.start.row as i64, cell.col as i64 - g.range.start.col as i64);
-            cell.formula = Some(if dr == 0 && dc == 0 { g.text.clone() } else { crate::xlsx::formula::shift(&g.text, dr, dc) });
-            cell.value = cached.clone().unwrap_or_default();
+        match &p.content {
+            Some(Content::Value(v)) => {
+                self.value = v.clone();
+                self.formula = None;
+            }
+            Some(Content::Shared(g, cached)) => {
+                let (dr, dc) = (self.at.row as i64 - g.range.start.row as i64, self.at.col as i64 - g.range.start.col as i64);
+                self.formula = Some(match formula_text {
+                    false => String::new(),
+                    true if dr == 0 && dc == 0 => g.text.clone(),
+                    true => crate::xlsx::formula::shift(&g.text, dr, dc),
+                });
+                self.value = cached.clone().unwrap_or_default();
+            }
+            Some(Content::Formula(f, cached)) => {
+                self.formula = Some(if formula_text { f.clone() } else { String::new() });
+                self.value = cached.clone().unwrap_or_default();
+            }
+            None => {}
         }
-        Some(Content::Formula(f, cached)) => {
-            cell.formula = Some(f.clone());
-            cell.value = cached.clone().unwrap_or_default();
-        }
-        None => {}
+        self
     }
-    cell
+}
+
+impl From<StoredCell> for Cell {
+    fn from(c: StoredCell) -> Cell {
+        Cell { address: c.at.to_string(), row: c.at.row, col: c.at.col, style: c.style, value: c.value, formula: c.formula }
+    }
 }
 
 /// Counts elements with a local name in an XML fragment.

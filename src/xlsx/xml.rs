@@ -63,7 +63,10 @@ impl Token {
 
 /// The local part of a qualified name.
 pub fn local(name: &str) -> &str {
-    name.rsplit(':').next().unwrap_or(name)
+    match name.as_bytes().iter().rposition(|&b| b == b':') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
 }
 
 /// Iterates the tokens of an XML text.
@@ -139,9 +142,13 @@ impl Iterator for Scanner<'_> {
             return None;
         }
         let start = self.pos;
-        let result = if xml.as_bytes()[start] != b'<' {
-            let end = xml[start..].find('<').map_or(xml.len(), |i| start + i);
+        let b = xml.as_bytes();
+        let result = if b[start] != b'<' {
+            let end = b[start..].iter().position(|&c| c == b'<').map_or(xml.len(), |i| start + i);
             Ok(Token { kind: TokenKind::Text, start, end, name: (start, start) })
+        } else if !matches!(b.get(start + 1), Some(b'!' | b'?')) {
+            // The usual case first: a tag.
+            self.tag(start)
         } else if xml[start..].starts_with("<![CDATA[") {
             self.until(start, "]]>").map(|end| Token { kind: TokenKind::CData, start, end, name: (start, start) })
         } else if xml[start..].starts_with("<!--") {
@@ -168,22 +175,29 @@ impl Iterator for Scanner<'_> {
 
 /// Iterates the attributes of a start or empty tag as (qualified name, raw value) pairs.
 pub fn attrs(tag: &str) -> impl Iterator<Item = (&str, &str)> {
-    let body = tag.trim_start_matches("</").trim_start_matches('<').trim_end_matches('>').trim_end_matches('/');
-    let skip_name = body.find(|c: char| c.is_whitespace()).unwrap_or(body.len());
-    let mut rest = &body[skip_name..];
+    // Byte by byte: this runs for every cell of every sheet read. Cuts fall on ASCII bytes only,
+    // so every slice is valid UTF-8.
+    let b = tag.as_bytes();
+    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    let mut i = b.iter().position(|&c| space(c)).unwrap_or(b.len());
     std::iter::from_fn(move || {
-        rest = rest.trim_start();
-        let eq = rest.find('=')?;
-        let name = rest[..eq].trim();
-        let after = rest[eq + 1..].trim_start();
-        let q = after.chars().next()?;
-        if q != '"' && q != '\'' {
-            return None;
+        while i < b.len() && space(b[i]) {
+            i += 1;
         }
-        let close = after[1..].find(q)?;
-        let value = &after[1..1 + close];
-        rest = &after[close + 2..];
-        Some((name, value))
+        let name_start = i;
+        let eq = name_start + b[name_start..].iter().position(|&c| c == b'=')?;
+        let mut name_end = eq;
+        while name_end > name_start && space(b[name_end - 1]) {
+            name_end -= 1;
+        }
+        let mut q = eq + 1;
+        while q < b.len() && space(b[q]) {
+            q += 1;
+        }
+        let quote = *b.get(q).filter(|&&c| c == b'"' || c == b'\'')?;
+        let close = q + 1 + b[q + 1..].iter().position(|&c| c == quote)?;
+        i = close + 1;
+        Some((&tag[name_start..name_end], &tag[q + 1..close]))
     })
 }
 

@@ -15,10 +15,10 @@ const HEADER_SEARCH_ROWS: u32 = 40;
 pub struct Grid {
     /// The sheet's name.
     pub sheet: String,
-    cells: HashMap<(u32, u32), CellValue>,
-    styles: HashMap<(u32, u32), u32>,
-    /// Cells holding a formula whose result the file does not store.
-    uncomputed: std::collections::HashSet<(u32, u32)>,
+    /// Positions of the stored cells in (row, column) order, searched by bisection: a ledger of
+    /// 10,000 assets is read into two flat vectors instead of hash maps.
+    keys: Vec<(u32, u32)>,
+    cells: Vec<GridCell>,
     merges: Vec<Range>,
     /// Last row holding any cell.
     pub max_row: u32,
@@ -26,25 +26,33 @@ pub struct Grid {
     pub max_col: u32,
 }
 
+struct GridCell {
+    value: CellValue,
+    style: u32,
+    /// A formula whose result the file does not store.
+    uncomputed: bool,
+}
+
 impl Grid {
     /// Reads a sheet.
     pub fn read(wb: &mut Workbook, sheet: &str) -> Result<Grid> {
-        let mut cells = HashMap::new();
-        let mut styles = HashMap::new();
+        let stored = wb.stored_cells(sheet, false)?;
         let (mut max_row, mut max_col) = (0, 0);
-        let mut uncomputed = std::collections::HashSet::new();
-        for c in wb.cells(sheet)? {
-            styles.insert((c.row, c.col), c.style);
-            if c.formula.is_some() && c.value == CellValue::Empty {
-                uncomputed.insert((c.row, c.col));
-            }
+        let mut keys = Vec::with_capacity(stored.len());
+        let mut cells = Vec::with_capacity(stored.len());
+        for c in stored {
             if !c.value.is_blank() {
-                max_row = max_row.max(c.row);
-                max_col = max_col.max(c.col);
+                max_row = max_row.max(c.at.row);
+                max_col = max_col.max(c.at.col);
             }
-            cells.insert((c.row, c.col), c.value);
+            keys.push((c.at.row, c.at.col));
+            cells.push(GridCell { uncomputed: c.formula.is_some() && c.value == CellValue::Empty, value: c.value, style: c.style });
         }
-        Ok(Grid { sheet: sheet.to_string(), cells, styles, uncomputed, merges: wb.merges(sheet)?, max_row, max_col })
+        Ok(Grid { sheet: sheet.to_string(), keys, cells, merges: wb.merges(sheet)?, max_row, max_col })
+    }
+
+    fn get(&self, row: u32, col: u32) -> Option<&GridCell> {
+        self.keys.binary_search(&(row, col)).ok().map(|i| &self.cells[i])
     }
 
     /// The merged area a cell lies in.
@@ -54,18 +62,16 @@ impl Grid {
 
     /// The value shown at a cell: a merged area's cells show its top-left value.
     pub fn value(&self, row: u32, col: u32) -> &CellValue {
-        static EMPTY: CellValue = CellValue::Empty;
-        let key = match self.merge_of(row, col) {
-            Some(m) => (m.start.row, m.start.col),
-            None => (row, col),
-        };
-        self.cells.get(&key).unwrap_or(&EMPTY)
+        match self.merge_of(row, col) {
+            Some(m) => self.own_value(m.start.row, m.start.col),
+            None => self.own_value(row, col),
+        }
     }
 
     /// The value stored in the cell itself (blank inside a merged area).
     pub fn own_value(&self, row: u32, col: u32) -> &CellValue {
         static EMPTY: CellValue = CellValue::Empty;
-        self.cells.get(&(row, col)).unwrap_or(&EMPTY)
+        self.get(row, col).map_or(&EMPTY, |c| &c.value)
     }
 
     /// The text shown at a cell, trimmed.
@@ -76,12 +82,12 @@ impl Grid {
     /// Whether the cell holds a formula whose result the file does not store (saved by a tool
     /// that does not compute, such as openpyxl): its value is unknown until a spreadsheet computes it.
     pub fn uncomputed(&self, row: u32, col: u32) -> bool {
-        self.uncomputed.contains(&(row, col))
+        self.get(row, col).is_some_and(|c| c.uncomputed)
     }
 
     /// The style index of a cell (0 when not stored).
     pub fn style(&self, row: u32, col: u32) -> u32 {
-        self.styles.get(&(row, col)).copied().unwrap_or(0)
+        self.get(row, col).map_or(0, |c| c.style)
     }
 
     /// The first column in rows `rows` whose shown text matches the header.

@@ -308,6 +308,8 @@ fn read_ledger(grid: &Grid, l: &LedgerLayout, p: &Profile, wl: crate::error::Lan
     let is_asset = |r: u32| keys.iter().filter_map(|f| l.col(f)).any(|c| !grid.own_value(r, c).is_blank());
     let Some(last) = (l.first_row..=grid.max_row).rev().find(|&r| is_asset(r)) else { return Vec::new() };
     let mut assets = Vec::new();
+    // A ledger names a handful of media thousands of times: each distinct text is matched once.
+    let mut known_media: std::collections::HashMap<String, Option<&crate::profile::Medium>> = Default::default();
     for r in l.first_row..=last {
         if !is_asset(r) {
             continue;
@@ -326,7 +328,14 @@ fn read_ledger(grid: &Grid, l: &LedgerLayout, p: &Profile, wl: crate::error::Lan
         let name = l.col("asset").map(|c| grid.text(r, c)).unwrap_or_default();
         let mut medium = None;
         if let Some(c) = l.col("medium") {
-            match parse_medium(input(grid.own_value(r, c)), p) {
+            let cell = grid.own_value(r, c);
+            let parsed = match known_media.get(&cell.to_string()) {
+                Some(m) => Ok(*m),
+                None => parse_medium(input(cell), p).inspect(|m| {
+                    known_media.insert(cell.to_string(), *m);
+                }),
+            };
+            match parsed {
                 Ok(Some(m)) => {
                     out.normalize(grid, r, c, CellValue::Text(m.name_in(wl).to_string()));
                     medium = Some(m);
