@@ -219,9 +219,20 @@ impl SheetIndex {
                             row = Some(span);
                         }
                     } else if depth == 3 && row.is_some() && name == "c" {
-                        let c = parse_cell(xml, &mut sc, t, last_row, last_col)?;
-                        last_col = c.at.col;
                         ix.cells += 1;
+                        // Most cells hold a value: the index only needs where they are, so their
+                        // content is skipped and only formula cells are parsed.
+                        let at = match xml::attrs(t.text(xml)).find(|(n, _)| xml::local(n) == "r") {
+                            Some((_, r)) => CellRef::parse(r).map_err(|_| format!("bad cell reference {r:?}"))?,
+                            None => CellRef::new(last_row, last_col + 1),
+                        };
+                        let formula = t.kind == TokenKind::Start && skip_cell(xml, &mut sc)?;
+                        let prev_col = last_col;
+                        last_col = at.col;
+                        if !formula {
+                            continue;
+                        }
+                        let c = parse_cell(xml, &mut Scanner::at(xml, t.end), t, last_row, prev_col)?;
                         if let Some(f) = &c.formula {
                             ix.formulas += 1;
                             if f.kind == FormulaKind::Shared {
@@ -326,6 +337,30 @@ impl SheetIndex {
         let c = self.child("dimension")?;
         attr(&xml[c.start..c.end], "ref").map(|s| s.into_owned())
     }
+}
+
+/// Moves the scanner past the `</c>` of a cell whose start tag was just read; tells whether the
+/// cell has a formula (`<f>`).
+fn skip_cell(xml: &str, sc: &mut Scanner) -> std::result::Result<bool, String> {
+    let mut depth = 1usize;
+    let mut formula = false;
+    for tok in sc.by_ref() {
+        let k = tok?;
+        match k.kind {
+            TokenKind::Start | TokenKind::Empty => {
+                formula |= depth == 1 && k.local_name(xml) == "f";
+                depth += (k.kind == TokenKind::Start) as usize;
+            }
+            TokenKind::End => {
+                depth -= 1;
+                if depth == 0 {
+                    return Ok(formula);
+                }
+            }
+            _ => {}
+        }
+    }
+    Err("a cell has no end".into())
 }
 
 /// Parses a `<c>` element whose start tag `t` was just read; leaves the scanner after `</c>`.

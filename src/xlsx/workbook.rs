@@ -445,11 +445,10 @@ impl Workbook {
     }
 
     fn check_editable(&mut self, si: usize, at: CellRef) -> Result<()> {
-        let name = self.sheets[si].name.clone();
-        let path = self.path.clone();
         let l = self.worksheet(si)?;
         if let Some(r) = l.index.arrays.iter().find(|r| r.contains(at)) {
-            return Err(Error::new(ErrorKind::ArrayFormula { range: r.to_string() }).in_sheet(name).at_cell(at.to_string()).in_file(path));
+            let e = Error::new(ErrorKind::ArrayFormula { range: r.to_string() }).at_cell(at.to_string());
+            return Err(e.in_sheet(&self.sheets[si].name).in_file(&self.path));
         }
         Ok(())
     }
@@ -728,7 +727,8 @@ impl Workbook {
         let affected = crate::xlsx::deps::affected_formula_cells(self)?;
         let qualified = |wb: &Workbook, si: usize, at: CellRef| format!("{}!{}", crate::xlsx::address::quote_sheet_name(&wb.sheets[si].name), at);
         for (si, edits) in self.edits.iter().enumerate() {
-            report.cells_written.extend(edits.cells.iter().filter(|(_, p)| p.content.is_some()).map(|(&(r, c), _)| qualified(self, si, CellRef::new(r, c))));
+            let sheet = crate::xlsx::address::quote_sheet_name(&self.sheets[si].name);
+            report.cells_written.extend(edits.cells.iter().filter(|(_, p)| p.content.is_some()).map(|(&(r, c), _)| format!("{sheet}!{}", CellRef::new(r, c))));
         }
         let mut formulas_changed = false;
         for &(si, at, cached) in &affected {

@@ -390,8 +390,6 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
         }
         // Only the first row of a run needs its formula text: the rows below share it.
         let run_start = r == l.first_row || users_row(r - 1);
-        let (cc, ic, ac) = (rel(r, c), rel(r, i), rel(r, a));
-        let cia = format!("{cc},{ic},{ac}");
         let write = |wb: &mut Workbook, col: Option<u32>, f: &dyn Fn() -> String, v: CellValue| -> Result<()> {
             let Some(col) = col else { return Ok(()) };
             // A row the user appended without formatting takes the style of the row above.
@@ -401,47 +399,46 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
             columns.borrow_mut().entry(col).or_default().push((r, run_start.then(f), v));
             Ok(())
         };
-        let base = format!("MAX({cia})");
-        let valid = format!("OR(COUNT({cia})<3,MIN({cia})<{},MAX({cia})>{})", p.cia.min, p.cia.max);
-        let importance = match p.personal_info_level() {
-            Some(level) => {
-                let flags: Vec<String> = ["personal", "sensitive", "mynumber"].iter().filter_map(|f| l.col(f)).map(|col| format!("{}=\"{}\"", rel(r, col), super::flag_text(wl))).collect();
-                if flags.is_empty() {
-                    base.clone()
-                } else {
-                    format!("IF(OR({}),MAX({level},{base}),{base})", flags.join(","))
-                }
-            }
-            None => base.clone(),
+        // The formula texts are built only for a run's first row (the closures below).
+        let importance = || {
+            let cia = format!("{},{},{}", rel(r, c), rel(r, i), rel(r, a));
+            let base = format!("MAX({cia})");
+            let valid = format!("OR(COUNT({cia})<3,MIN({cia})<{},MAX({cia})>{})", p.cia.min, p.cia.max);
+            let flags: Vec<String> = match p.personal_info_level() {
+                Some(_) => ["personal", "sensitive", "mynumber"].iter().filter_map(|f| l.col(f)).map(|col| format!("{}=\"{}\"", rel(r, col), super::flag_text(wl))).collect(),
+                None => Vec::new(),
+            };
+            let value = match p.personal_info_level() {
+                Some(level) if !flags.is_empty() => format!("IF(OR({}),MAX({level},{base}),{base})", flags.join(",")),
+                _ => base,
+            };
+            format!("IF({valid},\"\",{value})")
         };
         let imp_col = l.col("importance");
-        write(wb, imp_col, &|| format!("IF({valid},\"\",{importance})"), num(asset.importance))?;
-        let m = rel(r, medium);
+        write(wb, imp_col, &importance, num(asset.importance))?;
+        let m = || rel(r, medium);
         let t_col = l.col("threat");
         let v_col = l.col("vulnerability");
-        write(wb, t_col, &|| format!("IF({m}=\"\",\"\",IFERROR(INDEX({},MATCH({m},{media_names},0)),\"\"))", lookup(2)), num(asset.threat))?;
-        write(wb, v_col, &|| format!("IF({m}=\"\",\"\",IFERROR(INDEX({},MATCH({m},{media_names},0)),\"\"))", lookup(4)), num(asset.vulnerability))?;
+        write(wb, t_col, &|| format!("IF({m}=\"\",\"\",IFERROR(INDEX({},MATCH({m},{media_names},0)),\"\"))", lookup(2), m = m()), num(asset.threat))?;
+        write(wb, v_col, &|| format!("IF({m}=\"\",\"\",IFERROR(INDEX({},MATCH({m},{media_names},0)),\"\"))", lookup(4), m = m()), num(asset.vulnerability))?;
         let (Some(tc), Some(vc)) = (t_col, v_col) else { continue };
-        let (t, v) = (rel(r, tc), rel(r, vc));
         let lk_col = l.col("likelihood");
         write(
             wb,
             lk_col,
-            &|| format!("IF(OR({t}=\"\",{v}=\"\"),\"\",INDEX({matrix},{t}-{},{v}-{}))", p.threat.min as i32 - 1, p.vulnerability.min as i32 - 1),
+            &|| format!("IF(OR({t}=\"\",{v}=\"\"),\"\",INDEX({matrix},{t}-{},{v}-{}))", p.threat.min as i32 - 1, p.vulnerability.min as i32 - 1, t = rel(r, tc), v = rel(r, vc)),
             num(asset.likelihood),
         )?;
         let Some(lc) = lk_col else { continue };
-        let lkr = rel(r, lc);
         let lk_label = asset.likelihood.and_then(|x| lk.level(x)).map(|x| x.label_in(wl));
-        write(wb, l.col("likelihood_label"), &|| format!("IF({lkr}=\"\",\"\",INDEX({lk_labels},{lkr}-{}))", lk.min as i32 - 1), text(lk_label))?;
+        write(wb, l.col("likelihood_label"), &|| format!("IF({lkr}=\"\",\"\",INDEX({lk_labels},{lkr}-{}))", lk.min as i32 - 1, lkr = rel(r, lc)), text(lk_label))?;
         let Some(ic_) = imp_col else { continue };
-        let imp = rel(r, ic_);
         let risk_col = l.col("risk");
-        write(wb, risk_col, &|| format!("IF(OR({imp}=\"\",{lkr}=\"\"),\"\",{imp}*{lkr})"), num(asset.risk))?;
+        write(wb, risk_col, &|| format!("IF(OR({imp}=\"\",{lkr}=\"\"),\"\",{imp}*{lkr})", imp = rel(r, ic_), lkr = rel(r, lc)), num(asset.risk))?;
         if let Some(rc) = risk_col {
-            let rv = rel(r, rc);
             // Highest band first: IF(v>=6,"大",IF(v>=4,"中","小")).
             let band_f = || {
+                let rv = rel(r, rc);
                 let mut f = format!("\"{}\"", bands.last().map_or("", |b| b.label_in(wl)));
                 for b in bands.iter().rev().skip(1) {
                     f = format!("IF({rv}>={},\"{}\",{f})", b.min, b.label_in(wl));

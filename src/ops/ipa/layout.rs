@@ -15,9 +15,11 @@ const HEADER_SEARCH_ROWS: u32 = 40;
 pub struct Grid {
     /// The sheet's name.
     pub sheet: String,
-    /// Positions of the stored cells in (row, column) order, searched by bisection: a ledger of
-    /// 10,000 assets is read into two flat vectors instead of hash maps.
-    keys: Vec<(u32, u32)>,
+    /// Where each row's cells start in `cols`/`cells` (`row_starts[r]..row_starts[r + 1]`),
+    /// the cells of a row in column order: a ledger of 10,000 assets is read into flat
+    /// vectors, and a cell is found by its row, then by bisection among the row's columns.
+    row_starts: Vec<u32>,
+    cols: Vec<u32>,
     cells: Vec<GridCell>,
     merges: Vec<Range>,
     /// Last row holding any cell.
@@ -38,21 +40,29 @@ impl Grid {
     pub fn read(wb: &mut Workbook, sheet: &str) -> Result<Grid> {
         let stored = wb.stored_cells(sheet, false)?;
         let (mut max_row, mut max_col) = (0, 0);
-        let mut keys = Vec::with_capacity(stored.len());
+        let last_stored_row = stored.last().map_or(0, |c| c.at.row) as usize;
+        let mut row_starts = vec![0u32; last_stored_row + 2];
+        let mut cols = Vec::with_capacity(stored.len());
         let mut cells = Vec::with_capacity(stored.len());
         for c in stored {
             if !c.value.is_blank() {
                 max_row = max_row.max(c.at.row);
                 max_col = max_col.max(c.at.col);
             }
-            keys.push((c.at.row, c.at.col));
+            row_starts[c.at.row as usize + 1] += 1;
+            cols.push(c.at.col);
             cells.push(GridCell { uncomputed: c.formula.is_some() && c.value == CellValue::Empty, value: c.value, style: c.style });
         }
-        Ok(Grid { sheet: sheet.to_string(), keys, cells, merges: wb.merges(sheet)?, max_row, max_col })
+        for r in 1..row_starts.len() {
+            row_starts[r] += row_starts[r - 1];
+        }
+        Ok(Grid { sheet: sheet.to_string(), row_starts, cols, cells, merges: wb.merges(sheet)?, max_row, max_col })
     }
 
     fn get(&self, row: u32, col: u32) -> Option<&GridCell> {
-        self.keys.binary_search(&(row, col)).ok().map(|i| &self.cells[i])
+        let r = row as usize;
+        let (start, end) = (*self.row_starts.get(r)? as usize, *self.row_starts.get(r + 1)? as usize);
+        self.cols[start..end].binary_search(&col).ok().map(|i| &self.cells[start + i])
     }
 
     /// The merged area a cell lies in.
