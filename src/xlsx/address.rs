@@ -90,6 +90,36 @@ impl CellRef {
     }
 }
 
+impl CellRef {
+    /// The address after a prefix such as a sheet name with its `!`, in one allocation (a fill
+    /// reports every cell it wrote).
+    ///
+    /// ```
+    /// use risksheet::xlsx::CellRef;
+    /// assert_eq!(CellRef::new(7, 28).qualified("台帳!"), "台帳!AB7");
+    /// ```
+    pub fn qualified(&self, prefix: &str) -> String {
+        let (letters, n) = letters(self.col);
+        let mut digits = [0u8; 10];
+        let mut i = digits.len();
+        let mut row = self.row;
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (row % 10) as u8;
+            row /= 10;
+            if row == 0 {
+                break;
+            }
+        }
+        let mut out = String::with_capacity(prefix.len() + n + digits.len() - i);
+        out.push_str(prefix);
+        // Letters and digits are ASCII.
+        out.push_str(std::str::from_utf8(&letters[letters.len() - n..]).unwrap_or_default());
+        out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or_default());
+        out
+    }
+}
+
 impl fmt::Display for CellRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (buf, n) = letters(self.col);

@@ -329,15 +329,12 @@ fn write_part<W: Write + std::io::Seek>(zw: &mut ZipWriter<W>, name: &str, conte
         let handles: Vec<_> = parts.iter().enumerate().map(|(i, p)| scope.spawn(move || deflate_segment(p, i == last))).collect();
         handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(std::io::Error::other("deflate failed")))).collect()
     });
-    let mut data = Vec::new();
-    for c in compressed {
-        data.extend_from_slice(&c?);
-    }
+    let compressed = compressed.into_iter().collect::<std::io::Result<Vec<_>>>()?;
     let mut crc = crc32fast::Hasher::new();
     for p in &pieces {
         crc.update(p);
     }
-    let entry = one_entry_zip(name, &data, crc.finalize(), len as u32);
+    let entry = one_entry_zip(name, compressed, crc.finalize(), len as u32);
     let mut archive = ZipArchive::new(Cursor::new(entry)).map_err(zerr)?;
     let file = archive.by_index_raw(0).map_err(zerr)?;
     zw.raw_copy_file(file).map_err(zerr)?;
@@ -371,7 +368,8 @@ fn deflate_segment(pieces: &[&[u8]], last: bool) -> std::io::Result<Vec<u8>> {
     use flate2::{Compress, Compression, FlushCompress};
     let len: usize = pieces.iter().map(|p| p.len()).sum();
     let mut z = Compress::new(Compression::new(DEFLATE_LEVEL), false);
-    let mut out = Vec::with_capacity(len / 4 + 1024);
+    // Worksheets deflate to a tenth or less; the buffer grows when they do not.
+    let mut out = Vec::with_capacity(len / 10 + 1024);
     let mut feed = |input: &[u8], flush: FlushCompress| -> std::io::Result<()> {
         let mut input = input;
         loop {
@@ -402,7 +400,8 @@ fn deflate_segment(pieces: &[&[u8]], last: bool) -> std::io::Result<Vec<u8>> {
 
 /// A zip holding one deflated entry, built by hand so that already deflated data can join the
 /// package through `raw_copy_file` (the zip crate has no other way to add it).
-fn one_entry_zip(name: &str, data: &[u8], crc: u32, size: u32) -> Vec<u8> {
+fn one_entry_zip(name: &str, data: Vec<Vec<u8>>, crc: u32, size: u32) -> Vec<u8> {
+    let compressed_size: usize = data.iter().map(Vec::len).sum();
     const DOS_DATE_1980_01_01: u16 = (1 << 5) | 1;
     let header = |central: bool| {
         let mut h = Vec::new();
@@ -418,7 +417,7 @@ fn one_entry_zip(name: &str, data: &[u8], crc: u32, size: u32) -> Vec<u8> {
         h.extend_from_slice(&0u16.to_le_bytes()); // time
         h.extend_from_slice(&DOS_DATE_1980_01_01.to_le_bytes());
         h.extend_from_slice(&crc.to_le_bytes());
-        h.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        h.extend_from_slice(&(compressed_size as u32).to_le_bytes());
         h.extend_from_slice(&size.to_le_bytes());
         h.extend_from_slice(&(name.len() as u16).to_le_bytes());
         h.extend_from_slice(&0u16.to_le_bytes()); // extra
@@ -428,10 +427,14 @@ fn one_entry_zip(name: &str, data: &[u8], crc: u32, size: u32) -> Vec<u8> {
         h.extend_from_slice(name.as_bytes());
         h
     };
-    let mut z = header(false);
-    z.extend_from_slice(data);
-    let cd_offset = z.len() as u32;
     let cd = header(true);
+    let mut z = header(false);
+    z.reserve_exact(compressed_size + 2 * cd.len() + 22);
+    // Each run's output is freed as soon as it is copied.
+    for run in data {
+        z.extend_from_slice(&run);
+    }
+    let cd_offset = z.len() as u32;
     z.extend_from_slice(&cd);
     z.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
     z.extend_from_slice(&[0, 0, 0, 0, 1, 0, 1, 0]); // disks, entries

@@ -701,7 +701,12 @@ impl Workbook {
         self.pkg.save(&target, &changes, backup)?;
         report.parts_changed = changes.replaced.keys().cloned().collect();
         report.parts_removed = changes.removed.clone();
-        *self = Workbook::open_with(&target, &self.limits)?;
+        let saved = Workbook::open_with(&target, &self.limits)?;
+        let edited = std::mem::replace(self, saved);
+        // Freeing tens of thousands of edits takes milliseconds the caller need not wait for.
+        if edited.edits.iter().map(|e| e.cells.len()).sum::<usize>() > 10_000 {
+            let _ = std::thread::Builder::new().spawn(move || drop(edited));
+        }
         Ok(report)
     }
 
@@ -727,8 +732,8 @@ impl Workbook {
         let affected = crate::xlsx::deps::affected_formula_cells(self)?;
         let qualified = |wb: &Workbook, si: usize, at: CellRef| format!("{}!{}", crate::xlsx::address::quote_sheet_name(&wb.sheets[si].name), at);
         for (si, edits) in self.edits.iter().enumerate() {
-            let sheet = crate::xlsx::address::quote_sheet_name(&self.sheets[si].name);
-            report.cells_written.extend(edits.cells.iter().filter(|(_, p)| p.content.is_some()).map(|(&(r, c), _)| format!("{sheet}!{}", CellRef::new(r, c))));
+            let sheet = format!("{}!", crate::xlsx::address::quote_sheet_name(&self.sheets[si].name));
+            report.cells_written.extend(edits.cells.iter().filter(|(_, p)| p.content.is_some()).map(|(&(r, c), _)| CellRef::new(r, c).qualified(&sheet)));
         }
         let mut formulas_changed = false;
         for &(si, at, cached) in &affected {
