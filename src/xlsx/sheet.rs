@@ -176,112 +176,76 @@ pub struct SheetIndex {
 }
 
 impl SheetIndex {
-    /// Indexes a worksheet part. `part` names it in errors.
+    /// Indexes a worksheet part. `part` names it in errors. A large part's rows are indexed in
+    /// runs on all cores.
     pub fn scan(part: &str, xml: &str) -> Result<SheetIndex> {
-        Self::scan_inner(xml).map_err(|m| Error::xml(part, m))
+        Self::scan_in_runs(xml).unwrap_or_else(|| Self::scan_inner(xml)).map_err(|m| Error::xml(part, m))
     }
 
     fn scan_inner(xml: &str) -> std::result::Result<SheetIndex, String> {
-        let mut ix = SheetIndex::default();
-        let mut depth = 0usize;
-        let mut child_start = None;
-        let mut in_sheet_data = false;
-        let mut row: Option<RowSpan> = None;
-        let mut last_row = 0u32;
-        let mut last_col = 0u32;
-        let mut root_seen = false;
-        let mut sc = Scanner::new(xml);
-        while let Some(tok) = sc.next() {
-            let t = tok?;
-            match t.kind {
-                TokenKind::Start | TokenKind::Empty => {
-                    let name = t.local_name(xml);
-                    if depth == 0 {
-                        if name != "worksheet" && name != "chartsheet" && name != "dialogsheet" && name != "macrosheet" {
-                            return Err(format!("root element is <{name}>, not <worksheet>"));
-                        }
-                        ix.prefix = t.prefix(xml).to_string();
-                        root_seen = true;
-                    } else if depth == 1 {
-                        child_start = Some((name.to_string(), t.start));
-                        in_sheet_data = name == "sheetData" && t.kind == TokenKind::Start;
-                    } else if depth == 2 && in_sheet_data && name == "row" {
-                        let r = match attr(t.text(xml), "r") {
-                            Some(v) => v.parse().ok().filter(|r| (1..=crate::xlsx::address::MAX_ROW).contains(r)).ok_or_else(|| format!("bad row number {v:?}"))?,
-                            None => last_row + 1,
-                        };
-                        last_row = r;
-                        last_col = 0;
-                        let span = RowSpan { r, start: t.start, tag_end: t.end, end: t.end };
-                        if t.kind == TokenKind::Empty {
-                            ix.rows.push(span);
-                        } else {
-                            row = Some(span);
-                        }
-                    } else if depth == 3 && row.is_some() && name == "c" {
-                        ix.cells += 1;
-                        // Most cells hold a value: the index only needs where they are, so their
-                        // content is skipped and only formula cells are parsed.
-                        let at = match xml::attrs(t.text(xml)).find(|(n, _)| xml::local(n) == "r") {
-                            Some((_, r)) => CellRef::parse(r).map_err(|_| format!("bad cell reference {r:?}"))?,
-                            None => CellRef::new(last_row, last_col + 1),
-                        };
-                        let formula = t.kind == TokenKind::Start && skip_cell(xml, &mut sc)?;
-                        let prev_col = last_col;
-                        last_col = at.col;
-                        if !formula {
-                            continue;
-                        }
-                        let c = parse_cell(xml, &mut Scanner::at(xml, t.end), t, last_row, prev_col)?;
-                        if let Some(f) = &c.formula {
-                            ix.formulas += 1;
-                            if f.kind == FormulaKind::Shared {
-                                ix.max_si = ix.max_si.max(f.si);
-                            }
-                            let range = f.range.as_deref().and_then(|r| Range::parse(r).ok());
-                            match f.kind {
-                                FormulaKind::Array | FormulaKind::DataTable => {
-                                    ix.arrays.push(range.unwrap_or(Range::new(c.at, c.at)));
-                                }
-                                FormulaKind::Shared if !f.text.is_empty() => {
-                                    if let Some(si) = f.si {
-                                        ix.shared.insert(si, SharedAnchor { at: c.at, text: f.text.clone(), range });
-                                    }
-                                }
-                                _ => {}
-                            }
-                        }
-                        continue; // parse_cell consumed the element
-                    }
-                    if t.kind == TokenKind::Start {
-                        depth += 1;
-                    } else if depth == 1 {
-                        if let Some((n, s)) = child_start.take() {
-                            ix.children.push(Child { name: n, start: s, end: t.end });
-                        }
-                    }
-                }
-                TokenKind::End => {
-                    depth = depth.checked_sub(1).ok_or("unbalanced end tag")?;
-                    if depth == 0 {
-                        ix.root_end = t.start;
-                        return Ok(ix);
-                    } else if depth == 1 {
-                        if let Some((n, s)) = child_start.take() {
-                            ix.children.push(Child { name: n, start: s, end: t.end });
-                        }
-                        in_sheet_data = false;
-                    } else if depth == 2 && in_sheet_data {
-                        if let Some(mut r) = row.take() {
-                            r.end = t.end;
-                            ix.rows.push(r);
-                        }
-                    }
-                }
-                _ => {}
+        let mut scan = Scan::default();
+        match scan.run(xml, 0, xml.len(), false)? {
+            Stop::Done => Ok(scan.ix),
+            _ => Err(if scan.root_seen { "the part ends before </worksheet>".into() } else { "no <worksheet> element".into() }),
+        }
+    }
+
+    /// Indexes the rows of a large `<sheetData>` in runs, one per core, split where a `<row`
+    /// starts. `None` when the part is small or a run does not end cleanly on a row boundary
+    /// (a split inside CDATA, a comment, rows without numbers): the caller scans in one run,
+    /// which also gives the precise error for a broken part.
+    fn scan_in_runs(xml: &str) -> Option<std::result::Result<SheetIndex, String>> {
+        const MIN_BYTES_PER_RUN: usize = 2 << 20;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let runs = cores.min(xml.len() / MIN_BYTES_PER_RUN);
+        if runs < 2 {
+            return None;
+        }
+        let mut head = Scan::default();
+        let Ok(Stop::SheetData(data_start)) = head.run(xml, 0, xml.len(), true) else { return None };
+        let row_tag = format!("<{}row", head.ix.prefix);
+        let mut bounds = vec![data_start];
+        for k in 1..runs {
+            let target = data_start + (xml.len() - data_start) * k / runs;
+            let at = (target..xml.len().saturating_sub(row_tag.len())).find(|&i| {
+                xml.as_bytes()[i] == b'<' && xml[i..].starts_with(&row_tag) && matches!(xml.as_bytes().get(i + row_tag.len()), Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'))
+            })?;
+            if at > *bounds.last()? {
+                bounds.push(at);
             }
         }
-        Err(if root_seen { "the part ends before </worksheet>".into() } else { "no <worksheet> element".into() })
+        bounds.push(xml.len());
+        let spans: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
+        let last = spans.len() - 1;
+        let scanned = crate::xlsx::parallel::map_runs(&spans, 1, |mine| {
+            Ok(mine.iter().map(|&(from, to)| {
+                let mut s = head.continued();
+                let stop = s.run(xml, from, to, false);
+                (s, stop)
+            }).collect())
+        }).ok()?;
+        let mut ix = std::mem::take(&mut head.ix);
+        for (k, (s, stop)) in scanned.into_iter().enumerate() {
+            let clean = match stop {
+                Ok(Stop::Limit) => k < last && s.row.is_none() && s.depth == 2,
+                Ok(Stop::Done) => k == last,
+                _ => false,
+            };
+            if !clean || (k > 0 && s.first_row_implicit) {
+                return None;
+            }
+            ix.rows.extend(s.ix.rows);
+            ix.arrays.extend(s.ix.arrays);
+            ix.shared.extend(s.ix.shared);
+            ix.cells += s.ix.cells;
+            ix.formulas += s.ix.formulas;
+            ix.max_si = ix.max_si.max(s.ix.max_si);
+            if k == last {
+                ix.children.extend(s.ix.children);
+                ix.root_end = s.ix.root_end;
+            }
+        }
+        Some(Ok(ix))
     }
 
     /// The first top-level element with this local name.
@@ -336,6 +300,161 @@ impl SheetIndex {
     pub fn dimension(&self, xml: &str) -> Option<String> {
         let c = self.child("dimension")?;
         attr(&xml[c.start..c.end], "ref").map(|s| s.into_owned())
+    }
+}
+
+/// Why a scan run stopped.
+enum Stop {
+    /// At `</worksheet>`.
+    Done,
+    /// At the end of its byte range, between two tokens.
+    Limit,
+    /// After the `<sheetData>` start tag (its end offset), when asked to.
+    SheetData(usize),
+}
+
+/// The state of a scan, so that a large `<sheetData>` can be scanned in runs.
+#[derive(Default)]
+struct Scan {
+    ix: SheetIndex,
+    depth: usize,
+    child_start: Option<(String, usize)>,
+    in_sheet_data: bool,
+    row: Option<RowSpan>,
+    last_row: u32,
+    last_col: u32,
+    root_seen: bool,
+    /// The run has not met a row yet.
+    before_first_row: bool,
+    /// The run's first row has no `r`: its number depends on the rows before the run.
+    first_row_implicit: bool,
+}
+
+impl Scan {
+    /// The state for a run that starts inside `<sheetData>`, between rows.
+    fn continued(&self) -> Scan {
+        Scan {
+            ix: SheetIndex { prefix: self.ix.prefix.clone(), ..Default::default() },
+            depth: self.depth,
+            child_start: self.child_start.clone(),
+            in_sheet_data: true,
+            root_seen: true,
+            before_first_row: true,
+            ..Default::default()
+        }
+    }
+
+    /// Scans tokens from `from` until `</worksheet>`, or `limit` (a token crossing it is an
+    /// error), or, with `to_sheet_data`, the end of the `<sheetData>` start tag.
+    fn run(&mut self, xml: &str, from: usize, limit: usize, to_sheet_data: bool) -> std::result::Result<Stop, String> {
+        let ix = &mut self.ix;
+        let mut sc = Scanner::at(xml, from);
+        while sc.position() < limit {
+            let Some(tok) = sc.next() else { break };
+            let t = tok?;
+            if t.end > limit {
+                return Err("a token crosses the end of the run".into());
+            }
+            match t.kind {
+                TokenKind::Start | TokenKind::Empty => {
+                    let name = t.local_name(xml);
+                    if self.depth == 0 {
+                        if name != "worksheet" && name != "chartsheet" && name != "dialogsheet" && name != "macrosheet" {
+                            return Err(format!("root element is <{name}>, not <worksheet>"));
+                        }
+                        ix.prefix = t.prefix(xml).to_string();
+                        self.root_seen = true;
+                    } else if self.depth == 1 {
+                        self.child_start = Some((name.to_string(), t.start));
+                        self.in_sheet_data = name == "sheetData" && t.kind == TokenKind::Start;
+                        if self.in_sheet_data && to_sheet_data {
+                            self.depth += 1;
+                            return Ok(Stop::SheetData(t.end));
+                        }
+                    } else if self.depth == 2 && self.in_sheet_data && name == "row" {
+                        let r = match attr(t.text(xml), "r") {
+                            Some(v) => v.parse().ok().filter(|r| (1..=crate::xlsx::address::MAX_ROW).contains(r)).ok_or_else(|| format!("bad row number {v:?}"))?,
+                            None => {
+                                self.first_row_implicit |= self.before_first_row;
+                                self.last_row + 1
+                            }
+                        };
+                        self.before_first_row = false;
+                        self.last_row = r;
+                        self.last_col = 0;
+                        let span = RowSpan { r, start: t.start, tag_end: t.end, end: t.end };
+                        if t.kind == TokenKind::Empty {
+                            ix.rows.push(span);
+                        } else {
+                            self.row = Some(span);
+                        }
+                    } else if self.depth == 3 && self.row.is_some() && name == "c" {
+                        ix.cells += 1;
+                        // Most cells hold a value: the index only needs where they are, so their
+                        // content is skipped and only formula cells are parsed.
+                        let at = match xml::attrs(t.text(xml)).find(|(n, _)| xml::local(n) == "r") {
+                            Some((_, r)) => CellRef::parse(r).map_err(|_| format!("bad cell reference {r:?}"))?,
+                            None => CellRef::new(self.last_row, self.last_col + 1),
+                        };
+                        let formula = t.kind == TokenKind::Start && skip_cell(xml, &mut sc)?;
+                        let prev_col = self.last_col;
+                        self.last_col = at.col;
+                        if !formula {
+                            continue;
+                        }
+                        let c = parse_cell(xml, &mut Scanner::at(xml, t.end), t, self.last_row, prev_col)?;
+                        if let Some(f) = &c.formula {
+                            ix.formulas += 1;
+                            if f.kind == FormulaKind::Shared {
+                                ix.max_si = ix.max_si.max(f.si);
+                            }
+                            let range = f.range.as_deref().and_then(|r| Range::parse(r).ok());
+                            match f.kind {
+                                FormulaKind::Array | FormulaKind::DataTable => {
+                                    ix.arrays.push(range.unwrap_or(Range::new(c.at, c.at)));
+                                }
+                                FormulaKind::Shared if !f.text.is_empty() => {
+                                    if let Some(si) = f.si {
+                                        ix.shared.insert(si, SharedAnchor { at: c.at, text: f.text.clone(), range });
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                        continue; // the cell's tokens were consumed
+                    }
+                    if t.kind == TokenKind::Start {
+                        self.depth += 1;
+                    } else if self.depth == 1 {
+                        if let Some((n, s)) = self.child_start.take() {
+                            ix.children.push(Child { name: n, start: s, end: t.end });
+                        }
+                    }
+                }
+                TokenKind::End => {
+                    self.depth = self.depth.checked_sub(1).ok_or("unbalanced end tag")?;
+                    if self.depth == 0 {
+                        ix.root_end = t.start;
+                        return Ok(Stop::Done);
+                    } else if self.depth == 1 {
+                        if let Some((n, s)) = self.child_start.take() {
+                            ix.children.push(Child { name: n, start: s, end: t.end });
+                        }
+                        self.in_sheet_data = false;
+                    } else if self.depth == 2 && self.in_sheet_data {
+                        if let Some(mut r) = self.row.take() {
+                            r.end = t.end;
+                            ix.rows.push(r);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if sc.position() > limit {
+            return Err("a cell crosses the end of the run".into());
+        }
+        Ok(Stop::Limit)
     }
 }
 
