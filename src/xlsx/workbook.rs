@@ -701,12 +701,7 @@ impl Workbook {
         self.pkg.save(&target, &changes, backup)?;
         report.parts_changed = changes.replaced.keys().cloned().collect();
         report.parts_removed = changes.removed.clone();
-        let saved = Workbook::open_with(&target, &self.limits)?;
-        let edited = std::mem::replace(self, saved);
-        // Freeing tens of thousands of edits takes milliseconds the caller need not wait for.
-        if edited.edits.iter().map(|e| e.cells.len()).sum::<usize>() > 10_000 {
-            let _ = std::thread::Builder::new().spawn(move || drop(edited));
-        }
+        *self = Workbook::open_with(&target, &self.limits)?;
         Ok(report)
     }
 
