@@ -5,7 +5,8 @@ use crate::profile::{Header, Profile};
 use crate::xlsx::address::col_letters;
 use crate::xlsx::{CellValue, Range, Workbook};
 use serde::Serialize;
-use std::collections::HashMap;
+// Field columns are looked up for every cell of a ledger: a short ordered map beats hashing.
+use std::collections::BTreeMap;
 
 /// How many rows from the top a header row is looked for in.
 const HEADER_SEARCH_ROWS: u32 = 40;
@@ -138,7 +139,7 @@ pub struct LedgerLayout {
     /// Columns by field, as letters (`"F"`); fields not found are absent.
     pub columns: indexmap::IndexMap<&'static str, String>,
     #[serde(skip)]
-    cols: HashMap<&'static str, u32>,
+    cols: BTreeMap<&'static str, u32>,
 }
 
 impl LedgerLayout {
@@ -185,7 +186,7 @@ pub fn find_ledger(grid: &Grid, p: &Profile) -> Option<LedgerLayout> {
     let anchor = &p.headers.ledger.medium;
     let r = grid.find_header_row(anchor, &headers, true)?;
     let rows = [r, r + 1];
-    let mut cols = HashMap::new();
+    let mut cols = BTreeMap::new();
     let mut columns = indexmap::IndexMap::new();
     for (key, h) in &fields {
         if let Some(c) = grid.find_col(h, &rows) {
@@ -234,7 +235,7 @@ pub struct TableLayout {
     /// Columns by field, as letters.
     pub columns: indexmap::IndexMap<&'static str, String>,
     #[serde(skip)]
-    cols: HashMap<&'static str, u32>,
+    cols: BTreeMap<&'static str, u32>,
 }
 
 impl TableLayout {
@@ -252,7 +253,7 @@ impl TableLayout {
 pub fn find_table(grid: &Grid, anchor: &Header, fields: &[(&'static str, &Header)]) -> Option<TableLayout> {
     let headers: Vec<&Header> = fields.iter().map(|f| f.1).collect();
     let r = grid.find_header_row(anchor, &headers, false)?;
-    let mut cols = HashMap::new();
+    let mut cols = BTreeMap::new();
     let mut columns = indexmap::IndexMap::new();
     for (key, h) in fields {
         // A header may sit in the row below when the header row is two rows high.
