@@ -239,7 +239,7 @@ pub fn plan_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEdits) ->
     // Rows that exist are re-rendered with their cells, on all cores when there are many.
     let existing: Vec<(&RowSpan, &[(u32, &Pending)])> = by_row.iter().filter_map(|(&r, pend)| Some((&ix.rows[ix.row_position(r).ok()?], pend.as_slice()))).collect();
     splices.extend(crate::xlsx::parallel::map_runs(&existing, crate::xlsx::parallel::MIN_ROWS_PER_THREAD, |rows| {
-        rows.iter().map(|(row, pend)| Ok((row.start, row.end, render_row(p, xml, row, &ix.row_cells(part, xml, row)?, pend, &col_styles)))).collect()
+        rows.iter().map(|(row, pend)| Ok((row.start, row.end, render_row(p, xml, row, &ix.row_layout(part, xml, row)?, pend, &col_styles)))).collect()
     })?);
     for (&r, pend) in &by_row {
         match ix.row_position(r) {

@@ -276,6 +276,16 @@ impl SheetIndex {
 
     /// The cells of one row.
     pub fn row_cells(&self, part: &str, xml: &str, row: &RowSpan) -> Result<Vec<CellXml>> {
+        self.row_cells_with(part, xml, row, true)
+    }
+
+    /// The cells of one row as places to splice at: positions, spans, styles and types, without
+    /// copying any text out (`inline` is `None`, formula texts are empty).
+    pub fn row_layout(&self, part: &str, xml: &str, row: &RowSpan) -> Result<Vec<CellXml>> {
+        self.row_cells_with(part, xml, row, false)
+    }
+
+    fn row_cells_with(&self, part: &str, xml: &str, row: &RowSpan, texts: bool) -> Result<Vec<CellXml>> {
         let mut out = Vec::new();
         if row.tag_end == row.end {
             return Ok(out);
@@ -288,7 +298,7 @@ impl SheetIndex {
                 None => break,
             };
             if matches!(t.kind, TokenKind::Start | TokenKind::Empty) && t.local_name(xml) == "c" {
-                let c = parse_cell(xml, &mut sc, t, row.r, last_col).map_err(|m| Error::xml(part, m))?;
+                let c = parse_cell(xml, &mut sc, t, row.r, last_col, texts).map_err(|m| Error::xml(part, m))?;
                 last_col = c.at.col;
                 out.push(c);
             }
@@ -402,7 +412,7 @@ impl Scan {
                         if !formula {
                             continue;
                         }
-                        let c = parse_cell(xml, &mut Scanner::at(xml, t.end), t, self.last_row, prev_col)?;
+                        let c = parse_cell(xml, &mut Scanner::at(xml, t.end), t, self.last_row, prev_col, true)?;
                         if let Some(f) = &c.formula {
                             ix.formulas += 1;
                             if f.kind == FormulaKind::Shared {
@@ -483,7 +493,8 @@ fn skip_cell(xml: &str, sc: &mut Scanner) -> std::result::Result<bool, String> {
 }
 
 /// Parses a `<c>` element whose start tag `t` was just read; leaves the scanner after `</c>`.
-fn parse_cell(xml: &str, sc: &mut Scanner, t: xml::Token, row: u32, last_col: u32) -> std::result::Result<CellXml, String> {
+/// Without `texts`, nothing is copied out: no inline string, empty formula texts.
+fn parse_cell(xml: &str, sc: &mut Scanner, t: xml::Token, row: u32, last_col: u32, texts: bool) -> std::result::Result<CellXml, String> {
     let tag = t.text(xml);
     // One pass over the attributes: this runs for every cell of every sheet read.
     let (mut r, mut style, mut ty) = (None, None, None);
@@ -551,7 +562,7 @@ fn parse_cell(xml: &str, sc: &mut Scanner, t: xml::Token, row: u32, last_col: u3
                 }
             }
             // Text of an inline string, phonetic guides left out.
-            TokenKind::Text | TokenKind::CData if has_inline && in_phonetic == 0 && depth >= 3 => {
+            TokenKind::Text | TokenKind::CData if texts && has_inline && in_phonetic == 0 && depth >= 3 => {
                 inline.push_str(&text_of(k.text(xml), k.kind));
             }
             TokenKind::End => {
@@ -564,7 +575,7 @@ fn parse_cell(xml: &str, sc: &mut Scanner, t: xml::Token, row: u32, last_col: u3
                     if let Some((n, s, ts)) = current.take() {
                         match n {
                             "f" => {
-                                let text = text_of(&xml[ts..k.start], TokenKind::Text).into_owned();
+                                let text = if texts { text_of(&xml[ts..k.start], TokenKind::Text).into_owned() } else { String::new() };
                                 let (fs, fe) = ftag.unwrap_or((s, ts));
                                 c.formula = Some(formula_from(&xml[fs..fe], text));
                                 c.f_span = Some((s, k.end));
@@ -578,7 +589,7 @@ fn parse_cell(xml: &str, sc: &mut Scanner, t: xml::Token, row: u32, last_col: u3
                     }
                 } else if depth == 0 {
                     c.end = k.end;
-                    if has_inline {
+                    if has_inline && texts {
                         c.inline = Some(inline);
                     }
                     return Ok(c);
