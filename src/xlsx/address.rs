@@ -99,25 +99,43 @@ impl CellRef {
     /// assert_eq!(CellRef::new(7, 28).qualified("台帳!"), "台帳!AB7");
     /// ```
     pub fn qualified(&self, prefix: &str) -> String {
-        let (letters, n) = letters(self.col);
-        let mut digits = [0u8; 10];
-        let mut i = digits.len();
-        let mut row = self.row;
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (row % 10) as u8;
-            row /= 10;
-            if row == 0 {
-                break;
-            }
-        }
-        let mut out = String::with_capacity(prefix.len() + n + digits.len() - i);
+        let mut out = String::with_capacity(prefix.len() + 10);
         out.push_str(prefix);
-        // Letters and digits are ASCII.
-        out.push_str(std::str::from_utf8(&letters[letters.len() - n..]).unwrap_or_default());
-        out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or_default());
+        self.push_to(&mut out);
         out
     }
+
+    /// Appends the address (`AB7`) to `out` without the formatting machinery: it is written
+    /// for every cell saved.
+    ///
+    /// ```
+    /// use risksheet::xlsx::CellRef;
+    /// let mut s = String::from("r=");
+    /// CellRef::new(10_000, 3).push_to(&mut s);
+    /// assert_eq!(s, "r=C10000");
+    /// ```
+    pub fn push_to(&self, out: &mut String) {
+        let (letters, n) = letters(self.col);
+        // Letters are ASCII.
+        out.push_str(std::str::from_utf8(&letters[letters.len() - n..]).unwrap_or_default());
+        push_u32(out, self.row);
+    }
+}
+
+/// Appends a number's decimal digits to `out`.
+pub(crate) fn push_u32(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Digits are ASCII.
+    out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or_default());
 }
 
 impl fmt::Display for CellRef {

@@ -1,7 +1,7 @@
 //! Rewriting a worksheet part by splicing: rows and elements that change are re-rendered, every
 //! other byte is copied from the original.
 use crate::error::Result;
-use crate::xlsx::address::{CellRef, Range};
+use crate::xlsx::address::{push_u32, CellRef, Range};
 use crate::xlsx::conditional::ConditionalFormat;
 use crate::xlsx::sheet::{CellType, CellXml, RowSpan, SheetIndex};
 use crate::xlsx::validation::DataValidation;
@@ -72,14 +72,27 @@ pub fn render_cell(p: &str, at: CellRef, style: Option<u32>, content: &Content) 
     out
 }
 
-/// Renders a fresh `<c>` element at the end of `out` (written in place: a fill renders tens of
-/// thousands of cells).
+/// Renders a fresh `<c>` element at the end of `out`, piece by piece (a fill renders tens of
+/// thousands of cells; the formatting machinery would cost more than the rest).
 fn render_cell_into(out: &mut String, p: &str, at: CellRef, style: Option<u32>, content: &Content) {
-    use std::fmt::Write;
-    // Writing into a String cannot fail.
-    let _ = write!(out, "<{p}c r=\"{at}\"");
+    let open = |out: &mut String, name: &str| {
+        out.push('<');
+        out.push_str(p);
+        out.push_str(name);
+    };
+    let close = |out: &mut String, name: &str| {
+        out.push_str("</");
+        out.push_str(p);
+        out.push_str(name);
+        out.push('>');
+    };
+    open(out, "c r=\"");
+    at.push_to(out);
+    out.push('"');
     if let Some(s) = style.filter(|&s| s != 0) {
-        let _ = write!(out, " s=\"{s}\"");
+        out.push_str(" s=\"");
+        push_u32(out, s);
+        out.push('"');
     }
     let t = |v: &CellValue| match v {
         CellValue::Text(_) => " t=\"str\"",
@@ -88,51 +101,70 @@ fn render_cell_into(out: &mut String, p: &str, at: CellRef, style: Option<u32>, 
         CellValue::Empty | CellValue::Number(_) => "",
     };
     let v = |out: &mut String, v: &CellValue| {
-        let _ = write!(out, "<{p}v>");
+        open(out, "v>");
         match v {
             CellValue::Empty => {}
+            CellValue::Number(n) if n.fract() == 0.0 && (0.0..1e9).contains(n) => push_u32(out, *n as u32),
             CellValue::Number(n) => out.push_str(&format_number(*n)),
             CellValue::Text(t) | CellValue::Error(t) => out.push_str(&escape_text(t)),
             CellValue::Bool(b) => out.push(if *b { '1' } else { '0' }),
         }
-        let _ = write!(out, "</{p}v>");
+        close(out, "v");
     };
     match content {
         Content::Value(CellValue::Empty) => out.push_str("/>"),
         Content::Value(CellValue::Text(text)) => {
-            let space = if text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace) {
-                " xml:space=\"preserve\""
-            } else {
-                ""
-            };
-            let _ = write!(out, " t=\"inlineStr\"><{p}is><{p}t{space}>{}</{p}t></{p}is></{p}c>", escape_text(text));
+            out.push_str(" t=\"inlineStr\">");
+            open(out, "is>");
+            open(out, "t");
+            if text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace) {
+                out.push_str(" xml:space=\"preserve\"");
+            }
+            out.push('>');
+            out.push_str(&escape_text(text));
+            close(out, "t");
+            close(out, "is");
+            close(out, "c");
         }
         Content::Value(value) => {
             out.push_str(t(value));
             out.push('>');
             v(out, value);
-            let _ = write!(out, "</{p}c>");
+            close(out, "c");
         }
         Content::Formula(_, cached) | Content::Shared(_, cached) => {
             let cached = cached.as_ref().filter(|c| **c != CellValue::Empty);
             out.push_str(cached.map_or("", t));
             out.push('>');
             match content {
-                Content::Shared(g, _) if g.range.start == at => {
-                    let _ = write!(out, "<{p}f t=\"shared\" ref=\"{}\" si=\"{}\">{}</{p}f>", g.range, g.si, escape_text(&g.text));
-                }
                 Content::Shared(g, _) => {
-                    let _ = write!(out, "<{p}f t=\"shared\" si=\"{}\"/>", g.si);
+                    open(out, "f t=\"shared\"");
+                    if g.range.start == at {
+                        out.push_str(" ref=\"");
+                        out.push_str(&g.range.to_string());
+                        out.push('"');
+                    }
+                    out.push_str(" si=\"");
+                    push_u32(out, g.si);
+                    if g.range.start == at {
+                        out.push_str("\">");
+                        out.push_str(&escape_text(&g.text));
+                        close(out, "f");
+                    } else {
+                        out.push_str("\"/>");
+                    }
                 }
                 Content::Formula(f, _) => {
-                    let _ = write!(out, "<{p}f>{}</{p}f>", escape_text(f));
+                    open(out, "f>");
+                    out.push_str(&escape_text(f));
+                    close(out, "f");
                 }
                 Content::Value(_) => {}
             }
             if let Some(c) = cached {
                 v(out, c);
             }
-            let _ = write!(out, "</{p}c>");
+            close(out, "c");
         }
     }
 }
@@ -228,20 +260,26 @@ pub fn plan_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEdits) ->
     let mut splices: Vec<(usize, usize, String)> = Vec::new();
     let col_styles = column_styles(xml, ix);
 
-    // Rows.
-    let mut by_row: BTreeMap<u32, Vec<(u32, &Pending)>> = BTreeMap::new();
-    for (&(r, c), pend) in &edits.cells {
-        by_row.entry(r).or_default().push((c, pend));
+    // Rows: the edits are in (row, column) order, so each row's are one slice.
+    let pending: Vec<(u32, &Pending)> = edits.cells.iter().map(|(&(_, c), p)| (c, p)).collect();
+    let mut by_row: Vec<(u32, &[(u32, &Pending)])> = Vec::new();
+    let mut start = 0;
+    let rows_of: Vec<u32> = edits.cells.keys().map(|&(r, _)| r).collect();
+    for i in 1..=rows_of.len() {
+        if i == rows_of.len() || rows_of[i] != rows_of[start] {
+            by_row.push((rows_of[start], &pending[start..i]));
+            start = i;
+        }
     }
     let sheet_data = ix.child("sheetData");
     let data_end_tag = sheet_data.map(|sd| xml[sd.start..sd.end].rfind('<').map_or(sd.end, |i| sd.start + i));
     let mut new_rows: BTreeMap<usize, String> = BTreeMap::new();
     // Rows that exist are re-rendered with their cells, on all cores when there are many.
-    let existing: Vec<(&RowSpan, &[(u32, &Pending)])> = by_row.iter().filter_map(|(&r, pend)| Some((&ix.rows[ix.row_position(r).ok()?], pend.as_slice()))).collect();
+    let existing: Vec<(&RowSpan, &[(u32, &Pending)])> = by_row.iter().filter_map(|&(r, pend)| Some((&ix.rows[ix.row_position(r).ok()?], pend))).collect();
     splices.extend(crate::xlsx::parallel::map_runs(&existing, crate::xlsx::parallel::MIN_ROWS_PER_THREAD, |rows| {
         rows.iter().map(|(row, pend)| Ok((row.start, row.end, render_row(p, xml, row, &ix.row_layout(part, xml, row)?, pend, &col_styles)))).collect()
     })?);
-    for (&r, pend) in &by_row {
+    for &(r, pend) in &by_row {
         match ix.row_position(r) {
             Ok(_) => {}
             Err(i) => {
