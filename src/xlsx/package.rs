@@ -335,7 +335,7 @@ fn write_part<W: Write + std::io::Seek>(zw: &mut ZipWriter<W>, name: &str, conte
         crc.update(p);
     }
     let entry = one_entry_zip(name, compressed, crc.finalize(), len as u32);
-    let mut archive = ZipArchive::new(Cursor::new(entry)).map_err(zerr)?;
+    let mut archive = ZipArchive::new(entry).map_err(zerr)?;
     let file = archive.by_index_raw(0).map_err(zerr)?;
     zw.raw_copy_file(file).map_err(zerr)?;
     Ok(())
@@ -399,8 +399,9 @@ fn deflate_segment(pieces: &[&[u8]], last: bool) -> std::io::Result<Vec<u8>> {
 }
 
 /// A zip holding one deflated entry, built by hand so that already deflated data can join the
-/// package through `raw_copy_file` (the zip crate has no other way to add it).
-fn one_entry_zip(name: &str, data: Vec<Vec<u8>>, crc: u32, size: u32) -> Vec<u8> {
+/// package through `raw_copy_file` (the zip crate has no other way to add it). The deflated runs
+/// are read where they are, not copied into one buffer.
+fn one_entry_zip(name: &str, data: Vec<Vec<u8>>, crc: u32, size: u32) -> Pieces {
     let compressed_size: usize = data.iter().map(Vec::len).sum();
     const DOS_DATE_1980_01_01: u16 = (1 << 5) | 1;
     let header = |central: bool| {
@@ -427,21 +428,66 @@ fn one_entry_zip(name: &str, data: Vec<Vec<u8>>, crc: u32, size: u32) -> Vec<u8>
         h.extend_from_slice(name.as_bytes());
         h
     };
-    let cd = header(true);
-    let mut z = header(false);
-    z.reserve_exact(compressed_size + 2 * cd.len() + 22);
-    // Each run's output is freed as soon as it is copied.
-    for run in data {
-        z.extend_from_slice(&run);
+    let local = header(false);
+    let cd_offset = (local.len() + compressed_size) as u32;
+    let mut tail = header(true);
+    let cd_len = tail.len() as u32;
+    tail.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    tail.extend_from_slice(&[0, 0, 0, 0, 1, 0, 1, 0]); // disks, entries
+    tail.extend_from_slice(&cd_len.to_le_bytes());
+    tail.extend_from_slice(&cd_offset.to_le_bytes());
+    tail.extend_from_slice(&0u16.to_le_bytes());
+    let mut pieces = vec![local];
+    pieces.extend(data);
+    pieces.push(tail);
+    Pieces::new(pieces)
+}
+
+/// Byte buffers read as one stream, with seeking.
+struct Pieces {
+    pieces: Vec<Vec<u8>>,
+    /// Offset of each piece in the stream.
+    starts: Vec<u64>,
+    len: u64,
+    pos: u64,
+}
+
+impl Pieces {
+    fn new(pieces: Vec<Vec<u8>>) -> Pieces {
+        let mut starts = Vec::with_capacity(pieces.len());
+        let mut len = 0u64;
+        for p in &pieces {
+            starts.push(len);
+            len += p.len() as u64;
+        }
+        Pieces { pieces, starts, len, pos: 0 }
     }
-    let cd_offset = z.len() as u32;
-    z.extend_from_slice(&cd);
-    z.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-    z.extend_from_slice(&[0, 0, 0, 0, 1, 0, 1, 0]); // disks, entries
-    z.extend_from_slice(&(cd.len() as u32).to_le_bytes());
-    z.extend_from_slice(&cd_offset.to_le_bytes());
-    z.extend_from_slice(&0u16.to_le_bytes());
-    z
+}
+
+impl Read for Pieces {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.pos >= self.len || buf.is_empty() {
+            return Ok(0);
+        }
+        let i = self.starts.partition_point(|&s| s <= self.pos) - 1;
+        let offset = (self.pos - self.starts[i]) as usize;
+        let n = (self.pieces[i].len() - offset).min(buf.len());
+        buf[..n].copy_from_slice(&self.pieces[i][offset..offset + n]);
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl std::io::Seek for Pieces {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        let target = match to {
+            std::io::SeekFrom::Start(n) => Some(n),
+            std::io::SeekFrom::End(d) => self.len.checked_add_signed(d),
+            std::io::SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        self.pos = target.ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek before the start"))?;
+        Ok(self.pos)
+    }
 }
 
 /// Writes a file the safe way: into a temporary file beside `target`, fsync, then rename over
