@@ -3,7 +3,7 @@
 use crate::error::Result;
 use crate::xlsx::address::{push_u32, CellRef, Range};
 use crate::xlsx::conditional::ConditionalFormat;
-use crate::xlsx::sheet::{CellType, CellXml, RowSpan, SheetIndex};
+use crate::xlsx::sheet::{CellSpan, CellType, CellXml, RowSpan, SheetIndex};
 use crate::xlsx::validation::DataValidation;
 use crate::xlsx::value::{format_number, CellValue};
 use crate::xlsx::xml::{self, attr, escape_text, remove_attr, set_attr};
@@ -275,9 +275,14 @@ pub fn plan_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEdits) ->
     let data_end_tag = sheet_data.map(|sd| xml[sd.start..sd.end].rfind('<').map_or(sd.end, |i| sd.start + i));
     let mut new_rows: BTreeMap<usize, String> = BTreeMap::new();
     // Rows that exist are re-rendered with their cells, on all cores when there are many.
-    let existing: Vec<(&RowSpan, &[(u32, &Pending)])> = by_row.iter().filter_map(|&(r, pend)| Some((&ix.rows[ix.row_position(r).ok()?], pend))).collect();
+    let existing: Vec<(usize, &[(u32, &Pending)])> = by_row.iter().filter_map(|&(r, pend)| Some((ix.row_position(r).ok()?, pend))).collect();
     splices.extend(crate::xlsx::parallel::map_runs(&existing, crate::xlsx::parallel::MIN_ROWS_PER_THREAD, |rows| {
-        rows.iter().map(|(row, pend)| Ok((row.start, row.end, render_row(p, xml, row, &ix.row_layout(part, xml, row)?, pend, &col_styles)))).collect()
+        rows.iter()
+            .map(|&(i, pend)| {
+                let row = &ix.rows[i];
+                Ok((row.start, row.end, render_row(part, p, xml, ix, row, &ix.row_spans(part, xml, i)?, pend, &col_styles)?))
+            })
+            .collect()
     })?);
     for &(r, pend) in &by_row {
         match ix.row_position(r) {
@@ -385,7 +390,8 @@ fn max_priority(xml: &str) -> u32 {
     max
 }
 
-fn render_row(p: &str, xml: &str, row: &RowSpan, cells: &[CellXml], pend: &[(u32, &Pending)], col_styles: &[(u32, u32, u32)]) -> String {
+#[allow(clippy::too_many_arguments)]
+fn render_row(part: &str, p: &str, xml: &str, ix: &SheetIndex, row: &RowSpan, cells: &[CellSpan], pend: &[(u32, &Pending)], col_styles: &[(u32, u32, u32)]) -> Result<String> {
     let mut tag = xml[row.start..row.tag_end].to_string();
     if row.tag_end == row.end {
         tag = format!("{}>", tag.trim_end_matches("/>").trim_end());
@@ -418,13 +424,13 @@ fn render_row(p: &str, xml: &str, row: &RowSpan, cells: &[CellXml], pend: &[(u32
                     let pd = pend[pi].1;
                     match &pd.content {
                         Some(content) => render_cell_into(&mut out, p, c.at, pd.style.or(c.style), content),
-                        None => out += &patch_cell(p, xml, c, pd),
+                        None => out += &patch_cell(p, xml, &ix.cell_at(part, xml, row, c)?, pd),
                     }
                     pi += 1;
                 } else if any_implicit && !c.explicit_r {
                     // Cells without `r` take their place from their order; once a cell is
                     // inserted before them they must say where they are.
-                    out += &patch_cell(p, xml, c, &Pending::default());
+                    out += &patch_cell(p, xml, &ix.cell_at(part, xml, row, c)?, &Pending::default());
                 } else {
                     out += &xml[c.start..c.end];
                 }
@@ -443,7 +449,7 @@ fn render_row(p: &str, xml: &str, row: &RowSpan, cells: &[CellXml], pend: &[(u32
     } else {
         out += &xml[pos..row.end];
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -152,6 +152,37 @@ pub struct SharedAnchor {
     pub range: Option<Range>,
 }
 
+/// Where a stored cell is: enough to splice around it.
+#[derive(Debug, Clone, Copy)]
+pub struct CellSpan {
+    /// Position.
+    pub at: CellRef,
+    /// Start of `<c`.
+    pub start: usize,
+    /// End of the element.
+    pub end: usize,
+    /// Style index (`s`).
+    pub style: Option<u32>,
+    /// Whether the element carries `r`.
+    pub explicit_r: bool,
+}
+
+impl From<&CellXml> for CellSpan {
+    fn from(c: &CellXml) -> CellSpan {
+        CellSpan { at: c.at, start: c.start, end: c.end, style: c.style, explicit_r: c.explicit_r }
+    }
+}
+
+/// The cells of every row, kept from a full read of a sheet so that rewriting its rows (a fill
+/// rewrites every row of a ledger) does not parse them a second time.
+#[derive(Debug, Clone, Default)]
+pub struct CellLayout {
+    /// The cells of `rows[i]` are `cells[starts[i]..starts[i + 1]]`.
+    pub starts: Vec<usize>,
+    /// Every cell, row by row.
+    pub cells: Vec<CellSpan>,
+}
+
 /// Where things are in a worksheet part.
 #[derive(Debug, Clone, Default)]
 pub struct SheetIndex {
@@ -173,6 +204,8 @@ pub struct SheetIndex {
     pub formulas: usize,
     /// The largest shared-formula index (`si`) in the sheet.
     pub max_si: Option<u32>,
+    /// The cells of every row, when a full read has recorded them.
+    pub layout: Option<CellLayout>,
 }
 
 impl SheetIndex {
@@ -283,6 +316,24 @@ impl SheetIndex {
     /// copying any text out (`inline` is `None`, formula texts are empty).
     pub fn row_layout(&self, part: &str, xml: &str, row: &RowSpan) -> Result<Vec<CellXml>> {
         self.row_cells_with(part, xml, row, false)
+    }
+
+    /// Where the cells of `rows[i]` are: from the recorded layout when there is one, else parsed.
+    pub fn row_spans(&self, part: &str, xml: &str, i: usize) -> Result<std::borrow::Cow<'_, [CellSpan]>> {
+        if let Some(l) = &self.layout {
+            return Ok(std::borrow::Cow::Borrowed(&l.cells[l.starts[i]..l.starts[i + 1]]));
+        }
+        Ok(std::borrow::Cow::Owned(self.row_layout(part, xml, &self.rows[i])?.iter().map(CellSpan::from).collect()))
+    }
+
+    /// The cell at a span, parsed without copying text out.
+    pub fn cell_at(&self, part: &str, xml: &str, row: &RowSpan, span: &CellSpan) -> Result<CellXml> {
+        let mut sc = Scanner::at(xml, span.start);
+        let t = match sc.next() {
+            Some(t) => t.map_err(|m| Error::xml(part, m))?,
+            None => return Err(Error::xml(part, "cell missing")),
+        };
+        parse_cell(xml, &mut sc, t, row.r, span.at.col.saturating_sub(1), false).map_err(|m| Error::xml(part, m))
     }
 
     fn row_cells_with(&self, part: &str, xml: &str, row: &RowSpan, texts: bool) -> Result<Vec<CellXml>> {

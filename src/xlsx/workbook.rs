@@ -18,7 +18,7 @@ use crate::xlsx::address::{CellRef, Range};
 use crate::xlsx::conditional::ConditionalFormat;
 use crate::xlsx::edit::{plan_sheet, Content, Pending, SheetEdits};
 use crate::xlsx::package::{Limits, Package, PartChanges, PartContent};
-use crate::xlsx::sheet::{CellType, CellXml, FormulaKind, SheetIndex};
+use crate::xlsx::sheet::{CellLayout, CellSpan, CellType, CellXml, FormulaKind, SheetIndex};
 use crate::xlsx::validation::DataValidation;
 use crate::xlsx::value::{Cell, CellValue};
 use crate::xlsx::xml::{self, attr, Scanner, TokenKind};
@@ -26,6 +26,9 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 const REL_OFFICE_DOCUMENT: &str = "/officeDocument";
+/// The most cells whose places a full read of a sheet keeps for rewriting its rows (40 bytes each).
+const MAX_KEPT_LAYOUT: usize = 500_000;
+
 /// The most characters Excel keeps in one cell.
 pub const MAX_CELL_CHARS: usize = 32_767;
 
@@ -380,10 +383,14 @@ impl Workbook {
         let path = self.path.clone();
         let l = self.loaded[si].as_ref().ok_or_else(|| Error::corrupt("sheet not loaded"))?;
         let strings = self.shared_strings.as_deref().unwrap_or(&[]);
-        let out = crate::xlsx::parallel::map_runs(&l.index.rows, crate::xlsx::parallel::MIN_ROWS_PER_THREAD, |rows| {
-            let mut out = Vec::new();
+        // Each run gives its cells, where they are, and how many each row has.
+        let runs = crate::xlsx::parallel::map_runs(&l.index.rows, crate::xlsx::parallel::MIN_ROWS_PER_THREAD, |rows| {
+            let (mut out, mut spans, mut counts) = (Vec::new(), Vec::new(), Vec::with_capacity(rows.len()));
             for row in rows {
-                for mut c in l.index.row_cells(&part, &l.xml, row)? {
+                let cells = l.index.row_cells(&part, &l.xml, row)?;
+                counts.push(cells.len());
+                for mut c in cells {
+                    spans.push(CellSpan::from(&c));
                     let value = stored_value(&mut c, &l.xml, strings).map_err(|e| e.in_sheet(&name).at_cell(c.at.to_string()).in_file(&path))?;
                     let formula = match formula_text {
                         true => Self::formula_text(&l.index, &c),
@@ -392,8 +399,31 @@ impl Workbook {
                     out.push(StoredCell { at: c.at, style: c.style.unwrap_or(0), value, formula });
                 }
             }
-            Ok(out)
+            Ok(vec![(out, spans, counts)])
         })?;
+        let total = runs.iter().map(|r| r.0.len()).sum();
+        let mut out = Vec::with_capacity(total);
+        // The layout is kept for rewriting these rows (a fill rewrites every row of a ledger),
+        // unless the sheet is so large that it would cost more memory than a second parse costs time.
+        let keep = l.index.layout.is_none() && total <= MAX_KEPT_LAYOUT;
+        let mut layout = CellLayout { starts: Vec::with_capacity(if keep { l.index.rows.len() + 1 } else { 0 }), cells: Vec::with_capacity(if keep { total } else { 0 }) };
+        for (cells, spans, counts) in runs {
+            out.extend(cells);
+            if keep {
+                let mut at = layout.cells.len();
+                for n in counts {
+                    layout.starts.push(at);
+                    at += n;
+                }
+                layout.cells.extend(spans);
+            }
+        }
+        if keep {
+            layout.starts.push(layout.cells.len());
+            if let Some(l) = self.loaded[si].as_mut() {
+                l.index.layout = Some(layout);
+            }
+        }
         // Overlay pending edits: both sequences are in (row, column) order, so merge them.
         let pending = &self.edits[si].cells;
         if pending.is_empty() {
