@@ -365,10 +365,13 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
     bands.sort_by_key(|b| std::cmp::Reverse(b.min));
     // Every row of the input range gets formulas, so results appear as soon as the user types.
     let last = input_last_row(an, l, assets);
-    let blank = |row| Asset { row, ..Default::default() };
-    let mut by_row: std::collections::HashMap<u32, &Asset> = assets.iter().map(|a| (a.row, a)).collect();
-    let blanks: Vec<Asset> = (l.first_row..=last).filter(|r| !by_row.contains_key(r)).map(blank).collect();
-    by_row.extend(blanks.iter().map(|a| (a.row, a)));
+    // The asset of each row from the first to the last; rows without one get an empty asset.
+    let blank = Asset::default();
+    let mut row_assets: Vec<&Asset> = vec![&blank; (last + 1).saturating_sub(l.first_row) as usize];
+    for a in assets.iter().filter(|a| (l.first_row..=last).contains(&a.row)) {
+        row_assets[(a.row - l.first_row) as usize] = a;
+    }
+    let by_row = |r: u32| row_assets[(r - l.first_row) as usize];
     // The cells a formula row reads or writes.
     let computed: Vec<u32> = ["importance", "threat", "vulnerability", "likelihood", "likelihood_label", "risk", "risk_label", "c", "i", "a", "personal", "sensitive", "mynumber"]
         .iter()
@@ -380,11 +383,11 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
     // A row without an asset that holds something in those cells (a total, a note) is the
     // user's: formulas go only into empty rows, so every cached value is what they compute.
     let users_row = |r: u32| {
-        let a = by_row[&r];
+        let a = by_row(r);
         a.name.is_empty() && a.medium.is_none() && computed.iter().any(|&col| !grid.own_value(r, col).is_blank())
     };
     for r in l.first_row..=last {
-        let asset = by_row[&r];
+        let asset = by_row(r);
         if users_row(r) {
             continue;
         }
