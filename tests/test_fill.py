@@ -83,6 +83,21 @@ def test_dropdowns_on_every_input_column(filled):
     assert '"1:実施している,2:一部実施している' in z.read("xl/worksheets/sheet3.xml").decode()
 
 
+def test_computed_labels_are_coloured_like_the_template(filled):
+    """The user's ledger had no colours: リスク大 and 可能性:高 become red, the middle levels
+    yellow, the lowest green, over the input range, each rule pointing at a new differential format."""
+    z = zipfile.ZipFile(filled["out"])
+    sheet1 = z.read("xl/worksheets/sheet1.xml").decode()
+    dxfs = re.findall(r"<dxf>.*?</dxf>", z.read("xl/styles.xml").decode())
+    rules = re.findall(r'<conditionalFormatting sqref="([A-Z]+7:[A-Z]+106)"><cfRule [^>]*dxfId="(\d+)"[^>]*><formula>"([^"]+)"</formula>', sheet1)
+    colour = {(ref[0], text): re.search(r'bgColor rgb="(\w+)"', dxfs[int(dxf)]).group(1) for ref, dxf, text in rules}
+    assert colour[("V", "リスク大")] == colour[("T", "可能性:高")] == "FFFFC7CE"
+    assert colour[("V", "リスク中")] == "FFFFEB9C" and colour[("V", "リスク小")] == "FFC6EFCE"
+    # The original had none: every rule is new, and none was added twice.
+    assert "conditionalFormatting" not in zipfile.ZipFile(filled["src"]).read("xl/worksheets/sheet1.xml").decode()
+    assert len(rules) == len(set((r[0], r[2]) for r in rules))
+
+
 def test_second_fill_changes_nothing(filled, risksheet_bin):
     again = filled["dir"] / "again.xlsx"
     run(risksheet_bin, "fill", filled["out"], "-o", again, "--profile", "ipa-2.1")

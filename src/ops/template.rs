@@ -425,55 +425,15 @@ fn ledger_sheet(p: &Profile, lang: Lang, example: bool) -> Sheet {
         .with_ime_mode("off"),
     );
 
-    // Colours of the computed labels, in both languages so either text is coloured.
-    let likelihood: Vec<(Vec<String>, usize)> = {
-        let mut levels: Vec<_> = p.likelihood.levels.iter().collect();
-        levels.sort_by_key(|l| std::cmp::Reverse(l.value));
-        let n = levels.len();
-        levels
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (vec![l.label.clone(), l.label_en.clone()], rank_dxf(i, n)))
-            .collect()
-    };
-    let risk: Vec<(Vec<String>, usize)> = {
-        let mut bands: Vec<_> = p.risk.bands.iter().collect();
-        bands.sort_by_key(|b| std::cmp::Reverse(b.min));
-        let n = bands.len();
-        bands
-            .iter()
-            .enumerate()
-            .map(|(i, b)| (vec![b.label.clone(), b.label_en.clone()], rank_dxf(i, n)))
-            .collect()
-    };
-    for (c, levels) in [(col::LIKELIHOOD_LABEL, likelihood), (col::RISK_LABEL, risk)] {
-        let mut done: Vec<String> = Vec::new();
-        for (labels, dxf) in levels {
-            for label in labels {
-                if label.is_empty() || done.contains(&label) {
-                    continue;
-                }
-                sh.highlight(
-                    ConditionalFormat::text_equals(range(r1, c, r2, c), &label, Default::default()),
-                    dxf,
-                );
-                done.push(label);
-            }
+    // Colours of the computed labels, as `fill` gives a user's own ledger.
+    for (field, labels) in crate::ops::ipa::label_colours(p) {
+        let c = if field == "risk_label" { col::RISK_LABEL } else { col::LIKELIHOOD_LABEL };
+        for (label, level) in labels {
+            sh.highlight(ConditionalFormat::text_equals(range(r1, c, r2, c), &label, Default::default()), [DXF_HIGH, DXF_MEDIUM, DXF_LOW][level]);
         }
     }
     sh.freeze(LEDGER_FIELD_ROW, col::ASSET);
     sh
-}
-
-/// The colour of the `i`-th of `n` levels, highest first.
-fn rank_dxf(i: usize, n: usize) -> usize {
-    if i == 0 {
-        DXF_HIGH
-    } else if i + 1 >= n {
-        DXF_LOW
-    } else {
-        DXF_MEDIUM
-    }
 }
 
 /// The eight example assets in rows 5..=12, C/I/A moved onto the profile's scale.
@@ -846,12 +806,15 @@ mod tests {
     }
 
     #[test]
-    fn rank_colours() {
-        assert_eq!(
-            [rank_dxf(0, 3), rank_dxf(1, 3), rank_dxf(2, 3)],
-            [DXF_HIGH, DXF_MEDIUM, DXF_LOW]
-        );
-        assert_eq!([rank_dxf(0, 2), rank_dxf(1, 2)], [DXF_HIGH, DXF_LOW]);
+    fn label_colours_go_from_red_for_the_highest_to_green_for_the_lowest() {
+        let p = Profile::builtin("ipa-3").unwrap();
+        let colours = crate::ops::ipa::label_colours(&p);
+        let risk = &colours.iter().find(|(f, _)| *f == "risk_label").unwrap().1;
+        let level = |l: &str| risk.iter().find(|(x, _)| x == l).map(|x| x.1);
+        assert_eq!([level("リスク大"), level("リスク中"), level("リスク小")], [Some(0), Some(1), Some(2)]);
+        assert_eq!(level("High risk").or(level("high risk")), Some(0), "{risk:?}");
+        let lk = &colours.iter().find(|(f, _)| *f == "likelihood_label").unwrap().1;
+        assert_eq!(lk.iter().find(|(x, _)| x == "可能性:高").map(|x| x.1), Some(0));
     }
 }
 

@@ -634,27 +634,45 @@ impl Workbook {
     pub fn validation_ranges(&mut self, sheet: &str) -> Result<Vec<Range>> {
         let si = self.sheet_index(sheet)?;
         let mut out: Vec<Range> = self.edits[si].validations.iter().flat_map(|v| v.ranges.clone()).collect();
+        out.extend(self.sqref_ranges(si, "dataValidations", "dataValidation")?);
+        Ok(out)
+    }
+
+    /// The ranges covered by the sheet's conditional formats, plain and x14 (Excel 2010) ones.
+    pub fn conditional_format_ranges(&mut self, sheet: &str) -> Result<Vec<Range>> {
+        let si = self.sheet_index(sheet)?;
+        let mut out: Vec<Range> = self.edits[si].formats.iter().map(|(cf, _)| cf.range).collect();
+        out.extend(self.sqref_ranges(si, "conditionalFormatting", "conditionalFormatting")?);
+        Ok(out)
+    }
+
+    /// The ranges of the `element`s of a sheet (inside the top-level `container`s, or in the
+    /// x14 form inside `extLst`): their `sqref` attribute, or the `xm:sqref` child of the x14 form.
+    fn sqref_ranges(&mut self, si: usize, container: &str, element: &str) -> Result<Vec<Range>> {
         let l = self.worksheet(si)?;
         let xml = &l.xml;
-        for name in ["dataValidations", "extLst"] {
-            for child in l.index.children_named(name) {
-                let part = &xml[child.start..child.end];
-                let mut sqref_open = None;
-                for t in Scanner::new(part).flatten() {
-                    match (t.kind, t.local_name(part)) {
-                        (TokenKind::Start | TokenKind::Empty, "dataValidation") => {
-                            if let Some(s) = attr(t.text(part), "sqref") {
-                                out.extend(Range::parse_list(&s).unwrap_or_default());
-                            }
+        let mut out = Vec::new();
+        for child in l.index.children.iter().filter(|c| c.name == container || c.name == "extLst") {
+            let part = &xml[child.start..child.end];
+            // Inside an `element` (an x14 one keeps its range in a child `sqref`).
+            let mut inside = false;
+            let mut sqref_open = None;
+            for t in Scanner::new(part).flatten() {
+                match (t.kind, t.local_name(part)) {
+                    (TokenKind::Start | TokenKind::Empty, name) if name == element => {
+                        inside = t.kind == TokenKind::Start;
+                        if let Some(s) = attr(t.text(part), "sqref") {
+                            out.extend(Range::parse_list(&s).unwrap_or_default());
                         }
-                        (TokenKind::Start, "sqref") => sqref_open = Some(t.end),
-                        (TokenKind::End, "sqref") => {
-                            if let Some(s) = sqref_open.take() {
-                                out.extend(Range::parse_list(&xml::unescape(&part[s..t.start])).unwrap_or_default());
-                            }
-                        }
-                        _ => {}
                     }
+                    (TokenKind::End, name) if name == element => inside = false,
+                    (TokenKind::Start, "sqref") if inside => sqref_open = Some(t.end),
+                    (TokenKind::End, "sqref") => {
+                        if let Some(s) = sqref_open.take() {
+                            out.extend(Range::parse_list(&xml::unescape(&part[s..t.start])).unwrap_or_default());
+                        }
+                    }
+                    _ => {}
                 }
             }
         }

@@ -18,6 +18,7 @@ use crate::domain::checklist::CheckAnswer;
 use crate::error::{lang, Lang, Result};
 use crate::profile::{LabelledScale, Profile};
 use crate::xlsx::address::{col_letters, quote_sheet_name, Range};
+use crate::xlsx::conditional::ConditionalFormat;
 use crate::xlsx::validation::{DataValidation, Rule};
 use crate::xlsx::value::format_number;
 use crate::xlsx::{CellRef, CellValue, Workbook};
@@ -177,6 +178,7 @@ fn stage(wb: &mut Workbook, an: &Analysis) -> Result<Vec<Warning>> {
     }
     skipped.extend(write_result(wb, an, &s)?);
     add_input_validations(wb, an)?;
+    add_label_colours(wb, an)?;
     Ok(skipped)
 
 }
@@ -632,6 +634,27 @@ fn add_input_validations(wb: &mut Workbook, an: &Analysis) -> Result<()> {
         for g in &an.check_rows {
             for (a, z) in runs(&g.rows) {
                 add_uncovered(wb, sheet, col, (a, z), |range| DataValidation::new(range, rule.clone()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Colours on the computed labels (リスク大 red, 可能性:中 yellow, …) as the template has them,
+/// for a ledger column no conditional format touches yet: a user's own colours are kept.
+fn add_label_colours(wb: &mut Workbook, an: &Analysis) -> Result<()> {
+    let colours = super::label_colours(&an.profile);
+    let looks = crate::xlsx::new_book::level_highlights();
+    for (layout, assets) in &an.ledgers {
+        let (first, last) = (layout.first_row, input_last_row(an, layout, assets));
+        for (field, labels) in &colours {
+            let Some(col) = layout.col(field) else { continue };
+            let range = Range::new(CellRef::new(first, col), CellRef::new(last, col));
+            if wb.conditional_format_ranges(&layout.sheet)?.iter().any(|r| r.intersects(&range)) {
+                continue;
+            }
+            for (label, level) in labels {
+                wb.add_conditional_format(&layout.sheet, ConditionalFormat::text_equals(range, label, looks[*level].clone()))?;
             }
         }
     }

@@ -677,3 +677,31 @@ fn reason_texts(reasons: &[crate::domain::policy::Reason], selected: bool, p: &P
     }
     out
 }
+
+/// The colour of each computed label, in both languages so either text is coloured, by the
+/// ledger field that shows it: `(field, [(label, level)])`, level 0 for the highest (red), 2 for
+/// the lowest (green), 1 between (yellow), as [`crate::xlsx::new_book::level_highlights`]
+/// orders them. The template and `fill` colour the same labels the same way.
+pub(crate) fn label_colours(p: &Profile) -> Vec<(&'static str, Vec<(String, usize)>)> {
+    let rank = |i: usize, n: usize| if i == 0 { 0 } else if i + 1 >= n { 2 } else { 1 };
+    let with_ranks = |labels: Vec<(&str, &str)>| {
+        let n = labels.len();
+        let mut out: Vec<(String, usize)> = Vec::new();
+        for (i, (ja, en)) in labels.into_iter().enumerate() {
+            for label in [ja, en] {
+                if !label.is_empty() && !out.iter().any(|(l, _)| l == label) {
+                    out.push((label.to_string(), rank(i, n)));
+                }
+            }
+        }
+        out
+    };
+    let mut levels: Vec<_> = p.likelihood.levels.iter().collect();
+    levels.sort_by_key(|l| std::cmp::Reverse(l.value));
+    let mut bands: Vec<_> = p.risk.bands.iter().collect();
+    bands.sort_by_key(|b| std::cmp::Reverse(b.min));
+    vec![
+        ("likelihood_label", with_ranks(levels.iter().map(|l| (l.label.as_str(), l.label_en.as_str())).collect())),
+        ("risk_label", with_ranks(bands.iter().map(|b| (b.label.as_str(), b.label_en.as_str())).collect())),
+    ]
+}
