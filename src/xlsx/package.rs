@@ -305,16 +305,18 @@ impl Package {
 /// a third faster.
 const DEFLATE_LEVEL: u32 = 5;
 
-/// A part at least this large is deflated in pieces on several cores.
-const PARALLEL_DEFLATE_MIN: usize = 2 << 20;
+/// A part larger than this is deflated in pieces of at most this size, on as many cores as there
+/// are. The pieces depend on the size alone, so a file comes out byte for byte the same on any
+/// machine.
+const DEFLATE_PIECE: usize = 4 << 20;
 
 /// Writes a changed part, deflated: a small one streamed into the zip, a large one in pieces on
 /// all cores, then added as a raw entry.
 fn write_part<W: Write + std::io::Seek>(zw: &mut ZipWriter<W>, name: &str, content: &PartContent) -> Result<()> {
     let zerr = |e: zip::result::ZipError| Error::corrupt(e.to_string());
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     let len = content.len();
-    if threads < 2 || len < PARALLEL_DEFLATE_MIN || len > u32::MAX as usize {
+    let n = len.div_ceil(DEFLATE_PIECE);
+    if n < 2 || len > u32::MAX as usize {
         let options = SimpleFileOptions::default()
             .compression_method(CompressionMethod::Deflated)
             .compression_level(Some(DEFLATE_LEVEL as i64))
@@ -323,13 +325,11 @@ fn write_part<W: Write + std::io::Seek>(zw: &mut ZipWriter<W>, name: &str, conte
         return Ok(content.write_to(zw)?);
     }
     let pieces = content.pieces();
-    let parts = split_even(&pieces, threads.min(len / (PARALLEL_DEFLATE_MIN / 2)).max(2));
-    let compressed: Vec<std::io::Result<Vec<u8>>> = std::thread::scope(|scope| {
-        let last = parts.len() - 1;
-        let handles: Vec<_> = parts.iter().enumerate().map(|(i, p)| scope.spawn(move || deflate_segment(p, i == last))).collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(std::io::Error::other("deflate failed")))).collect()
-    });
-    let compressed = compressed.into_iter().collect::<std::io::Result<Vec<_>>>()?;
+    let parts: Vec<(usize, Vec<&[u8]>)> = split_even(&pieces, n).into_iter().enumerate().collect();
+    let last = parts.len() - 1;
+    let compressed = crate::xlsx::parallel::map_runs(&parts, 1, |run| {
+        run.iter().map(|(i, p)| deflate_segment(p, *i == last).map_err(Error::from)).collect()
+    })?;
     let mut crc = crc32fast::Hasher::new();
     for p in &pieces {
         crc.update(p);

@@ -24,8 +24,8 @@ fn split_even_keeps_every_byte_in_order() {
 #[test]
 fn a_large_part_deflated_in_pieces_reads_back_the_same() {
     // Text much like a worksheet, larger than the parallel threshold, with splices.
-    let base: String = (1..=60_000).map(|r| format!("<row r=\"{r}\"><c r=\"A{r}\"><v>{}</v></c></row>", r * 7 % 1000)).collect();
-    assert!(base.len() > PARALLEL_DEFLATE_MIN);
+    let base: String = (1..=150_000).map(|r| format!("<row r=\"{r}\"><c r=\"A{r}\"><v>{}</v></c></row>", r * 7 % 1000)).collect();
+    assert!(base.len() > DEFLATE_PIECE);
     let base = std::sync::Arc::new(base);
     let splices = vec![(10, 20, "新しい".to_string()), (base.len() / 2, base.len() / 2 + 5, String::new()), (base.len(), base.len(), "<end/>".into())];
     let content = PartContent::Spliced { base: base.clone(), splices };
@@ -37,6 +37,7 @@ fn a_large_part_deflated_in_pieces_reads_back_the_same() {
     let mut changes = PartChanges::default();
     changes.replace_with("xl/worksheets/sheet1.xml", content);
     let out = pkg.write_to_vec(&changes).unwrap();
+    assert!(out == pkg.write_to_vec(&changes).unwrap(), "the same bytes every time");
     let mut z = ZipArchive::new(Cursor::new(out)).unwrap();
     let mut f = z.by_name("xl/worksheets/sheet1.xml").unwrap();
     assert!(f.compressed_size() < f.size() / 4, "deflated");
