@@ -242,3 +242,22 @@ def test_large_ledger_written_on_several_cores_opens_in_libreoffice(risksheet_bi
     for k in (0, 7, 3203, 6399):
         e = EXAMPLE[k % len(EXAMPLE)]
         assert [lo.cell(led, 7 + k, c) for c in (14, 19, 21, 22)] == [str(v) for v in e[6]]
+
+
+def test_rows_out_of_order_are_read_in_order(risksheet_bin, tmp_path):
+    """A broken file with rows out of order (and a cell repeated) is read as if in order, without
+    a crash; the row-by-row reader assumes order, so it restores it first."""
+    src, bad = tmp_path / "user.xlsx", tmp_path / "shuffled.xlsx"
+    user_ledger(src)
+    with zipfile.ZipFile(src) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    rows = re.findall(r'<row r="(?:8|9)".*?</row>', xml)
+    assert len(rows) == 2
+    xml = xml.replace(rows[0] + rows[1], rows[1] + rows[0])
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, b in parts.items():
+            z.writestr(n, b)
+    assets = analysis(risksheet_bin, bad)["assets"]
+    assert [a["risk"] for a in assets] == [e[6][2] for e in EXAMPLE]

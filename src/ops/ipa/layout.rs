@@ -39,7 +39,15 @@ struct GridCell {
 impl Grid {
     /// Reads a sheet.
     pub fn read(wb: &mut Workbook, sheet: &str) -> Result<Grid> {
-        let stored = wb.stored_cells(sheet, false)?;
+        let mut stored = wb.stored_cells(sheet, false)?;
+        // Files keep rows and cells in order; a broken one that does not is put in order (the
+        // last of two cells at one position counts).
+        if stored.windows(2).any(|w| (w[0].at.row, w[0].at.col) >= (w[1].at.row, w[1].at.col)) {
+            stored.sort_by_key(|c| (c.at.row, c.at.col));
+            stored.reverse();
+            stored.dedup_by_key(|c| (c.at.row, c.at.col));
+            stored.reverse();
+        }
         let (mut max_row, mut max_col) = (0, 0);
         let last_stored_row = stored.last().map_or(0, |c| c.at.row) as usize;
         let mut row_starts = vec![0u32; last_stored_row + 2];
