@@ -330,6 +330,13 @@ fn write_part<W: Write + std::io::Seek>(zw: &mut ZipWriter<W>, name: &str, conte
     let compressed = crate::xlsx::parallel::map_runs(&parts, 1, |run| {
         run.iter().map(|(i, p)| deflate_segment(p, *i == last).map_err(Error::from)).collect()
     })?;
+    if compressed.iter().map(Vec::len).sum::<usize>() > u32::MAX as usize - (1 << 16) {
+        // Beyond what a zip entry without zip64 fields records: the zip crate writes it instead.
+        drop(compressed);
+        let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).compression_level(Some(DEFLATE_LEVEL as i64)).large_file(true);
+        zw.start_file(name, options).map_err(zerr)?;
+        return Ok(content.write_to(zw)?);
+    }
     let mut crc = crc32fast::Hasher::new();
     for p in &pieces {
         crc.update(p);

@@ -260,7 +260,8 @@ impl SheetIndex {
         let mut ix = std::mem::take(&mut head.ix);
         for (k, (s, stop)) in scanned.into_iter().enumerate() {
             let clean = match stop {
-                Ok(Stop::Limit) => k < last && s.row.is_none() && s.depth == 2,
+                // Between two rows inside <sheetData>, having met nothing else.
+                Ok(Stop::Limit) => k < last && s.row.is_none() && s.depth == 2 && s.in_sheet_data && s.ix.children.is_empty(),
                 Ok(Stop::Done) => k == last,
                 _ => false,
             };

@@ -352,6 +352,11 @@ impl Workbook {
     }
 
 
+    /// Whether a cell has a formula [`Workbook::formula_text`] can give (without moving it).
+    fn has_formula(index: &SheetIndex, c: &CellXml) -> bool {
+        c.formula.as_ref().is_some_and(|f| !(f.kind == FormulaKind::Shared && f.text.is_empty()) || f.si.is_some_and(|si| index.shared.contains_key(&si)))
+    }
+
     /// A shared-formula child's formula, moved from its anchor.
     fn formula_text(index: &SheetIndex, c: &CellXml) -> Option<String> {
         let f = c.formula.as_ref()?;
@@ -394,7 +399,7 @@ impl Workbook {
                     let value = stored_value(&mut c, &l.xml, strings).map_err(|e| e.in_sheet(&name).at_cell(c.at.to_string()).in_file(&path))?;
                     let formula = match formula_text {
                         true => Self::formula_text(&l.index, &c),
-                        false => c.formula.as_ref().map(|_| String::new()),
+                        false => Self::has_formula(&l.index, &c).then(String::new),
                     };
                     out.push(StoredCell { at: c.at, style: c.style.unwrap_or(0), value, formula });
                 }
@@ -447,14 +452,17 @@ impl Workbook {
         let si = self.sheet_index(sheet)?;
         let name = self.sheets[si].name.clone();
         let part = self.sheets[si].part.clone();
-        self.worksheet(si)?;
-        self.strings()?;
-        let l = self.loaded[si].as_ref().ok_or_else(|| Error::corrupt("sheet not loaded"))?;
-        let strings = self.shared_strings.as_deref().unwrap_or(&[]);
+        let l = self.worksheet(si)?;
         let found = match l.index.row_position(at.row) {
             Ok(i) => l.index.row_cells(&part, &l.xml, &l.index.rows[i])?.into_iter().find(|c| c.at == at),
             Err(_) => None,
         };
+        // The shared strings are read only for a cell that refers to them.
+        if found.as_ref().is_some_and(|c| c.t == Some(CellType::SharedString)) {
+            self.strings()?;
+        }
+        let l = self.loaded[si].as_ref().ok_or_else(|| Error::corrupt("sheet not loaded"))?;
+        let strings = self.shared_strings.as_deref().unwrap_or(&[]);
         let stored = match found {
             Some(mut c) => {
                 let value = stored_value(&mut c, &l.xml, strings).map_err(|e| e.in_sheet(&name).at_cell(at.to_string()).in_file(&self.path))?;

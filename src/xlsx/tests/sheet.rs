@@ -75,3 +75,16 @@ fn markup_inside_text_or_rows_without_numbers_fall_back_to_one_run() {
     assert!(ix.rows.iter().any(|r| r.r == 40_000));
     same_index(&ix, &SheetIndex::scan_inner(&unnumbered).unwrap());
 }
+
+#[test]
+fn row_elements_outside_sheet_data_are_not_taken_for_rows() {
+    // An unknown top-level element after <sheetData> holding <row> elements, where the split
+    // point falls: the runs must not count them as the sheet's rows.
+    let sheet = big_sheet(20_000, "");
+    let foreign: String = (1..=150_000).map(|r| format!(r#"<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>"#)).collect();
+    let xml = sheet.replace("</sheetData>", &format!("</sheetData><foo>{foreign}</foo>"));
+    assert!(xml.len() > 4 << 20);
+    let one = SheetIndex::scan_inner(&xml).unwrap();
+    assert_eq!(one.rows.len(), 20_001);
+    same_index(&SheetIndex::scan("s", &xml).unwrap(), &one);
+}
