@@ -774,6 +774,24 @@ fn definition_sheet(p: &Profile, lang: Lang) -> Sheet {
     sh
 }
 
+/// Creates `path` as a fresh workbook in the IPA layout, with every formula, cached value and
+/// dropdown `fill` writes (so the template computes as soon as the user types).
+///
+/// ```no_run
+/// use risksheet::profile::Profile;
+/// let p = Profile::builtin("ipa-3")?;
+/// risksheet::ops::template::new_workbook("risk.xlsx", &p, risksheet::Lang::Ja)?;
+/// # Ok::<(), risksheet::Error>(())
+/// ```
+pub fn new_workbook(path: impl AsRef<std::path::Path>, profile: &Profile, lang: Lang) -> Result<crate::ops::ipa::fill::FillSummary> {
+    let path = path.as_ref();
+    let bytes = build_template(profile, lang)?;
+    let mut wb = crate::xlsx::Workbook::from_bytes(path, bytes, &crate::xlsx::Limits::default())?;
+    let summary = crate::ops::ipa::fill::fill(&mut wb, Some(profile))?;
+    wb.save_as(path, false)?;
+    Ok(summary)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -816,22 +834,4 @@ mod tests {
         let lk = &colours.iter().find(|(f, _)| *f == "likelihood_label").unwrap().1;
         assert_eq!(lk.iter().find(|(x, _)| x == "可能性:高").map(|x| x.1), Some(0));
     }
-}
-
-/// Creates `path` as a fresh workbook in the IPA layout, with every formula, cached value and
-/// dropdown `fill` writes (so the template computes as soon as the user types).
-///
-/// ```no_run
-/// use risksheet::profile::Profile;
-/// let p = Profile::builtin("ipa-3")?;
-/// risksheet::ops::template::new_workbook("risk.xlsx", &p, risksheet::Lang::Ja)?;
-/// # Ok::<(), risksheet::Error>(())
-/// ```
-pub fn new_workbook(path: impl AsRef<std::path::Path>, profile: &Profile, lang: Lang) -> Result<crate::ops::ipa::fill::FillSummary> {
-    let path = path.as_ref();
-    let bytes = build_template(profile, lang)?;
-    let mut wb = crate::xlsx::Workbook::from_bytes(path, bytes, &crate::xlsx::Limits::default())?;
-    let summary = crate::ops::ipa::fill::fill(&mut wb, Some(profile))?;
-    wb.save_as(path, false)?;
-    Ok(summary)
 }

@@ -987,7 +987,7 @@ impl Workbook {
         let ct_part = self.content_types_part();
         let mut ct = self.current_text(changes, &ct_part)?;
         let existing = parse_rels(&rels_part, &rels)?;
-        let mut next_sheet_id = Scanner::new(&wb)
+        let first_sheet_id = Scanner::new(&wb)
             .flatten()
             .filter(|t| t.local_name(&wb) == "sheet")
             .filter_map(|t| attr(t.text(&wb), "sheetId").and_then(|v| v.parse::<u32>().ok()))
@@ -1003,7 +1003,7 @@ impl Workbook {
         let prefix = Scanner::new(&wb).flatten().find(|t| t.local_name(&wb) == "sheets").map(|t| t.prefix(&wb).to_string()).unwrap_or_default();
         let dir = part_dir(&wb_part).to_string();
         let mut rid_n = existing.len() + 1;
-        for si in self.new_sheets.clone() {
+        for (sheet_id, si) in (first_sheet_id..).zip(self.new_sheets.clone()) {
             let entry = self.sheets[si].clone();
             while existing.iter().any(|r| r.0 == format!("rId{rid_n}")) {
                 rid_n += 1;
@@ -1011,8 +1011,7 @@ impl Workbook {
             let rid = format!("rId{rid_n}");
             rid_n += 1;
             let target = entry.part.strip_prefix(&dir).unwrap_or(&entry.part).to_string();
-            let sheet_tag = format!("<{prefix}sheet name=\"{}\" sheetId=\"{next_sheet_id}\" {id_attr}=\"{rid}\"/>", xml::escape(&entry.name));
-            next_sheet_id += 1;
+            let sheet_tag = format!("<{prefix}sheet name=\"{}\" sheetId=\"{sheet_id}\" {id_attr}=\"{rid}\"/>", xml::escape(&entry.name));
             let close = wb.find(&format!("</{prefix}sheets>")).ok_or_else(|| Error::xml(&wb_part, "no </sheets>"))?;
             wb.insert_str(close, &sheet_tag);
             let rel = format!("<Relationship Id=\"{rid}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"{}\"/>", xml::escape(&target));

@@ -344,6 +344,10 @@ fn input_last_row(an: &Analysis, l: &LedgerLayout, assets: &[Asset]) -> u32 {
 
 /// The computed columns of one ledger.
 /// Writes the computed columns; returns the cells it had to leave (inside array formulas).
+/// The formulas of a ledger's computed columns by column: (row, the formula text for the first
+/// row of a run, the cached value).
+type ColumnFormulas = std::collections::BTreeMap<u32, Vec<(u32, Option<String>, CellValue)>>;
+
 fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asset], s: &SummaryLayout, an: &Analysis) -> Result<Vec<Warning>> {
     let skipped = std::cell::RefCell::new(Vec::new());
     let h = &p.headers.ledger;
@@ -381,7 +385,7 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
         .collect();
     // Formulas by column, top to bottom; written below as shared formulas, one group per run of
     // consecutive rows, as Excel stores a formula filled down.
-    let columns: std::cell::RefCell<std::collections::BTreeMap<u32, Vec<(u32, Option<String>, CellValue)>>> = Default::default();
+    let columns: std::cell::RefCell<ColumnFormulas> = Default::default();
     // A row without an asset that holds something in those cells (a total, a note) is the
     // user's: formulas go only into empty rows, so every cached value is what they compute.
     let users_row = |r: u32| {
