@@ -88,7 +88,7 @@ impl Inspection {
                 show(&r.result)
             );
             if let Some(l) = &a.layout.ledger {
-                let cols: Vec<String> = l.columns.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let cols: Vec<String> = l.columns.letters().map(|(k, v)| format!("{k}={v}")).collect();
                 s += &format!("  {} {}: {}\n", lang.pick("見出し行", "header row"), l.header_row, cols.join(" "));
             }
             s += &format!("\n  {}\n", lang.pick("情報資産（重要度・脅威・脆弱性・可能性・リスク値）", "assets (importance, threat, vulnerability, likelihood, risk)"));

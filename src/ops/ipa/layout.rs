@@ -5,8 +5,6 @@ use crate::profile::{Header, Profile};
 use crate::xlsx::address::col_letters;
 use crate::xlsx::{CellValue, Range, Workbook};
 use serde::Serialize;
-// Field columns are looked up for every cell of a ledger: a short ordered map beats hashing.
-use std::collections::BTreeMap;
 
 /// How many rows from the top a header row is looked for in.
 const HEADER_SEARCH_ROWS: u32 = 40;
@@ -135,6 +133,48 @@ impl Grid {
     }
 }
 
+/// The column of each field found in a table, in the order found; written as letters
+/// (`{"asset": "C"}`). A handful of fields, looked up for every cell of a ledger: a short list
+/// searched in order beats hashing.
+#[derive(Debug, Clone, Default)]
+pub struct FieldColumns(Vec<(&'static str, u32)>);
+
+impl FieldColumns {
+    /// The column number of a field.
+    pub fn get(&self, field: &str) -> Option<u32> {
+        self.0.iter().find(|(f, _)| *f == field).map(|x| x.1)
+    }
+    /// Sets a field's column (in place when it has one).
+    fn insert(&mut self, field: &'static str, col: u32) {
+        match self.0.iter_mut().find(|(f, _)| *f == field) {
+            Some(x) => x.1 = col,
+            None => self.0.push((field, col)),
+        }
+    }
+    /// Whether some field is in this column.
+    fn holds(&self, col: u32) -> bool {
+        self.0.iter().any(|x| x.1 == col)
+    }
+    /// How many fields were found.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    /// Whether no field was found.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// (field, column letters) in the order found.
+    pub fn letters(&self) -> impl Iterator<Item = (&'static str, String)> + '_ {
+        self.0.iter().map(|&(f, c)| (f, col_letters(c)))
+    }
+}
+
+impl Serialize for FieldColumns {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_map(self.letters())
+    }
+}
+
 /// Where the asset ledger's columns are.
 #[derive(Debug, Clone, Serialize)]
 pub struct LedgerLayout {
@@ -144,16 +184,14 @@ pub struct LedgerLayout {
     pub header_row: u32,
     /// First data row.
     pub first_row: u32,
-    /// Columns by field, as letters (`"F"`); fields not found are absent.
-    pub columns: indexmap::IndexMap<&'static str, String>,
-    #[serde(skip)]
-    cols: BTreeMap<&'static str, u32>,
+    /// Columns by field; fields not found are absent.
+    pub columns: FieldColumns,
 }
 
 impl LedgerLayout {
     /// The column number of a field.
     pub fn col(&self, field: &str) -> Option<u32> {
-        self.cols.get(field).copied()
+        self.columns.get(field)
     }
     /// The column number of a field the operation needs, or an error naming its header.
     pub fn need(&self, field: &str, header: &Header) -> Result<u32> {
@@ -194,17 +232,15 @@ pub fn find_ledger(grid: &Grid, p: &Profile) -> Option<LedgerLayout> {
     let anchor = &p.headers.ledger.medium;
     let r = grid.find_header_row(anchor, &headers, true)?;
     let rows = [r, r + 1];
-    let mut cols = BTreeMap::new();
-    let mut columns = indexmap::IndexMap::new();
+    let mut cols = FieldColumns::default();
     for (key, h) in &fields {
         if let Some(c) = grid.find_col(h, &rows) {
-            cols.insert(*key, c);
-            columns.insert(*key, col_letters(c));
+            cols.insert(key, c);
         }
     }
     // 被害発生可能性 and リスク値 each span a number and a label column, merged in the header.
     for (key, label) in [("likelihood", "likelihood_label"), ("risk", "risk_label")] {
-        if let Some(c) = cols.get(key).copied() {
+        if let Some(c) = cols.get(key) {
             let spans_two = rows.iter().any(|&row| grid.merge_of(row, c).is_some_and(|m| m.end.col > c && m.start.col == c));
             // Without a merged header, the column to the right is the label column only when it
             // has no header of its own and holds nothing but labels (or nothing) below.
@@ -217,20 +253,19 @@ pub fn find_ledger(grid: &Grid, p: &Profile) -> Option<LedgerLayout> {
                 let t = grid.text(row, c + 1);
                 t.is_empty() || labels.iter().any(|l| !l.is_empty() && &t == l)
             };
-            let next_free = !cols.values().any(|&x| x == c + 1)
+            let next_free = !cols.holds(c + 1)
                 && grid.text(r, c + 1).is_empty()
                 && grid.text(r + 1, c + 1).is_empty()
                 && (r + 2..=grid.max_row).all(label_like);
             if spans_two || next_free {
                 cols.insert(label, c + 1);
-                columns.insert(label, col_letters(c + 1));
             }
         }
     }
     // A two-row header: data starts below the field row unless the field row holds data.
-    let field_row_is_header = fields.iter().any(|(_, h)| grid.find_col(h, &[r + 1]).is_some()) || grid.merge_of(r, cols.get("asset").copied().unwrap_or(1)).is_some_and(|m| m.end.row > r);
+    let field_row_is_header = fields.iter().any(|(_, h)| grid.find_col(h, &[r + 1]).is_some()) || grid.merge_of(r, cols.get("asset").unwrap_or(1)).is_some_and(|m| m.end.row > r);
     let first_row = if field_row_is_header { r + 2 } else { r + 1 };
-    (cols.len() >= 4 && cols.contains_key("medium")).then_some(LedgerLayout { sheet: grid.sheet.clone(), header_row: r, first_row, columns, cols })
+    (cols.len() >= 4 && cols.get("medium").is_some()).then_some(LedgerLayout { sheet: grid.sheet.clone(), header_row: r, first_row, columns: cols })
 }
 
 /// A simple table: one header row, named columns.
@@ -240,16 +275,14 @@ pub struct TableLayout {
     pub sheet: String,
     /// The header row.
     pub header_row: u32,
-    /// Columns by field, as letters.
-    pub columns: indexmap::IndexMap<&'static str, String>,
-    #[serde(skip)]
-    cols: BTreeMap<&'static str, u32>,
+    /// Columns by field; fields not found are absent.
+    pub columns: FieldColumns,
 }
 
 impl TableLayout {
     /// The column number of a field.
     pub fn col(&self, field: &str) -> Option<u32> {
-        self.cols.get(field).copied()
+        self.columns.get(field)
     }
     /// The column number of a field the operation needs, or an error naming its header.
     pub fn need(&self, field: &str, header: &Header) -> Result<u32> {
@@ -261,18 +294,16 @@ impl TableLayout {
 pub fn find_table(grid: &Grid, anchor: &Header, fields: &[(&'static str, &Header)]) -> Option<TableLayout> {
     let headers: Vec<&Header> = fields.iter().map(|f| f.1).collect();
     let r = grid.find_header_row(anchor, &headers, false)?;
-    let mut cols = BTreeMap::new();
-    let mut columns = indexmap::IndexMap::new();
+    let mut columns = FieldColumns::default();
     for (key, h) in fields {
         // A header may sit in the row below when the header row is two rows high.
         if let Some(c) = grid.find_col(h, &[r]).or_else(|| grid.find_col(h, &[r + 1])) {
-            if !cols.values().any(|&x| x == c) {
-                cols.insert(*key, c);
-                columns.insert(*key, col_letters(c));
+            if !columns.holds(c) {
+                columns.insert(key, c);
             }
         }
     }
-    Some(TableLayout { sheet: grid.sheet.clone(), header_row: r, columns, cols })
+    Some(TableLayout { sheet: grid.sheet.clone(), header_row: r, columns })
 }
 
 /// Threat sheet fields.
