@@ -49,13 +49,6 @@ def importable(name):
         return False
 
 
-@pytest.fixture(autouse=True)
-def japanese():
-    risksheet.set_lang("ja")
-    yield
-    risksheet.set_lang("ja")
-
-
 @pytest.fixture
 def example(tmp_path):
     target = tmp_path / "example.xlsx"

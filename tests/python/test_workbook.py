@@ -28,14 +28,6 @@ LEDGER = "ipa-like-ledger.xlsx"
 FEATURES = "excel-style-features.xlsx"
 
 
-@pytest.fixture(autouse=True)
-def japanese():
-    """Every test starts with Japanese messages (the default) and leaves them so."""
-    risksheet.set_lang("ja")
-    yield
-    risksheet.set_lang("ja")
-
-
 @pytest.fixture
 def copy(tmp_path):
     """Copies a fixture into the test's directory and returns the copy's path."""
