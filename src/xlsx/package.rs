@@ -53,18 +53,7 @@ pub enum PartContent {
 impl PartContent {
     /// Streams the content into `w`.
     pub fn write_to(&self, w: &mut impl Write) -> std::io::Result<()> {
-        match self {
-            PartContent::Bytes(b) => w.write_all(b),
-            PartContent::Spliced { base, splices } => {
-                let mut pos = 0;
-                for (s, e, text) in splices {
-                    w.write_all(&base.as_bytes()[pos..*s])?;
-                    w.write_all(text.as_bytes())?;
-                    pos = *e;
-                }
-                w.write_all(&base.as_bytes()[pos..])
-            }
-        }
+        self.pieces().into_iter().try_for_each(|p| w.write_all(p))
     }
 
     /// The content's bytes in order, as slices of the original and of the new pieces.
@@ -315,14 +304,18 @@ const DEFLATE_PIECE: usize = 4 << 20;
 fn write_part<W: Write + std::io::Seek>(zw: &mut ZipWriter<W>, name: &str, content: &PartContent) -> Result<()> {
     let zerr = |e: zip::result::ZipError| Error::corrupt(e.to_string());
     let len = content.len();
-    let n = len.div_ceil(DEFLATE_PIECE);
-    if n < 2 || len > u32::MAX as usize {
+    // Deflated by the zip crate as it is written (zip64 when large).
+    let stream = |zw: &mut ZipWriter<W>, large: bool| -> Result<()> {
         let options = SimpleFileOptions::default()
             .compression_method(CompressionMethod::Deflated)
             .compression_level(Some(DEFLATE_LEVEL as i64))
-            .large_file(len > u32::MAX as usize);
+            .large_file(large);
         zw.start_file(name, options).map_err(zerr)?;
-        return Ok(content.write_to(zw)?);
+        Ok(content.write_to(zw)?)
+    };
+    let n = len.div_ceil(DEFLATE_PIECE);
+    if n < 2 || len > u32::MAX as usize {
+        return stream(zw, len > u32::MAX as usize);
     }
     let pieces = content.pieces();
     let parts: Vec<(usize, Vec<&[u8]>)> = split_even(&pieces, n).into_iter().enumerate().collect();
@@ -331,11 +324,9 @@ fn write_part<W: Write + std::io::Seek>(zw: &mut ZipWriter<W>, name: &str, conte
         run.iter().map(|(i, p)| deflate_segment(p, *i == last).map_err(Error::from)).collect()
     })?;
     if compressed.iter().map(Vec::len).sum::<usize>() > u32::MAX as usize - (1 << 16) {
-        // Beyond what a zip entry without zip64 fields records: the zip crate writes it instead.
+        // Beyond what a zip entry without zip64 fields records.
         drop(compressed);
-        let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).compression_level(Some(DEFLATE_LEVEL as i64)).large_file(true);
-        zw.start_file(name, options).map_err(zerr)?;
-        return Ok(content.write_to(zw)?);
+        return stream(zw, true);
     }
     let mut crc = crc32fast::Hasher::new();
     for p in &pieces {
