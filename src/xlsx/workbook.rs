@@ -352,23 +352,23 @@ impl Workbook {
     }
 
 
-    /// Whether a cell has a formula [`Workbook::formula_text`] can give (without moving it).
-    fn has_formula(index: &SheetIndex, c: &CellXml) -> bool {
-        c.formula.as_ref().is_some_and(|f| !(f.kind == FormulaKind::Shared && f.text.is_empty()) || f.si.is_some_and(|si| index.shared.contains_key(&si)))
-    }
-
-    /// A shared-formula child's formula, moved from its anchor.
-    fn formula_text(index: &SheetIndex, c: &CellXml) -> Option<String> {
+    /// Where a cell's formula text is: its own, or, for a shared-formula child, its anchor's with
+    /// the offset to move it by. `None` when the cell has no formula that can be given.
+    fn formula_source<'a>(index: &'a SheetIndex, c: &'a CellXml) -> Option<(&'a str, Option<(i64, i64)>)> {
         let f = c.formula.as_ref()?;
         if f.kind == FormulaKind::Shared && f.text.is_empty() {
             let anchor = index.shared.get(&f.si?)?;
-            return Some(crate::xlsx::formula::shift(
-                &anchor.text,
-                c.at.row as i64 - anchor.at.row as i64,
-                c.at.col as i64 - anchor.at.col as i64,
-            ));
+            return Some((&anchor.text, Some((c.at.row as i64 - anchor.at.row as i64, c.at.col as i64 - anchor.at.col as i64))));
         }
-        Some(f.text.clone())
+        Some((&f.text, None))
+    }
+
+    /// A cell's formula text; a shared-formula child's is moved from its anchor.
+    fn formula_text(index: &SheetIndex, c: &CellXml) -> Option<String> {
+        Self::formula_source(index, c).map(|(text, offset)| match offset {
+            Some((dr, dc)) => crate::xlsx::formula::shift(text, dr, dc),
+            None => text.to_string(),
+        })
     }
 
     /// Every stored cell of a sheet, row by row, with pending edits applied.
@@ -399,7 +399,7 @@ impl Workbook {
                     let value = stored_value(&mut c, &l.xml, strings).map_err(|e| e.in_sheet(&name).at_cell(c.at.to_string()).in_file(&path))?;
                     let formula = match formula_text {
                         true => Self::formula_text(&l.index, &c),
-                        false => Self::has_formula(&l.index, &c).then(String::new),
+                        false => Self::formula_source(&l.index, &c).map(|_| String::new()),
                     };
                     out.push(StoredCell { at: c.at, style: c.style.unwrap_or(0), value, formula });
                 }
