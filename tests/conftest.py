@@ -56,3 +56,13 @@ def run(exe, *args, check=True):
     if check and p.returncode != 0:
         raise AssertionError(f"risksheet {' '.join(map(str, args))} failed: {p.stderr}")
     return p
+
+
+@pytest.fixture
+def japanese():
+    """The test starts with Japanese messages (the default) and leaves them so; for the tests of
+    the Python module, which switch the language (`pytestmark = pytest.mark.usefixtures(...)`)."""
+    risksheet = pytest.importorskip("risksheet")
+    risksheet.set_lang("ja")
+    yield
+    risksheet.set_lang("ja")

@@ -49,6 +49,10 @@ def importable(name):
         return False
 
 
+# Every test starts with Japanese messages (the default) and leaves them so.
+pytestmark = pytest.mark.usefixtures("japanese")
+
+
 @pytest.fixture
 def example(tmp_path):
     target = tmp_path / "example.xlsx"

@@ -28,6 +28,10 @@ LEDGER = "ipa-like-ledger.xlsx"
 FEATURES = "excel-style-features.xlsx"
 
 
+# Every test starts with Japanese messages (the default) and leaves them so.
+pytestmark = pytest.mark.usefixtures("japanese")
+
+
 @pytest.fixture
 def copy(tmp_path):
     """Copies a fixture into the test's directory and returns the copy's path."""
