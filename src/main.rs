@@ -45,6 +45,39 @@ struct WriteArgs {
     backup: bool,
 }
 
+/// How a risk analysis workbook is read: the profile, explicit places, company facts.
+#[derive(clap::Args)]
+struct ReadArgs {
+    /// プロファイル（ipa-3, ipa-2.1 またはTOMLファイル） / profile name or TOML file
+    #[arg(long)]
+    profile: Option<String>,
+    /// 見つからない・紛らわしい列やシートの指定（例: ledger.medium=G, checklist=チェック表。繰り返し可） / where a column or sheet is (ledger.medium=G, checklist=SHEET; repeatable)
+    #[arg(long = "map", value_name = "ROLE[.FIELD]=COLUMN|SHEET")]
+    map: Vec<String>,
+    /// 会社の状況（development, outsourcing, contractor_secrets, telework = はい/いいえ、employees = 人数。繰り返し可） / company facts (yes/no; employees = a number; repeatable)
+    #[arg(long = "fact", value_name = "KEY=VALUE")]
+    facts: Vec<String>,
+}
+
+impl ReadArgs {
+    /// The options the operations take; `KEY=VALUE` pairs are split here, once.
+    fn options(&self) -> risksheet::Result<ops::ipa::ReadOptions> {
+        let pairs = |flag: &str, items: &[String]| -> risksheet::Result<Vec<(String, String)>> {
+            items
+                .iter()
+                .map(|item| match item.split_once('=') {
+                    Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
+                    _ => Err(risksheet::Error::usage(format!(
+                        "{flag} {item}: {}",
+                        risksheet::error::lang().pick("KEY=VALUE の形で指定してください", "expected KEY=VALUE")
+                    ))),
+                })
+                .collect()
+        };
+        Ok(ops::ipa::ReadOptions { profile: load_profile(self.profile.as_deref())?, map: pairs("--map", &self.map)?, facts: pairs("--fact", &self.facts)? })
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// セルを変更して保存する / set cells and save, changing nothing else
@@ -82,9 +115,8 @@ enum Command {
         /// 保存先（省略時は上書き。複数のときはディレクトリ） / output file (default: in place; a directory for several)
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// プロファイル（ipa-3, ipa-2.1 またはTOMLファイル） / profile name or TOML file
-        #[arg(long)]
-        profile: Option<String>,
+        #[command(flatten)]
+        read: ReadArgs,
         #[command(flatten)]
         write: WriteArgs,
         #[command(flatten)]
@@ -109,9 +141,8 @@ enum Command {
         /// JSONで出力（複数のときは1ファイル1行） / print JSON (JSON Lines for several)
         #[arg(long)]
         json: bool,
-        /// プロファイル（ipa-3, ipa-2.1 またはTOMLファイル） / profile name or TOML file
-        #[arg(long)]
-        profile: Option<String>,
+        #[command(flatten)]
+        read: ReadArgs,
         #[command(flatten)]
         batch: BatchArgs,
     },
@@ -122,9 +153,8 @@ enum Command {
         /// 出力先（.md または .html。省略時は標準出力にMarkdown） / output file (.md or .html; default: Markdown on stdout)
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// プロファイル（ipa-3, ipa-2.1 またはTOMLファイル） / profile name or TOML file
-        #[arg(long)]
-        profile: Option<String>,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// ISO/IEC 27001:2013 の管理策番号を2022年版にその場で書き換える / rewrite 2013 control references to 2022, in place
     Convert {
@@ -216,18 +246,18 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
                 }
             }
         }
-        Command::Fill { books, output, profile, write: WriteArgs { dry_run, json, backup }, batch: args } => {
-            let profile = load_profile(profile.as_deref())?;
+        Command::Fill { books, output, read, write: WriteArgs { dry_run, json, backup }, batch: args } => {
+            let opts = read.options()?;
             let Some(book) = single(&books).cloned() else {
                 return run_batch(Some(EXIT_CHECK_INPUTS), &books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, |path, out| {
                     let mut wb = open(path)?;
-                    let fill = ops::ipa::fill::fill(&mut wb, profile.as_ref()).map_err(|e| e.in_file(path))?;
+                    let fill = ops::ipa::fill::fill_with(&mut wb, &opts).map_err(|e| e.in_file(path))?;
                     let save = if dry_run { wb.preview()? } else { wb.save_as(out.unwrap_or(path), backup)? };
                     Ok(batch::FillOutcome { fill, save })
                 });
             };
             let mut wb = open(&book)?;
-            let summary = ops::ipa::fill::fill(&mut wb, profile.as_ref()).map_err(|e| e.in_file(&book))?;
+            let summary = ops::ipa::fill::fill_with(&mut wb, &opts).map_err(|e| e.in_file(&book))?;
             let saved = if dry_run { wb.preview()? } else { wb.save_as(output.as_ref().unwrap_or(&book), backup)? };
             if json {
                 let v = serde_json::json!({ "fill": summary, "save": saved });
@@ -255,26 +285,26 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
             let summary = ops::template::new_workbook(&output, &profile, lang)?;
             say(format_args!("{}: {} {}", output.display(), summary.edition, risksheet::error::lang().pick("の新しいリスク分析シートを作成しました", "risk analysis workbook created")))?;
         }
-        Command::Inspect { books, json, profile, batch: args } => {
-            let profile = load_profile(profile.as_deref())?;
+        Command::Inspect { books, json, read, batch: args } => {
+            let opts = read.options()?;
             let Some(book) = single(&books).cloned() else {
                 return run_batch(None, &books, None, Expand::workbooks(), no_ext, &args, json, true, |path, _| {
                     let mut wb = open(path)?;
-                    Ok(batch::InspectOutcome { inspect: ops::inspect::inspect_with(&mut wb, profile.as_ref())? })
+                    Ok(batch::InspectOutcome { inspect: ops::inspect::inspect_with(&mut wb, &opts)? })
                 });
             };
             let mut wb = open(&book)?;
-            let report = ops::inspect::inspect_with(&mut wb, profile.as_ref())?;
+            let report = ops::inspect::inspect_with(&mut wb, &opts)?;
             if json {
                 say(serde_json::to_string_pretty(&report).unwrap_or_default())?;
             } else {
                 say(report.to_text().trim_end())?;
             }
         }
-        Command::Report { book, output, profile } => {
-            let profile = load_profile(profile.as_deref())?;
+        Command::Report { book, output, read } => {
+            let opts = read.options()?;
             let mut wb = open(&book)?;
-            let analysis = ops::ipa::analyze(&mut wb, profile.as_ref()).map_err(|e| e.in_file(&book))?;
+            let analysis = ops::ipa::analyze_with(&mut wb, &opts).map_err(|e| e.in_file(&book))?;
             match output {
                 Some(path) => {
                     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);

@@ -216,6 +216,25 @@ fn load_profile(arg: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Profile>> {
     }))
 }
 
+/// The read options of `fill`, `analysis` and `report`: the profile, explicit places
+/// (`{"ledger.medium": "G", "checklist": "チェック表"}`) and company facts (`{"employees": 12,
+/// "outsourcing": True}`; booleans become はい/いいえ), as the CLI's `--profile`, `--map`, `--fact`.
+fn read_options(profile: Option<&Bound<'_, PyAny>>, map: Option<&Bound<'_, pyo3::types::PyDict>>, facts: Option<&Bound<'_, pyo3::types::PyDict>>) -> PyResult<ops::ipa::ReadOptions> {
+    let pairs = |d: Option<&Bound<'_, pyo3::types::PyDict>>| -> PyResult<Vec<(String, String)>> {
+        let Some(d) = d else { return Ok(Vec::new()) };
+        d.iter()
+            .map(|(k, v)| {
+                let value = match v.extract::<bool>() {
+                    Ok(b) if v.is_instance_of::<pyo3::types::PyBool>() => if b { "yes" } else { "no" }.to_string(),
+                    _ => v.str()?.to_string(),
+                };
+                Ok((k.str()?.to_string(), value))
+            })
+            .collect()
+    };
+    Ok(ops::ipa::ReadOptions { profile: load_profile(profile)?, map: pairs(map)?, facts: pairs(facts)? })
+}
+
 /// A workbook opened for reading and in-place editing. Edits stay in memory until `save()`.
 /// (The Python package subclasses it as `risksheet.Workbook`, adding `assets` and `assets_frame()`.)
 #[pyclass(name = "Workbook", module = "risksheet._risksheet", subclass)]
@@ -339,26 +358,26 @@ impl PyWorkbook {
     /// Computes every result of an IPA risk analysis workbook (重要度, 脅威, 脆弱性, 被害発生可能性,
     /// リスク値, the 集計 sheet, 診断結果 and the policy selection) and stages them as formulas with
     /// cached values, dropdowns and canonical inputs; `save()` writes them. `profile`: `None`
-    /// (detect the edition), a builtin name or a TOML file. Returns the summary of
-    /// `risksheet fill --json` (its `fill` part).
-    #[pyo3(signature = (profile = None))]
-    fn fill<'py>(&mut self, py: Python<'py>, profile: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
-        let profile = load_profile(profile)?;
+    /// (detect the edition), a builtin name or a TOML file; `map` and `facts` as `--map` and
+    /// `--fact`. Returns the summary of `risksheet fill --json` (its `fill` part).
+    #[pyo3(signature = (profile = None, *, map = None, facts = None))]
+    fn fill<'py>(&mut self, py: Python<'py>, profile: Option<&Bound<'py, PyAny>>, map: Option<&Bound<'py, pyo3::types::PyDict>>, facts: Option<&Bound<'py, pyo3::types::PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+        let opts = read_options(profile, map, facts)?;
         let wb = self.wb()?;
         let path = wb.path().to_path_buf();
-        let summary = py.detach(|| ops::ipa::fill::fill(wb, profile.as_ref())).map_err(|e| e.in_file(&path))?;
+        let summary = py.detach(|| ops::ipa::fill::fill_with(wb, &opts)).map_err(|e| e.in_file(&path))?;
         to_python(py, &summary)
     }
 
     /// The IPA risk analysis read from the workbook (unsaved edits included): `edition`, `lang`,
     /// `layout`, `assets`, `media`, `groups`, `chapters`, `warnings`, as the `ipa` part of
     /// `risksheet inspect --json`. Raises `ProfileError` when the workbook is not one.
-    #[pyo3(signature = (profile = None))]
-    fn analysis<'py>(&mut self, py: Python<'py>, profile: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
-        let profile = load_profile(profile)?;
+    #[pyo3(signature = (profile = None, *, map = None, facts = None))]
+    fn analysis<'py>(&mut self, py: Python<'py>, profile: Option<&Bound<'py, PyAny>>, map: Option<&Bound<'py, pyo3::types::PyDict>>, facts: Option<&Bound<'py, pyo3::types::PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+        let opts = read_options(profile, map, facts)?;
         let wb = self.wb()?;
         let path = wb.path().to_path_buf();
-        let analysis = py.detach(|| ops::ipa::analyze(wb, profile.as_ref())).map_err(|e| e.in_file(&path))?;
+        let analysis = py.detach(|| ops::ipa::analyze_with(wb, &opts)).map_err(|e| e.in_file(&path))?;
         to_python(py, &analysis)
     }
 
@@ -395,17 +414,17 @@ impl PyWorkbook {
 
     /// The risk analysis as a document, as `risksheet report`: `format` is `"md"` (Markdown) or
     /// `"html"` (a standalone page), in the message language (`set_lang`).
-    #[pyo3(signature = (format = "md", profile = None))]
-    fn report(&mut self, py: Python<'_>, format: &str, profile: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+    #[pyo3(signature = (format = "md", profile = None, *, map = None, facts = None))]
+    fn report(&mut self, py: Python<'_>, format: &str, profile: Option<&Bound<'_, PyAny>>, map: Option<&Bound<'_, pyo3::types::PyDict>>, facts: Option<&Bound<'_, pyo3::types::PyDict>>) -> PyResult<String> {
         let format = match format {
             "md" | "markdown" => ops::report::Format::Markdown,
             "html" => ops::report::Format::Html,
             other => return Err(PyValueError::new_err(format!("format={other:?}: \"md\" or \"html\""))),
         };
-        let profile = load_profile(profile)?;
+        let opts = read_options(profile, map, facts)?;
         let wb = self.wb()?;
         let path = wb.path().to_path_buf();
-        let analysis = py.detach(|| ops::ipa::analyze(wb, profile.as_ref())).map_err(|e| e.in_file(&path))?;
+        let analysis = py.detach(|| ops::ipa::analyze_with(wb, &opts)).map_err(|e| e.in_file(&path))?;
         Ok(ops::report::render(&analysis, format))
     }
 

@@ -172,8 +172,20 @@ class Workbook:
     def set(self, address: str, value: InputValue) -> None: ...
     def set_formula(self, address: str, formula: str, cached: InputValue = None) -> None: ...
     def inspect(self) -> Inspection: ...
-    def fill(self, profile: Profile = None) -> FillSummary: ...
-    def analysis(self, profile: Profile = None) -> Analysis: ...
+    def fill(
+        self,
+        profile: Profile = None,
+        *,
+        map: Optional[Dict[str, str]] = None,
+        facts: Optional[Dict[str, Union[str, int, bool]]] = None,
+    ) -> FillSummary: ...
+    def analysis(
+        self,
+        profile: Profile = None,
+        *,
+        map: Optional[Dict[str, str]] = None,
+        facts: Optional[Dict[str, Union[str, int, bool]]] = None,
+    ) -> Analysis: ...
     def convert(
         self,
         to: str = "2022",
@@ -181,7 +193,14 @@ class Workbook:
         sheets: Optional[List[str]] = None,
         catalog: Optional[StrPath] = None,
     ) -> Dict[str, Any]: ...
-    def report(self, format: Literal["md", "markdown", "html"] = "md", profile: Profile = None) -> str: ...
+    def report(
+        self,
+        format: Literal["md", "markdown", "html"] = "md",
+        profile: Profile = None,
+        *,
+        map: Optional[Dict[str, str]] = None,
+        facts: Optional[Dict[str, Union[str, int, bool]]] = None,
+    ) -> str: ...
     def soa(
         self, path: StrPath, *, catalog: Optional[StrPath] = None, lang: Optional[str] = None
     ) -> Dict[str, Any]: ...

@@ -29,13 +29,13 @@ pub struct Inspection {
 /// # Ok::<(), risksheet::Error>(())
 /// ```
 pub fn inspect(wb: &mut Workbook) -> Result<Inspection> {
-    inspect_with(wb, None)
+    inspect_with(wb, &crate::ops::ipa::ReadOptions::default())
 }
 
-/// Inspects a workbook, reading it as an IPA risk analysis with `profile` (or the detected one).
-pub fn inspect_with(wb: &mut Workbook, profile: Option<&crate::profile::Profile>) -> Result<Inspection> {
+/// Inspects a workbook, reading it as an IPA risk analysis with `opts` (profile, places, facts).
+pub fn inspect_with(wb: &mut Workbook, opts: &crate::ops::ipa::ReadOptions) -> Result<Inspection> {
     let sheets = wb.summary()?;
-    let (ipa, ipa_error) = match crate::ops::ipa::analyze(wb, profile) {
+    let (ipa, ipa_error) = match crate::ops::ipa::analyze_with(wb, opts) {
         Ok(a) => (Some(a), None),
         Err(e) => (None, Some(e.message(crate::error::lang()))),
     };

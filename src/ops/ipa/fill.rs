@@ -13,7 +13,7 @@
 //! # Ok::<(), risksheet::Error>(())
 //! ```
 use super::layout::LedgerLayout;
-use super::{analyze, Analysis, Asset, Normalization, Warning};
+use super::{Analysis, Asset, Normalization, Warning};
 use crate::domain::checklist::CheckAnswer;
 use crate::error::{lang, Lang, Result};
 use crate::profile::{LabelledScale, Profile};
@@ -79,7 +79,12 @@ pub struct FillSummary {
 
 /// Computes everything and stages the writes in `wb` (save it afterwards, or `preview`).
 pub fn fill(wb: &mut Workbook, profile: Option<&Profile>) -> Result<FillSummary> {
-    let analysis = analyze(wb, profile)?;
+    fill_with(wb, &super::ReadOptions::with_profile(profile))
+}
+
+/// [`fill`] with explicit places and company facts ([`super::ReadOptions`]).
+pub fn fill_with(wb: &mut Workbook, opts: &super::ReadOptions) -> Result<FillSummary> {
+    let analysis = super::analyze_with(wb, opts)?;
     let skipped = stage(wb, &analysis)?;
     Ok(FillSummary {
         edition: analysis.edition.clone(),
