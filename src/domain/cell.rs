@@ -148,7 +148,8 @@ pub fn parse_flag(cell: CellInput<'_>) -> Result<bool> {
 }
 
 /// A checklist answer by its leading number (「1:実施している」, 「２」, 1.0), which must be on the
-/// profile's answer scale. Blank → `None`.
+/// profile's answer scale, or written in words the profile lists for it (「一部実施している」,
+/// 「○」, 「該当しない」). Blank → `None`.
 ///
 /// ```
 /// use risksheet::domain::cell::{parse_answer, CellInput};
@@ -156,18 +157,71 @@ pub fn parse_flag(cell: CellInput<'_>) -> Result<bool> {
 /// use risksheet::profile::Profile;
 /// let p = Profile::builtin("ipa-2.1")?;
 /// assert_eq!(parse_answer(CellInput::Text("3：実施していない /わからない"), &p)?, Some(CheckAnswer(3)));
-/// assert!(parse_answer(CellInput::Text("はい"), &p).is_err());
+/// assert_eq!(parse_answer(CellInput::Text("一部実施している"), &p)?, Some(CheckAnswer(2)));
+/// assert_eq!(parse_answer(CellInput::Text("×"), &p)?, Some(CheckAnswer(3)));
+/// assert!(parse_answer(CellInput::Text("たぶん"), &p).is_err());
 /// # Ok::<(), risksheet::Error>(())
 /// ```
 pub fn parse_answer(cell: CellInput<'_>, profile: &Profile) -> Result<Option<CheckAnswer>> {
     let Some(shown) = cell.text() else {
         return Ok(None);
     };
-    leading_number(cell)
-        .and_then(|n| u8::try_from(n).ok())
-        .filter(|&n| profile.checklist.answer(n).is_some())
+    let by_number = leading_number(cell).and_then(|n| u8::try_from(n).ok()).filter(|&n| profile.checklist.answer(n).is_some());
+    // An answer typed in words (「実施している」, 「○」, 「該当しない」): the whole cell must be one
+    // of the answer's words or its label without the number, so 「一部実施している」 is never
+    // read as 「実施している」.
+    let by_words = || {
+        let key = normalize_key(&shown);
+        profile.checklist.answers.iter().find_map(|a| {
+            let names = [label_without_number(&a.label), label_without_number(&a.label_en)];
+            let hit = names.iter().any(|n| !n.is_empty() && *n == key) || a.words.iter().any(|w| normalize_key(w) == key);
+            hit.then_some(a.value)
+        })
+    };
+    by_number
+        .or_else(by_words)
         .map(|n| Some(CheckAnswer(n)))
         .ok_or_else(|| invalid(profile.checklist.expected_answer(), shown))
+}
+
+/// A level typed as its label's text without the number (「特定の状況で発生する（年に数回程度）」 for
+/// 「2:特定の状況で発生する（年に数回程度）」), or as the number: the level's value.
+///
+/// ```
+/// use risksheet::domain::cell::{parse_labelled, CellInput};
+/// use risksheet::profile::Profile;
+/// let p = Profile::builtin("ipa-2.1")?;
+/// assert_eq!(parse_labelled(CellInput::Text("特定の状況で発生する（年に数回程度）"), &p.threat)?, Some(2));
+/// assert_eq!(parse_labelled(CellInput::Text("３"), &p.threat)?, Some(3));
+/// # Ok::<(), risksheet::Error>(())
+/// ```
+pub fn parse_labelled(cell: CellInput<'_>, scale: &crate::profile::LabelledScale) -> Result<Option<u8>> {
+    match parse_level(cell, scale.scale()) {
+        Err(e) => {
+            let Some(shown) = cell.text() else { return Err(e) };
+            let key = normalize_key(&shown);
+            scale
+                .levels
+                .iter()
+                .find(|l| [&l.label, &l.label_en].iter().any(|n| {
+                    let n = label_without_number(n);
+                    !n.is_empty() && n == key
+                }))
+                .map(|l| Some(l.value))
+                .ok_or(e)
+        }
+        ok => ok,
+    }
+}
+
+/// The comparison key of a label without its leading number: 「1:実施している」 → 「実施している」.
+fn label_without_number(label: &str) -> String {
+    let key = normalize_key(label);
+    let rest = key.trim_start_matches(|c: char| c.is_ascii_digit());
+    if rest.len() == key.len() {
+        return key;
+    }
+    rest.trim_start_matches([':', '.', ')', '、']).to_string()
 }
 
 /// The profile's medium a 媒体・保存先 cell names: canonical name or a variant, ignoring width,

@@ -132,3 +132,96 @@ fn push_sound_mark(out: &mut String, semi: bool) {
 #[cfg(test)]
 #[path = "tests/text.rs"]
 mod tests;
+
+/// The comparison key of a header as a person reads it: [`normalize_key`], then without notes in
+/// brackets anywhere (「機密性(C)」, 「脅威の発生頻度（「脅威の状況」シートで設定）」), a leading
+/// number (「3. 資産名」), punctuation, marks such as ※, the long-vowel mark (サーバ = サーバー) and
+/// the particle の (「資産の名称」 = 「資産名称」).
+/// Returns the key and the notes' text (「c」 for 「機密性(C)」), which may name the field alone.
+///
+/// ```
+/// use risksheet::domain::text::header_key;
+/// assert_eq!(header_key("機密性(C)"), ("機密性".to_string(), "c".to_string()));
+/// assert_eq!(header_key("※ 媒体・保存先\n（必須）"), ("媒体保存先".to_string(), "必須".to_string()));
+/// assert_eq!(header_key("3. 保管媒体"), ("保管媒体".to_string(), String::new()));
+/// ```
+pub fn header_key(s: &str) -> (String, String) {
+    let narrow = normalize_key(s);
+    let (_, body) = split_number_prefix(&narrow);
+    let (mut key, mut note) = (String::new(), String::new());
+    let mut depth = 0usize;
+    for c in body.chars() {
+        match c {
+            '(' | '[' | '【' | '〔' | '<' | '＜' | '《' => depth += 1,
+            ')' | ']' | '】' | '〕' | '>' | '＞' | '》' => depth = depth.saturating_sub(1),
+            _ if is_header_punctuation(c) || c == 'の' => {}
+            _ if depth > 0 => note.push(c),
+            _ => key.push(c),
+        }
+    }
+    // A header that is all note (「（備考）」) is read by its note.
+    if key.is_empty() {
+        std::mem::swap(&mut key, &mut note);
+    }
+    (key, note)
+}
+
+fn is_header_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        '・' | '･' | '/' | '／' | ':' | '：' | ';' | '、' | '。' | ',' | '.' | '「' | '」' | '『' | '』' | '"' | '\'' | '※' | '*' | '＊'
+            | '-' | '－' | '_' | 'ー' | '―' | '‐' | '~' | '〜' | '～' | '?' | '？' | '!' | '！' | '#' | '＃' | '&' | '＆' | '+' | '＝' | '='
+    )
+}
+
+/// How alike two header keys (from [`header_key`]) are, from 0 to 1: 1 when equal; when one
+/// holds the other (「資産名」 in 「情報資産名称」), 0.6 and more as the lengths come closer; else the
+/// share of two-character pieces they have in common (Dice), scaled below that.
+///
+/// ```
+/// use risksheet::domain::text::key_similarity;
+/// assert_eq!(key_similarity("機密性", "機密性"), 1.0);
+/// assert!(key_similarity("資産名", "情報資産名称") > 0.7);
+/// assert!(key_similarity("リスク値", "リスク所有者") < 0.5);
+/// ```
+pub fn key_similarity(a: &str, b: &str) -> f32 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    if a == b {
+        return 1.0;
+    }
+    let (la, lb) = (a.chars().count() as f32, b.chars().count() as f32);
+    let (short, long) = if la <= lb { (la, lb) } else { (lb, la) };
+    if a.contains(b) || b.contains(a) {
+        // A single character inside a long text says little (「C」 in 「Cloud」).
+        if short < 2.0 {
+            return 0.3 * short / long;
+        }
+        return 0.6 + 0.35 * short / long;
+    }
+    let grams = |s: &str| {
+        let cs: Vec<char> = s.chars().collect();
+        let mut g: Vec<(char, char)> = cs.windows(2).map(|w| (w[0], w[1])).collect();
+        g.sort_unstable();
+        g
+    };
+    let (ga, gb) = (grams(a), grams(b));
+    if ga.is_empty() || gb.is_empty() {
+        return 0.0;
+    }
+    let mut common = 0usize;
+    let (mut i, mut j) = (0, 0);
+    while i < ga.len() && j < gb.len() {
+        match ga[i].cmp(&gb[j]) {
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+    }
+    0.85 * (2 * common) as f32 / (ga.len() + gb.len()) as f32
+}

@@ -18,7 +18,7 @@
 mod load;
 mod validate;
 
-use crate::domain::text::{normalize_key, split_number_prefix, strip_trailing_note};
+use crate::domain::text::{header_key, key_similarity, normalize_key, split_number_prefix, strip_trailing_note};
 use crate::error::Lang;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -80,6 +80,46 @@ pub struct Profile {
     pub result: ResultTexts,
     /// Header texts that locate sheets and columns.
     pub headers: Headers,
+    /// Where things are in a workbook whose layout defeats the inference, by role and field:
+    /// `[layout.ledger] sheet = "台帳", header_row = 3, medium = "G"` (as `--map ledger.medium=G`;
+    /// `inspect --layout-toml` prints what was found in this form).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub layout: IndexMap<String, IndexMap<String, LayoutValue>>,
+}
+
+/// A value of a profile's `[layout]` table: a sheet name or column letters, or a row number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum LayoutValue {
+    /// A sheet name or column letters.
+    Text(String),
+    /// A row or column number.
+    Number(u32),
+}
+
+impl Profile {
+    /// The `[layout]` table as `(role.field, value)` pairs, the form `--map` takes.
+    ///
+    /// ```
+    /// let mut p = risksheet::profile::Profile::builtin("ipa-3")?;
+    /// p.layout.entry("ledger".into()).or_default().insert("medium".into(), risksheet::profile::LayoutValue::Text("G".into()));
+    /// assert_eq!(p.layout_entries(), [("ledger.medium".to_string(), "G".to_string())]);
+    /// # Ok::<(), risksheet::Error>(())
+    /// ```
+    pub fn layout_entries(&self) -> Vec<(String, String)> {
+        self.layout
+            .iter()
+            .flat_map(|(role, fields)| {
+                fields.iter().map(move |(field, v)| {
+                    let value = match v {
+                        LayoutValue::Text(t) => t.clone(),
+                        LayoutValue::Number(n) => n.to_string(),
+                    };
+                    (format!("{role}.{field}"), value)
+                })
+            })
+            .collect()
+    }
 }
 
 /// An inclusive range of integer levels (`0〜2`, `1〜3`).
@@ -339,6 +379,10 @@ pub struct AnswerLevel {
     /// Share counted in the rate (1, 0.5, 0); none for 「該当しない」, which is left out.
     #[serde(default)]
     pub weight: Option<f64>,
+    /// Other ways users write this answer (「実施している」, 「○」, 「一部」, 「該当しない」, 「-」),
+    /// matched as the whole cell after [`normalize_key`].
+    #[serde(default)]
+    pub words: Vec<String>,
 }
 bilingual!(AnswerLevel, label_in, label, label_en);
 
@@ -520,6 +564,44 @@ impl Header {
                 .contains
                 .iter()
                 .any(|word| key.contains(&normalize_key(word)))
+    }
+}
+
+impl Header {
+    /// How well a header cell reads as this header, from 0 to 1, as a person would judge it:
+    /// the cell's text and the names compared by [`header_key`] (width, spacing, notes in
+    /// brackets, numbering, punctuation and the long-vowel mark do not count) and
+    /// [`key_similarity`]; a key word of `contains` found in the cell gives 0.9; a note alone
+    /// naming the field (「(C)」 for a header 「C」) gives 0.8.
+    ///
+    /// ```
+    /// use risksheet::profile::Profile;
+    /// let p = Profile::builtin("ipa-3")?;
+    /// let h = &p.headers.ledger;
+    /// assert_eq!(h.confidentiality.score("機密性（C）"), 1.0);
+    /// assert!(h.asset.score("資産の名称") > 0.7);
+    /// assert!(h.risk.score("リスク所有者") < 0.5);
+    /// # Ok::<(), risksheet::Error>(())
+    /// ```
+    pub fn score(&self, cell: &str) -> f32 {
+        let (key, note) = header_key(cell);
+        if key.is_empty() {
+            return 0.0;
+        }
+        let names = std::iter::once(&self.text).chain(&self.variants).chain(std::iter::once(&self.text_en).filter(|n| !n.is_empty()));
+        let mut best = 0.0f32;
+        for name in names {
+            let (name_key, _) = header_key(name);
+            best = best.max(key_similarity(&name_key, &key));
+            if !note.is_empty() && name_key == note {
+                best = best.max(0.8);
+            }
+        }
+        let full = normalize_key(cell);
+        if self.contains.iter().any(|w| full.contains(&normalize_key(w))) {
+            best = best.max(0.9);
+        }
+        best
     }
 }
 

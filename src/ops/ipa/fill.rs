@@ -38,6 +38,12 @@ const SUMMARY_SHEET_NAMES: (&[&str], &[&str]) = (
 /// sheet is its own and may be rewritten.
 const SUMMARY_TITLE: (&str, &str) = ("集計（risksheet fill が計算します。編集しないでください）", "Summary (computed by risksheet fill; do not edit)");
 
+/// Whether a sheet's A1 shows the title risksheet gives its own summary sheet: that sheet is
+/// output, never read as the user's input.
+pub(crate) fn is_summary_title(a1: &str) -> bool {
+    a1 == SUMMARY_TITLE.0 || a1 == SUMMARY_TITLE.1
+}
+
 /// The summary sheet: risksheet's own if the workbook has it, else a new one under a name the
 /// user's sheets do not take (a user's own 「集計」 is never written over).
 fn summary_sheet(wb: &mut Workbook, wl: Lang) -> Result<String> {
@@ -51,7 +57,7 @@ fn summary_sheet(wb: &mut Workbook, wl: Lang) -> Result<String> {
             return Ok(name.to_string());
         }
         let title = wb.value(name, CellRef::new(1, 1))?.to_string();
-        if title == SUMMARY_TITLE.0 || title == SUMMARY_TITLE.1 {
+        if is_summary_title(&title) {
             return Ok(name.to_string());
         }
     }
@@ -504,10 +510,9 @@ fn write_result(wb: &mut Workbook, an: &Analysis, s: &SummaryLayout) -> Result<V
     let grid = &an.grids[sheet];
     let h = &p.headers.result;
     let chapter_col = t.need("chapter", &h.chapter)?;
-    let header_bottom = grid.merge_of(t.header_row, chapter_col).map_or(t.header_row, |m| m.end.row);
     // The table's rows: from below the header to the first blank row.
     let mut rows = Vec::new();
-    let mut r = header_bottom + 1;
+    let mut r = t.first_row;
     while !grid.text(r, chapter_col).is_empty() {
         rows.push(r);
         r += 1;

@@ -1,13 +1,10 @@
 //! Finding the sheets and columns of an IPA-style workbook by their header texts, never by fixed
 //! addresses: users move the table down, add columns, rename tabs.
 use crate::error::{Error, ErrorKind, Result};
-use crate::profile::{Header, Profile};
+use crate::profile::Header;
 use crate::xlsx::address::col_letters;
 use crate::xlsx::{CellValue, Range, Workbook};
 use serde::Serialize;
-
-/// How many rows from the top a header row is looked for in.
-const HEADER_SEARCH_ROWS: u32 = 40;
 
 /// The cells of one sheet, addressable by (row, column), with merged areas resolved to their
 /// top-left cell as Excel shows them.
@@ -106,31 +103,6 @@ impl Grid {
     pub fn style(&self, row: u32, col: u32) -> u32 {
         self.get(row, col).map_or(0, |c| c.style)
     }
-
-    /// The first column in rows `rows` whose shown text matches the header.
-    fn find_col(&self, header: &Header, rows: &[u32]) -> Option<u32> {
-        (1..=self.max_col.max(1)).find(|&c| rows.iter().any(|&r| {
-            let t = self.text(r, c);
-            !t.is_empty() && header.matches(&t)
-        }))
-    }
-
-    /// The header row: the row among the first rows where most of `headers` match (in it or,
-    /// for a two-row header, in it and the row below). Requires `anchor` to match.
-    fn find_header_row(&self, anchor: &Header, headers: &[&Header], two_rows: bool) -> Option<u32> {
-        let mut best: Option<(usize, u32)> = None;
-        for r in 1..=HEADER_SEARCH_ROWS.min(self.max_row.max(1)) {
-            let rows: Vec<u32> = if two_rows { vec![r, r + 1] } else { vec![r] };
-            if self.find_col(anchor, &rows).is_none() {
-                continue;
-            }
-            let score = headers.iter().filter(|h| self.find_col(h, &rows).is_some()).count();
-            if best.is_none_or(|(s, _)| score > s) {
-                best = Some((score, r));
-            }
-        }
-        best.map(|(_, r)| r)
-    }
 }
 
 /// The column of each field found in a table, in the order found; written as letters
@@ -145,14 +117,14 @@ impl FieldColumns {
         self.0.iter().find(|(f, _)| *f == field).map(|x| x.1)
     }
     /// Sets a field's column (in place when it has one).
-    fn insert(&mut self, field: &'static str, col: u32) {
+    pub(crate) fn insert(&mut self, field: &'static str, col: u32) {
         match self.0.iter_mut().find(|(f, _)| *f == field) {
             Some(x) => x.1 = col,
             None => self.0.push((field, col)),
         }
     }
     /// Whether some field is in this column.
-    fn holds(&self, col: u32) -> bool {
+    pub(crate) fn holds(&self, col: u32) -> bool {
         self.0.iter().any(|x| x.1 == col)
     }
     /// How many fields were found.
@@ -186,6 +158,8 @@ pub struct LedgerLayout {
     pub first_row: u32,
     /// Columns by field; fields not found are absent.
     pub columns: FieldColumns,
+    /// Why each field has its column.
+    pub evidence: Vec<super::infer::FieldEvidence>,
 }
 
 impl LedgerLayout {
@@ -199,84 +173,19 @@ impl LedgerLayout {
     }
 }
 
-/// The ledger fields: (key, header) in IPA order.
-pub fn ledger_fields(p: &Profile) -> Vec<(&'static str, &Header)> {
-    let h = &p.headers.ledger;
-    vec![
-        ("business", &h.business),
-        ("asset", &h.asset),
-        ("note", &h.note),
-        ("users", &h.users),
-        ("owner", &h.owner),
-        ("medium", &h.medium),
-        ("personal", &h.personal),
-        ("sensitive", &h.sensitive),
-        ("mynumber", &h.mynumber),
-        ("c", &h.confidentiality),
-        ("i", &h.integrity),
-        ("a", &h.availability),
-        ("importance", &h.importance),
-        ("retention", &h.retention),
-        ("registered", &h.registered),
-        ("threat", &h.threat),
-        ("vulnerability", &h.vulnerability),
-        ("likelihood", &h.likelihood),
-        ("risk", &h.risk),
-    ]
-}
-
-/// Finds the ledger table on a sheet.
-pub fn find_ledger(grid: &Grid, p: &Profile) -> Option<LedgerLayout> {
-    let fields = ledger_fields(p);
-    let headers: Vec<&Header> = fields.iter().map(|f| f.1).collect();
-    let anchor = &p.headers.ledger.medium;
-    let r = grid.find_header_row(anchor, &headers, true)?;
-    let rows = [r, r + 1];
-    let mut cols = FieldColumns::default();
-    for (key, h) in &fields {
-        if let Some(c) = grid.find_col(h, &rows) {
-            cols.insert(key, c);
-        }
-    }
-    // 被害発生可能性 and リスク値 each span a number and a label column, merged in the header.
-    for (key, label) in [("likelihood", "likelihood_label"), ("risk", "risk_label")] {
-        if let Some(c) = cols.get(key) {
-            let spans_two = rows.iter().any(|&row| grid.merge_of(row, c).is_some_and(|m| m.end.col > c && m.start.col == c));
-            // Without a merged header, the column to the right is the label column only when it
-            // has no header of its own and holds nothing but labels (or nothing) below.
-            let labels: Vec<String> = if key == "risk" {
-                p.risk.bands.iter().flat_map(|b| [b.label.clone(), b.label_en.clone()]).collect()
-            } else {
-                p.likelihood.levels.iter().flat_map(|l| [l.label.clone(), l.label_en.clone()]).collect()
-            };
-            let label_like = |row: u32| {
-                let t = grid.text(row, c + 1);
-                t.is_empty() || labels.iter().any(|l| !l.is_empty() && &t == l)
-            };
-            let next_free = !cols.holds(c + 1)
-                && grid.text(r, c + 1).is_empty()
-                && grid.text(r + 1, c + 1).is_empty()
-                && (r + 2..=grid.max_row).all(label_like);
-            if spans_two || next_free {
-                cols.insert(label, c + 1);
-            }
-        }
-    }
-    // A two-row header: data starts below the field row unless the field row holds data.
-    let field_row_is_header = fields.iter().any(|(_, h)| grid.find_col(h, &[r + 1]).is_some()) || grid.merge_of(r, cols.get("asset").unwrap_or(1)).is_some_and(|m| m.end.row > r);
-    let first_row = if field_row_is_header { r + 2 } else { r + 1 };
-    (cols.len() >= 4 && cols.get("medium").is_some()).then_some(LedgerLayout { sheet: grid.sheet.clone(), header_row: r, first_row, columns: cols })
-}
-
 /// A simple table: one header row, named columns.
 #[derive(Debug, Clone, Serialize)]
 pub struct TableLayout {
     /// The sheet.
     pub sheet: String,
-    /// The header row.
+    /// The header row (the field row of a two-row header).
     pub header_row: u32,
+    /// The first data row.
+    pub first_row: u32,
     /// Columns by field; fields not found are absent.
     pub columns: FieldColumns,
+    /// Why each field has its column.
+    pub evidence: Vec<super::infer::FieldEvidence>,
 }
 
 impl TableLayout {
@@ -290,42 +199,8 @@ impl TableLayout {
     }
 }
 
-/// Finds a one-row-header table whose `anchor` header is present.
-pub fn find_table(grid: &Grid, anchor: &Header, fields: &[(&'static str, &Header)]) -> Option<TableLayout> {
-    let headers: Vec<&Header> = fields.iter().map(|f| f.1).collect();
-    let r = grid.find_header_row(anchor, &headers, false)?;
-    let mut columns = FieldColumns::default();
-    for (key, h) in fields {
-        // A header may sit in the row below when the header row is two rows high.
-        if let Some(c) = grid.find_col(h, &[r]).or_else(|| grid.find_col(h, &[r + 1])) {
-            if !columns.holds(c) {
-                columns.insert(key, c);
-            }
-        }
-    }
-    Some(TableLayout { sheet: grid.sheet.clone(), header_row: r, columns })
-}
-
-/// Threat sheet fields.
-pub fn threat_fields(p: &Profile) -> Vec<(&'static str, &Header)> {
-    let h = &p.headers.threats;
-    vec![("frequency", &h.frequency), ("medium", &h.medium), ("threat", &h.threat), ("status", &h.status)]
-}
-
-/// Checklist fields.
-pub fn checklist_fields(p: &Profile) -> Vec<(&'static str, &Header)> {
-    let h = &p.headers.checklist;
-    vec![("answer", &h.answer), ("group", &h.group), ("item", &h.item)]
-}
-
-/// 診断結果 fields.
-pub fn result_fields(p: &Profile) -> Vec<(&'static str, &Header)> {
-    let h = &p.headers.result;
-    vec![("rate", &h.rate), ("chapter", &h.chapter), ("need", &h.need), ("decision", &h.decision)]
-}
-
-/// The sheets of an IPA workbook, found by name first and by content second.
-#[derive(Debug, Clone, Serialize)]
+/// The sheets of an IPA workbook, found by what their tables hold (the tab name is a hint).
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct SheetRoles {
     /// 情報資産管理台帳.
     pub ledger: Option<String>,
@@ -337,37 +212,6 @@ pub struct SheetRoles {
     pub checklist: Option<String>,
     /// 診断結果.
     pub result: Option<String>,
-}
-
-/// Assigns sheets to roles.
-pub fn find_roles(grids: &Grids, p: &Profile) -> SheetRoles {
-    let names: Vec<String> = grids.keys().cloned().collect();
-    let sh = &p.headers.sheets;
-    let is_example = |n: &str| sh.ledger_example.as_ref().is_some_and(|h| h.matches(n)) || n.contains("記入例") || n.to_lowercase().contains("example");
-    let mut roles = SheetRoles { ledger: None, examples: Vec::new(), threats: None, checklist: None, result: None };
-    // Ledgers: every sheet holding the ledger table; the one named like the ledger wins.
-    let ledgers: Vec<&String> = names.iter().filter(|n| find_ledger(&grids[*n], p).is_some()).collect();
-    for n in &ledgers {
-        if is_example(n) {
-            roles.examples.push((*n).clone());
-        }
-    }
-    roles.ledger = ledgers
-        .iter()
-        .find(|n| sh.ledger.matches(n) && !is_example(n))
-        .or_else(|| ledgers.iter().find(|n| !is_example(n)))
-        .map(|n| (*n).clone());
-    // A renamed tab is found by its table; ledgers are left out (they have a 脅威 column too).
-    let by = |header: &Header, anchor: &Header, fields: &[(&'static str, &Header)]| -> Option<String> {
-        // A sheet counts when its table shows the anchor and at least one more column (the how-to
-        // sheet's prose may mention 「発生頻度」).
-        let has = |n: &&String| !ledgers.contains(n) && find_table(&grids[*n], anchor, fields).is_some_and(|t| t.columns.len() >= 2);
-        names.iter().find(|n| header.matches(n) && has(n)).or_else(|| names.iter().find(|n| has(n))).cloned()
-    };
-    roles.threats = by(&sh.threats, &p.headers.threats.frequency, &threat_fields(p));
-    roles.checklist = by(&sh.checklist, &p.headers.checklist.answer, &checklist_fields(p));
-    roles.result = by(&sh.result, &p.headers.result.rate, &result_fields(p));
-    roles
 }
 
 /// Every worksheet as a grid, by name in tab order.

@@ -12,9 +12,10 @@
 //! # Ok::<(), risksheet::Error>(())
 //! ```
 pub mod fill;
+pub mod infer;
 pub mod layout;
 
-use crate::domain::cell::{parse_answer, parse_flag, parse_level, parse_medium, CellInput};
+use crate::domain::cell::{parse_answer, parse_flag, parse_labelled, parse_level, parse_medium, CellInput};
 use crate::domain::checklist::{group_tally, medium_tally, vulnerability_from_rate, CheckAnswer, GroupAnswers, Rate};
 use crate::domain::policy::{select_chapters, AssetRisk, ChapterFacts};
 use crate::domain::risk::{importance, likelihood, risk_band, risk_value, Cia, Importance, Likelihood, ThreatLevel, Vulnerability};
@@ -23,7 +24,8 @@ use crate::error::{lang, Error, ErrorKind, Lang, Result};
 use crate::profile::Profile;
 use crate::xlsx::address::col_letters;
 use crate::xlsx::{CellValue, Workbook};
-use layout::{find_ledger, find_roles, find_table, Grid, LedgerLayout, SheetRoles, TableLayout};
+use infer::Role;
+use layout::{Grid, LedgerLayout, SheetRoles, TableLayout};
 use serde::Serialize;
 
 /// Something in the user's workbook that risksheet could not use, with its place.
@@ -223,7 +225,7 @@ pub struct FoundLayout {
     pub result: Option<TableLayout>,
 }
 
-fn input(v: &CellValue) -> CellInput<'_> {
+pub(crate) fn input(v: &CellValue) -> CellInput<'_> {
     match v {
         CellValue::Empty => CellInput::Blank,
         CellValue::Number(n) => CellInput::Number(*n),
@@ -265,8 +267,11 @@ pub fn detect_profile(sheet_names: &[String], grids: &layout::Grids) -> Result<P
     if has(&sh.usage) || has(&sh.importance_definition) {
         return Ok(ipa3);
     }
-    for grid in grids.values() {
-        let Some(l) = find_ledger(grid, &ipa3) else { continue };
+    let inferred = infer::infer(grids, &ipa3, &infer::Overrides::default())?;
+    let mut ledgers: Vec<LedgerLayout> = inferred.table(Role::Ledger).into_iter().chain(inferred.examples.iter()).map(infer::Found::ledger).collect();
+    ledgers.sort_by_key(|l| grids.get_index_of(&l.sheet));
+    for l in &ledgers {
+        let grid = &grids[&l.sheet];
         let values: Vec<f64> = ["c", "i", "a"]
             .iter()
             .filter_map(|f| l.col(f))
@@ -403,8 +408,7 @@ fn read_threats(grid: &Grid, t: &TableLayout, p: &Profile, wl: crate::error::Lan
     let freq = t.need("frequency", &h.frequency)?;
     let med_col = t.need("medium", &h.medium)?;
     let mut blocks: Vec<ThreatBlock> = Vec::new();
-    let first = t.header_row + 1 + u32::from(grid.merge_of(t.header_row, freq).is_some_and(|m| m.end.row > t.header_row));
-    for r in first..=grid.max_row {
+    for r in t.first_row..=grid.max_row {
         let med_text = grid.text(r, med_col);
         if !med_text.is_empty() {
             if let Some(m) = p.find_medium(&med_text) {
@@ -419,7 +423,7 @@ fn read_threats(grid: &Grid, t: &TableLayout, p: &Profile, wl: crate::error::Lan
         if threat_text.is_empty() && value.is_blank() {
             continue;
         }
-        let level = match parse_level(input(value), p.threat.scale()) {
+        let level = match parse_labelled(input(value), &p.threat) {
             Ok(v) => {
                 if let Some(v) = v {
                     if let Some(l) = p.threat.level(v) {
@@ -456,7 +460,7 @@ fn read_checklist(grid: &Grid, t: &TableLayout, p: &Profile, wl: crate::error::L
     let group_col = t.need("group", &h.group)?;
     let mut rows: Vec<CheckRows> = Vec::new();
     let mut answers = GroupAnswers::new();
-    for r in t.header_row + 1..=grid.max_row {
+    for r in t.first_row..=grid.max_row {
         let label = grid.text(r, group_col);
         if let Some((id, _)) = p.find_group(&label) {
             if rows.last().is_none_or(|g| g.group != id) {
@@ -543,23 +547,29 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
         None => detect_profile(&wb.sheet_names(), &grids)?,
     };
     let path = wb.path().to_path_buf();
-    let roles = find_roles(&grids, &p);
+    // Places the user gave: the profile's [layout], then --map over it.
+    let mut over = infer::Overrides::parse(&p.layout_entries(), &p, "[layout]").map_err(|e| e.in_file(&path))?;
+    over.add(&opts.map, &p, "--map")?;
+    let inferred = infer::infer(&grids, &p, &over)?;
+    let roles = inferred.roles.clone();
     let ledger_sheet = roles.ledger.clone().ok_or_else(|| {
         Error::new(ErrorKind::MissingHeader(format!("{}（{}）", p.headers.sheets.ledger.text, p.headers.ledger.medium.text))).in_file(&path)
     })?;
     let mut out = Collector { warnings: Vec::new(), normalizations: Vec::new() };
+    // A column risksheet is not sure of is named with its candidates; nothing is computed from it.
+    for a in &inferred.ambiguities {
+        out.warnings.push(Warning { sheet: a.sheet.clone(), cell: a.cell.clone(), message: a.message.clone() });
+    }
     let wl = workbook_lang(&grids[&ledger_sheet], &p);
 
     let mut ledgers = Vec::new();
-    for sheet in std::iter::once(&ledger_sheet).chain(roles.examples.iter()) {
-        let grid = &grids[sheet];
-        if let Some(l) = find_ledger(grid, &p) {
-            let assets = read_ledger(grid, &l, &p, wl, &mut out);
-            ledgers.push((l, assets));
-        }
+    for found in inferred.table(Role::Ledger).into_iter().chain(inferred.examples.iter()) {
+        let l = found.ledger();
+        let assets = read_ledger(&grids[&l.sheet], &l, &p, wl, &mut out);
+        ledgers.push((l, assets));
     }
 
-    let threats_layout = roles.threats.as_ref().and_then(|s| find_table(&grids[s], &p.headers.threats.frequency, &layout::threat_fields(&p)));
+    let threats_layout = inferred.table(Role::Threats).map(infer::Found::table);
     // A sheet whose table lacks a column it needs is a warning: the rest is still computed.
     let missing = |out: &mut Collector, sheet: &str, e: Error| out.warnings.push(Warning { sheet: sheet.to_string(), cell: String::new(), message: e.message(lang()) });
     let threat_blocks = match (&threats_layout, &roles.threats) {
@@ -569,7 +579,7 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
         }),
         _ => Vec::new(),
     };
-    let check_layout = roles.checklist.as_ref().and_then(|s| find_table(&grids[s], &p.headers.checklist.answer, &layout::checklist_fields(&p)));
+    let check_layout = inferred.table(Role::Checklist).map(infer::Found::table);
     let (check_rows, answers) = match (&check_layout, &roles.checklist) {
         (Some(t), Some(s)) => read_checklist(&grids[s], t, &p, wl, &mut out).unwrap_or_else(|e| {
             missing(&mut out, s, e);
@@ -577,7 +587,7 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
         }),
         _ => (Vec::new(), GroupAnswers::new()),
     };
-    let result_layout = roles.result.as_ref().and_then(|s| find_table(&grids[s], &p.headers.result.rate, &layout::result_fields(&p)));
+    let result_layout = inferred.table(Role::Result).map(infer::Found::table);
     // Sheets that are there but not answered yet leave every risk value empty: say so.
     if threats_layout.is_some() && !threat_blocks.is_empty() && threat_blocks.iter().all(|b| b.levels.iter().all(Option::is_none)) {
         let sheet = roles.threats.clone().unwrap_or_default();

@@ -1,0 +1,745 @@
+//! Layout inference: which sheet holds each table of a risk analysis workbook, where its header
+//! is, and which column holds each field — decided by evidence, as a person reading the sheet
+//! would, never by a fixed address or one exact wording.
+//!
+//! For each role (ledger, threats, checklist, diagnosis) every sheet is tried. In the first rows
+//! each row (or pair of rows, for a group row over a field row) is a candidate header; each
+//! field scores each column on
+//! - the header text ([`Header::score`]: width, spacing, notes in brackets, numbering and
+//!   punctuation do not count; names, variants and English are compared, and the words shared),
+//! - the column's contents (media names, C/I/A levels on the profile's scale, 有/○, check answers,
+//!   frequencies, group and chapter names: the share of values below the header that read as the
+//!   field's kind),
+//!
+//! and fields take columns best first, one column each. The header position with the highest
+//! total wins; the roles then take sheets best first, one sheet each, the tab name counting as a
+//! hint only. A required input column whose best candidate is weak, or has a rival within a
+//! hair's breadth, is left unassigned and reported as an [`Ambiguity`]: nothing is computed
+//! from a column risksheet is not sure of. `--map` ([`Overrides`]) settles what the evidence
+//! cannot.
+use super::layout::{FieldColumns, Grid, Grids, LedgerLayout, SheetRoles, TableLayout};
+use crate::domain::cell::{parse_answer, parse_flag, parse_labelled, parse_level};
+use crate::error::{lang, Error, Lang, Result};
+use crate::profile::{Header, Profile};
+use crate::xlsx::address::{col_letters, col_number};
+use crate::xlsx::CellValue;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// How many rows below the first non-empty row a header is looked for in.
+const HEADER_SEARCH_ROWS: u32 = 60;
+/// Columns looked at (a ledger is never this wide; a sheet with 16,384 used columns is not read
+/// column by column for a header).
+const MAX_COLS: u32 = 200;
+/// Rows sampled below a header to judge a column's contents.
+const CONTENT_SAMPLE_ROWS: u32 = 300;
+/// The least score for which a field takes a column.
+const ASSIGN: f32 = 0.55;
+/// Below this an input column's best candidate is too weak to compute from.
+const CONFIDENT: f32 = 0.65;
+/// Two candidates closer than this are a tie a person must settle.
+const CLOSE: f32 = 0.05;
+
+/// The tables of a risk analysis workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// 情報資産管理台帳.
+    Ledger,
+    /// 脅威の状況.
+    Threats,
+    /// 対策状況チェック.
+    Checklist,
+    /// 診断結果.
+    Result,
+}
+
+impl Role {
+    /// Every role, in the order a workbook has them.
+    pub const ALL: [Role; 4] = [Role::Ledger, Role::Threats, Role::Checklist, Role::Result];
+
+    /// The key used by `--map` and `[layout]` (`ledger`, `threats`, `checklist`, `result`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Ledger => "ledger",
+            Role::Threats => "threats",
+            Role::Checklist => "checklist",
+            Role::Result => "result",
+        }
+    }
+
+    /// The role a `--map` key names.
+    pub fn parse(key: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.key() == key.trim())
+    }
+
+    fn sheet_header(self, p: &Profile) -> &Header {
+        let sh = &p.headers.sheets;
+        match self {
+            Role::Ledger => &sh.ledger,
+            Role::Threats => &sh.threats,
+            Role::Checklist => &sh.checklist,
+            Role::Result => &sh.result,
+        }
+    }
+}
+
+/// What a column's values should read as.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Content {
+    /// Anything (names, notes, dates): the header alone decides.
+    Free,
+    /// Text, not numbers.
+    Text,
+    Medium,
+    Level,
+    Flag,
+    Answer,
+    Group,
+    Frequency,
+    Chapter,
+    /// A column risksheet computes: what it holds now says nothing.
+    Computed,
+}
+
+impl Content {
+    /// Kinds whose values alone identify the column when its header says little.
+    fn identifying(self) -> bool {
+        matches!(self, Content::Medium | Content::Answer | Content::Group | Content::Frequency | Content::Chapter)
+    }
+    /// Kinds of input the results are computed from: a doubtful column of these is not used.
+    fn decisive(self) -> bool {
+        matches!(self, Content::Medium | Content::Level | Content::Flag | Content::Answer | Content::Group | Content::Frequency | Content::Chapter)
+    }
+}
+
+/// One field of a role's table.
+struct Field<'p> {
+    key: &'static str,
+    header: &'p Header,
+    content: Content,
+    weight: f32,
+}
+
+fn fields(role: Role, p: &Profile) -> Vec<Field<'_>> {
+    let f = |key, header, content, weight| Field { key, header, content, weight };
+    use Content::*;
+    match role {
+        Role::Ledger => {
+            let h = &p.headers.ledger;
+            vec![
+                f("business", &h.business, Free, 0.5),
+                f("asset", &h.asset, Text, 1.0),
+                f("note", &h.note, Free, 0.3),
+                f("users", &h.users, Free, 0.3),
+                f("owner", &h.owner, Free, 0.3),
+                f("medium", &h.medium, Medium, 1.5),
+                f("personal", &h.personal, Flag, 0.6),
+                f("sensitive", &h.sensitive, Flag, 0.6),
+                f("mynumber", &h.mynumber, Flag, 0.6),
+                f("c", &h.confidentiality, Level, 1.2),
+                f("i", &h.integrity, Level, 1.2),
+                f("a", &h.availability, Level, 1.2),
+                f("importance", &h.importance, Computed, 0.5),
+                f("retention", &h.retention, Free, 0.3),
+                f("registered", &h.registered, Free, 0.3),
+                f("threat", &h.threat, Computed, 0.5),
+                f("vulnerability", &h.vulnerability, Computed, 0.5),
+                f("likelihood", &h.likelihood, Computed, 0.5),
+                f("risk", &h.risk, Computed, 0.5),
+            ]
+        }
+        Role::Threats => {
+            let h = &p.headers.threats;
+            vec![f("medium", &h.medium, Medium, 1.5), f("threat", &h.threat, Text, 1.0), f("frequency", &h.frequency, Frequency, 1.5), f("status", &h.status, Computed, 0.5)]
+        }
+        Role::Checklist => {
+            let h = &p.headers.checklist;
+            vec![f("group", &h.group, Group, 1.2), f("item", &h.item, Text, 1.0), f("answer", &h.answer, Answer, 1.5)]
+        }
+        Role::Result => {
+            let h = &p.headers.result;
+            vec![f("chapter", &h.chapter, Chapter, 1.2), f("need", &h.need, Free, 0.8), f("rate", &h.rate, Computed, 1.0), f("decision", &h.decision, Computed, 1.0)]
+        }
+    }
+}
+
+/// The field keys of a role, for `--map` messages and `[layout]` validation.
+pub fn field_keys(role: Role, p: &Profile) -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = fields(role, p).iter().map(|f| f.key).collect();
+    if role == Role::Ledger {
+        keys.extend(["likelihood_label", "risk_label"]);
+    }
+    keys
+}
+
+/// Whether a found table has what its role needs to be read.
+fn usable(role: Role, cols: &FieldColumns) -> bool {
+    let has = |k| cols.get(k).is_some();
+    match role {
+        Role::Ledger => has("medium") && (has("asset") || has("c") || has("i") || has("a")) && cols.len() >= 4,
+        Role::Threats => has("medium") && has("frequency"),
+        Role::Checklist => has("answer") && has("group"),
+        Role::Result => has("chapter") && (has("rate") || has("decision") || has("need")),
+    }
+}
+
+/// Why a field was given its column, for `inspect`.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldEvidence {
+    /// The field (`medium`, `c`, `answer` …).
+    pub field: &'static str,
+    /// The column's letters.
+    pub column: String,
+    /// The header cell (`F4`).
+    pub header_cell: String,
+    /// The header's text as shown.
+    pub header: String,
+    /// 0–1: how sure the choice is.
+    pub score: f32,
+    /// The evidence, in the message language.
+    pub evidence: String,
+}
+
+/// A field risksheet could not place with confidence: nothing is computed from it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ambiguity {
+    /// The role (`ledger` …).
+    pub role: &'static str,
+    /// The field.
+    pub field: &'static str,
+    /// The sheet.
+    pub sheet: String,
+    /// The header cell of the best candidate.
+    pub cell: String,
+    /// The candidates, best first: `J「機密性」(0.78)`.
+    pub candidates: Vec<String>,
+    /// What to do, in the message language.
+    pub message: String,
+}
+
+/// Places given by the user (`--map`, a profile's `[layout]`), over the inference.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    sheets: Vec<(Role, String)>,
+    header_rows: Vec<(Role, u32)>,
+    columns: Vec<(Role, &'static str, u32)>,
+}
+
+impl Overrides {
+    /// Reads `ROLE=SHEET`, `ROLE.sheet=SHEET`, `ROLE.header_row=N` and `ROLE.FIELD=COLUMN`
+    /// (letters, or a number) entries; an unknown role, field or column is a usage error that
+    /// lists what is valid.
+    ///
+    /// ```
+    /// use risksheet::ops::ipa::infer::Overrides;
+    /// let p = risksheet::profile::Profile::builtin("ipa-3")?;
+    /// let map = vec![("ledger.medium".to_string(), "G".to_string()), ("checklist".to_string(), "チェック表".to_string())];
+    /// assert!(Overrides::parse(&map, &p, "--map").is_ok());
+    /// assert!(Overrides::parse(&[("ledger.colour".to_string(), "G".to_string())], &p, "--map").is_err());
+    /// # Ok::<(), risksheet::Error>(())
+    /// ```
+    pub fn parse(entries: &[(String, String)], p: &Profile, source: &str) -> Result<Overrides> {
+        let mut o = Overrides::default();
+        o.add(entries, p, source)?;
+        Ok(o)
+    }
+
+    /// Adds entries over those already given (a later entry for the same place wins); `source`
+    /// names where they come from in messages (`--map`, `[layout]`).
+    pub fn add(&mut self, entries: &[(String, String)], p: &Profile, source: &str) -> Result<()> {
+        let l = lang();
+        let o = self;
+        for (key, value) in entries {
+            let (role_key, field) = key.split_once('.').map_or((key.as_str(), "sheet"), |(r, f)| (r, f.trim()));
+            let role = Role::parse(role_key).ok_or_else(|| {
+                Error::usage(format!("{source} {key}: {} ledger, threats, checklist, result", l.pick("役割は次のいずれかです:", "the role is one of")))
+            })?;
+            let value = value.trim();
+            match field {
+                "sheet" => o.sheets.push((role, value.to_string())),
+                "header_row" => {
+                    let row = crate::domain::text::to_narrow(value).parse::<u32>().ok().filter(|&r| r >= 1).ok_or_else(|| {
+                        Error::usage(format!("{source} {key}={value}: {}", l.pick("見出し行は1以上の行番号です", "the header row is a row number from 1")))
+                    })?;
+                    o.header_rows.push((role, row));
+                }
+                _ => {
+                    let keys = field_keys(role, p);
+                    let Some(&f) = keys.iter().find(|k| **k == field) else {
+                        return Err(Error::usage(format!("{source} {key}: {} sheet, header_row, {}", l.pick("項目は次のいずれかです:", "the field is one of"), keys.join(", "))));
+                    };
+                    let narrow = crate::domain::text::to_narrow(value).to_ascii_uppercase();
+                    let col = narrow.parse::<u32>().ok().or_else(|| col_number(&narrow)).filter(|&c| (1..=16_384).contains(&c)).ok_or_else(|| {
+                        Error::usage(format!("{source} {key}={value}: {}", l.pick("列は A〜XFD の列名か列番号です", "a column is letters A–XFD or a number")))
+                    })?;
+                    o.columns.retain(|x| !(x.0 == role && x.1 == f));
+                    o.columns.push((role, f, col));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn sheet(&self, role: Role) -> Option<&str> {
+        self.sheets.iter().rev().find(|s| s.0 == role).map(|s| s.1.as_str())
+    }
+    fn header_row(&self, role: Role) -> Option<u32> {
+        self.header_rows.iter().rev().find(|s| s.0 == role).map(|s| s.1)
+    }
+    fn columns(&self, role: Role) -> impl Iterator<Item = (&'static str, u32)> + '_ {
+        self.columns.iter().filter(move |c| c.0 == role).map(|c| (c.1, c.2))
+    }
+}
+
+/// A table found on a sheet: where its header is, its columns and why.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// The sheet.
+    pub sheet: String,
+    /// The header's first row.
+    pub top: u32,
+    /// The header's last row (the field row).
+    pub bottom: u32,
+    /// The first data row.
+    pub first_row: u32,
+    /// Columns by field.
+    pub columns: FieldColumns,
+    /// Why each field has its column.
+    pub evidence: Vec<FieldEvidence>,
+    /// Fields left unplaced for want of certainty.
+    pub ambiguities: Vec<Ambiguity>,
+    /// The total evidence.
+    pub score: f32,
+}
+
+impl Found {
+    /// As the ledger layout the readers use.
+    pub fn ledger(&self) -> LedgerLayout {
+        LedgerLayout { sheet: self.sheet.clone(), header_row: self.top, first_row: self.first_row, columns: self.columns.clone(), evidence: self.evidence.clone() }
+    }
+    /// As a table layout.
+    pub fn table(&self) -> TableLayout {
+        TableLayout { sheet: self.sheet.clone(), header_row: self.bottom, first_row: self.first_row, columns: self.columns.clone(), evidence: self.evidence.clone() }
+    }
+}
+
+/// Header texts of a sheet's first rows, scored against every field once per distinct text.
+struct HeaderScores<'a, 'p> {
+    grid: &'a Grid,
+    fields: &'a [Field<'p>],
+    memo: HashMap<String, Vec<f32>>,
+}
+
+impl HeaderScores<'_, '_> {
+    /// The scores of the header text at a column for a header spanning `top..=bottom`: the field
+    /// row's text, or the top row's where the field row is empty (an ungrouped header written
+    /// once above).
+    fn at(&mut self, top: u32, bottom: u32, col: u32) -> Option<(u32, &[f32])> {
+        let mut row = bottom;
+        let mut text = self.grid.header_text(bottom, col);
+        if text.is_none() && top < bottom {
+            row = top;
+            text = self.grid.header_text(top, col);
+        }
+        let text = text?;
+        if !self.memo.contains_key(&text) {
+            let scores = self.fields.iter().map(|f| f.header.score(&text)).collect();
+            self.memo.insert(text.clone(), scores);
+        }
+        Some((row, self.memo[&text].as_slice()))
+    }
+}
+
+impl Grid {
+    /// The text of a cell as a header: `None` for blanks and numbers (a header is words).
+    fn header_text(&self, row: u32, col: u32) -> Option<String> {
+        match self.value(row, col) {
+            CellValue::Text(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// The share of a column's values below `first_row` that read as `kind`: (readable, non-blank).
+fn content_of(grid: &Grid, col: u32, first_row: u32, kind: Content, p: &Profile) -> Option<(usize, usize)> {
+    if matches!(kind, Content::Free | Content::Computed) {
+        return None;
+    }
+    let last = grid.max_row.min(first_row.saturating_add(CONTENT_SAMPLE_ROWS));
+    let (mut ok, mut n) = (0, 0);
+    for r in first_row..=last {
+        let v = grid.own_value(r, col);
+        if v.is_blank() {
+            continue;
+        }
+        n += 1;
+        let input = super::input(v);
+        let text = || v.to_string();
+        let reads = match kind {
+            Content::Text => matches!(v, CellValue::Text(t) if t.trim().parse::<f64>().is_err()),
+            Content::Medium => p.find_medium(&text()).is_some(),
+            Content::Level => parse_level(input, p.cia).is_ok(),
+            Content::Flag => parse_flag(input).is_ok(),
+            Content::Answer => parse_answer(input, p).is_ok(),
+            Content::Group => p.find_group(&text()).is_some(),
+            Content::Frequency => parse_labelled(input, &p.threat).is_ok(),
+            Content::Chapter => p.find_chapter(&text()).is_some(),
+            Content::Free | Content::Computed => true,
+        };
+        ok += usize::from(reads);
+    }
+    (n > 0).then_some((ok, n))
+}
+
+/// One field's score for one column, and the evidence behind it.
+#[derive(Debug, Clone, Copy)]
+struct Score {
+    total: f32,
+    header: f32,
+    content: Option<(usize, usize)>,
+    header_row: u32,
+}
+
+fn combine(header: f32, content: Option<(usize, usize)>, kind: Content) -> f32 {
+    let Some((ok, n)) = content else { return header };
+    let share = ok as f32 / n as f32;
+    let mut s = 0.75 * header + 0.25 * share;
+    // Values that contradict the header weaken it; values that say plainly what the column is
+    // (media names, check answers) find it even under a header worded past recognition.
+    if n >= 3 && share < 0.3 {
+        s *= 0.7;
+    }
+    if kind.identifying() && header < 0.5 && n >= 3 && share >= 0.9 {
+        s = s.max(0.6 + 0.1 * header);
+    }
+    s
+}
+
+/// Finds a role's table on one sheet: the best header position and the columns of its fields.
+fn find_on_sheet(grid: &Grid, role: Role, p: &Profile, over: &Overrides) -> Option<Found> {
+    let fields = fields(role, p);
+    let max_col = grid.max_col.clamp(1, MAX_COLS);
+    let forced: Vec<(usize, u32)> = over.columns(role).filter_map(|(k, c)| fields.iter().position(|f| f.key == k).map(|i| (i, c))).collect();
+    // The label columns beside 被害発生可能性 and リスク値 are not fields of their own.
+    let forced_labels: Vec<(&'static str, u32)> = over.columns(role).filter(|(k, _)| !fields.iter().any(|f| f.key == *k)).collect();
+    let first_used = (1..=grid.max_row.max(1)).find(|&r| (1..=max_col).any(|c| !grid.own_value(r, c).is_blank())).unwrap_or(1);
+    let positions: Vec<(u32, u32)> = match over.header_row(role) {
+        Some(r) => vec![(r, r), (r.saturating_sub(1).max(1), r)],
+        None => {
+            let last = grid.max_row.max(1).min(first_used + HEADER_SEARCH_ROWS);
+            (first_used..=last).flat_map(|r| [(r, r), (r, r + 1)]).collect()
+        }
+    };
+    let mut scores = HeaderScores { grid, fields: &fields, memo: HashMap::new() };
+    // Header texts alone first, to keep the content reading to the few likely positions.
+    let mut by_header: Vec<(f32, u32, u32)> = Vec::new();
+    for &(top, bottom) in &positions {
+        let mut best = vec![0.0f32; fields.len()];
+        for c in 1..=max_col {
+            if let Some((_, s)) = scores.at(top, bottom, c) {
+                for (b, &x) in best.iter_mut().zip(s) {
+                    *b = b.max(x);
+                }
+            }
+        }
+        let total: f32 = best.iter().zip(&fields).filter(|(s, _)| **s >= ASSIGN).map(|(s, f)| s * f.weight).sum();
+        if total > 0.0 || over.header_row(role).is_some() {
+            by_header.push((total, top, bottom));
+        }
+    }
+    by_header.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)).then(a.1.cmp(&b.1)));
+    by_header.truncate(6);
+    let mut best: Option<Found> = None;
+    for (_, top, bottom) in by_header {
+        let Some(found) = assign(grid, role, p, &fields, &mut scores, top, bottom, max_col, &forced, &forced_labels) else { continue };
+        let better = match &best {
+            None => true,
+            Some(b) => found.score > b.score + 1e-4 || ((found.score - b.score).abs() <= 1e-4 && found.bottom - found.top < b.bottom - b.top),
+        };
+        if better {
+            best = Some(found);
+        }
+    }
+    best
+}
+
+/// Gives each field its column at one header position.
+#[allow(clippy::too_many_arguments)]
+fn assign(grid: &Grid, role: Role, p: &Profile, fields: &[Field<'_>], scores: &mut HeaderScores<'_, '_>, top: u32, bottom: u32, max_col: u32, forced: &[(usize, u32)], forced_labels: &[(&'static str, u32)]) -> Option<Found> {
+    // Data starts below the header, and below header cells merged further down.
+    let merged_down = (1..=max_col).filter_map(|c| grid.merge_of(bottom, c)).filter(|m| m.start.row <= bottom).map(|m| m.end.row).max().unwrap_or(bottom);
+    let first_row = merged_down.max(bottom) + 1;
+    // Every (field, column) score.
+    let mut table: Vec<Vec<Option<Score>>> = vec![vec![None; max_col as usize + 1]; fields.len()];
+    let mut content_memo: HashMap<(u32, u8), Option<(usize, usize)>> = HashMap::new();
+    for c in 1..=max_col {
+        let header = scores.at(top, bottom, c).map(|(row, s)| (row, s.to_vec()));
+        for (i, f) in fields.iter().enumerate() {
+            let (row, hs) = header.as_ref().map_or((bottom, 0.0), |(row, s)| (*row, s[i]));
+            if hs < 0.3 && !f.content.identifying() {
+                continue;
+            }
+            let content = *content_memo.entry((c, f.content as u8)).or_insert_with(|| content_of(grid, c, first_row, f.content, p));
+            let total = combine(hs, content, f.content);
+            if total >= 0.3 {
+                table[i][c as usize] = Some(Score { total, header: hs, content, header_row: row });
+            }
+        }
+    }
+    // Fields take columns best first; the user's own places first of all.
+    let mut owner: Vec<Option<usize>> = vec![None; max_col as usize + 1];
+    let mut chosen: Vec<Option<(u32, Score)>> = vec![None; fields.len()];
+    for &(i, c) in forced {
+        let s = Score { total: 1.0, header: 1.0, content: None, header_row: bottom };
+        chosen[i] = Some((c, s));
+        if c <= max_col {
+            owner[c as usize] = Some(i);
+        }
+    }
+    let mut pairs: Vec<(f32, usize, u32)> = Vec::new();
+    for (i, row) in table.iter().enumerate() {
+        for (c, s) in row.iter().enumerate() {
+            if let Some(s) = s.filter(|s| s.total >= ASSIGN) {
+                pairs.push((s.total, i, c as u32));
+            }
+        }
+    }
+    pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(fields[b.1].weight.total_cmp(&fields[a.1].weight)).then(a.2.cmp(&b.2)));
+    for &(_, i, c) in &pairs {
+        if chosen[i].is_none() && owner[c as usize].is_none() {
+            chosen[i] = table[i][c as usize].map(|s| (c, s));
+            owner[c as usize] = Some(i);
+        }
+    }
+    // A decisive input whose column is doubtful is not used: weak, or with a rival as good.
+    let l = lang();
+    let mut ambiguities = Vec::new();
+    for (i, f) in fields.iter().enumerate() {
+        let Some((c, s)) = chosen[i] else { continue };
+        if !f.content.decisive() || forced.iter().any(|x| x.0 == i) {
+            continue;
+        }
+        let rivals: Vec<u32> = (1..=max_col)
+            .filter(|&c2| c2 != c)
+            .filter(|&c2| {
+                table[i][c2 as usize].is_some_and(|s2| {
+                    s2.total >= ASSIGN && s2.total >= s.total - CLOSE && owner[c2 as usize].is_none_or(|o| table[o][c2 as usize].is_none_or(|so| so.total < s2.total))
+                })
+            })
+            .collect();
+        if s.total >= CONFIDENT && rivals.is_empty() {
+            continue;
+        }
+        let describe = |col: u32| {
+            let (sc, row) = table[i][col as usize].map_or((0.0, bottom), |x| (x.total, x.header_row));
+            let text = grid.text(row, col);
+            format!("{}「{}」({:.2})", col_letters(col), text.replace('\n', " "), sc)
+        };
+        let mut candidates = vec![describe(c)];
+        candidates.extend(rivals.iter().map(|&c2| describe(c2)));
+        let how = format!("--map {}.{}={}", role.key(), f.key, col_letters(c));
+        let message = if rivals.is_empty() {
+            match l {
+                Lang::Ja => format!("「{}」の列が確かではないため、この列からは計算しません（候補: {}）。正しければ {how} のように指定してください", f.header.text, candidates.join("、")),
+                Lang::En => format!("not sure which column is “{}”, so nothing is computed from it (candidate: {}); if it is right, say so with {how}", f.header.text_en, candidates.join(", ")),
+            }
+        } else {
+            match l {
+                Lang::Ja => format!("「{}」の列の候補が複数あり、決められません（{}）。{how} のように指定してください", f.header.text, candidates.join("、")),
+                Lang::En => format!("several columns could be “{}” ({}); say which with {how}", f.header.text_en, candidates.join(", ")),
+            }
+        };
+        ambiguities.push(Ambiguity { role: role.key(), field: f.key, sheet: grid.sheet.clone(), cell: format!("{}{}", col_letters(c), s.header_row), candidates, message });
+        owner[c as usize] = None;
+        chosen[i] = None;
+    }
+    let mut columns = FieldColumns::default();
+    let mut evidence = Vec::new();
+    let mut score = 0.0;
+    for (i, f) in fields.iter().enumerate() {
+        let Some((c, s)) = chosen[i] else { continue };
+        columns.insert(f.key, c);
+        score += s.total * f.weight;
+        let header = grid.text(s.header_row, c).replace('\n', " ");
+        let forced_here = forced.iter().any(|x| x.0 == i);
+        evidence.push(FieldEvidence { field: f.key, column: col_letters(c), header_cell: format!("{}{}", col_letters(c), s.header_row), header, score: (s.total * 100.0).round() / 100.0, evidence: describe_evidence(s, forced_here, l) });
+    }
+    // An ambiguous decisive field still counts as evidence that this is the table.
+    score += ambiguities.len() as f32 * 0.5;
+    if role == Role::Ledger {
+        for &(k, c) in forced_labels {
+            columns.insert(k, c);
+        }
+        ledger_labels(grid, p, &mut columns, top, bottom, first_row);
+    }
+    let usable_now = usable(role, &columns) || !ambiguities.is_empty() && usable_with(role, &columns, &ambiguities);
+    usable_now.then(|| Found { sheet: grid.sheet.clone(), top, bottom, first_row, columns, evidence, ambiguities, score })
+}
+
+/// Whether the table would be usable had its ambiguous fields been placed: it is the table, and
+/// the ambiguity is reported rather than the table missed.
+fn usable_with(role: Role, cols: &FieldColumns, ambiguities: &[Ambiguity]) -> bool {
+    let mut all = cols.clone();
+    for (k, a) in ambiguities.iter().enumerate() {
+        all.insert(a.field, u32::MAX - k as u32);
+    }
+    usable(role, &all)
+}
+
+fn describe_evidence(s: Score, forced: bool, l: Lang) -> String {
+    if forced {
+        return l.pick("指定（--map / [layout]）", "given (--map / [layout])").to_string();
+    }
+    let header = if s.header >= 0.999 {
+        l.pick("見出しが一致", "header matches").to_string()
+    } else if s.header >= 0.5 {
+        format!("{} ({:.2})", l.pick("見出しが近い", "header close"), s.header)
+    } else {
+        l.pick("見出しは手がかりにならない", "header says little").to_string()
+    };
+    match s.content {
+        Some((ok, n)) => format!("{header}; {} {ok}/{n}", l.pick("内容", "values")),
+        None => header,
+    }
+}
+
+/// 被害発生可能性 and リスク値 each span a number and a label column, merged in the header; or,
+/// without a merged header, the column to the right holds nothing but labels under no header.
+fn ledger_labels(grid: &Grid, p: &Profile, cols: &mut FieldColumns, top: u32, bottom: u32, first_row: u32) {
+    for (key, label) in [("likelihood", "likelihood_label"), ("risk", "risk_label")] {
+        let Some(c) = cols.get(key) else { continue };
+        if cols.get(label).is_some() {
+            continue;
+        }
+        let spans_two = (top..=bottom).any(|row| grid.merge_of(row, c).is_some_and(|m| m.end.col > c && m.start.col == c));
+        let labels: Vec<String> = if key == "risk" {
+            p.risk.bands.iter().flat_map(|b| [b.label.clone(), b.label_en.clone()]).collect()
+        } else {
+            p.likelihood.levels.iter().flat_map(|l| [l.label.clone(), l.label_en.clone()]).collect()
+        };
+        let label_like = |row: u32| {
+            let t = grid.text(row, c + 1);
+            t.is_empty() || labels.iter().any(|l| !l.is_empty() && &t == l)
+        };
+        let next_free = !cols.holds(c + 1) && (top..=bottom).all(|r| grid.text(r, c + 1).is_empty()) && (first_row..=grid.max_row).all(label_like);
+        if spans_two || next_free {
+            cols.insert(label, c + 1);
+        }
+    }
+}
+
+/// The sheet risksheet writes its own figures on (集計): never read as the user's input.
+fn is_own_summary(grid: &Grid) -> bool {
+    let title = grid.text(1, 1);
+    super::fill::is_summary_title(&title)
+}
+
+/// Everything found in a workbook.
+#[derive(Debug, Clone, Default)]
+pub struct Inferred {
+    /// Sheet roles.
+    pub roles: SheetRoles,
+    /// The table found for each role (the main ledger for `Ledger`).
+    pub tables: Vec<(Role, Found)>,
+    /// The example ledgers (記入例), filled too but not the company's assets.
+    pub examples: Vec<Found>,
+    /// Fields left unplaced, everywhere.
+    pub ambiguities: Vec<Ambiguity>,
+}
+
+impl Inferred {
+    /// The table of a role.
+    pub fn table(&self, role: Role) -> Option<&Found> {
+        self.tables.iter().find(|t| t.0 == role).map(|t| &t.1)
+    }
+}
+
+/// Infers the layout of a whole workbook: the best table of each role, one role per sheet.
+pub fn infer(grids: &Grids, p: &Profile, over: &Overrides) -> Result<Inferred> {
+    let sh = &p.headers.sheets;
+    let is_example = |n: &str| sh.ledger_example.as_ref().is_some_and(|h| h.matches(n)) || n.contains("記入例") || n.to_lowercase().contains("example");
+    for role in Role::ALL {
+        if let Some(s) = over.sheet(role) {
+            if !grids.contains_key(s) {
+                let names: Vec<&str> = grids.keys().map(String::as_str).collect();
+                return Err(Error::usage(format!("{}={s}: {}: {}", role.key(), lang().pick("そのシートはありません。シート", "no such sheet; sheets"), names.join(", "))));
+            }
+        }
+    }
+    // Every candidate (role, sheet) with its evidence; the tab name adds a little.
+    let mut candidates: Vec<(f32, Role, Found)> = Vec::new();
+    for (name, grid) in grids {
+        if is_own_summary(grid) {
+            continue;
+        }
+        for role in Role::ALL {
+            if over.sheet(role).is_some_and(|s| s != name) {
+                continue;
+            }
+            let Some(found) = find_on_sheet(grid, role, p, over) else { continue };
+            let mut score = found.score + role.sheet_header(p).score(name).max(0.0) * 1.0;
+            if over.sheet(role).is_some() {
+                score += 100.0;
+            }
+            if role == Role::Ledger && is_example(name) {
+                score -= 0.5;
+            }
+            candidates.push((score, role, found));
+        }
+    }
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut out = Inferred::default();
+    // Example ledgers are ledgers, named so; the company's ledger is the best other one.
+    let mut taken: Vec<String> = Vec::new();
+    for (_, role, found) in &candidates {
+        if *role == Role::Ledger && is_example(&found.sheet) && over.sheet(Role::Ledger) != Some(found.sheet.as_str()) {
+            taken.push(found.sheet.clone());
+            out.examples.push(found.clone());
+        }
+    }
+    for (_, role, found) in candidates {
+        if taken.contains(&found.sheet) || out.table(role).is_some() {
+            continue;
+        }
+        taken.push(found.sheet.clone());
+        out.tables.push((role, found));
+    }
+    out.examples.sort_by_key(|f| grids.get_index_of(&f.sheet));
+    out.roles = SheetRoles {
+        ledger: out.table(Role::Ledger).map(|f| f.sheet.clone()),
+        examples: out.examples.iter().map(|f| f.sheet.clone()).collect(),
+        threats: out.table(Role::Threats).map(|f| f.sheet.clone()),
+        checklist: out.table(Role::Checklist).map(|f| f.sheet.clone()),
+        result: out.table(Role::Result).map(|f| f.sheet.clone()),
+    };
+    out.ambiguities = out.tables.iter().flat_map(|t| t.1.ambiguities.clone()).collect();
+    Ok(out)
+}
+
+/// The layout found, as a profile's `[layout]` table: what `inspect --layout-toml` prints, for a
+/// user to correct and pass back with `--profile`.
+pub fn layout_toml(inferred: &Inferred) -> String {
+    let mut s = String::from("[layout]\n");
+    for (role, found) in &inferred.tables {
+        s += &format!("\n[layout.{}]\nsheet = {}\nheader_row = {}\n", role.key(), toml_string(&found.sheet), found.bottom);
+        for (field, letters) in found.columns.letters() {
+            s += &format!("{field} = \"{letters}\"\n");
+        }
+    }
+    s
+}
+
+fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out += "\\\"",
+            '\\' => out += "\\\\",
+            c if c.is_control() => out += &format!("\\u{:04X}", c as u32),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
