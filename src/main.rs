@@ -141,6 +141,9 @@ enum Command {
         /// JSONで出力（複数のときは1ファイル1行） / print JSON (JSON Lines for several)
         #[arg(long)]
         json: bool,
+        /// 見つけた表と列をプロファイルの [layout] の形で出力（直して --profile で渡せます） / print the layout found as a profile's [layout] table
+        #[arg(long, conflicts_with = "json")]
+        layout_toml: bool,
         #[command(flatten)]
         read: ReadArgs,
         #[command(flatten)]
@@ -285,7 +288,7 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
             let summary = ops::template::new_workbook(&output, &profile, lang)?;
             say(format_args!("{}: {} {}", output.display(), summary.edition, risksheet::error::lang().pick("の新しいリスク分析シートを作成しました", "risk analysis workbook created")))?;
         }
-        Command::Inspect { books, json, read, batch: args } => {
+        Command::Inspect { books, json, layout_toml, read, batch: args } => {
             let opts = read.options()?;
             let Some(book) = single(&books).cloned() else {
                 return run_batch(None, &books, None, Expand::workbooks(), no_ext, &args, json, true, |path, _| {
@@ -295,6 +298,15 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
             };
             let mut wb = open(&book)?;
             let report = ops::inspect::inspect_with(&mut wb, &opts)?;
+            if layout_toml {
+                return match (&report.ipa, &report.ipa_error) {
+                    (Some(a), _) => {
+                        say(a.layout.to_toml().trim_end())?;
+                        Ok(ExitCode::SUCCESS)
+                    }
+                    (None, e) => Err(risksheet::Error::usage(e.clone().unwrap_or_default()).in_file(&book)),
+                };
+            }
             if json {
                 say(serde_json::to_string_pretty(&report).unwrap_or_default())?;
             } else {

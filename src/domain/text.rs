@@ -194,11 +194,13 @@ pub fn key_similarity(a: &str, b: &str) -> f32 {
     let (la, lb) = (a.chars().count() as f32, b.chars().count() as f32);
     let (short, long) = if la <= lb { (la, lb) } else { (lb, la) };
     if a.contains(b) || b.contains(a) {
-        // A single character inside a long text says little (「C」 in 「Cloud」).
-        if short < 2.0 {
-            return 0.3 * short / long;
+        // A short Latin word inside a longer one says little (「no」 in 「notes」, 「c」 in
+        // 「cloud」); two kanji inside a header (「媒体」 in 「保管媒体」) say a lot.
+        let latin = |s: &str| s.chars().all(|c| c.is_ascii());
+        let shorter = if la <= lb { a } else { b };
+        if !(short < 2.0 || latin(shorter) && short < 4.0) {
+            return 0.6 + 0.35 * short / long;
         }
-        return 0.6 + 0.35 * short / long;
     }
     let grams = |s: &str| {
         let cs: Vec<char> = s.chars().collect();

@@ -37,6 +37,8 @@ pub fn inspect_with(wb: &mut Workbook, opts: &crate::ops::ipa::ReadOptions) -> R
     let sheets = wb.summary()?;
     let (ipa, ipa_error) = match crate::ops::ipa::analyze_with(wb, opts) {
         Ok(a) => (Some(a), None),
+        // A wrong --map or profile is the user's command to fix, not a property of the workbook.
+        Err(e) if matches!(e.kind, crate::error::ErrorKind::Usage(_)) => return Err(e.in_file(wb.path())),
         Err(e) => (None, Some(e.message(crate::error::lang()))),
     };
     Ok(Inspection { file: wb.path().display().to_string(), sheets, defined_names: wb.defined_names().len(), ipa, ipa_error })
@@ -87,9 +89,23 @@ impl Inspection {
                 lang.pick("診断結果", "result"),
                 show(&r.result)
             );
-            if let Some(l) = &a.layout.ledger {
-                let cols: Vec<String> = l.columns.letters().map(|(k, v)| format!("{k}={v}")).collect();
-                s += &format!("  {} {}: {}\n", lang.pick("見出し行", "header row"), l.header_row, cols.join(" "));
+            // Where each field was found and why: what a user checks before trusting the results.
+            let lay = &a.layout;
+            let tables = [
+                (lang.pick("台帳", "ledger"), lay.ledger.as_ref().map(|l| (&l.sheet, l.header_row, &l.evidence))),
+                (lang.pick("脅威", "threats"), lay.threats.as_ref().map(|t| (&t.sheet, t.header_row, &t.evidence))),
+                (lang.pick("チェック", "checklist"), lay.checklist.as_ref().map(|t| (&t.sheet, t.header_row, &t.evidence))),
+                (lang.pick("診断結果", "result"), lay.result.as_ref().map(|t| (&t.sheet, t.header_row, &t.evidence))),
+            ];
+            for (name, table) in tables {
+                let Some((sheet, row, evidence)) = table else { continue };
+                s += &format!("  {name}: {sheet} {} {row}\n", lang.pick("見出し行", "header row"));
+                for e in evidence {
+                    s += &format!("    {:<16} {:<3} {:<6} 「{}」 {:.2}  {}\n", e.field, e.column, e.header_cell, e.header, e.score, e.evidence);
+                }
+            }
+            for amb in &lay.ambiguities {
+                s += &format!("  ? {}!{}: {}\n", amb.sheet, amb.cell, amb.message);
             }
             s += &format!("\n  {}\n", lang.pick("情報資産（重要度・脅威・脆弱性・可能性・リスク値）", "assets (importance, threat, vulnerability, likelihood, risk)"));
             let show = |v: Option<u8>| v.map_or("-".to_string(), |x| x.to_string());

@@ -316,7 +316,7 @@ pub struct Found {
 impl Found {
     /// As the ledger layout the readers use.
     pub fn ledger(&self) -> LedgerLayout {
-        LedgerLayout { sheet: self.sheet.clone(), header_row: self.top, first_row: self.first_row, columns: self.columns.clone(), evidence: self.evidence.clone() }
+        LedgerLayout { sheet: self.sheet.clone(), header_row: self.bottom, first_row: self.first_row, columns: self.columns.clone(), evidence: self.evidence.clone() }
     }
     /// As a table layout.
     pub fn table(&self) -> TableLayout {
@@ -717,20 +717,8 @@ pub fn infer(grids: &Grids, p: &Profile, over: &Overrides) -> Result<Inferred> {
     Ok(out)
 }
 
-/// The layout found, as a profile's `[layout]` table: what `inspect --layout-toml` prints, for a
-/// user to correct and pass back with `--profile`.
-pub fn layout_toml(inferred: &Inferred) -> String {
-    let mut s = String::from("[layout]\n");
-    for (role, found) in &inferred.tables {
-        s += &format!("\n[layout.{}]\nsheet = {}\nheader_row = {}\n", role.key(), toml_string(&found.sheet), found.bottom);
-        for (field, letters) in found.columns.letters() {
-            s += &format!("{field} = \"{letters}\"\n");
-        }
-    }
-    s
-}
-
-fn toml_string(s: &str) -> String {
+/// A string as TOML writes it (quoted, escaped).
+pub(crate) fn toml_string(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {

@@ -152,7 +152,7 @@ impl Serialize for FieldColumns {
 pub struct LedgerLayout {
     /// The sheet.
     pub sheet: String,
-    /// Row of the (first) header row.
+    /// The header's field row (the lower row of a two-row header).
     pub header_row: u32,
     /// First data row.
     pub first_row: u32,

@@ -210,6 +210,36 @@ pub struct Analysis {
     pub(crate) grids: layout::Grids,
 }
 
+impl FoundLayout {
+    /// The layout as a profile's `[layout]` table: what `inspect --layout-toml` prints, for a
+    /// user to correct and load back with `--profile` (or give as `--map`).
+    ///
+    /// ```no_run
+    /// let mut wb = risksheet::xlsx::Workbook::open("ledger.xlsx")?;
+    /// let a = risksheet::ops::ipa::analyze(&mut wb, None)?;
+    /// print!("{}", a.layout.to_toml());
+    /// # Ok::<(), risksheet::Error>(())
+    /// ```
+    pub fn to_toml(&self) -> String {
+        let mut s = String::new();
+        let tables = [
+            ("ledger", self.ledger.as_ref().map(|l| (&l.sheet, l.header_row, &l.columns))),
+            ("threats", self.threats.as_ref().map(|t| (&t.sheet, t.header_row, &t.columns))),
+            ("checklist", self.checklist.as_ref().map(|t| (&t.sheet, t.header_row, &t.columns))),
+            ("result", self.result.as_ref().map(|t| (&t.sheet, t.header_row, &t.columns))),
+        ];
+        for (role, table) in tables {
+            let Some((sheet, header_row, columns)) = table else { continue };
+            s += &format!("[layout.{role}]\nsheet = {}\nheader_row = {header_row}\n", infer::toml_string(sheet));
+            for (field, letters) in columns.letters() {
+                s += &format!("{field} = \"{letters}\"\n");
+            }
+            s.push('\n');
+        }
+        s
+    }
+}
+
 /// The sheets and tables found.
 #[derive(Debug, Clone, Serialize)]
 pub struct FoundLayout {
@@ -223,6 +253,8 @@ pub struct FoundLayout {
     pub checklist: Option<TableLayout>,
     /// 診断結果 columns.
     pub result: Option<TableLayout>,
+    /// Fields risksheet could not place with confidence, with their candidates.
+    pub ambiguities: Vec<infer::Ambiguity>,
 }
 
 pub(crate) fn input(v: &CellValue) -> CellInput<'_> {
@@ -683,7 +715,7 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
     Ok(Analysis {
         edition: p.id.clone(),
         lang: wl,
-        layout: FoundLayout { sheets: roles, ledger: ledgers.first().map(|l| l.0.clone()), threats: threats_layout, checklist: check_layout, result: result_layout },
+        layout: FoundLayout { sheets: roles, ledger: ledgers.first().map(|l| l.0.clone()), threats: threats_layout, checklist: check_layout, result: result_layout, ambiguities: inferred.ambiguities.clone() },
         assets: main_assets,
         media,
         groups,
