@@ -74,7 +74,10 @@ impl ReadArgs {
                 })
                 .collect()
         };
-        Ok(ops::ipa::ReadOptions { profile: load_profile(self.profile.as_deref())?, map: pairs("--map", &self.map)?, facts: pairs("--fact", &self.facts)? })
+        let facts = pairs("--fact", &self.facts)?;
+        // An unknown key or an unreadable value stops before any file is read.
+        ops::ipa::facts::from_pairs(&facts)?;
+        Ok(ops::ipa::ReadOptions { profile: load_profile(self.profile.as_deref())?, map: pairs("--map", &self.map)?, facts })
     }
 }
 

@@ -29,6 +29,9 @@ THREATS = [2, 1, 2, 2, 1, 1, 2, 1, 3, 2, 2, 2, 3, 3, 2, 2, 3, 2, 2, 3, 2]
 ANSWERS = ([1, 1, 2, 3] + [1, 2, 3] + [1, 2, 2, 3, 1, 2, 3] + [1, 1, 2, 3, 2] + [2, 1, 1, 3]
            + [1, 1, 2, 2, 3, 3, 1, 2, 2, 1] + [2, 2, 3, 3, 1, 3, 3, 2, 2, 3] + [4, 4, 4] + [1, 2, 2] + [3, 3, 3] + [1, 2, 3])
 
+# 会社の状況 answers: development, outsourcing, employees, contractor_secrets, telework.
+FACTS = ["いいえ", "はい", 12, "はい", "はい"]
+
 
 def run(*args):
     exe = os.environ.get("RISKSHEET_BIN") or str(ROOT / "target/debug/risksheet")
@@ -53,6 +56,9 @@ def main(out):
                 sets.append(f"情報資産管理台帳!{col}{r}={v}")
     sets += [f"脅威の状況!C{5 + k}={threat_labels[v]}" for k, v in enumerate(THREATS)]
     sets += [f"対策状況チェック!D{5 + k}={answer_labels[v]}" for k, v in enumerate(ANSWERS)]
+    # 会社の状況 (診断結果 G5–G9): no in-house development, outsourcing, 12 employees, secrets
+    # exchanged with contractors, telework.
+    sets += [f"診断結果!G{5 + k}={v}" for k, v in enumerate(FACTS)]
     args = []
     for s in sets:
         args += ["--set", s]

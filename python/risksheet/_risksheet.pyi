@@ -55,6 +55,7 @@ class FillSummary(TypedDict):
     chapters_selected: List[str]
     normalized: List[str]
     warnings: List[InputWarning]
+    facts_to_check: List[str]
 
 class AssetDict(TypedDict):
     row: int
@@ -94,6 +95,16 @@ class ChapterResult(TypedDict):
     selected: bool
     reasons: List[str]
 
+class Fact(TypedDict):
+    """One company fact (会社の状況): its value (None = not answered, 要確認), where it came from,
+    its answer cell on 診断結果 and whether a chapter of the profile depends on it."""
+    value: Union[bool, int, None]
+    source: Optional[Literal["cli", "workbook", "profile"]]
+    cell: Optional[str]
+    used: bool
+
+FactKey = Literal["development", "outsourcing", "employees", "contractor_secrets", "telework"]
+
 class Analysis(TypedDict):
     """The IPA risk analysis of a workbook (the ``ipa`` part of ``risksheet inspect --json``)."""
     edition: str
@@ -103,6 +114,7 @@ class Analysis(TypedDict):
     media: List[MediumResult]
     groups: List[GroupResult]
     chapters: List[ChapterResult]
+    facts: Dict[FactKey, Fact]
     warnings: List[InputWarning]
 
 Profile = Union[str, "os.PathLike[str]", None]

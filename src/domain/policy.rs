@@ -5,7 +5,7 @@
 //! is answered 「該当しない」 throughout or its condition is false; then it shows 「該当なし」. The
 //! decision depends on applicability, not on the rate: a chapter at 100 % is still selected, as in
 //! seed 002. A condition whose fact is unknown counts as met (the cautious choice), and the reason
-//! says it was not confirmed. The reasons also list the group's rate and the assets in the high
+//! says it is to be checked (要確認). The company facts come from `crate::ops::ipa::facts`. The reasons also list the group's rate and the assets in the high
 //! risk band (リスク大) on the media the group protects.
 //!
 //! ```
@@ -13,12 +13,14 @@
 //! use risksheet::domain::policy::{select_chapters, ChapterFacts};
 //! use risksheet::profile::Profile;
 //! let p = Profile::builtin("ipa-2.1")?;
-//! let facts = ChapterFacts { ledger_has_mynumber: Some(false), ..ChapterFacts::default() };
+//! let facts = ChapterFacts { in_house_development: Some(false), ..ChapterFacts::default() };
 //! let decisions = select_chapters(&p, &GroupAnswers::new(), &facts, &[])?;
 //! assert_eq!(decisions.len(), 13);
 //! assert!(decisions[0].selected);          // 組織的対策 ◎
-//! assert!(!decisions[3].selected);         // マイナンバー対応: no マイナンバー in the ledger
-//! assert_eq!(decisions[3].decision_text(&p, risksheet::Lang::Ja), "該当なし");
+//! assert!(decisions[3].selected);          // マイナンバー対応: every employer
+//! assert!(!decisions[8].selected);         // システム開発及び保守: no in-house development
+//! assert_eq!(decisions[8].decision_text(&p, risksheet::Lang::Ja), "該当なし");
+//! assert!(decisions[11].selected);         // 社内体制図: employees not known → 要確認, counted as met
 //! # Ok::<(), risksheet::Error>(())
 //! ```
 use super::checklist::{group_tally, GroupAnswers, Rate};
@@ -116,8 +118,8 @@ impl Reason {
                     (Some(true), false) => format!("applies: {what}"),
                     (Some(false), true) => format!("非該当: {what}"),
                     (Some(false), false) => format!("does not apply: {what}"),
-                    (None, true) => format!("未確認のため該当とみなす: {what}"),
-                    (None, false) => format!("not confirmed, assumed to apply: {what}"),
+                    (None, true) => format!("要確認（未回答のため該当とみなす）: {what}"),
+                    (None, false) => format!("to check (not answered, assumed to apply): {what}"),
                 }
             }
             Reason::Rate {

@@ -129,8 +129,15 @@ impl Inspection {
                 let verdict = if c.selected { lang.pick("策定する", "write") } else { lang.pick("該当なし", "n/a") };
                 s += &format!("  {:>2} {:<36} {} {:>7} {}\n", c.number, c.title, c.need, rate, verdict);
             }
+            s += &format!("\n  {}\n", lang.pick("会社の状況", "company facts"));
+            for line in a.facts.lines(lang) {
+                s += &format!("  {line}\n");
+            }
             for w in &a.warnings {
                 s += &format!("  ! {w}\n");
+            }
+            for f in a.facts.to_check(lang) {
+                s += &format!("  ! {}: {f}\n", lang.pick("要確認", "to check"));
             }
         }
         s

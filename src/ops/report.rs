@@ -127,9 +127,13 @@ fn blocks(an: &Analysis, l: Lang) -> Vec<Block> {
         .collect();
     b.push(Block::Table(head.iter().map(|s| s.to_string()).collect(), rows));
 
-    if !an.warnings.is_empty() {
-        b.push(Block::Heading(l.pick("5. 確認が必要な入力", "5. Inputs to check").into()));
-        b.push(Block::List(an.warnings.iter().map(|w| w.to_string()).collect()));
+    b.push(Block::Heading(l.pick("5. 会社の状況", "5. Company facts").into()));
+    b.push(Block::List(an.facts.lines(l)));
+
+    let to_check: Vec<String> = an.warnings.iter().map(|w| w.to_string()).chain(an.facts.to_check(l)).collect();
+    if !to_check.is_empty() {
+        b.push(Block::Heading(l.pick("6. 確認が必要な入力", "6. Inputs to check").into()));
+        b.push(Block::List(to_check));
     }
     b
 }

@@ -18,7 +18,7 @@
 //! | 情報資産管理台帳, 記入例 | A1 | group row 3, field row 4 | 5 | A 業務分類 … U リスク値 label |
 //! | 脅威の状況 | A1 | 4 | 5 | A 媒体・保存先, B 個別の脅威, C 頻度, D 対策状況 |
 //! | 対策状況チェック | A1 | 4 | 5 | A No, B 対策の種類, C 診断項目, D 回答値 |
-//! | 診断結果 | A1 | 4 | 5 | A 対策の種類, B 策定の必要性, C 実施率, D 要否 |
+//! | 診断結果 | A1 | 4 | 5 | A 対策の種類, B 策定の必要性, C 実施率, D 要否; F–G 会社の状況 (company facts) |
 //! | 重要度定義 | A1 | 4 | 5 | A 評価値, B 機密性, C 完全性, D 可用性 |
 //!
 //! A dropdown whose literal list would be over 255 characters (or holds a comma) takes its
@@ -54,6 +54,8 @@ pub const TABLE_FIRST_ROW: u32 = 5;
 /// Column of a dropdown's choices when they do not fit a literal list (H on 脅威の状況,
 /// 対策状況チェック; the ledger uses [`LEDGER_CHOICES_COL`]).
 pub const CHOICES_COL: u32 = 8;
+/// 診断結果: label column of the company facts block 会社の状況 (F; the answers in G).
+pub const FACTS_COL: u32 = 6;
 /// Ledger column of the medium choices when they do not fit a literal list (W).
 pub const LEDGER_CHOICES_COL: u32 = 23;
 
@@ -648,7 +650,36 @@ fn result_sheet(p: &Profile, lang: Lang) -> Sheet {
         sh.blank(r, 4, STYLE_COMPUTED_WRAP);
         sh.height(r, 24.0);
     }
+    facts_block(&mut sh, p, lang);
     sh
+}
+
+/// 会社の状況 on 診断結果, right of the table after one blank column (F–G): one row per company
+/// fact the profile's chapters depend on, the answer chosen from はい/いいえ (a whole number for
+/// the employees). `fill` reads the answers and the decisions refer to them.
+fn facts_block(sh: &mut Sheet, p: &Profile, lang: Lang) {
+    use crate::ops::ipa::facts::{used_keys, ANSWER_HEADER, BLOCK_TITLE, YES_NO};
+    let keys = used_keys(p);
+    if keys.is_empty() {
+        return;
+    }
+    let (lc, ac) = (FACTS_COL, FACTS_COL + 1);
+    sh.text(TABLE_HEADER_ROW, lc, t(lang, BLOCK_TITLE), STYLE_HEADER);
+    sh.text(TABLE_HEADER_ROW, ac, t(lang, ANSWER_HEADER), STYLE_HEADER);
+    sh.width(lc, 44.0);
+    sh.width(ac, 12.0);
+    let (et, em) = list_error(lang);
+    for (k, key) in keys.iter().enumerate() {
+        let r = TABLE_FIRST_ROW + k as u32;
+        sh.text(r, lc, key.label(lang), STYLE_BODY_WRAP);
+        sh.blank(r, ac, STYLE_BODY_CENTER);
+        let (rule, prompt) = if key.is_count() {
+            (Rule::WholeBetween(0, 1_000_000), t(lang, ("人数を入力してください", "Type the number of people")))
+        } else {
+            (Rule::List(YES_NO.iter().map(|x| t(lang, *x).to_string()).collect()), t(lang, ("はい／いいえを選んでください", "Choose Yes or No")))
+        };
+        sh.validate(DataValidation::new(range(r, ac, r, ac), rule).with_prompt(key.label(lang), prompt).with_error(et, em));
+    }
 }
 
 /// 利用方法: the how-to, one paragraph per row in a wide column A.

@@ -14,7 +14,7 @@ const BUILTINS: &[(&str, &str)] = &[
 const MAX_EXTENDS_DEPTH: usize = 8;
 
 /// A [`ErrorKind::Profile`] error with its message in the current language.
-pub(super) fn profile_error(ja: String, en: String) -> Error {
+pub(crate) fn profile_error(ja: String, en: String) -> Error {
     Error::new(ErrorKind::Profile(lang().pick(&ja, &en).to_string()))
 }
 

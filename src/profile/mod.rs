@@ -18,6 +18,8 @@
 mod load;
 mod validate;
 
+pub(crate) use load::profile_error;
+
 use crate::domain::text::{header_key, key_similarity, normalize_key, split_number_prefix, strip_trailing_note};
 use crate::error::Lang;
 use indexmap::IndexMap;
@@ -76,6 +78,11 @@ pub struct Profile {
     /// Policy chapters shown on 診断結果.
     #[serde(default)]
     pub chapters: Vec<Chapter>,
+    /// Company facts the chapter conditions need (`[facts]`: `development`, `outsourcing`,
+    /// `employees`, `contractor_secrets`, `telework`), used when neither `--fact` nor the
+    /// workbook's 会社の状況 block answers them.
+    #[serde(default, skip_serializing_if = "crate::ops::ipa::facts::ProfileFacts::is_empty")]
+    pub facts: crate::ops::ipa::facts::ProfileFacts,
     /// Texts of the 診断結果 decision column.
     pub result: ResultTexts,
     /// Header texts that locate sheets and columns.

@@ -32,7 +32,9 @@ impl Profile {
         self.check_bands()?;
         self.check_media()?;
         self.check_checklist()?;
-        self.check_chapters()
+        self.check_chapters()?;
+        // [facts]: every value readable (unknown keys are refused when the file is read).
+        self.facts.values().map(|_| ())
     }
 
     fn check_matrix(&self) -> Result<()> {

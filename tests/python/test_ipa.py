@@ -440,3 +440,20 @@ def test_report_is_the_cli_report(risksheet_bin):
     cli = subprocess.run([str(risksheet_bin), "report", str(example)], capture_output=True, text=True, check=True).stdout
     assert md.strip() == cli.strip()
     assert html.startswith("<!DOCTYPE html>") and "リスク大" in html
+
+
+def test_fill_takes_company_facts(tmp_path):
+    """`fill(facts=...)` reaches the rules as `--fact` does: booleans as yes/no, numbers as counts;
+    the analysis shows each fact with its source, and an unknown key is an error."""
+    import risksheet
+    src = Path(__file__).resolve().parents[2] / "workbooks/ipa-3.xlsx"
+    with risksheet.open(src) as wb:
+        wb.fill(facts={"employees": 1, "outsourcing": False, "telework": True})
+        a = wb.analysis()
+        facts = a["facts"]
+        assert facts["employees"]["value"] == 1 and facts["outsourcing"]["value"] is False
+        chapters = {c["number"]: c["selected"] for c in a["chapters"]}
+        assert (chapters[9], chapters[12], chapters[13]) == (False, True, False)
+        assert wb.get("診断結果!D17") == "該当なし"
+        with pytest.raises(risksheet.WorkbookError, match="bogus"):
+            wb.fill(facts={"bogus": 1})

@@ -130,3 +130,36 @@ fn ipa3_chapters_put_mynumber_last_and_add_telework() {
     assert!(ds[10].selected);
     assert!(!decision(&ds, "テレワークにおける対策").selected);
 }
+
+#[test]
+fn mynumber_applies_to_every_company_unless_its_group_is_all_not_applicable() {
+    for id in ["ipa-2.1", "ipa-3"] {
+        let p = Profile::builtin(id).unwrap();
+        let facts = ChapterFacts { ledger_has_mynumber: Some(false), ..Default::default() };
+        let ds = select_chapters(&p, &GroupAnswers::new(), &facts, &[]).unwrap();
+        let ch = ds.iter().find(|d| d.chapter.group.as_deref() == Some("mynumber")).unwrap();
+        assert!(ch.selected, "{id}");
+        assert_eq!(ch.chapter.condition, Condition::Always);
+        let mut answers = GroupAnswers::new();
+        answers.insert("mynumber".into(), all(4, 3));
+        let ds = select_chapters(&p, &answers, &facts, &[]).unwrap();
+        let ch = ds.iter().find(|d| d.chapter.group.as_deref() == Some("mynumber")).unwrap();
+        assert!(!ch.selected, "{id}: all 「4」 → 該当なし");
+    }
+}
+
+#[test]
+fn a_profile_may_still_tie_mynumber_to_the_ledger() {
+    let mut p = ipa21();
+    p.chapters[3].condition = Condition::LedgerHasMynumber;
+    let facts = ChapterFacts { ledger_has_mynumber: Some(false), ..Default::default() };
+    let ds = select_chapters(&p, &GroupAnswers::new(), &facts, &[]).unwrap();
+    assert!(!decision(&ds, "マイナンバー対応").selected);
+}
+
+#[test]
+fn an_unknown_fact_reads_as_to_check() {
+    let p = ipa21();
+    let c = Reason::Condition { condition: Condition::Telework, holds: None };
+    assert!(c.text(&p, Lang::Ja).starts_with("要確認"), "{}", c.text(&p, Lang::Ja));
+}

@@ -81,6 +81,9 @@ pub struct FillSummary {
     pub normalized: Vec<String>,
     /// Inputs that could not be used.
     pub warnings: Vec<Warning>,
+    /// Company facts a chapter depends on that nobody answered (要確認; the chapter is counted
+    /// as needed). They do not make the exit code 3: a fresh workbook has them all.
+    pub facts_to_check: Vec<String>,
 }
 
 /// Computes everything and stages the writes in `wb` (save it afterwards, or `preview`).
@@ -103,6 +106,7 @@ pub fn fill_with(wb: &mut Workbook, opts: &super::ReadOptions) -> Result<FillSum
             .map(|n| format!("{}!{}{}: 「{}」→「{}」", n.sheet, col_letters(n.col), n.row, n.from, n.to))
             .collect(),
         warnings: analysis.warnings.iter().cloned().chain(skipped).collect(),
+        facts_to_check: analysis.facts.to_check(lang()),
     })
 }
 
@@ -548,6 +552,7 @@ fn write_result(wb: &mut Workbook, an: &Analysis, s: &SummaryLayout) -> Result<V
         placed.push((next, i));
         next += 1;
     }
+    write_facts_block(wb, an, grid, t.header_row, chapter_col, rows.first().copied())?;
     let na = p.result.not_applicable_in(l);
     let select = p.result.select_in(l);
     let ledger = an.ledgers.first().map(|x| &x.0);
@@ -582,8 +587,18 @@ fn write_result(wb: &mut Workbook, an: &Analysis, s: &SummaryLayout) -> Result<V
                     not_applicable.push(format!("COUNTIF({}:${}${},\"{}\")=0", abs(&led.sheet, led.first_row, mc), col_letters(mc), last, super::flag_text(l)));
                 }
             }
+            // A chapter decided by a company fact refers to the fact's answer cell; a fact given
+            // without a cell to hold it (no block) makes the decision a plain value.
+            let mut plain = false;
+            if let Some(key) = super::facts::FactKey::for_condition(ch.condition) {
+                match an.facts.block.as_ref().and_then(|b| b.answer_cell(key).map(|(r, c)| abs(&b.sheet, r, c))) {
+                    Some(cell) if key.is_count() => not_applicable.push(format!("AND(ISNUMBER({cell}),{cell}>=0,{cell}=INT({cell}),{cell}<2)")),
+                    Some(cell) => not_applicable.push(format!("{cell}=\"{}\"", l.pick(super::facts::YES_NO[1].0, super::facts::YES_NO[1].1))),
+                    None => plain = an.facts.get(key).is_some_and(|f| f.value.is_some()),
+                }
+            }
             let cached = CellValue::Text(if result.selected { select } else { na }.to_string());
-            if not_applicable.is_empty() {
+            if not_applicable.is_empty() || plain {
                 wb.set_value(sheet, CellRef::new(row, c), cached)?;
             } else {
                 let f = format!("IF(OR({}),\"{na}\",\"{select}\")", not_applicable.join(","));
@@ -611,6 +626,47 @@ fn write_result(wb: &mut Workbook, an: &Analysis, s: &SummaryLayout) -> Result<V
         wb.set_value(sheet, CellRef::new(row, reason_col), format!("{verdict}：{}", c.reasons.join("／")).into())?;
     }
     Ok(warnings)
+}
+
+/// The 会社の状況 block: written beside the table when the workbook has none (`plan_block` found
+/// the cells free), answers given by `--fact` or the profile written into their cells so that the
+/// formulas and the cached decisions agree, and a dropdown (はい/いいえ; a whole number for the
+/// employees) on every answer cell no validation covers yet.
+fn write_facts_block(wb: &mut Workbook, an: &Analysis, grid: &super::layout::Grid, header_row: u32, chapter_col: u32, first_row: Option<u32>) -> Result<()> {
+    use super::facts::{FactSource, ANSWER_HEADER, BLOCK_TITLE, YES_NO};
+    let l = an.lang;
+    let Some(b) = &an.facts.block else { return Ok(()) };
+    let sheet = b.sheet.as_str();
+    if b.new {
+        let head_style = grid.style(header_row, chapter_col);
+        let body_style = first_row.map_or(0, |r| grid.style(r, chapter_col));
+        if let Some((r, c)) = b.title {
+            wb.set_value(sheet, CellRef::new(r, c), l.pick(BLOCK_TITLE.0, BLOCK_TITLE.1).into())?;
+            wb.set_value(sheet, CellRef::new(r, c + 1), l.pick(ANSWER_HEADER.0, ANSWER_HEADER.1).into())?;
+            for col in [c, c + 1] {
+                wb.set_style(sheet, CellRef::new(r, col), head_style)?;
+            }
+        }
+        for &(key, r, lc, ac) in &b.rows {
+            wb.set_value(sheet, CellRef::new(r, lc), key.label(l).into())?;
+            wb.set_style(sheet, CellRef::new(r, lc), body_style)?;
+            wb.set_style(sheet, CellRef::new(r, ac), body_style)?;
+        }
+    }
+    let yes_no: Vec<String> = YES_NO.iter().map(|(ja, en)| l.pick(ja, en).to_string()).collect();
+    for &(key, r, _, ac) in &b.rows {
+        let Some(f) = an.facts.get(key) else { continue };
+        if let (Some(v), Some(FactSource::Cli | FactSource::Profile)) = (f.value, f.source) {
+            wb.set_value(sheet, CellRef::new(r, ac), v.cell(l))?;
+        }
+        let (rule, prompt) = if key.is_count() {
+            (Rule::WholeBetween(0, 1_000_000), l.pick("人数を入力してください", "Type the number of people"))
+        } else {
+            (Rule::List(yes_no.clone()), l.pick("はい／いいえを選んでください", "Choose Yes or No"))
+        };
+        add_uncovered(wb, sheet, ac, (r, r), |range| DataValidation::new(range, rule.clone()).with_prompt(key.label(l), prompt))?;
+    }
+    Ok(())
 }
 
 /// Dropdowns on every input column, for the cells no existing validation covers.
@@ -714,6 +770,7 @@ pub fn summary_text(s: &FillSummary, saved: &crate::xlsx::SaveReport, dry_run: b
     out += &format!("\n{}: {}", l.pick("策定するポリシー", "chapters to write"), s.chapters_selected.join(sep));
     list_lines(&mut out, l.pick("表記を統一", "normalized"), &s.normalized);
     list_lines(&mut out, l.pick("要確認", "check"), &s.warnings);
+    list_lines(&mut out, l.pick("要確認", "check"), &s.facts_to_check);
     out
 }
 

@@ -11,6 +11,7 @@
 //! }
 //! # Ok::<(), risksheet::Error>(())
 //! ```
+pub mod facts;
 pub mod fill;
 pub mod infer;
 pub mod layout;
@@ -189,6 +190,8 @@ pub struct Analysis {
     pub groups: Vec<GroupResult>,
     /// Policy chapters.
     pub chapters: Vec<ChapterResult>,
+    /// Company facts for the chapter conditions: value (or null) and source of each.
+    pub facts: facts::Facts,
     /// Problems found in inputs.
     pub warnings: Vec<Warning>,
     /// Inputs to rewrite in canonical form.
@@ -694,7 +697,15 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
         }
     }
     let main_assets = ledgers.first().map(|l| l.1.clone()).unwrap_or_default();
-    let facts = ChapterFacts { ledger_has_mynumber: Some(main_assets.iter().any(|a| a.mynumber)), ..Default::default() };
+    // Company facts: --fact, the 会社の状況 block on 診断結果, the profile's [facts].
+    let result_at = match (&roles.result, &result_layout) {
+        (Some(s), Some(t)) => t.col("chapter").map(|c| (&grids[s], t, grids[s].merge_of(t.header_row, c).map_or(t.header_row, |m| m.end.row))),
+        _ => None,
+    };
+    let company = facts::read(&p, &opts.facts, result_at, wl)?;
+    out.warnings.extend(company.warnings);
+    out.normalizations.extend(company.normalizations);
+    let facts: ChapterFacts = company.facts.chapter_facts(main_assets.iter().any(|a| a.mynumber));
     let risks: Vec<AssetRisk> = main_assets
         .iter()
         .filter_map(|a| Some(AssetRisk { asset: a.name.clone(), medium: a.medium_id.clone()?, value: crate::domain::risk::RiskValue(a.risk?) }))
@@ -720,6 +731,7 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
         media,
         groups,
         chapters,
+        facts: company.facts,
         warnings: out.warnings,
         normalizations: out.normalizations,
         profile: p,
