@@ -581,14 +581,15 @@ ASSET_FIELDS = ("importance", "threat", "vulnerability", "likelihood", "risk", "
 
 def values(ipa):
     """The computed values of an `inspect --json` analysis, keyed so that a variant's table may
-    sit anywhere: assets by position (with their name), groups by id, chapters by number."""
+    sit anywhere: assets by position, groups by id, chapters by number."""
     out = {}
     if not ipa:
         return out
     for k, a in enumerate(ipa.get("assets") or []):
-        out[f"asset[{k}].name"] = a["name"]
+        # An empty name is a name not read (missing); another name is a mix-up (wrong).
+        out[f"asset[{k}].name"] = a["name"] or None
         for f in ASSET_FIELDS:
-            out[f"asset[{k}] {a['name']}.{f}"] = a[f]
+            out[f"asset[{k}].{f}"] = a[f]
     for g in ipa.get("groups") or []:
         out[f"group {g['id']}.rate"] = g["rate"]
     for c in ipa.get("chapters") or []:
@@ -608,22 +609,14 @@ def _same(a, b):
 def classify(canon, got, fill_record):
     """('exact' | 'warned' | 'wrong', [(key, expected, got)] differences). A value the variant
     lacks is acceptable only when fill said something needs a person (exit 3, or an error)."""
+    names = {k.split(".")[0]: v for k, v in canon.items() if k.endswith(".name")}
     diffs = []
-    names = {k: v for k, v in canon.items() if k.endswith(".name")}
     for k in sorted(set(canon) | set(got), key=_key_order):
-        # An asset at the same position under another name is a different asset: each of its
-        # values is compared under the canonical key, so a mix-up counts as wrong.
-        gk = k
-        if k.startswith("asset[") and not k.endswith(".name"):
-            pos = k.split("]")[0] + "]"
-            name = got.get(pos + ".name")
-            if name is not None and name != names.get(pos + ".name"):
-                diffs.append((k, canon.get(k), f"(asset {name!r})"))
-                continue
-            gk = k if k in got else None
-        e, g = canon.get(k), got.get(gk) if gk else None
+        e, g = canon.get(k), got.get(k)
         if not _same(e, g):
-            diffs.append((k, e, g))
+            # Name the asset as the canonical has it, so that a report reads without the canonical.
+            label = k.replace("].", f"] {names.get(k.split('.')[0], '?')}.", 1) if k.startswith("asset[") else k
+            diffs.append((label, e, g))
     wrong = [d for d in diffs if d[2] is not None]
     flagged = fill_record is None or fill_record.get("status") in ("warnings", "failed")
     if wrong or (diffs and not flagged):
@@ -687,7 +680,7 @@ def evaluate(exe, workdir, count, seed):
     for stem, key, edits in made:
         cls, diffs = classify(values(canon[key]), values(analyses.get(stem)), fills.get(stem))
         results.append(dict(stem=stem, base=key, edits=edits, cls=cls, diffs=diffs, fill=fills.get(stem)))
-    return dict(canon=canon, results=results, fills=fills, dir=workdir)
+    return dict(canon=canon, results=results, fills=fills, analyses=analyses, dir=workdir)
 
 
 def table(results):
@@ -707,7 +700,7 @@ def describe(r):
     # For a wrong variant the value that makes it wrong; otherwise the first missing one.
     wrong = [d for d in r["diffs"] if d[2] is not None]
     first = (wrong or r["diffs"] or [None])[0]
-    warn = fill.get("error") or "; ".join(map(str, fill.get("warnings") or []))[:300]
+    warn = fill.get("error") or "; ".join(map(str, fill.get("warnings") or []))[:160]
     return (f"{r['stem']}.xlsx [{r['cls']}] " + " | ".join(f"{k}: {d}" for k, d in r["edits"]) +
             (f"\n    first difference: {first[0]}: expected {first[1]!r}, got {first[2]!r}" if first else "") +
             (f" ({len(r['diffs'])} differences)" if first else "") +
