@@ -366,8 +366,20 @@ type ColumnFormulas = std::collections::BTreeMap<u32, Vec<(u32, Option<String>, 
 fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asset], s: &SummaryLayout, an: &Analysis) -> Result<Vec<Warning>> {
     let skipped = std::cell::RefCell::new(Vec::new());
     let h = &p.headers.ledger;
-    let medium = l.need("medium", &h.medium)?;
-    let (c, i, a) = (l.need("c", &h.confidentiality)?, l.need("i", &h.integrity)?, l.need("a", &h.availability)?);
+    // Without its medium or C/I/A column (not found, or doubtful and left to the user) a
+    // ledger gets no formulas: they would compute from nothing, or from a guess.
+    let needed = [("medium", &h.medium), ("c", &h.confidentiality), ("i", &h.integrity), ("a", &h.availability)];
+    let unplaced: Vec<&str> = needed.iter().filter(|(f, _)| l.col(f).is_none()).map(|(_, hd)| hd.text_in(an.lang)).collect();
+    if !unplaced.is_empty() {
+        let doubtful = |f: &str| an.layout.ambiguities.iter().any(|x| x.sheet == l.sheet && x.field == f);
+        let message = if needed.iter().any(|(f, _)| l.col(f).is_none() && doubtful(f)) {
+            lang().pick("列が確かでないため、この台帳には数式を書き込みませんでした", "columns not certain: no formulas written on this ledger").to_string()
+        } else {
+            format!("{}: {}", lang().pick("列が見つからないため、この台帳には数式を書き込みませんでした", "columns not found, no formulas written on this ledger"), unplaced.join("、"))
+        };
+        return Ok(vec![Warning { sheet: l.sheet.clone(), cell: String::new(), message }]);
+    }
+    let (Some(medium), Some(c), Some(i), Some(a)) = (l.col("medium"), l.col("c"), l.col("i"), l.col("a")) else { return Ok(Vec::new()) };
     let grid = &an.grids[&l.sheet];
     let first_m = *s.medium_rows.first().unwrap_or(&1);
     let last_m = *s.medium_rows.last().unwrap_or(&1);

@@ -119,15 +119,17 @@ struct Field<'p> {
     header: &'p Header,
     content: Content,
     weight: f32,
+    /// The group header it sits under in the IPA layout (評価値 over 機密性), if any.
+    group: Option<&'p Header>,
 }
 
 fn fields(role: Role, p: &Profile) -> Vec<Field<'_>> {
-    let f = |key, header, content, weight| Field { key, header, content, weight };
+    let f = |key, header, content, weight| Field { key, header, content, weight, group: None };
     use Content::*;
     match role {
         Role::Ledger => {
             let h = &p.headers.ledger;
-            vec![
+            let mut v = vec![
                 f("business", &h.business, Free, 0.5),
                 f("asset", &h.asset, Text, 1.0),
                 f("note", &h.note, Free, 0.3),
@@ -147,7 +149,14 @@ fn fields(role: Role, p: &Profile) -> Vec<Field<'_>> {
                 f("vulnerability", &h.vulnerability, Computed, 0.5),
                 f("likelihood", &h.likelihood, Computed, 0.5),
                 f("risk", &h.risk, Computed, 0.5),
-            ]
+            ];
+            let groups = [(&h.personal_group, ["personal", "sensitive", "mynumber", ""]), (&h.evaluation_group, ["c", "i", "a", "importance"]), (&h.risk_group, ["threat", "vulnerability", "likelihood", "risk"])];
+            for field in &mut v {
+                if let Some((g, _)) = groups.iter().find(|(_, keys)| keys.contains(&field.key)) {
+                    field.group = Some(g);
+                }
+            }
+            v
         }
         Role::Threats => {
             let h = &p.headers.threats;
@@ -397,6 +406,8 @@ fn content_of(grid: &Grid, col: u32, first_row: u32, kind: Content, p: &Profile)
 struct Score {
     total: f32,
     header: f32,
+    /// Under its usual group header (評価値 over 機密性).
+    under_group: bool,
     content: Option<(usize, usize)>,
     header_row: u32,
 }
@@ -475,15 +486,21 @@ fn assign(grid: &Grid, role: Role, p: &Profile, fields: &[Field<'_>], scores: &m
     let mut content_memo: HashMap<(u32, u8), Option<(usize, usize)>> = HashMap::new();
     for c in 1..=max_col {
         let header = scores.at(top, bottom, c).map(|(row, s)| (row, s.to_vec()));
+        // The group row above a field row: 評価値 over 機密性 is evidence for 機密性.
+        let group_text = if top < bottom && header.as_ref().is_some_and(|(row, _)| *row == bottom) { grid.header_text(top, c) } else { None };
         for (i, f) in fields.iter().enumerate() {
-            let (row, hs) = header.as_ref().map_or((bottom, 0.0), |(row, s)| (*row, s[i]));
+            let (row, mut hs) = header.as_ref().map_or((bottom, 0.0), |(row, s)| (*row, s[i]));
             if hs < 0.3 && !f.content.identifying() {
                 continue;
+            }
+            let under_group = hs >= 0.3 && f.group.zip(group_text.as_deref()).is_some_and(|(g, t)| g.score(t) >= 0.75);
+            if under_group {
+                hs = (hs + 0.1).min(1.0);
             }
             let content = *content_memo.entry((c, f.content as u8)).or_insert_with(|| content_of(grid, c, first_row, f.content, p));
             let total = combine(hs, content, f.content);
             if total >= 0.3 {
-                table[i][c as usize] = Some(Score { total, header: hs, content, header_row: row });
+                table[i][c as usize] = Some(Score { total, header: hs, under_group, content, header_row: row });
             }
         }
     }
@@ -491,7 +508,7 @@ fn assign(grid: &Grid, role: Role, p: &Profile, fields: &[Field<'_>], scores: &m
     let mut owner: Vec<Option<usize>> = vec![None; max_col as usize + 1];
     let mut chosen: Vec<Option<(u32, Score)>> = vec![None; fields.len()];
     for &(i, c) in forced {
-        let s = Score { total: 1.0, header: 1.0, content: None, header_row: bottom };
+        let s = Score { total: 1.0, header: 1.0, under_group: false, content: None, header_row: bottom };
         chosen[i] = Some((c, s));
         if c <= max_col {
             owner[c as usize] = Some(i);
@@ -591,13 +608,16 @@ fn describe_evidence(s: Score, forced: bool, l: Lang) -> String {
     if forced {
         return l.pick("指定（--map / [layout]）", "given (--map / [layout])").to_string();
     }
-    let header = if s.header >= 0.999 {
+    let mut header = if s.header >= 0.999 {
         l.pick("見出しが一致", "header matches").to_string()
     } else if s.header >= 0.5 {
         format!("{} ({:.2})", l.pick("見出しが近い", "header close"), s.header)
     } else {
         l.pick("見出しは手がかりにならない", "header says little").to_string()
     };
+    if s.under_group {
+        header += l.pick("; 上の見出しのグループ内", "; under its group header");
+    }
     match s.content {
         Some((ok, n)) => format!("{header}; {} {ok}/{n}", l.pick("内容", "values")),
         None => header,
