@@ -15,7 +15,7 @@ GROUPS = ["(1) 組織的対策", "(2) 人的対策", "(3) 情報資産管理", "
           "(10) 情報セキュリティインシデント対応及び事業継続管理", "(11) 個人番号及び特定個人情報の取扱い"]
 
 
-def company_book(path, ledger_header=None, extra_c=False):
+def company_book(path, ledger_header=None, extra_c=False, checklist=None):
     """A ledger re-typed by a company in its own words: one-row headers, renamed tabs, answers in
     words and marks, frequencies as bare digits. Every group is answered 実施している / 一部 / ×
     (rate 50 %, vulnerability 2); every medium's threat is 3 except 書類 (2)."""
@@ -41,7 +41,8 @@ def company_book(path, ledger_header=None, extra_c=False):
         for answer in ("実施している", "一部", "×"):
             chk[(r, 1)], chk[(r, 2)], chk[(r, 3)] = g, f"確認事項 {r}", answer
             r += 1
-    write(path, [("台帳", led, []), ("脅威", thr, []), ("チェック", chk, [])])
+    name, chk = checklist or ("チェック", chk)
+    write(path, [("台帳", led, []), ("脅威", thr, []), (name, chk, [])])
     return path
 
 
@@ -173,3 +174,23 @@ def test_python_map_argument(tmp_path):
         assert [x["risk"] for x in a["assets"]] == [6, 6, 2]
         with pytest.raises(risksheet.WorkbookError):
             wb.analysis("ipa-3", map={"ledger.colour": "E"})
+
+
+def test_checklist_with_groups_as_section_rows_and_an_unfamiliar_answer_header(risksheet_bin, tmp_path):
+    """Groups written as rows of their own above their items (no group column), and an answer
+    column headed in words no profile lists: the answers themselves say what the column is."""
+    chk = {(1, 1): "セキュリティ自己点検", (2, 1): "点検項目", (2, 2): "自己評価（選択）"}
+    r = 3
+    for g in GROUPS:
+        chk[(r, 1)] = g
+        r += 1
+        for answer in ("実施している", "一部", "×"):
+            chk[(r, 1)], chk[(r, 2)] = f"確認事項 {r}", answer
+            r += 1
+    sectioned = company_book(tmp_path / "sectioned.xlsx", checklist=("点検", chk))
+    ipa = inspect(risksheet_bin, sectioned)
+    table = ipa["layout"]["checklist"]
+    assert table["sheet"] == "点検" and table["columns"] == {"item": "A", "answer": "B"}, table
+    answer = next(e for e in table["evidence"] if e["field"] == "answer")
+    assert answer["evidence"].endswith("33/33")
+    assert [g["rate"] for g in ipa["groups"]] == [0.5] * len(GROUPS)

@@ -185,45 +185,68 @@ fn is_header_punctuation(c: char) -> bool {
 /// assert!(key_similarity("リスク値", "リスク所有者") < 0.5);
 /// ```
 pub fn key_similarity(a: &str, b: &str) -> f32 {
-    if a.is_empty() || b.is_empty() {
-        return 0.0;
+    HeaderKey::new(a).similarity(&HeaderKey::new(b))
+}
+
+/// A header key prepared for [`key_similarity`] against many others: its length and sorted
+/// two-character pieces computed once.
+#[derive(Debug, Clone)]
+pub struct HeaderKey {
+    key: String,
+    chars: usize,
+    latin: bool,
+    grams: Vec<(char, char)>,
+}
+
+impl HeaderKey {
+    /// Prepares a key (from [`header_key`]).
+    pub fn new(key: &str) -> HeaderKey {
+        let cs: Vec<char> = key.chars().collect();
+        let mut grams: Vec<(char, char)> = cs.windows(2).map(|w| (w[0], w[1])).collect();
+        grams.sort_unstable();
+        HeaderKey { key: key.to_string(), chars: cs.len(), latin: key.is_ascii(), grams }
     }
-    if a == b {
-        return 1.0;
+
+    /// The key text.
+    pub fn as_str(&self) -> &str {
+        &self.key
     }
-    let (la, lb) = (a.chars().count() as f32, b.chars().count() as f32);
-    let (short, long) = if la <= lb { (la, lb) } else { (lb, la) };
-    if a.contains(b) || b.contains(a) {
-        // A short Latin word inside a longer one says little (「no」 in 「notes」, 「c」 in
-        // 「cloud」); two kanji inside a header (「媒体」 in 「保管媒体」) say a lot.
-        let latin = |s: &str| s.chars().all(|c| c.is_ascii());
-        let shorter = if la <= lb { a } else { b };
-        if !(short < 2.0 || latin(shorter) && short < 4.0) {
-            return 0.6 + 0.35 * short / long;
+
+    /// [`key_similarity`] of two prepared keys.
+    pub fn similarity(&self, other: &HeaderKey) -> f32 {
+        let (a, b) = (self, other);
+        if a.key.is_empty() || b.key.is_empty() {
+            return 0.0;
         }
-    }
-    let grams = |s: &str| {
-        let cs: Vec<char> = s.chars().collect();
-        let mut g: Vec<(char, char)> = cs.windows(2).map(|w| (w[0], w[1])).collect();
-        g.sort_unstable();
-        g
-    };
-    let (ga, gb) = (grams(a), grams(b));
-    if ga.is_empty() || gb.is_empty() {
-        return 0.0;
-    }
-    let mut common = 0usize;
-    let (mut i, mut j) = (0, 0);
-    while i < ga.len() && j < gb.len() {
-        match ga[i].cmp(&gb[j]) {
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
+        if a.key == b.key {
+            return 1.0;
+        }
+        let (shorter, long) = if a.chars <= b.chars { (a, b.chars) } else { (b, a.chars) };
+        let short = shorter.chars as f32;
+        if a.key.contains(b.key.as_str()) || b.key.contains(a.key.as_str()) {
+            // A short Latin word inside a longer one says little (「no」 in 「notes」, 「c」 in
+            // 「cloud」); two kanji inside a header (「媒体」 in 「保管媒体」) say a lot.
+            if !(shorter.chars < 2 || shorter.latin && shorter.chars < 4) {
+                return 0.6 + 0.35 * short / long as f32;
             }
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
         }
+        if a.grams.is_empty() || b.grams.is_empty() {
+            return 0.0;
+        }
+        let (ga, gb) = (&a.grams, &b.grams);
+        let mut common = 0usize;
+        let (mut i, mut j) = (0, 0);
+        while i < ga.len() && j < gb.len() {
+            match ga[i].cmp(&gb[j]) {
+                std::cmp::Ordering::Equal => {
+                    common += 1;
+                    i += 1;
+                    j += 1;
+                }
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+            }
+        }
+        0.85 * (2 * common) as f32 / (ga.len() + gb.len()) as f32
     }
-    0.85 * (2 * common) as f32 / (ga.len() + gb.len()) as f32
 }

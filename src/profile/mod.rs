@@ -20,7 +20,7 @@ mod validate;
 
 pub(crate) use load::profile_error;
 
-use crate::domain::text::{header_key, key_similarity, normalize_key, split_number_prefix, strip_trailing_note};
+use crate::domain::text::{header_key, normalize_key, split_number_prefix, strip_trailing_note, HeaderKey};
 use crate::error::Lang;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -591,21 +591,69 @@ impl Header {
     /// # Ok::<(), risksheet::Error>(())
     /// ```
     pub fn score(&self, cell: &str) -> f32 {
+        self.scorer().score(cell)
+    }
+
+    /// The header's names prepared once for scoring many cells ([`Header::score`]).
+    pub fn scorer(&self) -> HeaderScorer {
+        let names = std::iter::once(&self.text).chain(&self.variants).chain(std::iter::once(&self.text_en).filter(|n| !n.is_empty()));
+        HeaderScorer { keys: names.map(|n| header_key(n).0).filter(|k| !k.is_empty()).map(|k| HeaderKey::new(&k)).collect(), contains: self.contains.iter().map(|w| normalize_key(w)).collect() }
+    }
+}
+
+/// A [`Header`]'s names as comparison keys, computed once: scoring a sheet's header cells
+/// against every field would otherwise normalise the same names thousands of times.
+#[derive(Debug, Clone)]
+pub struct HeaderScorer {
+    keys: Vec<HeaderKey>,
+    contains: Vec<String>,
+}
+
+/// The cell text of a header, prepared once for every field's [`HeaderScorer`].
+#[derive(Debug, Clone)]
+pub struct HeaderCell {
+    key: HeaderKey,
+    note: String,
+    full: String,
+}
+
+impl HeaderCell {
+    /// Prepares a cell's text.
+    pub fn new(cell: &str) -> HeaderCell {
         let (key, note) = header_key(cell);
-        if key.is_empty() {
+        HeaderCell { key: HeaderKey::new(&key), note, full: normalize_key(cell) }
+    }
+}
+
+impl HeaderScorer {
+    /// [`Header::score`] of a cell.
+    pub fn score(&self, cell: &str) -> f32 {
+        self.score_cell(&HeaderCell::new(cell))
+    }
+
+    /// 0.9 when a long cell contains one of the header's key words, else 0: prose is no header.
+    pub fn contains_only(&self, cell: &str) -> f32 {
+        let full = normalize_key(cell);
+        if self.contains.iter().any(|w| full.contains(w.as_str())) {
+            0.9
+        } else {
+            0.0
+        }
+    }
+
+    /// [`Header::score`] of a prepared cell text.
+    pub fn score_cell(&self, cell: &HeaderCell) -> f32 {
+        if cell.key.as_str().is_empty() {
             return 0.0;
         }
-        let names = std::iter::once(&self.text).chain(&self.variants).chain(std::iter::once(&self.text_en).filter(|n| !n.is_empty()));
         let mut best = 0.0f32;
-        for name in names {
-            let (name_key, _) = header_key(name);
-            best = best.max(key_similarity(&name_key, &key));
-            if !note.is_empty() && name_key == note {
+        for name_key in &self.keys {
+            best = best.max(name_key.similarity(&cell.key));
+            if !cell.note.is_empty() && name_key.as_str() == cell.note {
                 best = best.max(0.8);
             }
         }
-        let full = normalize_key(cell);
-        if self.contains.iter().any(|w| full.contains(&normalize_key(w))) {
+        if self.contains.iter().any(|w| cell.full.contains(w.as_str())) {
             best = best.max(0.9);
         }
         best

@@ -31,6 +31,8 @@ const HEADER_SEARCH_ROWS: u32 = 60;
 /// Columns looked at (a ledger is never this wide; a sheet with 16,384 used columns is not read
 /// column by column for a header).
 const MAX_COLS: u32 = 200;
+/// A cell longer than this is prose, not a header (only key words count in it).
+const MAX_HEADER_CHARS: usize = 60;
 /// Rows sampled below a header to judge a column's contents.
 const CONTENT_SAMPLE_ROWS: u32 = 300;
 /// The least score for which a field takes a column.
@@ -188,7 +190,8 @@ fn usable(role: Role, cols: &FieldColumns) -> bool {
     match role {
         Role::Ledger => has("medium") && (has("asset") || has("c") || has("i") || has("a")) && cols.len() >= 4,
         Role::Threats => has("medium") && has("frequency"),
-        Role::Checklist => has("answer") && has("group"),
+        // Groups may be section rows in the item column instead of a column of their own.
+        Role::Checklist => has("answer") && (has("group") || has("item")),
         Role::Result => has("chapter") && (has("rate") || has("decision") || has("need")),
     }
 }
@@ -333,11 +336,85 @@ impl Found {
     }
 }
 
-/// Header texts of a sheet's first rows, scored against every field once per distinct text.
-struct HeaderScores<'a, 'p> {
+/// What is read once per sheet and shared by the roles tried on it: the header-like texts of
+/// its first rows, and what each distinct value reads as.
+struct SheetMemo<'a> {
     grid: &'a Grid,
-    fields: &'a [Field<'p>],
-    memo: HashMap<String, Vec<f32>>,
+    /// Header texts by (row, column), read on first use.
+    texts: HashMap<(u32, u32), Option<std::rc::Rc<str>>>,
+    /// Whether a value's text reads as a kind (media names repeat thousands of times).
+    reads: HashMap<(u8, String), bool>,
+}
+
+impl<'a> SheetMemo<'a> {
+    fn new(grid: &'a Grid) -> SheetMemo<'a> {
+        SheetMemo { grid, texts: HashMap::new(), reads: HashMap::new() }
+    }
+
+    /// The text of a cell as a header: `None` for blanks and numbers (a header is words).
+    fn header_text(&mut self, row: u32, col: u32) -> Option<std::rc::Rc<str>> {
+        let grid = self.grid;
+        self.texts
+            .entry((row, col))
+            .or_insert_with(|| match grid.value(row, col) {
+                CellValue::Text(t) if !t.trim().is_empty() => Some(t.trim().into()),
+                _ => None,
+            })
+            .clone()
+    }
+
+    /// The share of a column's values below `first_row` that read as `kind`: (readable, non-blank).
+    fn content_of(&mut self, col: u32, first_row: u32, kind: Content, p: &Profile) -> Option<(usize, usize)> {
+        if matches!(kind, Content::Free | Content::Computed) {
+            return None;
+        }
+        let grid = self.grid;
+        let last = grid.max_row.min(first_row.saturating_add(CONTENT_SAMPLE_ROWS));
+        let (mut ok, mut n) = (0, 0);
+        for r in first_row..=last {
+            let v = grid.own_value(r, col);
+            if v.is_blank() {
+                continue;
+            }
+            n += 1;
+            let key = (kind as u8, v.to_string());
+            let reads = match self.reads.get(&key) {
+                Some(&b) => b,
+                None => {
+                    let b = reads_as(v, kind, p);
+                    self.reads.insert(key, b);
+                    b
+                }
+            };
+            ok += usize::from(reads);
+        }
+        (n > 0).then_some((ok, n))
+    }
+}
+
+/// Whether a value reads as a kind of content.
+fn reads_as(v: &CellValue, kind: Content, p: &Profile) -> bool {
+    let input = super::input(v);
+    let text = || v.to_string();
+    match kind {
+        Content::Text => matches!(v, CellValue::Text(t) if t.trim().parse::<f64>().is_err()),
+        Content::Medium => p.find_medium(&text()).is_some(),
+        Content::Level => parse_level(input, p.cia).is_ok(),
+        Content::Flag => parse_flag(input).is_ok(),
+        Content::Answer => parse_answer(input, p).is_ok(),
+        Content::Group => p.find_group(&text()).is_some(),
+        Content::Frequency => parse_labelled(input, &p.threat).is_ok(),
+        Content::Chapter => p.find_chapter(&text()).is_some(),
+        Content::Free | Content::Computed => true,
+    }
+}
+
+/// One role's header scores on one sheet, once per distinct header text.
+struct HeaderScores<'m, 'a> {
+    sheet: &'m mut SheetMemo<'a>,
+    scorers: Vec<crate::profile::HeaderScorer>,
+    memo: HashMap<std::rc::Rc<str>, Vec<f32>>,
+    contents: HashMap<(u32, u32, u8), Option<(usize, usize)>>,
 }
 
 impl HeaderScores<'_, '_> {
@@ -346,59 +423,29 @@ impl HeaderScores<'_, '_> {
     /// once above).
     fn at(&mut self, top: u32, bottom: u32, col: u32) -> Option<(u32, &[f32])> {
         let mut row = bottom;
-        let mut text = self.grid.header_text(bottom, col);
+        let mut text = self.sheet.header_text(bottom, col);
         if text.is_none() && top < bottom {
             row = top;
-            text = self.grid.header_text(top, col);
+            text = self.sheet.header_text(top, col);
         }
         let text = text?;
-        if !self.memo.contains_key(&text) {
-            let scores = self.fields.iter().map(|f| f.header.score(&text)).collect();
-            self.memo.insert(text.clone(), scores);
-        }
-        Some((row, self.memo[&text].as_slice()))
+        let scorers = &self.scorers;
+        let scores = self.memo.entry(text.clone()).or_insert_with(|| {
+            // Long prose (a question, a threat's description) is no header but may hold a key word.
+            let cell = crate::profile::HeaderCell::new(if text.chars().count() > MAX_HEADER_CHARS { "" } else { &text });
+            scorers.iter().map(|s| if text.chars().count() > MAX_HEADER_CHARS { s.contains_only(&text) } else { s.score_cell(&cell) }).collect()
+        });
+        Some((row, scores.as_slice()))
     }
-}
 
-impl Grid {
-    /// The text of a cell as a header: `None` for blanks and numbers (a header is words).
-    fn header_text(&self, row: u32, col: u32) -> Option<String> {
-        match self.value(row, col) {
-            CellValue::Text(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
-            _ => None,
+    fn content(&mut self, col: u32, first_row: u32, kind: Content, p: &Profile) -> Option<(usize, usize)> {
+        if let Some(&c) = self.contents.get(&(col, first_row, kind as u8)) {
+            return c;
         }
+        let c = self.sheet.content_of(col, first_row, kind, p);
+        self.contents.insert((col, first_row, kind as u8), c);
+        c
     }
-}
-
-/// The share of a column's values below `first_row` that read as `kind`: (readable, non-blank).
-fn content_of(grid: &Grid, col: u32, first_row: u32, kind: Content, p: &Profile) -> Option<(usize, usize)> {
-    if matches!(kind, Content::Free | Content::Computed) {
-        return None;
-    }
-    let last = grid.max_row.min(first_row.saturating_add(CONTENT_SAMPLE_ROWS));
-    let (mut ok, mut n) = (0, 0);
-    for r in first_row..=last {
-        let v = grid.own_value(r, col);
-        if v.is_blank() {
-            continue;
-        }
-        n += 1;
-        let input = super::input(v);
-        let text = || v.to_string();
-        let reads = match kind {
-            Content::Text => matches!(v, CellValue::Text(t) if t.trim().parse::<f64>().is_err()),
-            Content::Medium => p.find_medium(&text()).is_some(),
-            Content::Level => parse_level(input, p.cia).is_ok(),
-            Content::Flag => parse_flag(input).is_ok(),
-            Content::Answer => parse_answer(input, p).is_ok(),
-            Content::Group => p.find_group(&text()).is_some(),
-            Content::Frequency => parse_labelled(input, &p.threat).is_ok(),
-            Content::Chapter => p.find_chapter(&text()).is_some(),
-            Content::Free | Content::Computed => true,
-        };
-        ok += usize::from(reads);
-    }
-    (n > 0).then_some((ok, n))
 }
 
 /// One field's score for one column, and the evidence behind it.
@@ -428,7 +475,8 @@ fn combine(header: f32, content: Option<(usize, usize)>, kind: Content) -> f32 {
 }
 
 /// Finds a role's table on one sheet: the best header position and the columns of its fields.
-fn find_on_sheet(grid: &Grid, role: Role, p: &Profile, over: &Overrides) -> Option<Found> {
+fn find_on_sheet(sheet: &mut SheetMemo<'_>, role: Role, p: &Profile, over: &Overrides) -> Option<Found> {
+    let grid = sheet.grid;
     let fields = fields(role, p);
     let max_col = grid.max_col.clamp(1, MAX_COLS);
     let forced: Vec<(usize, u32)> = over.columns(role).filter_map(|(k, c)| fields.iter().position(|f| f.key == k).map(|i| (i, c))).collect();
@@ -442,7 +490,8 @@ fn find_on_sheet(grid: &Grid, role: Role, p: &Profile, over: &Overrides) -> Opti
             (first_used..=last).flat_map(|r| [(r, r), (r, r + 1)]).collect()
         }
     };
-    let mut scores = HeaderScores { grid, fields: &fields, memo: HashMap::new() };
+    let scorers = fields.iter().map(|f| f.header.scorer()).collect();
+    let mut scores = HeaderScores { sheet, scorers, memo: HashMap::new(), contents: HashMap::new() };
     // Header texts alone first, to keep the content reading to the few likely positions.
     let mut by_header: Vec<(f32, u32, u32)> = Vec::new();
     for &(top, bottom) in &positions {
@@ -483,11 +532,10 @@ fn assign(grid: &Grid, role: Role, p: &Profile, fields: &[Field<'_>], scores: &m
     let first_row = merged_down.max(bottom) + 1;
     // Every (field, column) score.
     let mut table: Vec<Vec<Option<Score>>> = vec![vec![None; max_col as usize + 1]; fields.len()];
-    let mut content_memo: HashMap<(u32, u8), Option<(usize, usize)>> = HashMap::new();
     for c in 1..=max_col {
         let header = scores.at(top, bottom, c).map(|(row, s)| (row, s.to_vec()));
         // The group row above a field row: 評価値 over 機密性 is evidence for 機密性.
-        let group_text = if top < bottom && header.as_ref().is_some_and(|(row, _)| *row == bottom) { grid.header_text(top, c) } else { None };
+        let group_text = if top < bottom && header.as_ref().is_some_and(|(row, _)| *row == bottom) { scores.sheet.header_text(top, c) } else { None };
         for (i, f) in fields.iter().enumerate() {
             let (row, mut hs) = header.as_ref().map_or((bottom, 0.0), |(row, s)| (*row, s[i]));
             if hs < 0.3 && !f.content.identifying() {
@@ -497,7 +545,7 @@ fn assign(grid: &Grid, role: Role, p: &Profile, fields: &[Field<'_>], scores: &m
             if under_group {
                 hs = (hs + 0.1).min(1.0);
             }
-            let content = *content_memo.entry((c, f.content as u8)).or_insert_with(|| content_of(grid, c, first_row, f.content, p));
+            let content = scores.content(c, first_row, f.content, p);
             let total = combine(hs, content, f.content);
             if total >= 0.3 {
                 table[i][c as usize] = Some(Score { total, header: hs, under_group, content, header_row: row });
@@ -590,7 +638,10 @@ fn assign(grid: &Grid, role: Role, p: &Profile, fields: &[Field<'_>], scores: &m
         }
         ledger_labels(grid, p, &mut columns, top, bottom, first_row);
     }
-    let usable_now = usable(role, &columns) || !ambiguities.is_empty() && usable_with(role, &columns, &ambiguities);
+    // A table is a table by at least one header a person would read as its field; values alone
+    // (a column of 1–3 on a legend sheet) do not make one.
+    let headed = chosen.iter().flatten().any(|(_, s)| s.header >= 0.75) || !forced.is_empty();
+    let usable_now = headed && (usable(role, &columns) || !ambiguities.is_empty() && usable_with(role, &columns, &ambiguities));
     usable_now.then(|| Found { sheet: grid.sheet.clone(), top, bottom, first_row, columns, evidence, ambiguities, score })
 }
 
@@ -675,6 +726,11 @@ impl Inferred {
     }
 }
 
+/// Every sheet's ledger table, in tab order: what edition detection reads the C/I/A values of.
+pub fn ledgers(grids: &Grids, p: &Profile) -> Vec<LedgerLayout> {
+    grids.values().filter(|g| !is_own_summary(g)).filter_map(|g| find_on_sheet(&mut SheetMemo::new(g), Role::Ledger, p, &Overrides::default())).map(|f| f.ledger()).collect()
+}
+
 /// Infers the layout of a whole workbook: the best table of each role, one role per sheet.
 pub fn infer(grids: &Grids, p: &Profile, over: &Overrides) -> Result<Inferred> {
     let sh = &p.headers.sheets;
@@ -693,11 +749,12 @@ pub fn infer(grids: &Grids, p: &Profile, over: &Overrides) -> Result<Inferred> {
         if is_own_summary(grid) {
             continue;
         }
+        let mut memo = SheetMemo::new(grid);
         for role in Role::ALL {
             if over.sheet(role).is_some_and(|s| s != name) {
                 continue;
             }
-            let Some(found) = find_on_sheet(grid, role, p, over) else { continue };
+            let Some(found) = find_on_sheet(&mut memo, role, p, over) else { continue };
             let mut score = found.score + role.sheet_header(p).score(name).max(0.0) * 1.0;
             if over.sheet(role).is_some() {
                 score += 100.0;

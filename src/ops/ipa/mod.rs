@@ -302,10 +302,7 @@ pub fn detect_profile(sheet_names: &[String], grids: &layout::Grids) -> Result<P
     if has(&sh.usage) || has(&sh.importance_definition) {
         return Ok(ipa3);
     }
-    let inferred = infer::infer(grids, &ipa3, &infer::Overrides::default())?;
-    let mut ledgers: Vec<LedgerLayout> = inferred.table(Role::Ledger).into_iter().chain(inferred.examples.iter()).map(infer::Found::ledger).collect();
-    ledgers.sort_by_key(|l| grids.get_index_of(&l.sheet));
-    for l in &ledgers {
+    for l in &infer::ledgers(grids, &ipa3) {
         let grid = &grids[&l.sheet];
         let values: Vec<f64> = ["c", "i", "a"]
             .iter()
@@ -492,7 +489,12 @@ fn canonical_label(current: &CellValue, value: u8, label: &str) -> CellValue {
 fn read_checklist(grid: &Grid, t: &TableLayout, p: &Profile, wl: crate::error::Lang, out: &mut Collector) -> Result<(Vec<CheckRows>, GroupAnswers)> {
     let h = &p.headers.checklist;
     let ans = t.need("answer", &h.answer)?;
-    let group_col = t.need("group", &h.group)?;
+    // Without a group column, groups are section rows above their items, in the item column.
+    let sections = t.col("group").is_none();
+    let group_col = match t.col("group") {
+        Some(c) => c,
+        None => t.need("item", &h.group)?,
+    };
     let mut rows: Vec<CheckRows> = Vec::new();
     let mut answers = GroupAnswers::new();
     for r in t.first_row..=grid.max_row {
@@ -500,6 +502,9 @@ fn read_checklist(grid: &Grid, t: &TableLayout, p: &Profile, wl: crate::error::L
         if let Some((id, _)) = p.find_group(&label) {
             if rows.last().is_none_or(|g| g.group != id) {
                 rows.push(CheckRows { group: id.to_string(), rows: Vec::new() });
+            }
+            if sections && grid.own_value(r, ans).is_blank() {
+                continue;
             }
         }
         let Some(g) = rows.last_mut() else { continue };
