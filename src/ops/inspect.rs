@@ -49,6 +49,9 @@ impl Inspection {
     pub fn to_text(&self) -> String {
         let lang = crate::error::lang();
         let mut s = format!("{}\n", self.file);
+        if let Some(a) = &self.ipa {
+            s += &format!("  {}: {}\n", lang.pick("プロファイル", "profile"), a.edition);
+        }
         s += &format!(
             "  {:<24} {:>12} {:>8} {:>8} {:>8} {:>8}\n",
             lang.pick("シート", "sheet"),
@@ -58,9 +61,6 @@ impl Inspection {
             lang.pick("入力規則", "valid."),
             lang.pick("結合", "merges")
         );
-        if let Some(a) = &self.ipa {
-            s += &format!("{}: {}\n", lang.pick("プロファイル", "profile"), a.edition);
-        }
         for sh in &self.sheets {
             s += &format!(
                 "  {:<24} {:>12} {:>8} {:>8} {:>8} {:>8}\n",

@@ -793,18 +793,3 @@ pub fn infer(grids: &Grids, p: &Profile, over: &Overrides) -> Result<Inferred> {
     out.ambiguities = out.tables.iter().flat_map(|t| t.1.ambiguities.clone()).collect();
     Ok(out)
 }
-
-/// A string as TOML writes it (quoted, escaped).
-pub(crate) fn toml_string(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out += "\\\"",
-            '\\' => out += "\\\\",
-            c if c.is_control() => out += &format!("\\u{:04X}", c as u32),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}

@@ -233,7 +233,7 @@ impl FoundLayout {
         ];
         for (role, table) in tables {
             let Some((sheet, header_row, columns)) = table else { continue };
-            s += &format!("[layout.{role}]\nsheet = {}\nheader_row = {header_row}\n", infer::toml_string(sheet));
+            s += &format!("[layout.{role}]\nsheet = {}\nheader_row = {header_row}\n", toml::Value::String(sheet.to_string()));
             for (field, letters) in columns.letters() {
                 s += &format!("{field} = \"{letters}\"\n");
             }
