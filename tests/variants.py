@@ -839,7 +839,7 @@ def _ledger_cells(book, cells, merges):
                 merges.append(f"{L(start)}{top}:{L(c - 1)}{top}")
     for role, kind, dr in book.side:
         if role == "ledger":
-            _side_table(book, kind, bottom + dr, c + 1, cells)
+            _side_table(book, kind, max(2, bottom + dr), c + 1, cells)
     return at, bottom
 
 
@@ -920,7 +920,7 @@ def _check_cells(book, cells, merges, rng):
             _span(merges, at["group"], first, r - 1)
     for role, kind, dr in book.side:
         if role == "checklist":
-            _side_table(book, kind, head + dr, max(at.values()) + 2, cells)
+            _side_table(book, kind, max(2, head + dr), max(at.values()) + 2, cells)
     return at
 
 
@@ -972,6 +972,7 @@ def write(book, path):
             _result_cells(book, cells, merges)
         else:
             cells, merges = book.others[role]
+        assert all(r >= 1 and c >= 1 for r, c in cells), f"{name}: a cell outside the sheet"
         sheets.append((name, {k: v for k, v in cells.items() if v is not None}, merges))
         if role == "ledger" and book.copy:
             cells, merges = {}, []
