@@ -1,5 +1,8 @@
 """fill on realistic variants of the IPA workbooks (tests/variants.py): for each, the canonical
-workbook's computed values, or a warning naming what it could not read; never a wrong value.
+workbook's computed values, or a warning naming what it could not read; never a wrong value. The
+variants include header wordings no profile lists, harder layouts (blank rows, notes above the
+header, a side table, an older copy of the ledger, typos, English headers) and ambiguous ones,
+for which a missing value needs a warning naming the field or its column.
 RISKSHEET_VARIANTS sets the count (default 300); the seed is fixed. A sample of the filled
 variants goes through LibreOffice in one run, which must compute what risksheet cached."""
 import json
@@ -38,6 +41,17 @@ def test_canonical_workbooks_give_the_expected_values(evaluated, risksheet_bin, 
     assert not ipa3["warnings"] and not ipa21["warnings"]
 
 
+def test_held_out_wordings_are_not_in_the_profiles():
+    """reword_unseen proves something only if the profiles do not list its wordings."""
+    variants.check_held_out()
+    assert sum(len(w) for w in variants.HELD_OUT.values()) >= 60
+    # The check catches a listed wording (a profile variant, an English text, a contains word).
+    names = variants.profile_names()
+    assert variants.listed_as("ledger", "資産名", names) == ["asset"]
+    assert variants.listed_as("ledger", "Ｃ", names) == ["confidentiality"]
+    assert "frequency" in variants.listed_as("threats", "対策なしの発生頻度", names)
+
+
 def test_variants_give_the_canonical_values_or_a_warning(evaluated, capsys):
     results = evaluated["results"]
     assert len(results) == COUNT and (COUNT >= 300 or "RISKSHEET_VARIANTS" in os.environ)
@@ -45,11 +59,17 @@ def test_variants_give_the_canonical_values_or_a_warning(evaluated, capsys):
     # Every variant went through fill (a record each) and every edit kind was tried.
     assert all(r["fill"] is not None for r in results)
     assert {e[0] for r in results for e in r["edits"]} == set(variants.EDITS)
+    # About half the variants have a held-out, harder or ambiguity edit; reword_unseen comes as
+    # often as reword_header.
+    new = [r for r in results if {e[0] for e in r["edits"]} & set(variants.NEW_KINDS)]
+    assert 0.4 <= len(new) / len(results) <= 0.75
+    count = lambda k: sum(any(e[0] == k for e in r["edits"]) for r in results)  # noqa: E731
+    assert abs(count("reword_unseen") - count("reword_header")) <= max(10, 0.5 * count("reword_header"))
     wrong = [r for r in results if r["cls"] == "wrong"]
     with capsys.disabled():
         print(f"\nvariants (seed {SEED}):\n{variants.table(results)}")
-    assert len(wrong) == 0, f"{len(wrong)} of {len(results)} variants give wrong values:\n" + "\n".join(
-        variants.describe(r) for r in wrong[:20])
+    assert len(wrong) == 0, f"{len(wrong)} of {len(results)} variants give wrong values (seed {SEED}):\n" + "\n".join(
+        variants.describe(r) for r in wrong)
 
 
 def _text(v):
