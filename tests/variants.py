@@ -493,6 +493,8 @@ def profile_names():
             data = tomllib.load(f)
         for table, fields in data.get("headers", {}).items():
             for key, h in fields.items():
+                if not isinstance(h, dict):  # not a header (the stale-tab words)
+                    continue
                 names, contains = out.setdefault((table, key), (set(), []))
                 names.update(_norm(n) for n in [h.get("text", ""), h.get("text_en", ""), *h.get("variants", [])] if n)
                 contains.extend(_norm(w) for w in h.get("contains", []))

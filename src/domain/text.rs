@@ -230,8 +230,22 @@ impl HeaderKey {
                 return 0.6 + 0.35 * short / long as f32;
             }
         }
+        // The same characters in another order, or one more or less: a typo (「人個情報」,
+        // 「要配慮個人報情」, 「機密制」) of a word at least three characters long.
+        let typo = {
+            let (mut ca, mut cb): (Vec<char>, Vec<char>) = (a.key.chars().collect(), b.key.chars().collect());
+            ca.sort_unstable();
+            cb.sort_unstable();
+            let common = sorted_common(&ca, &cb);
+            let longest = ca.len().max(cb.len());
+            if shorter.chars >= 3 && !shorter.latin && common + 1 >= longest && ca.len().abs_diff(cb.len()) <= 1 {
+                0.7
+            } else {
+                0.0
+            }
+        };
         if a.grams.is_empty() || b.grams.is_empty() {
-            return 0.0;
+            return typo;
         }
         let (ga, gb) = (&a.grams, &b.grams);
         let mut common = 0usize;
@@ -247,6 +261,24 @@ impl HeaderKey {
                 std::cmp::Ordering::Greater => j += 1,
             }
         }
-        0.85 * (2 * common) as f32 / (ga.len() + gb.len()) as f32
+        let dice = 0.85 * (2 * common) as f32 / (ga.len() + gb.len()) as f32;
+        dice.max(typo)
     }
+}
+
+/// How many elements two sorted lists share (as multisets).
+fn sorted_common<T: Ord>(a: &[T], b: &[T]) -> usize {
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+    }
+    common
 }

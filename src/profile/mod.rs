@@ -697,6 +697,10 @@ pub struct SheetHeaders {
     pub checklist: Header,
     /// 診断結果.
     pub result: Header,
+    /// Words in a tab name that mark a sheet as an old copy (「台帳（旧）」, 「情報資産管理台帳 (2)」,
+    /// 「backup」): such a sheet is taken for a table only when no other sheet holds one as well.
+    #[serde(default)]
+    pub stale: Vec<String>,
 }
 
 /// Column headers of 情報資産管理台帳 (and the title cell and group headers).

@@ -459,7 +459,7 @@ struct Score {
     header_row: u32,
 }
 
-fn combine(header: f32, content: Option<(usize, usize)>, kind: Content) -> f32 {
+fn combine(header: f32, headed: bool, content: Option<(usize, usize)>, kind: Content) -> f32 {
     let Some((ok, n)) = content else { return header };
     let share = ok as f32 / n as f32;
     let mut s = 0.75 * header + 0.25 * share;
@@ -468,8 +468,11 @@ fn combine(header: f32, content: Option<(usize, usize)>, kind: Content) -> f32 {
     if n >= 3 && share < 0.3 {
         s *= 0.7;
     }
-    if kind.identifying() && header < 0.5 && n >= 3 && share >= 0.9 {
-        s = s.max(0.6 + 0.1 * header);
+    // Three or more values that all read as media names or check answers are as clear to a reader
+    // as a header, when the column has one; a column with no header at all is only a candidate
+    // (the user says with --map), and a rival column of the same values still makes it a tie.
+    if kind.identifying() && n >= 3 && share >= 0.9 {
+        s = s.max(if headed { 0.68 + 0.1 * header } else { 0.6 });
     }
     s
 }
@@ -530,25 +533,55 @@ fn assign(grid: &Grid, role: Role, p: &Profile, fields: &[Field<'_>], scores: &m
     // Data starts below the header, and below header cells merged further down.
     let merged_down = (1..=max_col).filter_map(|c| grid.merge_of(bottom, c)).filter(|m| m.start.row <= bottom).map(|m| m.end.row).max().unwrap_or(bottom);
     let first_row = merged_down.max(bottom) + 1;
+    // A table's columns stand together: a column with neither a header nor values ends it, so a
+    // legend or a second table beside it (a list of 媒体 names two columns to the right) is not
+    // read as its columns.
+    let used = |c: u32| (top..=bottom).any(|r| !grid.value(r, c).is_blank()) || (first_row..=grid.max_row.min(first_row + 50)).any(|r| !grid.own_value(r, c).is_blank());
+    let mut blocks: Vec<(u32, u32)> = Vec::new();
+    for c in 1..=max_col {
+        match blocks.last_mut() {
+            Some(b) if used(c) && b.1 + 1 == c => b.1 = c,
+            _ if used(c) => blocks.push((c, c)),
+            _ => {}
+        }
+    }
     // Every (field, column) score.
     let mut table: Vec<Vec<Option<Score>>> = vec![vec![None; max_col as usize + 1]; fields.len()];
     for c in 1..=max_col {
         let header = scores.at(top, bottom, c).map(|(row, s)| (row, s.to_vec()));
         // The group row above a field row: 評価値 over 機密性 is evidence for 機密性.
-        let group_text = if top < bottom && header.as_ref().is_some_and(|(row, _)| *row == bottom) { scores.sheet.header_text(top, c) } else { None };
+        let group_text = if top < bottom && header.as_ref().is_none_or(|(row, _)| *row == bottom) { scores.sheet.header_text(top, c) } else { None };
+        // A header of its own, not a line of instructions running over the table.
+        let headed = header.as_ref().is_some_and(|(row, _)| grid.text(*row, c).chars().count() <= MAX_HEADER_CHARS && grid.merge_of(*row, c).is_none_or(|m| m.end.col - m.start.col < 3));
         for (i, f) in fields.iter().enumerate() {
             let (row, mut hs) = header.as_ref().map_or((bottom, 0.0), |(row, s)| (*row, s[i]));
-            if hs < 0.3 && !f.content.identifying() {
+            let under_group = f.group.zip(group_text.as_deref()).is_some_and(|(g, t)| g.score(t) >= 0.75);
+            if hs < 0.3 && !f.content.identifying() && !under_group {
                 continue;
             }
-            let under_group = hs >= 0.3 && f.group.zip(group_text.as_deref()).is_some_and(|(g, t)| g.score(t) >= 0.75);
-            if under_group {
+            let content = scores.content(c, first_row, f.content, p);
+            // Under its group header with values of its kind, a field's header may be misspelt
+            // (「人個情報」 under 個人情報の種類) and still be read as the field.
+            if under_group && hs < 0.5 && content.is_some_and(|(ok, n)| ok * 5 >= n * 4) {
+                hs = 0.5;
+            }
+            if under_group && hs >= 0.3 {
                 hs = (hs + 0.1).min(1.0);
             }
-            let content = scores.content(c, first_row, f.content, p);
-            let total = combine(hs, content, f.content);
+            let total = combine(hs, headed, content, f.content);
             if total >= 0.3 {
                 table[i][c as usize] = Some(Score { total, header: hs, under_group, content, header_row: row });
+            }
+        }
+    }
+    // The block holding the most evidence is the table; the other blocks' columns are not its.
+    let weight_of = |b: &(u32, u32)| -> f32 { fields.iter().enumerate().map(|(i, f)| (b.0..=b.1).filter_map(|c| table[i][c as usize]).map(|x| x.total).fold(0.0, f32::max) * f.weight).sum() };
+    if let Some(&best) = blocks.iter().max_by(|a, b| weight_of(a).total_cmp(&weight_of(b))) {
+        for row in table.iter_mut() {
+            for (c, cell) in row.iter_mut().enumerate() {
+                if !(best.0..=best.1).contains(&(c as u32)) {
+                    *cell = None;
+                }
             }
         }
     }
@@ -761,6 +794,11 @@ pub fn infer(grids: &Grids, p: &Profile, over: &Overrides) -> Result<Inferred> {
             }
             if role == Role::Ledger && is_example(name) {
                 score -= 0.5;
+            }
+            // An old copy of a table (「台帳（旧）」) loses to any current one.
+            let key = crate::domain::text::normalize_key(name);
+            if sh.stale.iter().any(|w| key.contains(&crate::domain::text::normalize_key(w))) && over.sheet(role) != Some(name.as_str()) {
+                score -= 50.0;
             }
             candidates.push((score, role, found));
         }

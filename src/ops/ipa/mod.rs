@@ -337,6 +337,29 @@ impl Collector {
     }
 }
 
+/// Fields of a ledger the results or the reader need that were not found (and are not already
+/// reported as doubtful): said, so that an empty name or an importance without the
+/// personal-information rule is never silent.
+fn missing_ledger_fields(l: &LedgerLayout, p: &Profile, doubtful: &[infer::Ambiguity], out: &mut Collector) {
+    let h = &p.headers.ledger;
+    let reported = |f: &str| doubtful.iter().any(|a| a.field == f);
+    let mut say = |message: String| out.warnings.push(Warning { sheet: l.sheet.clone(), cell: String::new(), message });
+    let lg = lang();
+    if l.col("asset").is_none() && !reported("asset") {
+        say(match lg {
+            Lang::Ja => format!("「{}」の列が見つかりません（資産名は空欄になります）。--map ledger.asset=列 で指定できます", h.asset.text),
+            Lang::En => format!("no “{}” column found (asset names stay empty); give it with --map ledger.asset=COLUMN", h.asset.text_en),
+        });
+    }
+    let flags = ["personal", "sensitive", "mynumber"];
+    if p.importance.personal_info_override && flags.iter().all(|f| l.col(f).is_none() && !reported(f)) {
+        say(match lg {
+            Lang::Ja => format!("「{}」の列が見つからないため、重要度は個人情報の有無を考慮していません。--map ledger.personal=列 で指定できます", h.personal.text),
+            Lang::En => format!("no “{}” column found, so importance does not account for personal data; give it with --map ledger.personal=COLUMN", h.personal.text_en),
+        });
+    }
+}
+
 /// Reads one ledger table.
 fn read_ledger(grid: &Grid, l: &LedgerLayout, p: &Profile, wl: crate::error::Lang, out: &mut Collector) -> Vec<Asset> {
     // An asset row names an asset or a medium; rows with neither (totals, notes under the table)
@@ -605,6 +628,7 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
     let mut ledgers = Vec::new();
     for found in inferred.table(Role::Ledger).into_iter().chain(inferred.examples.iter()) {
         let l = found.ledger();
+        missing_ledger_fields(&l, &p, &found.ambiguities, &mut out);
         let assets = read_ledger(&grids[&l.sheet], &l, &p, wl, &mut out);
         ledgers.push((l, assets));
     }
