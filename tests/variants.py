@@ -258,6 +258,11 @@ def _read(exe, path, base, roles):
     return book
 
 
+# The company facts the shipped example answers in its 会社の状況 block, which the variants do not
+# carry: given on the command line, so every variant and both canonicals decide the same chapters.
+FACTS = ["development=いいえ", "outsourcing=はい", "employees=12", "contractor_secrets=はい", "telework=はい"]
+
+
 def roles_inv(roles):
     return {v: k for k, v in roles.items()}
 
@@ -1079,7 +1084,8 @@ def _key_order(k):
 def run_batch(exe, variants_dir, out_dir):
     """fill every workbook of the directory into out_dir, then inspect the outputs: two runs of
     the binary in all. Returns ({stem: fill record}, {stem: ipa analysis or None})."""
-    p = subprocess.run([str(exe), "fill", str(variants_dir), "-o", str(out_dir), "--json", "--quiet"], capture_output=True, text=True)
+    facts = [a for f in FACTS for a in ("--fact", f)]
+    p = subprocess.run([str(exe), "fill", str(variants_dir), "-o", str(out_dir), "--json", "--quiet", *facts], capture_output=True, text=True)
     fills = {}
     for line in p.stdout.splitlines():
         rec = json.loads(line)
