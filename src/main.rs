@@ -40,7 +40,7 @@ struct WriteArgs {
     /// 結果をJSONで出力（複数のときは1ファイル1行） / print the report as JSON (JSON Lines for several)
     #[arg(long)]
     json: bool,
-    /// 元のファイルを NAME.bak.xlsx に残す / keep the original as NAME.bak.xlsx
+    /// 元のファイルを NAME.bak.xlsx に残す（既にあれば NAME.bak-2.xlsx …） / keep the original as NAME.bak.xlsx (or NAME.bak-2.xlsx … when taken)
     #[arg(long)]
     backup: bool,
 }

@@ -429,7 +429,7 @@ impl PyWorkbook {
     }
 
     /// Saves atomically, in place or to `path` (then the workbook reads from `path`). With
-    /// `backup`, an existing target is first copied to `NAME.bak.xlsx`. On error nothing is
+    /// `backup`, an existing target is first copied to `NAME.bak.xlsx` (or the next free `NAME.bak-2.xlsx` …). On error nothing is
     /// written. Returns the report of `risksheet edit --json`.
     #[pyo3(signature = (path = None, *, backup = false))]
     fn save<'py>(&mut self, py: Python<'py>, path: Option<PathBuf>, backup: bool) -> PyResult<Bound<'py, PyAny>> {

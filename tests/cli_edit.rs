@@ -265,3 +265,36 @@ fn text_longer_than_excel_keeps_in_a_cell_is_refused() {
     let o = run(&["edit", book.to_str().unwrap(), "--set", &format!("台帳!H20={}", "あ".repeat(32_767))]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[cfg(unix)]
+#[test]
+fn backup_never_follows_a_link_nor_replaces_an_earlier_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = temp_copy(dir.path(), "macro.xlsm");
+    let b = book.to_str().unwrap();
+    let original = fs::read(&book).unwrap();
+    // A link named like the backup, pointing at a file of someone else's.
+    let victim = dir.path().join("victim.txt");
+    fs::write(&victim, b"not yours").unwrap();
+    std::os::unix::fs::symlink(&victim, dir.path().join("macro.bak.xlsm")).unwrap();
+    let sheet = serde_json::from_str::<serde_json::Value>(&stdout(&run(&["inspect", b, "--json"]))).unwrap()["sheets"][0]["name"].as_str().unwrap().to_string();
+    let o = run(&["edit", b, "--backup", "--set", &format!("'{sheet}'!Z9=1")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(fs::read(&victim).unwrap(), b"not yours", "the link's target is untouched");
+    assert!(fs::symlink_metadata(dir.path().join("macro.bak.xlsm")).unwrap().file_type().is_symlink());
+    assert_eq!(fs::read(dir.path().join("macro.bak-2.xlsm")).unwrap(), original);
+    // A second edit keeps the first backup and adds the next one.
+    let once = fs::read(&book).unwrap();
+    let o = run(&["edit", b, "--backup", "--set", &format!("'{sheet}'!Z9=2")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(fs::read(dir.path().join("macro.bak-2.xlsm")).unwrap(), original);
+    assert_eq!(fs::read(dir.path().join("macro.bak-3.xlsm")).unwrap(), once);
+    // An edit that changes nothing writes nothing: no new backup, the file as it was.
+    let twice = fs::read(&book).unwrap();
+    let o = run(&["edit", b, "--backup", "--set", &format!("'{sheet}'!Z9=2")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(fs::read(&book).unwrap(), twice);
+    assert!(!dir.path().join("macro.bak-4.xlsm").exists());
+    let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with(".risksheet-")).collect();
+    assert!(leftovers.is_empty(), "no temporary file left behind");
+}

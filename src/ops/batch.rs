@@ -71,9 +71,9 @@ impl Expand {
     fn wants(&self, path: &Path) -> bool {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         // Excel's lock files (~$book.xlsx), hidden files and the backups of `--backup`
-        // (NAME.bak.xlsx) are never workbooks to process.
+        // (NAME.bak.xlsx, NAME.bak-2.xlsx) are never workbooks to process.
         let stem = path.file_stem().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with("~$") || name.starts_with('.') || stem.ends_with(".bak") {
+        if name.starts_with("~$") || name.starts_with('.') || crate::xlsx::package::is_backup_name(stem) {
             return false;
         }
         path.extension().and_then(|e| e.to_str()).is_some_and(|e| self.extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))

@@ -513,7 +513,7 @@ pub fn write_atomically(target: &Path, backup: bool, write: impl FnOnce(&mut fs:
         // Keep the user's permissions on the replaced file.
         let _ = fs::set_permissions(tmp.path(), meta.permissions());
         if backup {
-            fs::copy(target, backup_path(target))?;
+            write_backup(target, &dir)?;
         }
     } else {
         // A temporary file is private (0600); a new workbook gets the usual permissions.
@@ -530,11 +530,60 @@ pub fn write_atomically(target: &Path, backup: bool, write: impl FnOnce(&mut fs:
     Ok(())
 }
 
-/// `book.xlsx` → `book.bak.xlsx`, beside it.
+/// Copies `target` to a new backup beside it ([`backup_path`]) the safe way: into a temporary
+/// file, fsync, then linked under a name nothing holds yet — never through a symlink, never over
+/// an earlier backup; a full disk leaves no truncated backup behind (and the target untouched).
+fn write_backup(target: &Path, dir: &Path) -> Result<()> {
+    let mut tmp = tempfile::Builder::new().prefix(".risksheet-").suffix(".tmp").tempfile_in(dir)?;
+    std::io::copy(&mut fs::File::open(target)?, tmp.as_file_mut())?;
+    tmp.as_file().sync_all()?;
+    if let Ok(meta) = fs::metadata(target) {
+        let _ = fs::set_permissions(tmp.path(), meta.permissions());
+    }
+    // Another process may take the free name first: try the next one.
+    for _ in 0..16 {
+        match tmp.persist_noclobber(backup_path(target)) {
+            Ok(_) => return Ok(()),
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => tmp = e.file,
+            Err(e) => return Err(Error::from(e.error)),
+        }
+    }
+    Err(Error::from(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "backup")))
+}
+
+/// Where the next backup of `target` goes, beside it: `book.bak.xlsx`, or when that name is taken
+/// (by an earlier backup, or by anything else, a symlink included) `book.bak-2.xlsx`,
+/// `book.bak-3.xlsx` …: earlier backups are kept, the first one being the oldest.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let book = dir.path().join("book.xlsx");
+/// assert_eq!(risksheet::xlsx::package::backup_path(&book), dir.path().join("book.bak.xlsx"));
+/// std::fs::write(dir.path().join("book.bak.xlsx"), b"")?;
+/// assert_eq!(risksheet::xlsx::package::backup_path(&book), dir.path().join("book.bak-2.xlsx"));
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub fn backup_path(target: &Path) -> PathBuf {
     let stem = target.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let ext = target.extension().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "xlsx".into());
-    target.with_file_name(format!("{stem}.bak.{ext}"))
+    // symlink_metadata: a dangling link still takes its name.
+    let free = |p: &PathBuf| fs::symlink_metadata(p).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+    let first = target.with_file_name(format!("{stem}.bak.{ext}"));
+    if free(&first) {
+        return first;
+    }
+    (2u32..).map(|n| target.with_file_name(format!("{stem}.bak-{n}.{ext}"))).find(free).unwrap_or(first)
+}
+
+/// Whether a file's stem is one of risksheet's backups (`book.bak.xlsx`, `book.bak-2.xlsx`).
+///
+/// ```
+/// use risksheet::xlsx::package::is_backup_name;
+/// assert!(is_backup_name("book.bak") && is_backup_name("book.bak-12"));
+/// assert!(!is_backup_name("book") && !is_backup_name("book.bak-x"));
+/// ```
+pub fn is_backup_name(stem: &str) -> bool {
+    stem.ends_with(".bak") || stem.rsplit_once(".bak-").is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]

@@ -745,8 +745,10 @@ impl Workbook {
     }
 
     /// Saves to `target` atomically (temporary file, fsync, rename); with `backup`, an existing
-    /// target is first copied to `NAME.bak.xlsx`. On error, the target is untouched. Afterwards
-    /// the workbook reads from `target`.
+    /// target is first copied to a new backup beside it ([`crate::xlsx::package::backup_path`]:
+    /// `NAME.bak.xlsx`, then `NAME.bak-2.xlsx` …, never through a link, never over an earlier
+    /// one). Edits that change nothing in place write nothing. On error, the target is untouched.
+    /// Afterwards the workbook reads from `target`.
     pub fn save_as(&mut self, target: impl AsRef<Path>, backup: bool) -> Result<SaveReport> {
         let target = target.as_ref().to_path_buf();
         let mut report = SaveReport { file: target.display().to_string(), ..Default::default() };
@@ -754,6 +756,11 @@ impl Workbook {
             return Ok(report);
         }
         let changes = self.build_changes(&mut report).map_err(|e| e.in_file(&self.path))?;
+        // Edits that change nothing (a second fill) leave the file, and any backup, as they are.
+        if changes.is_empty() && target == self.path {
+            *self = Workbook::open_with(&target, &self.limits)?;
+            return Ok(report);
+        }
         self.pkg.save(&target, &changes, backup)?;
         report.parts_changed = changes.replaced.keys().cloned().collect();
         report.parts_removed = changes.removed.clone();
