@@ -195,6 +195,8 @@ pub struct HeaderKey {
     key: String,
     chars: usize,
     latin: bool,
+    /// Its characters, sorted (for typos: the same characters in another order).
+    sorted: Vec<char>,
     grams: Vec<(char, char)>,
 }
 
@@ -204,7 +206,9 @@ impl HeaderKey {
         let cs: Vec<char> = key.chars().collect();
         let mut grams: Vec<(char, char)> = cs.windows(2).map(|w| (w[0], w[1])).collect();
         grams.sort_unstable();
-        HeaderKey { key: key.to_string(), chars: cs.len(), latin: key.is_ascii(), grams }
+        let mut sorted = cs.clone();
+        sorted.sort_unstable();
+        HeaderKey { key: key.to_string(), chars: cs.len(), latin: key.is_ascii(), sorted, grams }
     }
 
     /// The key text.
@@ -233,12 +237,8 @@ impl HeaderKey {
         // The same characters in another order, or one more or less: a typo (「人個情報」,
         // 「要配慮個人報情」, 「機密制」) of a word at least three characters long.
         let typo = {
-            let (mut ca, mut cb): (Vec<char>, Vec<char>) = (a.key.chars().collect(), b.key.chars().collect());
-            ca.sort_unstable();
-            cb.sort_unstable();
-            let common = sorted_common(&ca, &cb);
-            let longest = ca.len().max(cb.len());
-            if shorter.chars >= 3 && !shorter.latin && common + 1 >= longest && ca.len().abs_diff(cb.len()) <= 1 {
+            let common = sorted_common(&a.sorted, &b.sorted);
+            if shorter.chars >= 3 && !shorter.latin && common + 1 >= long && a.chars.abs_diff(b.chars) <= 1 {
                 0.7
             } else {
                 0.0
@@ -247,20 +247,8 @@ impl HeaderKey {
         if a.grams.is_empty() || b.grams.is_empty() {
             return typo;
         }
+        let common = sorted_common(&a.grams, &b.grams);
         let (ga, gb) = (&a.grams, &b.grams);
-        let mut common = 0usize;
-        let (mut i, mut j) = (0, 0);
-        while i < ga.len() && j < gb.len() {
-            match ga[i].cmp(&gb[j]) {
-                std::cmp::Ordering::Equal => {
-                    common += 1;
-                    i += 1;
-                    j += 1;
-                }
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-            }
-        }
         let dice = 0.85 * (2 * common) as f32 / (ga.len() + gb.len()) as f32;
         dice.max(typo)
     }

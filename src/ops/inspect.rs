@@ -1,5 +1,6 @@
 //! `inspect`: what a workbook holds, for people (`--json` for programs).
 use crate::error::Result;
+use crate::ops::ipa::infer::Role;
 use crate::xlsx::{SheetSummary, Workbook};
 use serde::Serialize;
 
@@ -91,16 +92,15 @@ impl Inspection {
             );
             // Where each field was found and why: what a user checks before trusting the results.
             let lay = &a.layout;
-            let tables = [
-                (lang.pick("台帳", "ledger"), lay.ledger.as_ref().map(|l| (&l.sheet, l.header_row, &l.evidence))),
-                (lang.pick("脅威", "threats"), lay.threats.as_ref().map(|t| (&t.sheet, t.header_row, &t.evidence))),
-                (lang.pick("チェック", "checklist"), lay.checklist.as_ref().map(|t| (&t.sheet, t.header_row, &t.evidence))),
-                (lang.pick("診断結果", "result"), lay.result.as_ref().map(|t| (&t.sheet, t.header_row, &t.evidence))),
-            ];
-            for (name, table) in tables {
-                let Some((sheet, row, evidence)) = table else { continue };
-                s += &format!("  {name}: {sheet} {} {row}\n", lang.pick("見出し行", "header row"));
-                for e in evidence {
+            for t in lay.tables() {
+                let name = match t.role {
+                    Role::Ledger => lang.pick("台帳", "ledger"),
+                    Role::Threats => lang.pick("脅威", "threats"),
+                    Role::Checklist => lang.pick("チェック", "checklist"),
+                    Role::Result => lang.pick("診断結果", "result"),
+                };
+                s += &format!("  {name}: {} {} {}\n", t.sheet, lang.pick("見出し行", "header row"), t.header_row);
+                for e in t.evidence {
                     s += &format!("    {:<16} {:<3} {:<6} 「{}」 {:.2}  {}\n", e.field, e.column, e.header_cell, e.header, e.score, e.evidence);
                 }
             }

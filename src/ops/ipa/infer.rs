@@ -17,11 +17,14 @@
 //! hair's breadth, is left unassigned and reported as an [`Ambiguity`]: nothing is computed
 //! from a column risksheet is not sure of. `--map` ([`Overrides`]) settles what the evidence
 //! cannot.
+mod overrides;
+
+pub use overrides::Overrides;
 use super::layout::{FieldColumns, Grid, Grids, LedgerLayout, SheetRoles, TableLayout};
 use crate::domain::cell::{parse_answer, parse_flag, parse_labelled, parse_level};
 use crate::error::{lang, Error, Lang, Result};
 use crate::profile::{Header, Profile};
-use crate::xlsx::address::{col_letters, col_number};
+use crate::xlsx::address::col_letters;
 use crate::xlsx::CellValue;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -230,80 +233,6 @@ pub struct Ambiguity {
     pub message: String,
 }
 
-/// Places given by the user (`--map`, a profile's `[layout]`), over the inference.
-#[derive(Debug, Clone, Default)]
-pub struct Overrides {
-    sheets: Vec<(Role, String)>,
-    header_rows: Vec<(Role, u32)>,
-    columns: Vec<(Role, &'static str, u32)>,
-}
-
-impl Overrides {
-    /// Reads `ROLE=SHEET`, `ROLE.sheet=SHEET`, `ROLE.header_row=N` and `ROLE.FIELD=COLUMN`
-    /// (letters, or a number) entries; an unknown role, field or column is a usage error that
-    /// lists what is valid.
-    ///
-    /// ```
-    /// use risksheet::ops::ipa::infer::Overrides;
-    /// let p = risksheet::profile::Profile::builtin("ipa-3")?;
-    /// let map = vec![("ledger.medium".to_string(), "G".to_string()), ("checklist".to_string(), "チェック表".to_string())];
-    /// assert!(Overrides::parse(&map, &p, "--map").is_ok());
-    /// assert!(Overrides::parse(&[("ledger.colour".to_string(), "G".to_string())], &p, "--map").is_err());
-    /// # Ok::<(), risksheet::Error>(())
-    /// ```
-    pub fn parse(entries: &[(String, String)], p: &Profile, source: &str) -> Result<Overrides> {
-        let mut o = Overrides::default();
-        o.add(entries, p, source)?;
-        Ok(o)
-    }
-
-    /// Adds entries over those already given (a later entry for the same place wins); `source`
-    /// names where they come from in messages (`--map`, `[layout]`).
-    pub fn add(&mut self, entries: &[(String, String)], p: &Profile, source: &str) -> Result<()> {
-        let l = lang();
-        let o = self;
-        for (key, value) in entries {
-            let (role_key, field) = key.split_once('.').map_or((key.as_str(), "sheet"), |(r, f)| (r, f.trim()));
-            let role = Role::parse(role_key).ok_or_else(|| {
-                Error::usage(format!("{source} {key}: {} ledger, threats, checklist, result", l.pick("役割は次のいずれかです:", "the role is one of")))
-            })?;
-            let value = value.trim();
-            match field {
-                "sheet" => o.sheets.push((role, value.to_string())),
-                "header_row" => {
-                    let row = crate::domain::text::to_narrow(value).parse::<u32>().ok().filter(|&r| r >= 1).ok_or_else(|| {
-                        Error::usage(format!("{source} {key}={value}: {}", l.pick("見出し行は1以上の行番号です", "the header row is a row number from 1")))
-                    })?;
-                    o.header_rows.push((role, row));
-                }
-                _ => {
-                    let keys = field_keys(role, p);
-                    let Some(&f) = keys.iter().find(|k| **k == field) else {
-                        return Err(Error::usage(format!("{source} {key}: {} sheet, header_row, {}", l.pick("項目は次のいずれかです:", "the field is one of"), keys.join(", "))));
-                    };
-                    let narrow = crate::domain::text::to_narrow(value).to_ascii_uppercase();
-                    let col = narrow.parse::<u32>().ok().or_else(|| col_number(&narrow)).filter(|&c| (1..=16_384).contains(&c)).ok_or_else(|| {
-                        Error::usage(format!("{source} {key}={value}: {}", l.pick("列は A〜XFD の列名か列番号です", "a column is letters A–XFD or a number")))
-                    })?;
-                    o.columns.retain(|x| !(x.0 == role && x.1 == f));
-                    o.columns.push((role, f, col));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn sheet(&self, role: Role) -> Option<&str> {
-        self.sheets.iter().rev().find(|s| s.0 == role).map(|s| s.1.as_str())
-    }
-    fn header_row(&self, role: Role) -> Option<u32> {
-        self.header_rows.iter().rev().find(|s| s.0 == role).map(|s| s.1)
-    }
-    fn columns(&self, role: Role) -> impl Iterator<Item = (&'static str, u32)> + '_ {
-        self.columns.iter().filter(move |c| c.0 == role).map(|c| (c.1, c.2))
-    }
-}
-
 /// A table found on a sheet: where its header is, its columns and why.
 #[derive(Debug, Clone)]
 pub struct Found {
@@ -413,7 +342,10 @@ fn reads_as(v: &CellValue, kind: Content, p: &Profile) -> bool {
 struct HeaderScores<'m, 'a> {
     sheet: &'m mut SheetMemo<'a>,
     scorers: Vec<crate::profile::HeaderScorer>,
+    /// Each field's group header, prepared (評価値 for 機密性), if it has one.
+    group_scorers: Vec<Option<crate::profile::HeaderScorer>>,
     memo: HashMap<std::rc::Rc<str>, Vec<f32>>,
+    groups: HashMap<(usize, std::rc::Rc<str>), bool>,
     contents: HashMap<(u32, u32, u8), Option<(usize, usize)>>,
 }
 
@@ -432,10 +364,20 @@ impl HeaderScores<'_, '_> {
         let scorers = &self.scorers;
         let scores = self.memo.entry(text.clone()).or_insert_with(|| {
             // Long prose (a question, a threat's description) is no header but may hold a key word.
-            let cell = crate::profile::HeaderCell::new(if text.chars().count() > MAX_HEADER_CHARS { "" } else { &text });
-            scorers.iter().map(|s| if text.chars().count() > MAX_HEADER_CHARS { s.contains_only(&text) } else { s.score_cell(&cell) }).collect()
+            if text.chars().count() > MAX_HEADER_CHARS {
+                return scorers.iter().map(|s| s.contains_only(&text)).collect();
+            }
+            let cell = crate::profile::HeaderCell::new(&text);
+            scorers.iter().map(|s| s.score_cell(&cell)).collect()
         });
         Some((row, scores.as_slice()))
+    }
+
+    /// Whether a group row's text is field `i`'s usual group header (評価値 over 機密性), once per
+    /// distinct text.
+    fn under_group(&mut self, i: usize, text: &std::rc::Rc<str>) -> bool {
+        let Some(scorer) = &self.group_scorers[i] else { return false };
+        *self.groups.entry((i, text.clone())).or_insert_with(|| scorer.score(text) >= 0.75)
     }
 
     fn content(&mut self, col: u32, first_row: u32, kind: Content, p: &Profile) -> Option<(usize, usize)> {
@@ -494,7 +436,8 @@ fn find_on_sheet(sheet: &mut SheetMemo<'_>, role: Role, p: &Profile, over: &Over
         }
     };
     let scorers = fields.iter().map(|f| f.header.scorer()).collect();
-    let mut scores = HeaderScores { sheet, scorers, memo: HashMap::new(), contents: HashMap::new() };
+    let group_scorers = fields.iter().map(|f| f.group.map(Header::scorer)).collect();
+    let mut scores = HeaderScores { sheet, scorers, group_scorers, memo: HashMap::new(), groups: HashMap::new(), contents: HashMap::new() };
     // Header texts alone first, to keep the content reading to the few likely positions.
     let mut by_header: Vec<(f32, u32, u32)> = Vec::new();
     for &(top, bottom) in &positions {
@@ -555,7 +498,7 @@ fn assign(grid: &Grid, role: Role, p: &Profile, fields: &[Field<'_>], scores: &m
         let headed = header.as_ref().is_some_and(|(row, _)| grid.text(*row, c).chars().count() <= MAX_HEADER_CHARS && grid.merge_of(*row, c).is_none_or(|m| m.end.col - m.start.col < 3));
         for (i, f) in fields.iter().enumerate() {
             let (row, mut hs) = header.as_ref().map_or((bottom, 0.0), |(row, s)| (*row, s[i]));
-            let under_group = f.group.zip(group_text.as_deref()).is_some_and(|(g, t)| g.score(t) >= 0.75);
+            let under_group = group_text.as_ref().is_some_and(|t| scores.under_group(i, t));
             if hs < 0.3 && !f.content.identifying() && !under_group {
                 continue;
             }

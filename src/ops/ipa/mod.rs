@@ -15,6 +15,9 @@ pub mod facts;
 pub mod fill;
 pub mod infer;
 pub mod layout;
+mod options;
+
+pub use options::ReadOptions;
 
 use crate::domain::cell::{parse_answer, parse_flag, parse_labelled, parse_level, parse_medium, CellInput};
 use crate::domain::checklist::{group_tally, medium_tally, vulnerability_from_rate, CheckAnswer, GroupAnswers, Rate};
@@ -225,22 +228,37 @@ impl FoundLayout {
     /// ```
     pub fn to_toml(&self) -> String {
         let mut s = String::new();
-        let tables = [
-            ("ledger", self.ledger.as_ref().map(|l| (&l.sheet, l.header_row, &l.columns))),
-            ("threats", self.threats.as_ref().map(|t| (&t.sheet, t.header_row, &t.columns))),
-            ("checklist", self.checklist.as_ref().map(|t| (&t.sheet, t.header_row, &t.columns))),
-            ("result", self.result.as_ref().map(|t| (&t.sheet, t.header_row, &t.columns))),
-        ];
-        for (role, table) in tables {
-            let Some((sheet, header_row, columns)) = table else { continue };
-            s += &format!("[layout.{role}]\nsheet = {}\nheader_row = {header_row}\n", toml::Value::String(sheet.to_string()));
-            for (field, letters) in columns.letters() {
+        for t in self.tables() {
+            s += &format!("[layout.{}]\nsheet = {}\nheader_row = {}\n", t.role.key(), toml::Value::String(t.sheet.to_string()), t.header_row);
+            for (field, letters) in t.columns.letters() {
                 s += &format!("{field} = \"{letters}\"\n");
             }
             s.push('\n');
         }
         s
     }
+
+    /// The tables found, in workbook order (ledger, threats, checklist, result).
+    pub fn tables(&self) -> Vec<FoundTable<'_>> {
+        let ledger = self.ledger.as_ref().map(|l| FoundTable { role: Role::Ledger, sheet: &l.sheet, header_row: l.header_row, columns: &l.columns, evidence: &l.evidence });
+        let others = [(Role::Threats, &self.threats), (Role::Checklist, &self.checklist), (Role::Result, &self.result)];
+        let others = others.into_iter().filter_map(|(role, t)| t.as_ref().map(|t| FoundTable { role, sheet: &t.sheet, header_row: t.header_row, columns: &t.columns, evidence: &t.evidence }));
+        ledger.into_iter().chain(others).collect()
+    }
+}
+
+/// One table found, whatever its role: what `inspect` and `--layout-toml` show of it.
+pub struct FoundTable<'a> {
+    /// The role.
+    pub role: Role,
+    /// The sheet.
+    pub sheet: &'a str,
+    /// The header's field row.
+    pub header_row: u32,
+    /// Columns by field.
+    pub columns: &'a layout::FieldColumns,
+    /// Why each field has its column.
+    pub evidence: &'a [infer::FieldEvidence],
 }
 
 /// The sheets and tables found.
@@ -554,47 +572,6 @@ fn read_checklist(grid: &Grid, t: &TableLayout, p: &Profile, wl: crate::error::L
         answers.entry(g.group.clone()).or_default().push(answer);
     }
     Ok((rows, answers))
-}
-
-/// What a caller says beside the workbook: the profile, where things are when the inference
-/// cannot tell, and the company facts no IPA sheet asks. The CLI's `--profile`, `--map` and
-/// `--fact`, and the Python module's keyword arguments, all end here.
-///
-/// ```
-/// use risksheet::ops::ipa::ReadOptions;
-/// let opts = ReadOptions::default()
-///     .map("ledger.medium", "G")
-///     .map("checklist", "チェック表")
-///     .fact("employees", "12");
-/// assert_eq!(opts.map.len(), 2);
-/// ```
-#[derive(Debug, Clone, Default)]
-pub struct ReadOptions {
-    /// The profile; `None` detects the edition from the workbook.
-    pub profile: Option<Profile>,
-    /// Explicit places, over what the inference finds and over the profile's `[layout]`:
-    /// `("ledger.medium", "G")` (a column), `("checklist", "チェック表")` (a sheet).
-    pub map: Vec<(String, String)>,
-    /// Company facts, over the workbook's 会社の状況 block and the profile's `[facts]`:
-    /// `("outsourcing", "はい")`, `("employees", "12")`.
-    pub facts: Vec<(String, String)>,
-}
-
-impl ReadOptions {
-    /// Options with a profile (or detection) and nothing else.
-    pub fn with_profile(profile: Option<&Profile>) -> ReadOptions {
-        ReadOptions { profile: profile.cloned(), ..ReadOptions::default() }
-    }
-    /// Adds an explicit place (`ledger.medium` → `G`).
-    pub fn map(mut self, key: &str, value: &str) -> ReadOptions {
-        self.map.push((key.to_string(), value.to_string()));
-        self
-    }
-    /// Adds a company fact (`employees` → `12`).
-    pub fn fact(mut self, key: &str, value: &str) -> ReadOptions {
-        self.facts.push((key.to_string(), value.to_string()));
-        self
-    }
 }
 
 /// Reads an IPA workbook and computes every result. `profile` overrides edition detection.
