@@ -207,9 +207,7 @@ impl Error {
                     format!("cannot read or write the file ({e})")
                 }
             }
-            NotZip => lang
-                .pick("Excelブック（.xlsx）ではありません（zip形式でない）", "not an Excel workbook (.xlsx): not a zip package")
-                .into(),
+            NotZip => lang.pick("Excelブック（.xlsx）ではありません（zip形式でない）", "not an Excel workbook (.xlsx): not a zip package").into(),
             Encrypted => lang
                 .pick(
                     "パスワードで保護（暗号化）されたブックです。Excelでパスワードを解除して保存し直してください",

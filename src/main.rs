@@ -8,7 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "risksheet", version, about = "IPA形式のリスク分析シートを、壊さずにその場で読み書きする / Read and fill IPA-style risk analysis workbooks in place")]
+#[command(
+    name = "risksheet",
+    version,
+    about = "IPA形式のリスク分析シートを、壊さずにその場で読み書きする / Read and fill IPA-style risk analysis workbooks in place"
+)]
 struct Cli {
     /// メッセージの言語 / message language (ja, en)
     #[arg(long, global = true, env = "RISKSHEET_LANG", default_value = "ja")]
@@ -218,11 +222,7 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
             };
             let mut wb = open(&book)?;
             ops::edit::apply_all(&mut wb, &sets).map_err(|e| e.in_file(&book))?;
-            let report = if dry_run {
-                wb.preview()?
-            } else {
-                wb.save_as(output.as_ref().unwrap_or(&book), backup)?
-            };
+            let report = if dry_run { wb.preview()? } else { wb.save_as(output.as_ref().unwrap_or(&book), backup)? };
             if json {
                 say(serde_json::to_string_pretty(&report).unwrap_or_default())?;
             } else {
@@ -289,7 +289,12 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
                 return Err(risksheet::Error::usage(msg).in_file(&output));
             }
             let summary = ops::template::new_workbook(&output, &profile, lang)?;
-            say(format_args!("{}: {} {}", output.display(), summary.edition, risksheet::error::lang().pick("の新しいリスク分析シートを作成しました", "risk analysis workbook created")))?;
+            say(format_args!(
+                "{}: {} {}",
+                output.display(),
+                summary.edition,
+                risksheet::error::lang().pick("の新しいリスク分析シートを作成しました", "risk analysis workbook created")
+            ))?;
         }
         Command::Inspect { books, json, layout_toml, read, batch: args } => {
             let opts = read.options()?;
@@ -335,7 +340,10 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
         }
         Command::Convert { books, output, to, sheets, catalog, write: WriteArgs { dry_run, json, backup }, batch: args } => {
             if to.trim() != "2022" {
-                return Err(risksheet::Error::usage(format!("--to {to}: {}", risksheet::error::lang().pick("変換先は 2022 のみです", "only 2022 is supported"))));
+                return Err(risksheet::Error::usage(format!(
+                    "--to {to}: {}",
+                    risksheet::error::lang().pick("変換先は 2022 のみです", "only 2022 is supported")
+                )));
             }
             let cat = load_catalog(catalog.as_ref())?;
             let opts = ops::convert::Options { sheets, ..Default::default() };
@@ -360,11 +368,8 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
                 return Err(risksheet::Error::usage(lang.pick("既にあります（上書きするには --force）", "exists (use --force to replace it)")).in_file(&output));
             }
             let cat = load_catalog(catalog.as_ref())?;
-            let mut wb = if ops::convert::is_legacy(&book) {
-                Workbook::from_bytes(&book, ops::convert::legacy_to_xlsx(&book)?, &limits)?
-            } else {
-                open(&book)?
-            };
+            let mut wb =
+                if ops::convert::is_legacy(&book) { Workbook::from_bytes(&book, ops::convert::legacy_to_xlsx(&book)?, &limits)? } else { open(&book)? };
             let report = ops::soa::build_soa(&mut wb, &cat, &output, lang).map_err(|e| e.in_file(&book))?;
             if json {
                 say(serde_json::to_string_pretty(&report).unwrap_or_default())?;

@@ -13,7 +13,12 @@ use pyo3::types::{PyBool, PyString};
 use std::path::PathBuf;
 
 create_exception!(risksheet, WorkbookError, PyException, "An error reading or editing a workbook. `.file`, `.sheet`, `.cell` say where, `.kind` what.");
-create_exception!(risksheet, NotAWorkbookError, WorkbookError, "Not a usable .xlsx: not a zip, not a workbook, encrypted, a legacy .xls, damaged, or too large.");
+create_exception!(
+    risksheet,
+    NotAWorkbookError,
+    WorkbookError,
+    "Not a usable .xlsx: not a zip, not a workbook, encrypted, a legacy .xls, damaged, or too large."
+);
 create_exception!(risksheet, SheetNotFoundError, WorkbookError, "No sheet of that name.");
 create_exception!(risksheet, InvalidAddressError, WorkbookError, "A cell address that cannot be parsed or cannot be edited.");
 create_exception!(risksheet, ArrayFormulaError, InvalidAddressError, "An edit that lands inside an array formula's range.");
@@ -186,14 +191,13 @@ fn to_python<'py, T: serde::Serialize>(py: Python<'py>, v: &T) -> PyResult<Bound
 /// Rejects NaN and infinities, which a cell cannot hold, with the cell's place in the error.
 fn check_finite(v: CellValue, path: &std::path::Path, at: &SheetCell) -> PyResult<CellValue> {
     match v {
-        CellValue::Number(n) if !n.is_finite() => Err(Error::new(ErrorKind::InvalidValue {
-            expected: error::lang().pick("有限の数値", "a finite number").into(),
-            found: n.to_string(),
-        })
-        .in_file(path)
-        .in_sheet(at.sheet.clone())
-        .at_cell(at.cell.to_string())
-        .into()),
+        CellValue::Number(n) if !n.is_finite() => {
+            Err(Error::new(ErrorKind::InvalidValue { expected: error::lang().pick("有限の数値", "a finite number").into(), found: n.to_string() })
+                .in_file(path)
+                .in_sheet(at.sheet.clone())
+                .at_cell(at.cell.to_string())
+                .into())
+        }
         v => Ok(v),
     }
 }
@@ -206,20 +210,19 @@ fn parse_address(path: &std::path::Path, address: &str) -> PyResult<SheetCell> {
 /// or the path of a TOML profile, as the CLI's `--profile`.
 fn load_profile(arg: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Profile>> {
     let Some(arg) = arg.filter(|a| !a.is_none()) else { return Ok(None) };
-    let path: PathBuf = arg
-        .extract()
-        .map_err(|_| PyTypeError::new_err("a profile must be None, a builtin name (ipa-3, ipa-2.1) or the path of a TOML file"))?;
-    Ok(Some(if path.is_file() {
-        Profile::from_file(&path)?
-    } else {
-        Profile::builtin(&path.to_string_lossy())?
-    }))
+    let path: PathBuf =
+        arg.extract().map_err(|_| PyTypeError::new_err("a profile must be None, a builtin name (ipa-3, ipa-2.1) or the path of a TOML file"))?;
+    Ok(Some(if path.is_file() { Profile::from_file(&path)? } else { Profile::builtin(&path.to_string_lossy())? }))
 }
 
 /// The read options of `fill`, `analysis` and `report`: the profile, explicit places
 /// (`{"ledger.medium": "G", "checklist": "チェック表"}`) and company facts (`{"employees": 12,
 /// "outsourcing": True}`; booleans become はい/いいえ), as the CLI's `--profile`, `--map`, `--fact`.
-fn read_options(profile: Option<&Bound<'_, PyAny>>, map: Option<&Bound<'_, pyo3::types::PyDict>>, facts: Option<&Bound<'_, pyo3::types::PyDict>>) -> PyResult<ops::ipa::ReadOptions> {
+fn read_options(
+    profile: Option<&Bound<'_, PyAny>>,
+    map: Option<&Bound<'_, pyo3::types::PyDict>>,
+    facts: Option<&Bound<'_, pyo3::types::PyDict>>,
+) -> PyResult<ops::ipa::ReadOptions> {
     let pairs = |d: Option<&Bound<'_, pyo3::types::PyDict>>| -> PyResult<Vec<(String, String)>> {
         let Some(d) = d else { return Ok(Vec::new()) };
         d.iter()
@@ -361,7 +364,13 @@ impl PyWorkbook {
     /// (detect the edition), a builtin name or a TOML file; `map` and `facts` as `--map` and
     /// `--fact`. Returns the summary of `risksheet fill --json` (its `fill` part).
     #[pyo3(signature = (profile = None, *, map = None, facts = None))]
-    fn fill<'py>(&mut self, py: Python<'py>, profile: Option<&Bound<'py, PyAny>>, map: Option<&Bound<'py, pyo3::types::PyDict>>, facts: Option<&Bound<'py, pyo3::types::PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+    fn fill<'py>(
+        &mut self,
+        py: Python<'py>,
+        profile: Option<&Bound<'py, PyAny>>,
+        map: Option<&Bound<'py, pyo3::types::PyDict>>,
+        facts: Option<&Bound<'py, pyo3::types::PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let opts = read_options(profile, map, facts)?;
         let wb = self.wb()?;
         let path = wb.path().to_path_buf();
@@ -373,7 +382,13 @@ impl PyWorkbook {
     /// `layout`, `assets`, `media`, `groups`, `chapters`, `warnings`, as the `ipa` part of
     /// `risksheet inspect --json`. Raises `ProfileError` when the workbook is not one.
     #[pyo3(signature = (profile = None, *, map = None, facts = None))]
-    fn analysis<'py>(&mut self, py: Python<'py>, profile: Option<&Bound<'py, PyAny>>, map: Option<&Bound<'py, pyo3::types::PyDict>>, facts: Option<&Bound<'py, pyo3::types::PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+    fn analysis<'py>(
+        &mut self,
+        py: Python<'py>,
+        profile: Option<&Bound<'py, PyAny>>,
+        map: Option<&Bound<'py, pyo3::types::PyDict>>,
+        facts: Option<&Bound<'py, pyo3::types::PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let opts = read_options(profile, map, facts)?;
         let wb = self.wb()?;
         let path = wb.path().to_path_buf();
@@ -415,7 +430,14 @@ impl PyWorkbook {
     /// The risk analysis as a document, as `risksheet report`: `format` is `"md"` (Markdown) or
     /// `"html"` (a standalone page), in the message language (`set_lang`).
     #[pyo3(signature = (format = "md", profile = None, *, map = None, facts = None))]
-    fn report(&mut self, py: Python<'_>, format: &str, profile: Option<&Bound<'_, PyAny>>, map: Option<&Bound<'_, pyo3::types::PyDict>>, facts: Option<&Bound<'_, pyo3::types::PyDict>>) -> PyResult<String> {
+    fn report(
+        &mut self,
+        py: Python<'_>,
+        format: &str,
+        profile: Option<&Bound<'_, PyAny>>,
+        map: Option<&Bound<'_, pyo3::types::PyDict>>,
+        facts: Option<&Bound<'_, pyo3::types::PyDict>>,
+    ) -> PyResult<String> {
         let format = match format {
             "md" | "markdown" => ops::report::Format::Markdown,
             "html" => ops::report::Format::Html,
@@ -525,7 +547,6 @@ fn catalog_from(path: Option<PathBuf>) -> PyResult<crate::controls::Catalog> {
     }
     Ok(cat)
 }
-
 
 #[pymodule]
 fn _risksheet(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -104,7 +104,8 @@ fn edit_fails_untouched(book: &Path, set: &str, reason: &str) {
     let b = book.to_str().unwrap();
     fails(&["edit", b, "--set", set], book.file_name().unwrap().to_str().unwrap(), reason);
     assert_eq!(fs::read(book).unwrap(), before, "original untouched");
-    let leftovers: Vec<_> = fs::read_dir(book.parent().unwrap()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with(".risksheet-")).collect();
+    let leftovers: Vec<_> =
+        fs::read_dir(book.parent().unwrap()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with(".risksheet-")).collect();
     assert!(leftovers.is_empty(), "no temporary file left behind");
 }
 

@@ -326,13 +326,8 @@ fn soa_from_a_risk_sheet_with_a_catalogue_and_in_english() {
     ok(&["soa", legacy("risk-register.xlsx").to_str().unwrap(), "-o", out.to_str().unwrap(), "--catalog", csv.to_str().unwrap()]);
     let mut wb = Workbook::open(&out).unwrap();
     let cat = risksheet::controls::Catalog::bundled();
-    let applicable: BTreeSet<String> = cat
-        .v2022
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| text(&mut wb, "適用宣言書", &format!("E{}", 5 + i)) == "○")
-        .map(|(_, c)| c.id.clone())
-        .collect();
+    let applicable: BTreeSet<String> =
+        cat.v2022.iter().enumerate().filter(|(i, _)| text(&mut wb, "適用宣言書", &format!("E{}", 5 + i)) == "○").map(|(_, c)| c.id.clone()).collect();
     let want: BTreeSet<String> = ["5.18", "5.14", "8.8", "5.9", "5.36", "7.7", "5.3", "5.15", "8.15", "8.5", "5.26"].iter().map(|s| s.to_string()).collect();
     assert_eq!(applicable, want);
     let row88 = 5 + cat.v2022.iter().position(|c| c.id == "8.8").unwrap();

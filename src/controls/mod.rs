@@ -192,7 +192,13 @@ impl Catalog {
             if !is_2013_id(&r[0]) {
                 return Err(data_error("iso27001-2013-controls.csv", line, format!("bad id {}", r[0])));
             }
-            v2013.push(Control2013 { id: r[0].clone(), domain: r[1].clone(), domain_ja: r[2].clone(), title_en: r[3].clone(), title_ja: r.get(4).filter(|s| !s.is_empty()).cloned() });
+            v2013.push(Control2013 {
+                id: r[0].clone(),
+                domain: r[1].clone(),
+                domain_ja: r[2].clone(),
+                title_en: r[3].clone(),
+                title_ja: r.get(4).filter(|s| !s.is_empty()).cloned(),
+            });
         }
         let mut v2022 = Vec::new();
         for (line, r) in rows("iso27001-2022-controls.csv", c2022, 7)? {
@@ -282,7 +288,8 @@ impl Catalog {
     pub fn load_titles(&mut self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
         let bytes = std::fs::read(path).map_err(|e| Error::from(e).in_file(path))?;
-        let text = String::from_utf8(bytes).map_err(|_| Error::usage(crate::error::lang().pick("UTF-8 のCSVではありません", "not a UTF-8 CSV file")).in_file(path))?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| Error::usage(crate::error::lang().pick("UTF-8 のCSVではありません", "not a UTF-8 CSV file")).in_file(path))?;
         self.apply_titles(&text).map_err(|e| e.in_file(path))
     }
 

@@ -391,7 +391,9 @@ pub fn find(text: &str, cat: &Catalog, ctx: Context) -> Found {
                             let to_id = canonical(&parts);
                             end = e;
                             kind = Some(match cat.range_2013(&from, &to_id) {
-                                Some(ids) if p[0] > id.parts[2] => RefKind::Range { from: from.clone(), to: to_id, ids: ids.iter().map(|c| c.id.clone()).collect() },
+                                Some(ids) if p[0] > id.parts[2] => {
+                                    RefKind::Range { from: from.clone(), to: to_id, ids: ids.iter().map(|c| c.id.clone()).collect() }
+                                }
                                 _ => RefKind::Unknown(format!("{from}〜{to_id}")),
                             });
                         }

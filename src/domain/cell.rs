@@ -62,10 +62,7 @@ impl CellInput<'_> {
 }
 
 fn invalid(expected: impl Into<String>, found: impl Into<String>) -> Error {
-    Error::new(ErrorKind::InvalidValue {
-        expected: expected.into(),
-        found: found.into(),
-    })
+    Error::new(ErrorKind::InvalidValue { expected: expected.into(), found: found.into() })
 }
 
 /// The whole number a cell starts with: a number cell that is whole, or a text whose leading
@@ -77,17 +74,11 @@ pub fn leading_number(cell: CellInput<'_>) -> Option<u32> {
         CellInput::Text(t) => {
             let narrow = to_narrow(t);
             let s = narrow.trim();
-            let end = s
-                .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-                .unwrap_or(s.len());
+            let end = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
             let number = s[..end].trim_end_matches('.');
             let rest = &s[number.len()..];
             let label_follows = rest.is_empty() || !rest.starts_with(|c: char| c.is_ascii_digit());
-            number
-                .parse::<f64>()
-                .ok()
-                .filter(|_| label_follows)
-                .and_then(whole)
+            number.parse::<f64>().ok().filter(|_| label_follows).and_then(whole)
         }
         CellInput::Blank | CellInput::Bool(_) => None,
     }
@@ -103,21 +94,13 @@ pub fn parse_level(cell: CellInput<'_>, scale: Scale) -> Result<Option<u8>> {
     let Some(shown) = cell.text() else {
         return Ok(None);
     };
-    leading_number(cell)
-        .and_then(|n| u8::try_from(n).ok())
-        .filter(|&n| scale.contains(n))
-        .map(Some)
-        .ok_or_else(|| invalid(scale.expected(), shown))
+    leading_number(cell).and_then(|n| u8::try_from(n).ok()).filter(|&n| scale.contains(n)).map(Some).ok_or_else(|| invalid(scale.expected(), shown))
 }
 
 /// Marks read as 「有」 (after narrowing and lower-casing).
-const YES: &[&str] = &[
-    "有", "有り", "あり", "○", "〇", "◯", "●", "◎", "✓", "✔", "☑", "レ", "yes", "y", "true", "1",
-];
+const YES: &[&str] = &["有", "有り", "あり", "○", "〇", "◯", "●", "◎", "✓", "✔", "☑", "レ", "yes", "y", "true", "1"];
 /// Marks read as not 「有」.
-const NO: &[&str] = &[
-    "無", "無し", "なし", "×", "✕", "✗", "-", "ー", "―", "−", "no", "n", "false", "0",
-];
+const NO: &[&str] = &["無", "無し", "なし", "×", "✕", "✗", "-", "ー", "―", "−", "no", "n", "false", "0"];
 
 /// A yes/no mark of the 個人情報 columns: 有/○/〇/●/✓ (and TRUE, 1) are yes; blank, 無, ×, -
 /// (and FALSE, 0) are no; anything else is an 「「有」または空欄」 error.
@@ -178,10 +161,7 @@ pub fn parse_answer(cell: CellInput<'_>, profile: &Profile) -> Result<Option<Che
             hit.then_some(a.value)
         })
     };
-    by_number
-        .or_else(by_words)
-        .map(|n| Some(CheckAnswer(n)))
-        .ok_or_else(|| invalid(profile.checklist.expected_answer(), shown))
+    by_number.or_else(by_words).map(|n| Some(CheckAnswer(n))).ok_or_else(|| invalid(profile.checklist.expected_answer(), shown))
 }
 
 /// A level typed as its label's text without the number (「特定の状況で発生する（年に数回程度）」 for
@@ -203,10 +183,12 @@ pub fn parse_labelled(cell: CellInput<'_>, scale: &crate::profile::LabelledScale
             scale
                 .levels
                 .iter()
-                .find(|l| [&l.label, &l.label_en].iter().any(|n| {
-                    let n = label_without_number(n);
-                    !n.is_empty() && n == key
-                }))
+                .find(|l| {
+                    [&l.label, &l.label_en].iter().any(|n| {
+                        let n = label_without_number(n);
+                        !n.is_empty() && n == key
+                    })
+                })
                 .map(|l| Some(l.value))
                 .ok_or(e)
         }
@@ -242,10 +224,7 @@ pub fn parse_medium<'p>(cell: CellInput<'_>, profile: &'p Profile) -> Result<Opt
     };
     profile.find_medium(&shown).map(Some).ok_or_else(|| {
         let names: Vec<&str> = profile.media.iter().map(|m| m.name.as_str()).collect();
-        invalid(
-            format!("媒体・保存先（{}のいずれか）", names.join("／")),
-            shown,
-        )
+        invalid(format!("媒体・保存先（{}のいずれか）", names.join("／")), shown)
     })
 }
 

@@ -103,12 +103,10 @@ pub fn tally(answers: &[Option<CheckAnswer>], profile: &Profile) -> Result<Tally
             t.unanswered += 1;
             continue;
         };
-        let level = profile.checklist.answer(*value).ok_or_else(|| {
-            Error::new(ErrorKind::InvalidValue {
-                expected: profile.checklist.expected_answer(),
-                found: value.to_string(),
-            })
-        })?;
+        let level = profile
+            .checklist
+            .answer(*value)
+            .ok_or_else(|| Error::new(ErrorKind::InvalidValue { expected: profile.checklist.expected_answer(), found: value.to_string() }))?;
         match level.weight {
             Some(w) => {
                 t.score += w;
@@ -136,12 +134,7 @@ pub fn implementation_rate(answers: &[Option<CheckAnswer>], profile: &Profile) -
 
 /// Zero-based positions of the blank answers, to report them.
 pub fn unanswered_items(answers: &[Option<CheckAnswer>]) -> Vec<usize> {
-    answers
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.is_none())
-        .map(|(i, _)| i)
-        .collect()
+    answers.iter().enumerate().filter(|(_, a)| a.is_none()).map(|(i, _)| i).collect()
 }
 
 /// The tally of one group: its answers in `answers`, or all its items blank when the group is
@@ -151,10 +144,7 @@ pub fn group_tally(group_id: &str, answers: &GroupAnswers, profile: &Profile) ->
         Some(list) => tally(list, profile),
         None => {
             let items = profile.group(group_id).map_or(0, |g| g.items.len());
-            Ok(Tally {
-                unanswered: items,
-                ..Tally::default()
-            })
+            Ok(Tally { unanswered: items, ..Tally::default() })
         }
     }
 }
@@ -209,15 +199,8 @@ pub fn medium_tally(medium: &Medium, answers: &GroupAnswers, profile: &Profile) 
 /// assert_eq!(medium_vulnerability(cloud, &answers, &p)?.map(|v| v.0), Some(1));
 /// # Ok::<(), risksheet::Error>(())
 /// ```
-pub fn medium_vulnerability(
-    medium: &Medium,
-    answers: &GroupAnswers,
-    profile: &Profile,
-) -> Result<Option<Vulnerability>> {
-    Ok(vulnerability_from_rate(
-        medium_tally(medium, answers, profile)?.rate(),
-        profile,
-    ))
+pub fn medium_vulnerability(medium: &Medium, answers: &GroupAnswers, profile: &Profile) -> Result<Option<Vulnerability>> {
+    Ok(vulnerability_from_rate(medium_tally(medium, answers, profile)?.rate(), profile))
 }
 
 #[cfg(test)]

@@ -108,9 +108,7 @@ impl Reason {
     pub fn text(&self, profile: &Profile, lang: Lang) -> String {
         let ja = lang == Lang::Ja;
         match self {
-            Reason::Essential => lang
-                .pick("すべての企業に必要（◎）", "needed by every company (◎)")
-                .into(),
+            Reason::Essential => lang.pick("すべての企業に必要（◎）", "needed by every company (◎)").into(),
             Reason::Condition { condition, holds } => {
                 let what = condition_text(*condition, lang);
                 match (holds, ja) {
@@ -122,14 +120,8 @@ impl Reason {
                     (None, false) => format!("to check (not answered, assumed to apply): {what}"),
                 }
             }
-            Reason::Rate {
-                group,
-                rate,
-                unanswered,
-            } => {
-                let name = profile
-                    .group(group)
-                    .map_or(group.as_str(), |g| g.name_in(lang));
+            Reason::Rate { group, rate, unanswered } => {
+                let name = profile.group(group).map_or(group.as_str(), |g| g.name_in(lang));
                 let shown = match (rate, ja) {
                     (Rate::Rated(r), _) => format!("{:.1}%", r * 100.0),
                     (Rate::NotApplicable, true) => "すべて「該当しない」".into(),
@@ -146,17 +138,9 @@ impl Reason {
                     }
                 }
             }
-            Reason::HighRisk {
-                asset,
-                medium,
-                value,
-            } => {
-                let medium = profile
-                    .medium(medium)
-                    .map_or(medium.as_str(), |m| m.name_in(lang));
-                let band = risk_band(*value, profile)
-                    .map(|b| b.label_in(lang).to_string())
-                    .unwrap_or_default();
+            Reason::HighRisk { asset, medium, value } => {
+                let medium = profile.medium(medium).map_or(medium.as_str(), |m| m.name_in(lang));
+                let band = risk_band(*value, profile).map(|b| b.label_in(lang).to_string()).unwrap_or_default();
                 format!("{asset}（{medium}）: {} {band}", value.0)
             }
         }
@@ -166,22 +150,11 @@ impl Reason {
 fn condition_text(condition: Condition, lang: Lang) -> &'static str {
     match condition {
         Condition::Always => lang.pick("すべての企業", "every company"),
-        Condition::LedgerHasMynumber => lang.pick(
-            "台帳にマイナンバーを含む情報資産がある",
-            "the ledger has assets with My Number data",
-        ),
-        Condition::InHouseDevelopment => lang.pick(
-            "自社でシステム開発を行う",
-            "the company develops systems itself",
-        ),
-        Condition::Outsourcing => {
-            lang.pick("業務を外部に委託している", "the company outsources work")
-        }
+        Condition::LedgerHasMynumber => lang.pick("台帳にマイナンバーを含む情報資産がある", "the ledger has assets with My Number data"),
+        Condition::InHouseDevelopment => lang.pick("自社でシステム開発を行う", "the company develops systems itself"),
+        Condition::Outsourcing => lang.pick("業務を外部に委託している", "the company outsources work"),
         Condition::EmployeesTwoOrMore => lang.pick("従業員が2名以上", "2 or more employees"),
-        Condition::SecretsWithContractors => lang.pick(
-            "委託先と秘密情報をやり取りする",
-            "secrets are exchanged with contractors",
-        ),
+        Condition::SecretsWithContractors => lang.pick("委託先と秘密情報をやり取りする", "secrets are exchanged with contractors"),
         Condition::Telework => lang.pick("テレワークを行う", "people work remotely"),
     }
 }
@@ -216,17 +189,8 @@ impl ChapterDecision<'_> {
 
 /// Decides every chapter of the profile, in the profile's order, from the checklist answers,
 /// the facts about the company and the assessed ledger rows.
-pub fn select_chapters<'p>(
-    profile: &'p Profile,
-    answers: &GroupAnswers,
-    facts: &ChapterFacts,
-    assets: &[AssetRisk],
-) -> Result<Vec<ChapterDecision<'p>>> {
-    profile
-        .chapters
-        .iter()
-        .map(|c| decide_chapter(c, profile, answers, facts, assets))
-        .collect()
+pub fn select_chapters<'p>(profile: &'p Profile, answers: &GroupAnswers, facts: &ChapterFacts, assets: &[AssetRisk]) -> Result<Vec<ChapterDecision<'p>>> {
+    profile.chapters.iter().map(|c| decide_chapter(c, profile, answers, facts, assets)).collect()
 }
 
 /// Decides one chapter; see the module documentation for the rule.
@@ -243,53 +207,31 @@ pub fn decide_chapter<'p>(
     }
     let holds = condition_holds(chapter.condition, facts);
     if chapter.condition != Condition::Always {
-        reasons.push(Reason::Condition {
-            condition: chapter.condition,
-            holds,
-        });
+        reasons.push(Reason::Condition { condition: chapter.condition, holds });
     }
     let mut rate = None;
     if let Some(group) = &chapter.group {
         let tally = group_tally(group, answers, profile)?;
         rate = Some(tally.rate());
-        reasons.push(Reason::Rate {
-            group: group.clone(),
-            rate: tally.rate(),
-            unanswered: tally.unanswered,
-        });
+        reasons.push(Reason::Rate { group: group.clone(), rate: tally.rate(), unanswered: tally.unanswered });
     }
     let selected = holds != Some(false) && rate != Some(Rate::NotApplicable);
     if selected {
         reasons.extend(high_risk_reasons(chapter, profile, assets)?);
     }
-    Ok(ChapterDecision {
-        chapter,
-        rate,
-        selected,
-        reasons,
-    })
+    Ok(ChapterDecision { chapter, rate, selected, reasons })
 }
 
 /// The assets in a high band on the media whose vulnerability the chapter's group decides.
-fn high_risk_reasons(
-    chapter: &Chapter,
-    profile: &Profile,
-    assets: &[AssetRisk],
-) -> Result<Vec<Reason>> {
+fn high_risk_reasons(chapter: &Chapter, profile: &Profile, assets: &[AssetRisk]) -> Result<Vec<Reason>> {
     let Some(group) = &chapter.group else {
         return Ok(Vec::new());
     };
     let mut reasons = Vec::new();
     for a in assets {
-        let protects = profile
-            .medium(&a.medium)
-            .is_some_and(|m| m.groups.contains(group));
+        let protects = profile.medium(&a.medium).is_some_and(|m| m.groups.contains(group));
         if protects && risk_band(a.value, profile)?.high {
-            reasons.push(Reason::HighRisk {
-                asset: a.asset.clone(),
-                medium: a.medium.clone(),
-                value: a.value,
-            });
+            reasons.push(Reason::HighRisk { asset: a.asset.clone(), medium: a.medium.clone(), value: a.value });
         }
     }
     Ok(reasons)

@@ -64,10 +64,7 @@ pub fn check_on_scale(value: u8, scale: Scale) -> Result<u8> {
     if scale.contains(value) {
         Ok(value)
     } else {
-        Err(Error::new(ErrorKind::InvalidValue {
-            expected: scale.expected(),
-            found: value.to_string(),
-        }))
+        Err(Error::new(ErrorKind::InvalidValue { expected: scale.expected(), found: value.to_string() }))
     }
 }
 
@@ -88,9 +85,7 @@ pub fn importance(cia: Cia, has_personal_info: bool, profile: &Profile) -> Resul
         check_on_scale(value, profile.cia)?;
     }
     let raised = profile.personal_info_level().filter(|_| has_personal_info);
-    Ok(Importance(
-        raised.map_or(cia.max(), |level| level.max(cia.max())),
-    ))
+    Ok(Importance(raised.map_or(cia.max(), |level| level.max(cia.max()))))
 }
 
 /// 被害発生可能性 looked up in the profile's 換算表 (for IPA: max(1, t + v − 3)).
@@ -103,11 +98,7 @@ pub fn importance(cia: Cia, has_personal_info: bool, profile: &Profile) -> Resul
 /// assert_eq!(likelihood(ThreatLevel(1), Vulnerability(3), &p)?.0, 1);
 /// # Ok::<(), risksheet::Error>(())
 /// ```
-pub fn likelihood(
-    threat: ThreatLevel,
-    vulnerability: Vulnerability,
-    profile: &Profile,
-) -> Result<Likelihood> {
+pub fn likelihood(threat: ThreatLevel, vulnerability: Vulnerability, profile: &Profile) -> Result<Likelihood> {
     let t = check_on_scale(threat.0, profile.threat.scale())?;
     let v = check_on_scale(vulnerability.0, profile.vulnerability.scale())?;
     let row = usize::from(t - profile.threat.min);
@@ -118,11 +109,7 @@ pub fn likelihood(
         .get(row)
         .and_then(|r| r.get(col))
         .map(|&l| Likelihood(l))
-        .ok_or_else(|| {
-            Error::new(ErrorKind::Profile(format!(
-                "likelihood.matrix has no value for threat {t}, vulnerability {v}"
-            )))
-        })
+        .ok_or_else(|| Error::new(ErrorKind::Profile(format!("likelihood.matrix has no value for threat {t}, vulnerability {v}"))))
 }
 
 /// リスク値 = 重要度 × 被害発生可能性.
@@ -143,14 +130,8 @@ pub fn risk_value(importance: Importance, likelihood: Likelihood) -> RiskValue {
 pub fn risk_band(value: RiskValue, profile: &Profile) -> Result<&RiskBand> {
     profile.risk.band(value.0).ok_or_else(|| {
         let values = profile.possible_risk_values();
-        let (min, max) = (
-            values.first().copied().unwrap_or(0),
-            values.last().copied().unwrap_or(0),
-        );
-        Error::new(ErrorKind::InvalidValue {
-            expected: format!("{min}〜{max}のリスク値"),
-            found: value.0.to_string(),
-        })
+        let (min, max) = (values.first().copied().unwrap_or(0), values.last().copied().unwrap_or(0));
+        Error::new(ErrorKind::InvalidValue { expected: format!("{min}〜{max}のリスク値"), found: value.0.to_string() })
     })
 }
 
@@ -168,22 +149,11 @@ pub struct Assessment<'p> {
 }
 
 /// Computes 重要度, 被害発生可能性, リスク値 and its band for one ledger row.
-pub fn assess(
-    cia: Cia,
-    has_personal_info: bool,
-    threat: ThreatLevel,
-    vulnerability: Vulnerability,
-    profile: &Profile,
-) -> Result<Assessment<'_>> {
+pub fn assess(cia: Cia, has_personal_info: bool, threat: ThreatLevel, vulnerability: Vulnerability, profile: &Profile) -> Result<Assessment<'_>> {
     let importance = importance(cia, has_personal_info, profile)?;
     let likelihood = likelihood(threat, vulnerability, profile)?;
     let value = risk_value(importance, likelihood);
-    Ok(Assessment {
-        importance,
-        likelihood,
-        value,
-        band: risk_band(value, profile)?,
-    })
+    Ok(Assessment { importance, likelihood, value, band: risk_band(value, profile)? })
 }
 
 #[cfg(test)]

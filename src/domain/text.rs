@@ -29,11 +29,7 @@ pub fn to_narrow(s: &str) -> String {
 
 /// The comparison key of a text: [`to_narrow`], without any whitespace, ASCII lower-cased.
 pub fn normalize_key(s: &str) -> String {
-    to_narrow(s)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+    to_narrow(s).chars().filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_lowercase()).collect()
 }
 
 /// Splits a leading number label such as `(6)`, `（６）`, `6.`, `6、` or `6 ` off a text, giving
@@ -44,21 +40,10 @@ pub fn split_number_prefix(s: &str) -> (Option<u32>, &str) {
         Some(body) => (true, body),
         None => (false, trimmed),
     };
-    let digits_end = body
-        .find(|c: char| ascii_digit(c).is_none())
-        .unwrap_or(body.len());
-    let number: Option<u32> = body[..digits_end]
-        .chars()
-        .filter_map(ascii_digit)
-        .collect::<String>()
-        .parse()
-        .ok();
+    let digits_end = body.find(|c: char| ascii_digit(c).is_none()).unwrap_or(body.len());
+    let number: Option<u32> = body[..digits_end].chars().filter_map(ascii_digit).collect::<String>().parse().ok();
     let rest = &body[digits_end..];
-    let closers: &[char] = if open {
-        &[')', '）']
-    } else {
-        &['.', '．', '、', ')', '）', ':', '：', ' ', '　']
-    };
+    let closers: &[char] = if open { &[')', '）'] } else { &['.', '．', '、', ')', '）', ':', '：', ' ', '　'] };
     match (number, rest.strip_prefix(closers)) {
         (Some(n), Some(after)) => (Some(n), after.trim()),
         _ => (None, trimmed),
@@ -105,8 +90,7 @@ fn wide_katakana(c: char) -> char {
 }
 
 /// Kana and their voiced forms, in pairs (カ→ガ …, ウ→ヴ).
-const VOICED: &str =
-    "カガキギクグケゲコゴサザシジスズセゼソゾタダチヂツヅテデトドハバヒビフブヘベホボウヴ";
+const VOICED: &str = "カガキギクグケゲコゴサザシジスズセゼソゾタダチヂツヅテデトドハバヒビフブヘベホボウヴ";
 /// Kana and their semi-voiced forms, in pairs (ハ→パ …).
 const SEMI_VOICED: &str = "ハパヒピフプヘペホポ";
 
@@ -114,12 +98,7 @@ const SEMI_VOICED: &str = "ハパヒピフプヘペホポ";
 /// ハ+ﾟ → パ); a mark that cannot join is written as a full-width mark.
 fn push_sound_mark(out: &mut String, semi: bool) {
     let pairs: Vec<char> = if semi { SEMI_VOICED } else { VOICED }.chars().collect();
-    let joined = out.chars().last().and_then(|prev| {
-        pairs
-            .chunks(2)
-            .find(|pair| pair.first() == Some(&prev))
-            .and_then(|pair| pair.get(1).copied())
-    });
+    let joined = out.chars().last().and_then(|prev| pairs.chunks(2).find(|pair| pair.first() == Some(&prev)).and_then(|pair| pair.get(1).copied()));
     match joined {
         Some(j) => {
             out.pop();
@@ -169,8 +148,45 @@ pub fn header_key(s: &str) -> (String, String) {
 fn is_header_punctuation(c: char) -> bool {
     matches!(
         c,
-        '・' | '･' | '/' | '／' | ':' | '：' | ';' | '、' | '。' | ',' | '.' | '「' | '」' | '『' | '』' | '"' | '\'' | '※' | '*' | '＊'
-            | '-' | '－' | '_' | 'ー' | '―' | '‐' | '~' | '〜' | '～' | '?' | '？' | '!' | '！' | '#' | '＃' | '&' | '＆' | '+' | '＝' | '='
+        '・' | '･'
+            | '/'
+            | '／'
+            | ':'
+            | '：'
+            | ';'
+            | '、'
+            | '。'
+            | ','
+            | '.'
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+            | '"'
+            | '\''
+            | '※'
+            | '*'
+            | '＊'
+            | '-'
+            | '－'
+            | '_'
+            | 'ー'
+            | '―'
+            | '‐'
+            | '~'
+            | '〜'
+            | '～'
+            | '?'
+            | '？'
+            | '!'
+            | '！'
+            | '#'
+            | '＃'
+            | '&'
+            | '＆'
+            | '+'
+            | '＝'
+            | '='
     )
 }
 

@@ -329,7 +329,10 @@ pub fn check_outputs(pairs: &[(PathBuf, Option<PathBuf>)]) -> Result<()> {
 pub fn prepare_out_dir(dir: &Path) -> Result<()> {
     if dir.exists() && !dir.is_dir() {
         let l = lang();
-        return Err(Error::usage(l.pick("複数のファイルを処理するときは -o にディレクトリを指定してください", "with several inputs, -o must name a directory")).in_file(dir));
+        return Err(Error::usage(
+            l.pick("複数のファイルを処理するときは -o にディレクトリを指定してください", "with several inputs, -o must name a directory"),
+        )
+        .in_file(dir));
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::from(e).in_file(dir))
 }
@@ -553,7 +556,8 @@ impl Progress {
         let l = lang();
         let failed = if self.failed > 0 { format!(" {} {}", l.pick("失敗", "failed"), self.failed) } else { String::new() };
         let secs = self.start.elapsed().as_secs();
-        let line = format!("\r[{}{}] {}/{}{} {}:{:02}\x1b[K", "#".repeat(filled), "-".repeat(width - filled), self.done, self.total, failed, secs / 60, secs % 60);
+        let line =
+            format!("\r[{}{}] {}/{}{} {}:{:02}\x1b[K", "#".repeat(filled), "-".repeat(width - filled), self.done, self.total, failed, secs / 60, secs % 60);
         let mut err = std::io::stderr().lock();
         let _ = err.write_all(line.as_bytes());
         let _ = err.flush();
@@ -672,7 +676,8 @@ impl Outcome for InspectOutcome {
     }
     fn warnings(&self) -> Vec<String> {
         let r = &self.inspect;
-        let mut w: Vec<String> = r.ipa_error.iter().map(|e| format!("{}: {e}", lang().pick("リスク分析シートとしては読めません", "not read as a risk analysis workbook"))).collect();
+        let mut w: Vec<String> =
+            r.ipa_error.iter().map(|e| format!("{}: {e}", lang().pick("リスク分析シートとしては読めません", "not read as a risk analysis workbook"))).collect();
         if let Some(a) = &r.ipa {
             w.extend(a.warnings.iter().map(|x| x.to_string()));
         }

@@ -107,7 +107,9 @@ pub fn convert_text(text: &str, cat: &Catalog, ctx: Context) -> Outcome {
         if !ctx.bare_ids {
             let bare = find(text, cat, Context { bare_ids: true });
             if !bare.refs.is_empty() && bare.only_references(text) && bare.refs.iter().all(|r| !matches!(r.kind, RefKind::Unknown(_))) {
-                return Outcome::Review(lang.pick("「A.」のない番号（管理策の列ではないため変換しません）", "ids without \"A.\" outside a control column (not converted)").into());
+                return Outcome::Review(
+                    lang.pick("「A.」のない番号（管理策の列ではないため変換しません）", "ids without \"A.\" outside a control column (not converted)").into(),
+                );
             }
         }
         return Outcome::None;
@@ -153,7 +155,8 @@ pub fn convert_text(text: &str, cat: &Catalog, ctx: Context) -> Outcome {
         if items.len() < olds_in_group {
             merged = true;
         }
-        let one_to_one = items.len() == refs.len() && items.iter().enumerate().all(|(i, (_, k))| *k == i) && refs.iter().all(|r| matches!(r.kind, RefKind::Control(_)));
+        let one_to_one =
+            items.len() == refs.len() && items.iter().enumerate().all(|(i, (_, k))| *k == i) && refs.iter().all(|r| matches!(r.kind, RefKind::Control(_)));
         if one_to_one {
             for (r, (new, _)) in refs.iter().zip(&items) {
                 out.push_str(&text[pos..r.id_span.start]);
@@ -211,7 +214,29 @@ pub fn is_control_header(text: &str) -> bool {
         return false;
     }
     let yes = ["管理策", "管理目的", "附属書", "control", "annex"];
-    let no = ["理由", "reason", "justif", "規程", "手順", "procedure", "document", "備考", "note", "remark", "実施", "status", "適用", "applicab", "タスク", "task", "担当", "owner", "計画", "plan", "メモ"];
+    let no = [
+        "理由",
+        "reason",
+        "justif",
+        "規程",
+        "手順",
+        "procedure",
+        "document",
+        "備考",
+        "note",
+        "remark",
+        "実施",
+        "status",
+        "適用",
+        "applicab",
+        "タスク",
+        "task",
+        "担当",
+        "owner",
+        "計画",
+        "plan",
+        "メモ",
+    ];
     yes.iter().any(|w| t.contains(w)) && !no.iter().any(|w| t.contains(w))
 }
 
@@ -343,7 +368,15 @@ pub fn convert(wb: &mut Workbook, cat: &Catalog, opts: &Options) -> Result<Repor
                 Outcome::None => {}
                 Outcome::Review(why) => {
                     report.review += 1;
-                    report.changes.push(Change { sheet: sheet.clone(), cell: c.address.clone(), old: text.clone(), new: text.clone(), pairs: Vec::new(), status: Status::Review, note: why });
+                    report.changes.push(Change {
+                        sheet: sheet.clone(),
+                        cell: c.address.clone(),
+                        old: text.clone(),
+                        new: text.clone(),
+                        pairs: Vec::new(),
+                        status: Status::Review,
+                        note: why,
+                    });
                 }
                 Outcome::Converted(cv) => {
                     wb.set_value(sheet, at, CellValue::Text(cv.text.clone())).map_err(|e| e.in_file(&path))?;
@@ -395,7 +428,10 @@ pub fn convert(wb: &mut Workbook, cat: &Catalog, opts: &Options) -> Result<Repor
     if !opts.no_trail && !report.changes.is_empty() {
         let (base, headers) = trail_names(lang);
         let names = wb.sheet_names();
-        let name = std::iter::once(base.to_string()).chain((2..).map(|n| format!("{base} ({n})"))).find(|n| !names.iter().any(|x| x.eq_ignore_ascii_case(n))).unwrap_or_default();
+        let name = std::iter::once(base.to_string())
+            .chain((2..).map(|n| format!("{base} ({n})")))
+            .find(|n| !names.iter().any(|x| x.eq_ignore_ascii_case(n)))
+            .unwrap_or_default();
         wb.add_sheet(&name)?;
         for (i, h) in headers.iter().enumerate() {
             wb.set_value(&name, CellRef::new(1, i as u32 + 1), CellValue::Text(h.to_string()))?;
@@ -467,9 +503,18 @@ pub fn legacy_to_xlsx(path: &Path) -> Result<Vec<u8>> {
 /// The whole `convert` command: opens `input` (`.xlsx`/`.xlsm` in place, or `.xls`/`.ods`
 /// through [`legacy_to_xlsx`]), converts, and saves to `output` (default: `input` itself, or
 /// `input` with `.xlsx` for a legacy file, which must not exist yet), unless `dry_run`.
-pub fn convert_file(input: &Path, output: Option<&Path>, cat: &Catalog, opts: &Options, dry_run: bool, backup: bool, limits: &Limits) -> Result<(Report, SaveReport)> {
+pub fn convert_file(
+    input: &Path,
+    output: Option<&Path>,
+    cat: &Catalog,
+    opts: &Options,
+    dry_run: bool,
+    backup: bool,
+    limits: &Limits,
+) -> Result<(Report, SaveReport)> {
     let lang = crate::error::lang();
-    let legacy = is_legacy(input) || matches!(std::fs::read(input).ok().as_deref(), Some([0xD0, 0xCF, 0x11, 0xE0, ..]) if input.extension().is_some_and(|e| e.eq_ignore_ascii_case("xls")));
+    let legacy = is_legacy(input)
+        || matches!(std::fs::read(input).ok().as_deref(), Some([0xD0, 0xCF, 0x11, 0xE0, ..]) if input.extension().is_some_and(|e| e.eq_ignore_ascii_case("xls")));
     let (mut wb, target): (Workbook, PathBuf) = if legacy {
         let target = match output {
             Some(o) => o.to_path_buf(),

@@ -107,7 +107,10 @@ impl Inspection {
             for amb in &lay.ambiguities {
                 s += &format!("  ? {}!{}: {}\n", amb.sheet, amb.cell, amb.message);
             }
-            s += &format!("\n  {}\n", lang.pick("情報資産（重要度・脅威・脆弱性・可能性・リスク値）", "assets (importance, threat, vulnerability, likelihood, risk)"));
+            s += &format!(
+                "\n  {}\n",
+                lang.pick("情報資産（重要度・脅威・脆弱性・可能性・リスク値）", "assets (importance, threat, vulnerability, likelihood, risk)")
+            );
             let show = |v: Option<u8>| v.map_or("-".to_string(), |x| x.to_string());
             for x in &a.assets {
                 s += &format!(

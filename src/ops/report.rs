@@ -197,7 +197,8 @@ pub fn render(an: &Analysis, format: Format) -> String {
                             out += &format!("<th>{}</th>", html_escape(h));
                         }
                         out += "</tr>\n";
-                        let high_labels: Vec<String> = an.profile.risk.bands.iter().filter(|x| x.high).flat_map(|x| [x.label.clone(), x.label_en.clone()]).collect();
+                        let high_labels: Vec<String> =
+                            an.profile.risk.bands.iter().filter(|x| x.high).flat_map(|x| [x.label.clone(), x.label_en.clone()]).collect();
                         for r in rows {
                             out += "<tr>";
                             for c in &r {

@@ -125,8 +125,11 @@ pub struct Report {
 pub fn parse_applicable(v: &str) -> Option<bool> {
     let t = to_half_width(v.trim()).to_lowercase();
     match t.as_str() {
-        "○" | "◯" | "〇" | "o" | "有" | "有り" | "あり" | "適用" | "適用する" | "対象" | "yes" | "y" | "true" | "1" | "✓" | "✔" | "要" => Some(true),
-        "×" | "✕" | "x" | "無" | "無し" | "なし" | "除外" | "適用外" | "不適用" | "適用しない" | "対象外" | "no" | "n" | "false" | "0" | "-" | "ー" | "－" | "不要" => Some(false),
+        "○" | "◯" | "〇" | "o" | "有" | "有り" | "あり" | "適用" | "適用する" | "対象" | "yes" | "y" | "true" | "1" | "✓" | "✔" | "要" => {
+            Some(true)
+        }
+        "×" | "✕" | "x" | "無" | "無し" | "なし" | "除外" | "適用外" | "不適用" | "適用しない" | "対象外" | "no" | "n" | "false" | "0" | "-" | "ー" | "－"
+        | "不要" => Some(false),
         _ => None,
     }
 }
@@ -142,8 +145,12 @@ pub fn parse_applicable(v: &str) -> Option<bool> {
 pub fn parse_implemented(v: &str) -> Option<Implemented> {
     let t = to_half_width(v.trim()).to_lowercase();
     match t.as_str() {
-        "○" | "◯" | "〇" | "o" | "済" | "済み" | "実施" | "実施済" | "実施済み" | "完了" | "yes" | "y" | "done" | "implemented" | "✓" | "✔" => Some(Implemented::Yes),
-        "未" | "未実施" | "予定" | "計画" | "計画中" | "一部" | "△" | "着手" | "未定" | "no" | "n" | "planned" | "partly" | "partial" => Some(Implemented::No),
+        "○" | "◯" | "〇" | "o" | "済" | "済み" | "実施" | "実施済" | "実施済み" | "完了" | "yes" | "y" | "done" | "implemented" | "✓" | "✔" => {
+            Some(Implemented::Yes)
+        }
+        "未" | "未実施" | "予定" | "計画" | "計画中" | "一部" | "△" | "着手" | "未定" | "no" | "n" | "planned" | "partly" | "partial" => {
+            Some(Implemented::No)
+        }
         "ー" | "-" | "－" | "―" | "対象外" | "n/a" | "na" | "不要" => Some(Implemented::NotApplicable),
         _ => None,
     }
@@ -178,7 +185,8 @@ fn find_soa_columns(cells: &[crate::xlsx::Cell]) -> Option<SoaCols> {
         let not_reason = |t: &str| !header_has(t, &["理由", "reason", "justif", "宣言"]);
         let applicable = hs.iter().find(|(_, t)| header_has(t, &["適用", "applicab"]) && not_reason(t) && !header_has(t, &["実施"])).map(|(c, _)| *c);
         if let (Some(id), Some(applicable)) = (id, applicable) {
-            let implemented = hs.iter().find(|(c, t)| *c != applicable && header_has(t, &["実施", "導入", "status", "implement"]) && not_reason(t)).map(|(c, _)| *c);
+            let implemented =
+                hs.iter().find(|(c, t)| *c != applicable && header_has(t, &["実施", "導入", "status", "implement"]) && not_reason(t)).map(|(c, _)| *c);
             let reason = hs.iter().find(|(_, t)| header_has(t, &["理由", "reason", "justif"])).map(|(c, _)| *c);
             let documents = hs.iter().find(|(_, t)| header_has(t, &["規程", "手順", "文書", "procedure", "document", "policies"])).map(|(c, _)| *c);
             return Some(SoaCols { row, id, applicable, implemented, reason, documents });
@@ -263,7 +271,13 @@ pub fn build_soa(wb: &mut Workbook, cat: &Catalog, output: &Path, lang: Lang) ->
                         }
                     }
                     for (label, new) in ids {
-                        evidence.entry(new).or_default().push(Evidence { label, applicable, implemented, reason: get(cols.reason), documents: get(cols.documents) });
+                        evidence.entry(new).or_default().push(Evidence {
+                            label,
+                            applicable,
+                            implemented,
+                            reason: get(cols.reason),
+                            documents: get(cols.documents),
+                        });
                     }
                 }
                 continue;
@@ -301,7 +315,15 @@ pub fn build_soa(wb: &mut Workbook, cat: &Catalog, output: &Path, lang: Lang) ->
     for c in &cat.v2022 {
         let predecessors: Vec<String> = cat.predecessors(&c.id).iter().map(|m| m.old.clone()).collect();
         let ev = evidence.get(&c.id).cloned().unwrap_or_default();
-        let mut row = Row { id: c.id.clone(), applicable: None, implemented: None, reason: String::new(), documents: String::new(), predecessors: predecessors.clone(), note: String::new() };
+        let mut row = Row {
+            id: c.id.clone(),
+            applicable: None,
+            implemented: None,
+            reason: String::new(),
+            documents: String::new(),
+            predecessors: predecessors.clone(),
+            note: String::new(),
+        };
         if predecessors.is_empty() {
             row.note = new_flag.to_string();
             new_controls += 1;

@@ -30,13 +30,14 @@ use crate::error::{Error, ErrorKind, Lang, Result};
 use crate::profile::{Header, Profile};
 use crate::xlsx::address::{col_letters, CellRef, Range};
 use crate::xlsx::conditional::ConditionalFormat;
-use crate::xlsx::validation::{DataValidation, Rule};
 use crate::xlsx::new_book::{self, Sheet};
+use crate::xlsx::validation::{DataValidation, Rule};
 use text::{t, Names, EXAMPLES};
 
 // The cell formats and differential formats of the fresh workbook writer.
 pub use crate::xlsx::new_book::{
-    STYLE_DEFAULT, STYLE_TITLE, STYLE_HEADER, STYLE_HEADER_COMPUTED, STYLE_BODY, STYLE_BODY_WRAP, STYLE_BODY_CENTER, STYLE_PERCENT, STYLE_DATE, STYLE_COMPUTED, STYLE_COMPUTED_WRAP, STYLE_NOTE, STYLE_BOLD, DXF_HIGH, DXF_MEDIUM, DXF_LOW,
+    DXF_HIGH, DXF_LOW, DXF_MEDIUM, STYLE_BODY, STYLE_BODY_CENTER, STYLE_BODY_WRAP, STYLE_BOLD, STYLE_COMPUTED, STYLE_COMPUTED_WRAP, STYLE_DATE, STYLE_DEFAULT,
+    STYLE_HEADER, STYLE_HEADER_COMPUTED, STYLE_NOTE, STYLE_PERCENT, STYLE_TITLE,
 };
 
 /// Ledger: row of the group headers (個人情報の種類, 評価値, 現状から想定されるリスク).
@@ -155,11 +156,7 @@ fn profile_title(p: &Profile, lang: Lang) -> &str {
 fn check_sheet_names(sheets: &[(String, Sheet)]) -> Result<()> {
     let mut seen: Vec<String> = Vec::new();
     for (n, _) in sheets {
-        let bad = n.trim().is_empty()
-            || n.chars().count() > 31
-            || n.contains(['[', ']', ':', '*', '?', '/', '\\'])
-            || n.starts_with('\'')
-            || n.ends_with('\'');
+        let bad = n.trim().is_empty() || n.chars().count() > 31 || n.contains(['[', ']', ':', '*', '?', '/', '\\']) || n.starts_with('\'') || n.ends_with('\'');
         let key = n.to_lowercase();
         if bad || seen.contains(&key) {
             return Err(Error::new(ErrorKind::Profile(format!(
@@ -174,17 +171,11 @@ fn check_sheet_names(sheets: &[(String, Sheet)]) -> Result<()> {
 /// A literal list when the choices fit, else the choices written to `col` of `sheet` under a
 /// 「選択肢」 header at `header_row`, and a rule referring to them.
 fn choices(sheet: &mut Sheet, lang: Lang, values: &[String], col: u32, header_row: u32) -> Rule {
-    let literal: usize =
-        values.iter().map(|v| v.chars().count()).sum::<usize>() + values.len().saturating_sub(1);
+    let literal: usize = values.iter().map(|v| v.chars().count()).sum::<usize>() + values.len().saturating_sub(1);
     if literal <= MAX_LITERAL_LIST && !values.iter().any(|v| v.contains([',', '"'])) {
         return Rule::List(values.to_vec());
     }
-    sheet.text(
-        header_row,
-        col,
-        t(lang, ("選択肢", "Choices")),
-        STYLE_HEADER,
-    );
+    sheet.text(header_row, col, t(lang, ("選択肢", "Choices")), STYLE_HEADER);
     for (i, v) in values.iter().enumerate() {
         sheet.text(header_row + 1 + i as u32, col, v, STYLE_BODY_WRAP);
     }
@@ -201,16 +192,7 @@ fn range(r1: u32, c1: u32, r2: u32, c2: u32) -> Range {
 
 /// The error message of a dropdown.
 fn list_error(lang: Lang) -> (&'static str, &'static str) {
-    (
-        t(lang, ("入力エラー", "Invalid entry")),
-        t(
-            lang,
-            (
-                "一覧にある値を選んでください。",
-                "Choose a value from the list.",
-            ),
-        ),
-    )
+    (t(lang, ("入力エラー", "Invalid entry")), t(lang, ("一覧にある値を選んでください。", "Choose a value from the list.")))
 }
 
 /// 情報資産管理台帳 or its 記入例: title, two-row header, rows 5.. formatted, dropdowns.
@@ -221,15 +203,21 @@ fn ledger_sheet(p: &Profile, lang: Lang, example: bool) -> Sheet {
     sh.text(1, 1, h.title.text_in(lang), STYLE_TITLE);
     sh.height(1, 28.0);
     let note = if example {
-        t(lang, (
-            "記入例です。実際の情報資産は「情報資産管理台帳」シートに記入してください。灰色の欄は risksheet fill が計算します。",
-            "Examples only: enter your own assets on the ledger sheet. Grey cells are computed by risksheet fill.",
-        ))
+        t(
+            lang,
+            (
+                "記入例です。実際の情報資産は「情報資産管理台帳」シートに記入してください。灰色の欄は risksheet fill が計算します。",
+                "Examples only: enter your own assets on the ledger sheet. Grey cells are computed by risksheet fill.",
+            ),
+        )
     } else {
-        t(lang, (
-            "5行目から1行に1つずつ情報資産を記入してください（業務分類〜登録日）。灰色の欄は risksheet fill が計算します。",
-            "Enter one information asset per row from row 5 (Business area to Registered). Grey cells are computed by risksheet fill.",
-        ))
+        t(
+            lang,
+            (
+                "5行目から1行に1つずつ情報資産を記入してください（業務分類〜登録日）。灰色の欄は risksheet fill が計算します。",
+                "Enter one information asset per row from row 5 (Business area to Registered). Grey cells are computed by risksheet fill.",
+            ),
+        )
     };
     sh.text(2, 1, note, STYLE_NOTE);
     sh.merge(2, 1, 2, 12, STYLE_NOTE);
@@ -247,11 +235,7 @@ fn ledger_sheet(p: &Profile, lang: Lang, example: bool) -> Sheet {
         (col::RETENTION, &h.retention, false),
         (col::REGISTERED, &h.registered, false),
     ] {
-        let style = if computed {
-            STYLE_HEADER_COMPUTED
-        } else {
-            STYLE_HEADER
-        };
+        let style = if computed { STYLE_HEADER_COMPUTED } else { STYLE_HEADER };
         sh.merge(g, c, f, c, style);
         sh.text(g, c, hd.text_in(lang), style);
     }
@@ -261,24 +245,9 @@ fn ledger_sheet(p: &Profile, lang: Lang, example: bool) -> Sheet {
         Lang::En => h.risk_group.text_in(lang).to_string(),
     };
     for (c1, c2, text, style) in [
-        (
-            col::PERSONAL,
-            col::MYNUMBER,
-            h.personal_group.text_in(lang).to_string(),
-            STYLE_HEADER,
-        ),
-        (
-            col::CONFIDENTIALITY,
-            col::IMPORTANCE,
-            h.evaluation_group.text_in(lang).to_string(),
-            STYLE_HEADER,
-        ),
-        (
-            col::THREAT,
-            col::RISK_LABEL,
-            risk_group,
-            STYLE_HEADER_COMPUTED,
-        ),
+        (col::PERSONAL, col::MYNUMBER, h.personal_group.text_in(lang).to_string(), STYLE_HEADER),
+        (col::CONFIDENTIALITY, col::IMPORTANCE, h.evaluation_group.text_in(lang).to_string(), STYLE_HEADER),
+        (col::THREAT, col::RISK_LABEL, risk_group, STYLE_HEADER_COMPUTED),
     ] {
         sh.merge(g, c1, g, c2, style);
         sh.text(g, c1, &text, style);
@@ -304,37 +273,21 @@ fn ledger_sheet(p: &Profile, lang: Lang, example: bool) -> Sheet {
     sh.height(g, 24.0);
     sh.height(f, 54.0);
 
-    let widths_ja = [
-        12.0, 22.0, 30.0, 13.0, 11.0, 13.0, 8.0, 9.0, 9.0, 7.0, 7.0, 7.0, 7.0, 11.0, 11.0, 10.0,
-        10.0, 4.5, 10.0, 4.5, 9.0,
-    ];
-    let widths_en = [
-        13.0, 18.0, 30.0, 13.0, 14.0, 15.0, 10.0, 10.0, 10.0, 13.5, 10.0, 12.0, 12.0, 14.0, 11.0,
-        11.0, 13.0, 4.5, 15.0, 4.5, 11.0,
-    ];
-    let widths = if lang == Lang::Ja {
-        widths_ja
-    } else {
-        widths_en
-    };
+    let widths_ja = [12.0, 22.0, 30.0, 13.0, 11.0, 13.0, 8.0, 9.0, 9.0, 7.0, 7.0, 7.0, 7.0, 11.0, 11.0, 10.0, 10.0, 4.5, 10.0, 4.5, 9.0];
+    let widths_en = [13.0, 18.0, 30.0, 13.0, 14.0, 15.0, 10.0, 10.0, 10.0, 13.5, 10.0, 12.0, 12.0, 14.0, 11.0, 11.0, 13.0, 4.5, 15.0, 4.5, 11.0];
+    let widths = if lang == Lang::Ja { widths_ja } else { widths_en };
     for (i, w) in widths.iter().enumerate() {
         sh.width(i as u32 + 1, *w);
     }
 
     let body_style = |c: u32| match c {
-        col::BUSINESS | col::ASSET | col::NOTE | col::USERS | col::OWNER | col::RETENTION => {
-            STYLE_BODY_WRAP
-        }
+        col::BUSINESS | col::ASSET | col::NOTE | col::USERS | col::OWNER | col::RETENTION => STYLE_BODY_WRAP,
         col::MEDIUM | col::PERSONAL | col::SENSITIVE | col::MYNUMBER => STYLE_BODY_CENTER,
         col::CONFIDENTIALITY | col::INTEGRITY | col::AVAILABILITY => STYLE_BODY_CENTER,
         col::REGISTERED => STYLE_DATE,
         _ => STYLE_COMPUTED,
     };
-    let last = if example {
-        LEDGER_FIRST_ROW + EXAMPLES.len() as u32 - 1
-    } else {
-        LEDGER_LAST_ROW
-    };
+    let last = if example { LEDGER_FIRST_ROW + EXAMPLES.len() as u32 - 1 } else { LEDGER_LAST_ROW };
     for r in LEDGER_FIRST_ROW..=last {
         for c in col::BUSINESS..=col::RISK_LABEL {
             sh.blank(r, c, body_style(c));
@@ -347,18 +300,11 @@ fn ledger_sheet(p: &Profile, lang: Lang, example: bool) -> Sheet {
     // Dropdowns on every input column of rows 5..=104.
     let (r1, r2) = (LEDGER_FIRST_ROW, LEDGER_LAST_ROW);
     let (et, em) = list_error(lang);
-    let media: Vec<String> = p
-        .media
-        .iter()
-        .map(|m| m.name_in(lang).to_string())
-        .collect();
+    let media: Vec<String> = p.media.iter().map(|m| m.name_in(lang).to_string()).collect();
     let rule = choices(&mut sh, lang, &media, LEDGER_CHOICES_COL, LEDGER_FIELD_ROW);
     sh.validate(
         DataValidation::new(range(r1, col::MEDIUM, r2, col::MEDIUM), rule)
-            .with_prompt(
-                h.medium.text_in(lang),
-                t(lang, ("一覧から選んでください。", "Choose from the list.")),
-            )
+            .with_prompt(h.medium.text_in(lang), t(lang, ("一覧から選んでください。", "Choose from the list.")))
             .with_error(et, em),
     );
     let yes = t(lang, ("有", "Yes"));
@@ -368,10 +314,7 @@ fn ledger_sheet(p: &Profile, lang: Lang, example: bool) -> Sheet {
                 h.personal_group.text_in(lang),
                 t(
                     lang,
-                    (
-                        "含むときは「有」を選び、含まないときは空欄のままにします。",
-                        "Choose \"Yes\" when the asset holds such data; leave blank otherwise.",
-                    ),
+                    ("含むときは「有」を選び、含まないときは空欄のままにします。", "Choose \"Yes\" when the asset holds such data; leave blank otherwise."),
                 ),
             )
             .with_error(et, em),
@@ -382,49 +325,27 @@ fn ledger_sheet(p: &Profile, lang: Lang, example: bool) -> Sheet {
             "{}〜{}の値を選んでください（{}）。",
             p.cia.min,
             p.cia.max,
-            if p.headers.sheets.importance_definition.is_some() {
-                "目安は「重要度定義」シート"
-            } else {
-                "大きいほど重要"
-            }
+            if p.headers.sheets.importance_definition.is_some() { "目安は「重要度定義」シート" } else { "大きいほど重要" }
         ),
-        Lang::En => format!(
-            "Choose {}–{} (higher is more important).",
-            p.cia.min, p.cia.max
-        ),
+        Lang::En => format!("Choose {}–{} (higher is more important).", p.cia.min, p.cia.max),
     };
     sh.validate(
-        DataValidation::new(
-            range(r1, col::CONFIDENTIALITY, r2, col::AVAILABILITY),
-            Rule::List(cia),
-        )
-        .with_prompt(h.evaluation_group.text_in(lang), &cia_prompt)
-        .with_error(
-            et,
-            &match lang {
-                Lang::Ja => format!("{}〜{}の数値を選んでください。", p.cia.min, p.cia.max),
-                Lang::En => format!("Choose a number from {} to {}.", p.cia.min, p.cia.max),
-            },
-        )
-        .with_ime_mode("off"),
+        DataValidation::new(range(r1, col::CONFIDENTIALITY, r2, col::AVAILABILITY), Rule::List(cia))
+            .with_prompt(h.evaluation_group.text_in(lang), &cia_prompt)
+            .with_error(
+                et,
+                &match lang {
+                    Lang::Ja => format!("{}〜{}の数値を選んでください。", p.cia.min, p.cia.max),
+                    Lang::En => format!("Choose a number from {} to {}.", p.cia.min, p.cia.max),
+                },
+            )
+            .with_ime_mode("off"),
     );
     sh.validate(
-        DataValidation::new(
-            range(r1, col::REGISTERED, r2, col::REGISTERED),
-            Rule::DecimalBetween(1.0, 2_958_465.0),
-        )
-        .with_prompt(
-            h.registered.text_in(lang),
-            t(
-                lang,
-                (
-                    "日付を入力します（例: 2024/4/1）。",
-                    "Enter a date (e.g. 2024/4/1).",
-                ),
-            ),
-        )
-        .with_error(et, t(lang, ("日付を入力してください。", "Enter a date.")))
-        .with_ime_mode("off"),
+        DataValidation::new(range(r1, col::REGISTERED, r2, col::REGISTERED), Rule::DecimalBetween(1.0, 2_958_465.0))
+            .with_prompt(h.registered.text_in(lang), t(lang, ("日付を入力します（例: 2024/4/1）。", "Enter a date (e.g. 2024/4/1).")))
+            .with_error(et, t(lang, ("日付を入力してください。", "Enter a date.")))
+            .with_ime_mode("off"),
     );
 
     // Colours of the computed labels, as `fill` gives a user's own ledger.
@@ -461,12 +382,7 @@ fn write_examples(sh: &mut Sheet, p: &Profile, lang: Lang) {
         }
         for (k, v) in ex.cia.iter().enumerate() {
             let v = (v + p.cia.min).min(p.cia.max);
-            sh.number(
-                r,
-                col::CONFIDENTIALITY + k as u32,
-                f64::from(v),
-                STYLE_BODY_CENTER,
-            );
+            sh.number(r, col::CONFIDENTIALITY + k as u32, f64::from(v), STYLE_BODY_CENTER);
         }
         sh.text(r, col::RETENTION, t(lang, ex.retention), STYLE_BODY_WRAP);
         sh.number(r, col::REGISTERED, REGISTERED, STYLE_DATE);
@@ -482,11 +398,7 @@ fn table_head(sh: &mut Sheet, title: &str, note: &str, headers: &[&str], compute
     sh.height(2, 30.0);
     for (i, h) in headers.iter().enumerate() {
         let c = i as u32 + 1;
-        let style = if c >= computed_from {
-            STYLE_HEADER_COMPUTED
-        } else {
-            STYLE_HEADER
-        };
+        let style = if c >= computed_from { STYLE_HEADER_COMPUTED } else { STYLE_HEADER };
         sh.text(TABLE_HEADER_ROW, c, h, style);
     }
     sh.height(TABLE_HEADER_ROW, 40.0);
@@ -526,20 +438,12 @@ fn threats_sheet(p: &Profile, lang: Lang) -> Sheet {
         r = end + 1;
     }
     if r > TABLE_FIRST_ROW {
-        let labels: Vec<String> = p
-            .threat
-            .levels
-            .iter()
-            .map(|l| l.label_in(lang).to_string())
-            .collect();
+        let labels: Vec<String> = p.threat.levels.iter().map(|l| l.label_in(lang).to_string()).collect();
         let rule = choices(&mut sh, lang, &labels, CHOICES_COL, TABLE_HEADER_ROW);
         let (et, em) = list_error(lang);
         sh.validate(
             DataValidation::new(range(TABLE_FIRST_ROW, 3, r - 1, 3), rule)
-                .with_prompt(
-                    h.frequency.text_in(lang),
-                    t(lang, ("一覧から選んでください。", "Choose from the list.")),
-                )
+                .with_prompt(h.frequency.text_in(lang), t(lang, ("一覧から選んでください。", "Choose from the list.")))
                 .with_error(et, em),
         );
     }
@@ -555,40 +459,22 @@ fn checklist_sheet(p: &Profile, lang: Lang) -> Sheet {
         p.headers.sheets.checklist.text_in(lang),
         t(
             lang,
-            (
-                "各項目について、自社の状況にいちばん近い回答を一覧から選んでください。",
-                "For each item, choose the answer closest to the company's situation.",
-            ),
+            ("各項目について、自社の状況にいちばん近い回答を一覧から選んでください。", "For each item, choose the answer closest to the company's situation."),
         ),
-        &[
-            t(lang, ("No", "No.")),
-            h.group.text_in(lang),
-            h.item.text_in(lang),
-            h.answer.text_in(lang),
-        ],
+        &[t(lang, ("No", "No.")), h.group.text_in(lang), h.item.text_in(lang), h.answer.text_in(lang)],
         5,
     );
     for (c, w) in [(1, 5.0), (2, 20.0), (3, 64.0), (4, 26.0)] {
         sh.width(c, w);
     }
-    let mut groups: Vec<_> = p
-        .checklist
-        .groups
-        .values()
-        .filter(|g| !g.items.is_empty())
-        .collect();
+    let mut groups: Vec<_> = p.checklist.groups.values().filter(|g| !g.items.is_empty()).collect();
     groups.sort_by_key(|g| g.number);
     let mut r = TABLE_FIRST_ROW;
     let mut no = 1u32;
     for g in groups {
         let end = r + g.items.len() as u32 - 1;
         sh.merge(r, 2, end, 2, STYLE_BODY_WRAP);
-        sh.text(
-            r,
-            2,
-            &format!("({}) {}", g.number, g.name_in(lang)),
-            STYLE_BODY_WRAP,
-        );
+        sh.text(r, 2, &format!("({}) {}", g.number, g.name_in(lang)), STYLE_BODY_WRAP);
         for (k, item) in g.items.iter().enumerate() {
             let row = r + k as u32;
             sh.number(row, 1, f64::from(no), STYLE_BODY_CENTER);
@@ -600,20 +486,12 @@ fn checklist_sheet(p: &Profile, lang: Lang) -> Sheet {
         r = end + 1;
     }
     if r > TABLE_FIRST_ROW {
-        let labels: Vec<String> = p
-            .checklist
-            .answers
-            .iter()
-            .map(|a| a.label_in(lang).to_string())
-            .collect();
+        let labels: Vec<String> = p.checklist.answers.iter().map(|a| a.label_in(lang).to_string()).collect();
         let rule = choices(&mut sh, lang, &labels, CHOICES_COL, TABLE_HEADER_ROW);
         let (et, em) = list_error(lang);
         sh.validate(
             DataValidation::new(range(TABLE_FIRST_ROW, 4, r - 1, 4), rule)
-                .with_prompt(
-                    h.answer.text_in(lang),
-                    t(lang, ("一覧から選んでください。", "Choose from the list.")),
-                )
+                .with_prompt(h.answer.text_in(lang), t(lang, ("一覧から選んでください。", "Choose from the list.")))
                 .with_error(et, em),
         );
     }
@@ -627,10 +505,13 @@ fn result_sheet(p: &Profile, lang: Lang) -> Sheet {
     table_head(
         &mut sh,
         p.headers.sheets.result.text_in(lang),
-        t(lang, (
-            "実施率と要否は、台帳と対策状況チェックの回答から risksheet fill が計算します。",
-            "Rates and decisions are computed by risksheet fill from the ledger and the checklist answers.",
-        )),
+        t(
+            lang,
+            (
+                "実施率と要否は、台帳と対策状況チェックの回答から risksheet fill が計算します。",
+                "Rates and decisions are computed by risksheet fill from the ledger and the checklist answers.",
+            ),
+        ),
         &[h.chapter.text_in(lang), h.need.text_in(lang), h.rate.text_in(lang), h.decision.text_in(lang)],
         3,
     );
@@ -639,12 +520,7 @@ fn result_sheet(p: &Profile, lang: Lang) -> Sheet {
     }
     for (i, ch) in p.chapters.iter().enumerate() {
         let r = TABLE_FIRST_ROW + i as u32;
-        sh.text(
-            r,
-            1,
-            &format!("{}. {}", ch.number, ch.title_in(lang)),
-            STYLE_BODY_WRAP,
-        );
+        sh.text(r, 1, &format!("{}. {}", ch.number, ch.title_in(lang)), STYLE_BODY_WRAP);
         sh.text(r, 2, p.result.mark(ch.need), STYLE_BODY_CENTER);
         sh.blank(r, 3, STYLE_PERCENT);
         sh.blank(r, 4, STYLE_COMPUTED_WRAP);
@@ -685,18 +561,7 @@ fn facts_block(sh: &mut Sheet, p: &Profile, lang: Lang) {
 /// 利用方法: the how-to, one paragraph per row in a wide column A.
 fn usage_sheet(lang: Lang, names: &Names<'_>) -> Sheet {
     let mut sh = Sheet::default();
-    sh.text(
-        1,
-        1,
-        t(
-            lang,
-            (
-                "リスク分析シートの使い方",
-                "How to use this risk analysis workbook",
-            ),
-        ),
-        STYLE_TITLE,
-    );
+    sh.text(1, 1, t(lang, ("リスク分析シートの使い方", "How to use this risk analysis workbook")), STYLE_TITLE);
     sh.height(1, 28.0);
     sh.width(1, 80.0);
     let mut r = 3;
@@ -718,25 +583,18 @@ fn usage_sheet(lang: Lang, names: &Names<'_>) -> Sheet {
 fn definition_sheet(p: &Profile, lang: Lang) -> Sheet {
     let hl = &p.headers.ledger;
     let mut sh = Sheet::default();
-    let title = p
-        .headers
-        .sheets
-        .importance_definition
-        .as_ref()
-        .map_or("", |h| h.text_in(lang));
+    let title = p.headers.sheets.importance_definition.as_ref().map_or("", |h| h.text_in(lang));
     table_head(
         &mut sh,
         title,
-        t(lang, (
-            "情報資産の機密性・完全性・可用性は、次の目安で決めてください。",
-            "Rate the confidentiality, integrity and availability of each asset with this guide.",
-        )),
-        &[
-            t(lang, ("評価値", "Value")),
-            hl.confidentiality.text_in(lang),
-            hl.integrity.text_in(lang),
-            hl.availability.text_in(lang),
-        ],
+        t(
+            lang,
+            (
+                "情報資産の機密性・完全性・可用性は、次の目安で決めてください。",
+                "Rate the confidentiality, integrity and availability of each asset with this guide.",
+            ),
+        ),
+        &[t(lang, ("評価値", "Value")), hl.confidentiality.text_in(lang), hl.integrity.text_in(lang), hl.availability.text_in(lang)],
         99,
     );
     for (c, w) in [(1, 12.0), (2, 44.0), (3, 44.0), (4, 44.0)] {
@@ -757,9 +615,7 @@ fn definition_sheet(p: &Profile, lang: Lang) -> Sheet {
     r += 1;
     let mut rule = match lang {
         Lang::Ja => "重要度は、機密性・完全性・可用性のうち最も高い値です。".to_string(),
-        Lang::En => {
-            "Importance is the highest of confidentiality, integrity and availability.".to_string()
-        }
+        Lang::En => "Importance is the highest of confidentiality, integrity and availability.".to_string(),
     };
     if let Some(level) = p.personal_info_level() {
         rule += &match lang {
@@ -780,23 +636,12 @@ fn definition_sheet(p: &Profile, lang: Lang) -> Sheet {
     sh.text(r, 1, &intro, STYLE_NOTE);
     sh.merge(r, 1, r, 4, STYLE_NOTE);
     r += 1;
-    for (c, text) in [
-        t(lang, ("範囲", "Range")),
-        t(lang, ("評価", "Rating")),
-        t(lang, ("対応", "Action")),
-    ]
-    .iter()
-    .enumerate()
-    {
+    for (c, text) in [t(lang, ("範囲", "Range")), t(lang, ("評価", "Rating")), t(lang, ("対応", "Action"))].iter().enumerate() {
         sh.text(r, c as u32 + 1, text, STYLE_HEADER);
     }
     r += 1;
     for b in &p.risk.bands {
-        let span = if b.min == b.max {
-            b.min.to_string()
-        } else {
-            format!("{}〜{}", b.min, b.max)
-        };
+        let span = if b.min == b.max { b.min.to_string() } else { format!("{}〜{}", b.min, b.max) };
         sh.text(r, 1, &span, STYLE_BODY_CENTER);
         sh.text(r, 2, b.label_in(lang), STYLE_BODY_CENTER);
         sh.text(r, 3, b.advice_in(lang), STYLE_BODY_WRAP);
@@ -831,27 +676,13 @@ mod tests {
     fn long_lists_go_to_a_choices_column() {
         let mut sh = Sheet::default();
         let short = vec!["1:a".to_string(), "2:b".to_string()];
-        assert_eq!(
-            choices(&mut sh, Lang::Ja, &short, CHOICES_COL, 4),
-            Rule::List(short.clone())
-        );
-        let long: Vec<String> = (1..=3)
-            .map(|i| format!("{i}:{}", "あ".repeat(100)))
-            .collect();
-        assert_eq!(
-            choices(&mut sh, Lang::Ja, &long, CHOICES_COL, 4),
-            Rule::ListFrom("$H$5:$H$7".into())
-        );
+        assert_eq!(choices(&mut sh, Lang::Ja, &short, CHOICES_COL, 4), Rule::List(short.clone()));
+        let long: Vec<String> = (1..=3).map(|i| format!("{i}:{}", "あ".repeat(100))).collect();
+        assert_eq!(choices(&mut sh, Lang::Ja, &long, CHOICES_COL, 4), Rule::ListFrom("$H$5:$H$7".into()));
         let comma = vec!["a, b".to_string()];
-        assert_eq!(
-            choices(&mut sh, Lang::En, &comma, CHOICES_COL, 4),
-            Rule::ListFrom("$H$5:$H$5".into())
-        );
+        assert_eq!(choices(&mut sh, Lang::En, &comma, CHOICES_COL, 4), Rule::ListFrom("$H$5:$H$5".into()));
         let x = sh.to_xml();
-        assert!(
-            x.contains("<c r=\"H4\" s=\"2\" t=\"inlineStr\"><is><t>Choices</t></is></c>"),
-            "{x}"
-        );
+        assert!(x.contains("<c r=\"H4\" s=\"2\" t=\"inlineStr\"><is><t>Choices</t></is></c>"), "{x}");
     }
 
     #[test]

@@ -64,57 +64,32 @@ impl Profile {
         let table = parse_table(text)?;
         let mut profile = if table.contains_key("extends") {
             // Deserialise the merged text so that an error shows the offending lines.
-            let merged = toml::to_string(&resolve(table, 0)?)
-                .map_err(|e| profile_error(e.to_string(), e.to_string()))?;
-            deserialize(
-                &merged,
-                "（extends で継承した内容と合わせた結果）",
-                " (after merging the extended profile)",
-            )?
+            let merged = toml::to_string(&resolve(table, 0)?).map_err(|e| profile_error(e.to_string(), e.to_string()))?;
+            deserialize(&merged, "（extends で継承した内容と合わせた結果）", " (after merging the extended profile)")?
         } else {
             deserialize(text, "", "")?
         };
-        profile
-            .checklist
-            .groups
-            .sort_by(|_, a, _, b| a.number.cmp(&b.number));
+        profile.checklist.groups.sort_by(|_, a, _, b| a.number.cmp(&b.number));
         profile.validate()?;
         Ok(profile)
     }
 }
 
 fn builtin_source(name: &str) -> Result<&'static str> {
-    BUILTINS
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name.trim()))
-        .map(|(_, text)| *text)
-        .ok_or_else(|| {
-            let names = Profile::builtin_names().join(", ");
-            profile_error(
-                format!("組み込みプロファイル「{name}」はありません（あるもの: {names}）"),
-                format!("no built-in profile '{name}' (available: {names})"),
-            )
-        })
+    BUILTINS.iter().find(|(n, _)| n.eq_ignore_ascii_case(name.trim())).map(|(_, text)| *text).ok_or_else(|| {
+        let names = Profile::builtin_names().join(", ");
+        profile_error(format!("組み込みプロファイル「{name}」はありません（あるもの: {names}）"), format!("no built-in profile '{name}' (available: {names})"))
+    })
 }
 
 /// Deserialises a profile, turning a serde error (unknown or missing field, wrong type) into a
 /// profile error with the position and the offending line.
 fn deserialize(text: &str, note_ja: &str, note_en: &str) -> Result<Profile> {
-    toml::from_str(text).map_err(|e| {
-        profile_error(
-            format!("項目が正しくありません{note_ja}: {e}"),
-            format!("bad field{note_en}: {e}"),
-        )
-    })
+    toml::from_str(text).map_err(|e| profile_error(format!("項目が正しくありません{note_ja}: {e}"), format!("bad field{note_en}: {e}")))
 }
 
 fn parse_table(text: &str) -> Result<toml::Table> {
-    text.parse::<toml::Table>().map_err(|e| {
-        profile_error(
-            format!("TOMLとして読めません: {e}"),
-            format!("not valid TOML: {e}"),
-        )
-    })
+    text.parse::<toml::Table>().map_err(|e| profile_error(format!("TOMLとして読めません: {e}"), format!("not valid TOML: {e}")))
 }
 
 /// Applies `extends` (recursively) and returns the merged table without the key.
@@ -123,16 +98,10 @@ fn resolve(mut table: toml::Table, depth: usize) -> Result<toml::Table> {
         return Ok(table);
     };
     let Some(name) = parent.as_str() else {
-        return Err(profile_error(
-            "extends にはプロファイル名を文字列で書いてください".into(),
-            "extends must be a profile name (a string)".into(),
-        ));
+        return Err(profile_error("extends にはプロファイル名を文字列で書いてください".into(), "extends must be a profile name (a string)".into()));
     };
     if depth >= MAX_EXTENDS_DEPTH {
-        return Err(profile_error(
-            format!("extends の連鎖が深すぎます（{name}）"),
-            format!("extends chain too deep ({name})"),
-        ));
+        return Err(profile_error(format!("extends の連鎖が深すぎます（{name}）"), format!("extends chain too deep ({name})")));
     }
     let mut base = resolve(parse_table(builtin_source(name)?)?, depth + 1)?;
     merge(&mut base, table);

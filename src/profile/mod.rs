@@ -199,10 +199,7 @@ pub struct LabelledScale {
 impl LabelledScale {
     /// The range of levels.
     pub fn scale(&self) -> Scale {
-        Scale {
-            min: self.min,
-            max: self.max,
-        }
+        Scale { min: self.min, max: self.max }
     }
     /// The level with this value.
     pub fn level(&self, value: u8) -> Option<&Level> {
@@ -229,10 +226,7 @@ pub struct LikelihoodRule {
 impl LikelihoodRule {
     /// The range of levels.
     pub fn scale(&self) -> Scale {
-        Scale {
-            min: self.min,
-            max: self.max,
-        }
+        Scale { min: self.min, max: self.max }
     }
     /// The level with this value.
     pub fn level(&self, value: u8) -> Option<&Level> {
@@ -359,11 +353,7 @@ impl Checklist {
     pub fn expected_answer(&self) -> String {
         let min = self.answers.iter().map(|a| a.value).min().unwrap_or(1);
         let max = self.answers.iter().map(|a| a.value).max().unwrap_or(min);
-        let example = self
-            .answers
-            .first()
-            .map(|a| a.label.as_str())
-            .unwrap_or_default();
+        let example = self.answers.first().map(|a| a.label.as_str()).unwrap_or_default();
         format!("{min}〜{max}の回答（「{example}」など）")
     }
     /// Total number of check items.
@@ -509,12 +499,7 @@ pub struct ResultTexts {
     pub conditional_mark: String,
 }
 bilingual!(ResultTexts, select_in, select, select_en);
-bilingual!(
-    ResultTexts,
-    not_applicable_in,
-    not_applicable,
-    not_applicable_en
-);
+bilingual!(ResultTexts, not_applicable_in, not_applicable, not_applicable_en);
 
 impl ResultTexts {
     /// The mark of a need (◎ / ○).
@@ -562,15 +547,8 @@ impl Header {
         let key = normalize_key(cell);
         let bare = strip_trailing_note(&key);
         // The English text too: an English template (`new --lang en`) is read back by it.
-        let names = std::iter::once(&self.text)
-            .chain(&self.variants)
-            .chain(std::iter::once(&self.text_en).filter(|n| !n.is_empty()))
-            .map(|n| normalize_key(n));
-        names.into_iter().any(|n| n == key || n == bare)
-            || self
-                .contains
-                .iter()
-                .any(|word| key.contains(&normalize_key(word)))
+        let names = std::iter::once(&self.text).chain(&self.variants).chain(std::iter::once(&self.text_en).filter(|n| !n.is_empty())).map(|n| normalize_key(n));
+        names.into_iter().any(|n| n == key || n == bare) || self.contains.iter().any(|word| key.contains(&normalize_key(word)))
     }
 }
 
@@ -597,7 +575,10 @@ impl Header {
     /// The header's names prepared once for scoring many cells ([`Header::score`]).
     pub fn scorer(&self) -> HeaderScorer {
         let names = std::iter::once(&self.text).chain(&self.variants).chain(std::iter::once(&self.text_en).filter(|n| !n.is_empty()));
-        HeaderScorer { keys: names.map(|n| header_key(n).0).filter(|k| !k.is_empty()).map(|k| HeaderKey::new(&k)).collect(), contains: self.contains.iter().map(|w| normalize_key(w)).collect() }
+        HeaderScorer {
+            keys: names.map(|n| header_key(n).0).filter(|k| !k.is_empty()).map(|k| HeaderKey::new(&k)).collect(),
+            contains: self.contains.iter().map(|w| normalize_key(w)).collect(),
+        }
     }
 }
 
@@ -831,11 +812,7 @@ impl Profile {
     /// # Ok::<(), risksheet::Error>(())
     /// ```
     pub fn find_group(&self, label: &str) -> Option<(&str, &CheckGroup)> {
-        let candidates = self
-            .checklist
-            .groups
-            .iter()
-            .map(|(id, g)| ((id.as_str(), g), g.number, g.names().collect()));
+        let candidates = self.checklist.groups.iter().map(|(id, g)| ((id.as_str(), g), g.number, g.names().collect()));
         pick_by_name(candidates, label)
     }
 
@@ -854,12 +831,7 @@ impl Profile {
             let own = std::iter::once(c.title.as_str())
                 .chain(c.variants.iter().map(String::as_str))
                 .chain(std::iter::once(c.title_en.as_str()).filter(|t| !t.is_empty()));
-            let group = c
-                .group
-                .as_deref()
-                .and_then(|id| self.group(id))
-                .into_iter()
-                .flat_map(CheckGroup::names);
+            let group = c.group.as_deref().and_then(|id| self.group(id)).into_iter().flat_map(CheckGroup::names);
             (c, c.number, own.chain(group).collect())
         });
         pick_by_name(candidates, label)
@@ -879,15 +851,7 @@ impl Profile {
     /// ```
     pub fn possible_risk_values(&self) -> Vec<u32> {
         let likelihoods = self.likelihood.scale();
-        let mut values: Vec<u32> = self
-            .importance_scale()
-            .values()
-            .flat_map(|i| {
-                likelihoods
-                    .values()
-                    .map(move |l| u32::from(i) * u32::from(l))
-            })
-            .collect();
+        let mut values: Vec<u32> = self.importance_scale().values().flat_map(|i| likelihoods.values().map(move |l| u32::from(i) * u32::from(l))).collect();
         values.sort_unstable();
         values.dedup();
         values
@@ -896,17 +860,13 @@ impl Profile {
     /// The level 重要度 is raised to for personal information, when the profile does so.
     pub fn personal_info_level(&self) -> Option<u8> {
         let rule = &self.importance;
-        rule.personal_info_override
-            .then(|| rule.personal_info_level.unwrap_or(self.cia.max))
+        rule.personal_info_override.then(|| rule.personal_info_level.unwrap_or(self.cia.max))
     }
 }
 
 /// The item among `candidates` (item, number, names) whose names match `label` after its
 /// number prefix is removed; with several matches, the one whose number equals the label's.
-fn pick_by_name<'a, T>(
-    candidates: impl Iterator<Item = (T, u32, Vec<&'a str>)>,
-    label: &str,
-) -> Option<T> {
+fn pick_by_name<'a, T>(candidates: impl Iterator<Item = (T, u32, Vec<&'a str>)>, label: &str) -> Option<T> {
     let (number, rest) = split_number_prefix(label);
     let key = normalize_key(rest);
     let bare = strip_trailing_note(&key).to_string();

@@ -19,10 +19,7 @@ fn profile_message(e: Error) -> String {
 /// ipa-2.1 with one text replaced, loaded and expected to fail.
 fn broken(from: &str, to: &str) -> String {
     let text = include_str!("../../data/profiles/ipa-2.1.toml");
-    assert!(
-        text.contains(from),
-        "test setup: {from:?} not in ipa-2.1.toml"
-    );
+    assert!(text.contains(from), "test setup: {from:?} not in ipa-2.1.toml");
     profile_message(Profile::from_toml_str(&text.replacen(from, to, 1)).unwrap_err())
 }
 
@@ -40,27 +37,12 @@ fn ipa21_counts() {
     assert_eq!((p.cia.min, p.cia.max), (0, 2));
     assert_eq!(p.media.len(), 6);
     let names: Vec<&str> = p.media.iter().map(|m| m.name.as_str()).collect();
-    assert_eq!(
-        names,
-        [
-            "書類",
-            "可搬電子媒体",
-            "事務所PC",
-            "モバイル機器",
-            "社内サーバー",
-            "クラウド"
-        ]
-    );
+    assert_eq!(names, ["書類", "可搬電子媒体", "事務所PC", "モバイル機器", "社内サーバー", "クラウド"]);
     let threats: Vec<usize> = p.media.iter().map(|m| m.threats.len()).collect();
     assert_eq!(threats, [4, 4, 5, 3, 3, 2]);
     assert_eq!(threats.iter().sum::<usize>(), 21);
     assert_eq!(p.checklist.item_count(), 55);
-    let groups: Vec<(u32, &str, usize)> = p
-        .checklist
-        .groups
-        .values()
-        .map(|g| (g.number, g.name.as_str(), g.items.len()))
-        .collect();
+    let groups: Vec<(u32, &str, usize)> = p.checklist.groups.values().map(|g| (g.number, g.name.as_str(), g.items.len())).collect();
     assert_eq!(
         groups,
         [
@@ -88,10 +70,7 @@ fn default_group_to_media_mapping() {
     let p = ipa21();
     let numbers = |id: &str| -> Vec<u32> {
         let m = p.medium(id).expect("medium");
-        m.groups
-            .iter()
-            .map(|g| p.group(g).expect("group").number)
-            .collect()
+        m.groups.iter().map(|g| p.group(g).expect("group").number).collect()
     };
     assert_eq!(numbers("paper"), [2, 3, 6]);
     assert_eq!(numbers("removable"), [3, 6, 7]);
@@ -107,15 +86,8 @@ fn ipa3_differs_where_the_edition_does() {
     assert_eq!((p.cia.min, p.cia.max), (1, 3));
     assert_eq!(p.personal_info_level(), Some(3));
     assert_eq!(p.checklist.item_count(), 55);
-    let last = p
-        .checklist
-        .groups
-        .last()
-        .map(|(id, g)| (id.as_str(), g.number, g.name.as_str()));
-    assert_eq!(
-        last,
-        Some(("mynumber", 11, "個人番号及び特定個人情報の取扱い"))
-    );
+    let last = p.checklist.groups.last().map(|(id, g)| (id.as_str(), g.number, g.name.as_str()));
+    assert_eq!(last, Some(("mynumber", 11, "個人番号及び特定個人情報の取扱い")));
     assert_eq!(p.group("access").map(|g| g.number), Some(4));
     assert_eq!(p.chapters.len(), 14);
     assert_eq!(p.chapters[10].title, "個人番号及び特定個人情報の取扱い");
@@ -128,33 +100,15 @@ fn ipa3_differs_where_the_edition_does() {
 #[test]
 fn labels_and_english() {
     let p = ipa21();
-    assert_eq!(
-        p.threat.level(3).map(|l| l.label.as_str()),
-        Some("3:通常の状態で発生する（いつ発生してもおかしくない）")
-    );
-    assert_eq!(
-        p.threat.level(2).map(|l| l.label.as_str()),
-        Some("2:特定の状況で発生する（年に数回程度）")
-    );
-    assert_eq!(
-        p.vulnerability.level(2).map(|l| l.label.as_str()),
-        Some("2:部分的に脆弱性未対策")
-    );
-    assert_eq!(
-        p.likelihood.level(3).map(|l| l.label.as_str()),
-        Some("可能性:高")
-    );
+    assert_eq!(p.threat.level(3).map(|l| l.label.as_str()), Some("3:通常の状態で発生する（いつ発生してもおかしくない）"));
+    assert_eq!(p.threat.level(2).map(|l| l.label.as_str()), Some("2:特定の状況で発生する（年に数回程度）"));
+    assert_eq!(p.vulnerability.level(2).map(|l| l.label.as_str()), Some("2:部分的に脆弱性未対策"));
+    assert_eq!(p.likelihood.level(3).map(|l| l.label.as_str()), Some("可能性:高"));
     assert_eq!(p.media[4].name_in(Lang::En), "In-house server");
     assert_eq!(p.risk.bands[0].label_in(Lang::En), "High risk");
     assert_eq!(p.result.not_applicable_in(Lang::Ja), "該当なし");
-    let every_text_has_english = p
-        .media
-        .iter()
-        .all(|m| !m.name_en.is_empty() && m.threats.iter().all(|t| !t.text_en.is_empty()))
-        && p.checklist
-            .groups
-            .values()
-            .all(|g| !g.name_en.is_empty() && g.items.iter().all(|i| !i.text_en.is_empty()))
+    let every_text_has_english = p.media.iter().all(|m| !m.name_en.is_empty() && m.threats.iter().all(|t| !t.text_en.is_empty()))
+        && p.checklist.groups.values().all(|g| !g.name_en.is_empty() && g.items.iter().all(|i| !i.text_en.is_empty()))
         && p.chapters.iter().all(|c| !c.title_en.is_empty());
     assert!(every_text_has_english);
 }
@@ -167,22 +121,13 @@ fn group_and_chapter_name_variants() {
     assert_eq!(group("アクセス制御と認証"), Some("access"));
     assert_eq!(group("（１０）外部委託管理"), Some("outsourcing"));
     assert_eq!(group("(6) 物理的セキュリティ対策"), Some("physical"));
-    assert_eq!(
-        group("(11) 情報セキュリティインシデント対応ならびに事業継続管理"),
-        Some("incident")
-    );
-    assert_eq!(
-        group("(4) 個人番号及び特定個人情報の取扱い"),
-        Some("mynumber")
-    );
+    assert_eq!(group("(11) 情報セキュリティインシデント対応ならびに事業継続管理"), Some("incident"));
+    assert_eq!(group("(4) 個人番号及び特定個人情報の取扱い"), Some("mynumber"));
     assert_eq!(group("(12) 何か別のもの"), None);
     assert_eq!(p.find_chapter("(10) 委託管理").map(|c| c.number), Some(10));
     assert_eq!(p.find_chapter("社内体制図").map(|c| c.number), Some(12));
     let ipa3 = ipa3();
-    assert_eq!(
-        ipa3.find_group("(11) マイナンバー対応").map(|(id, _)| id),
-        Some("mynumber")
-    );
+    assert_eq!(ipa3.find_group("(11) マイナンバー対応").map(|(id, _)| id), Some("mynumber"));
 }
 
 #[test]
@@ -192,32 +137,14 @@ fn headers_find_sheets_and_columns() {
     assert!(h.sheets.ledger.matches("情報資産管理台帳"));
     assert!(h.sheets.checklist.matches("対策状況チェック"));
     assert!(h.ledger.business.matches(" 業務分類 "));
-    assert!(h
-        .ledger
-        .vulnerability
-        .matches("脆弱性（「対策状況チェックシート」で設定）"));
-    assert!(h
-        .ledger
-        .threat
-        .matches("脅威の発生頻度（「脅威の状況」シートで設定）"));
+    assert!(h.ledger.vulnerability.matches("脆弱性（「対策状況チェックシート」で設定）"));
+    assert!(h.ledger.threat.matches("脅威の発生頻度（「脅威の状況」シートで設定）"));
     assert!(h.ledger.sensitive.matches("要配慮個人情報"));
     assert!(!h.ledger.personal.matches("要配慮個人情報"));
-    assert!(h
-        .threats
-        .frequency
-        .matches("対策を講じない場合の脅威の発生頻度"));
-    assert!(h
-        .result
-        .need
-        .matches("情報セキュリティポリシー\n策定の必要性"));
-    assert!(h
-        .result
-        .decision
-        .matches("<ツール B> 情報セキュリティポリシーによる 対策規定の要否"));
-    assert!(h
-        .result
-        .chapter
-        .matches("対策の種類 (情報セキュリティポリシー名称)"));
+    assert!(h.threats.frequency.matches("対策を講じない場合の脅威の発生頻度"));
+    assert!(h.result.need.matches("情報セキュリティポリシー\n策定の必要性"));
+    assert!(h.result.decision.matches("<ツール B> 情報セキュリティポリシーによる 対策規定の要否"));
+    assert!(h.result.chapter.matches("対策の種類 (情報セキュリティポリシー名称)"));
 }
 
 #[test]
@@ -229,57 +156,30 @@ fn unknown_builtin_lists_the_names() {
 #[test]
 fn validation_matrix_size() {
     let msg = broken("  [1, 2, 3], # threat 3\n", "");
-    assert!(
-        msg.contains("likelihood.matrix") && msg.contains('3') && msg.contains('2'),
-        "{msg}"
-    );
+    assert!(msg.contains("likelihood.matrix") && msg.contains('3') && msg.contains('2'), "{msg}");
     let msg = broken("[1, 1, 2], # threat 2", "[1, 1], # threat 2");
-    assert!(
-        msg.contains("likelihood.matrix") && msg.contains('2'),
-        "{msg}"
-    );
+    assert!(msg.contains("likelihood.matrix") && msg.contains('2'), "{msg}");
     let msg = broken("[1, 1, 2], # threat 2", "[1, 1, 7], # threat 2");
-    assert!(
-        msg.contains("likelihood.matrix") && msg.contains('7'),
-        "{msg}"
-    );
+    assert!(msg.contains("likelihood.matrix") && msg.contains('7'), "{msg}");
 }
 
 #[test]
 fn validation_references() {
-    let msg = broken(
-        r#"groups = ["human", "asset", "physical"]"#,
-        r#"groups = ["human", "assets", "physical"]"#,
-    );
+    let msg = broken(r#"groups = ["human", "asset", "physical"]"#, r#"groups = ["human", "assets", "physical"]"#);
     assert!(msg.contains("paper") && msg.contains("assets"), "{msg}");
     let msg = broken(r#"group = "outsourcing""#, r#"group = "contractors""#);
-    assert!(
-        msg.contains("contractors") && msg.contains("委託管理"),
-        "{msg}"
-    );
+    assert!(msg.contains("contractors") && msg.contains("委託管理"), "{msg}");
 }
 
 #[test]
 fn validation_bands_and_levels() {
-    let msg = broken(
-        "min = 0\nmax = 0\nlabel = \"リスク小\"",
-        "min = 1\nmax = 1\nlabel = \"リスク小\"",
-    );
+    let msg = broken("min = 0\nmax = 0\nlabel = \"リスク小\"", "min = 1\nmax = 1\nlabel = \"リスク小\"");
     assert!(msg.contains("risk.bands"), "{msg}");
-    let msg = broken(
-        "min = 1\nmax = 3\nlabel = \"リスク中\"",
-        "min = 2\nmax = 3\nlabel = \"リスク中\"",
-    );
+    let msg = broken("min = 1\nmax = 3\nlabel = \"リスク中\"", "min = 2\nmax = 3\nlabel = \"リスク中\"");
     assert!(msg.contains("risk.bands") && msg.contains('1'), "{msg}");
-    let msg = broken(
-        "{ value = 1, label = \"1:脆弱性対策済\"",
-        "{ value = 2, label = \"1:脆弱性対策済\"",
-    );
+    let msg = broken("{ value = 1, label = \"1:脆弱性対策済\"", "{ value = 2, label = \"1:脆弱性対策済\"");
     assert!(msg.contains("vulnerability.levels"), "{msg}");
-    let msg = broken(
-        "number = 2\nname = \"人的対策\"",
-        "number = 1\nname = \"人的対策\"",
-    );
+    let msg = broken("number = 2\nname = \"人的対策\"", "number = 1\nname = \"人的対策\"");
     assert!(msg.contains("checklist.groups"), "{msg}");
 }
 
@@ -310,10 +210,7 @@ fn user_profile_overrides_a_preset() {
     .expect("override loads");
     assert_eq!(p.id, "acme");
     assert_eq!(p.media.len(), 1);
-    assert_eq!(
-        p.group("asset").map(|g| (g.name.as_str(), g.items.len())),
-        Some(("資産管理", 7))
-    );
+    assert_eq!(p.group("asset").map(|g| (g.name.as_str(), g.items.len())), Some(("資産管理", 7)));
     assert_eq!(p.checklist.groups.len(), 11);
 }
 
@@ -334,15 +231,8 @@ fn from_file_names_the_file() {
 #[test]
 fn readme_example_loads() {
     let readme = include_str!("../../data/profiles/README.md");
-    let example = readme
-        .split("```toml\n")
-        .nth(1)
-        .and_then(|rest| rest.split("```").next())
-        .expect("README has a toml example");
+    let example = readme.split("```toml\n").nth(1).and_then(|rest| rest.split("```").next()).expect("README has a toml example");
     let p = Profile::from_toml_str(example).unwrap_or_else(|e| panic!("README example: {e}"));
     assert_eq!(p.id, "acme");
-    assert_eq!(
-        p.find_group("協力会社管理").map(|(id, _)| id),
-        Some("outsourcing")
-    );
+    assert_eq!(p.find_group("協力会社管理").map(|(id, _)| id), Some("outsourcing"));
 }

@@ -22,11 +22,7 @@ impl Profile {
         check_labels("threat", &self.threat)?;
         check_labels("vulnerability", &self.vulnerability)?;
         check_scale("likelihood", self.likelihood.scale())?;
-        check_levels(
-            "likelihood",
-            self.likelihood.scale(),
-            &self.likelihood.levels,
-        )?;
+        check_levels("likelihood", self.likelihood.scale(), &self.likelihood.levels)?;
         self.check_matrix()?;
         self.check_importance()?;
         self.check_bands()?;
@@ -38,11 +34,7 @@ impl Profile {
     }
 
     fn check_matrix(&self) -> Result<()> {
-        let (threat, vuln, likely) = (
-            self.threat.scale(),
-            self.vulnerability.scale(),
-            self.likelihood.scale(),
-        );
+        let (threat, vuln, likely) = (self.threat.scale(), self.vulnerability.scale(), self.likelihood.scale());
         let matrix = &self.likelihood.matrix;
         if matrix.len() != threat.level_count() {
             return fail(
@@ -70,14 +62,8 @@ impl Profile {
     fn check_importance(&self) -> Result<()> {
         match self.importance.personal_info_level {
             Some(level) if !self.cia.contains(level) => fail(
-                format!(
-                    "importance.personal_info_level {level} が重要度の範囲 {} の外です",
-                    self.cia.expected()
-                ),
-                format!(
-                    "importance.personal_info_level {level} is outside the importance scale {}–{}",
-                    self.cia.min, self.cia.max
-                ),
+                format!("importance.personal_info_level {level} が重要度の範囲 {} の外です", self.cia.expected()),
+                format!("importance.personal_info_level {level} is outside the importance scale {}–{}", self.cia.min, self.cia.max),
             ),
             _ => Ok(()),
         }
@@ -86,44 +72,23 @@ impl Profile {
     /// Every product 重要度 × 可能性 must fall in exactly one band; bands must not overlap.
     fn check_bands(&self) -> Result<()> {
         let bands = &self.risk.bands;
-        if let Some(b) = bands
-            .iter()
-            .find(|b| b.min > b.max || b.label.trim().is_empty())
-        {
+        if let Some(b) = bands.iter().find(|b| b.min > b.max || b.label.trim().is_empty()) {
             return fail(
-                format!(
-                    "risk.bands の帯 {}〜{} は min ≦ max とし、label を書いてください",
-                    b.min, b.max
-                ),
-                format!(
-                    "risk.bands band {}–{} needs min ≤ max and a label",
-                    b.min, b.max
-                ),
+                format!("risk.bands の帯 {}〜{} は min ≦ max とし、label を書いてください", b.min, b.max),
+                format!("risk.bands band {}–{} needs min ≤ max and a label", b.min, b.max),
             );
         }
         for (i, a) in bands.iter().enumerate() {
-            if let Some(b) = bands[i + 1..]
-                .iter()
-                .find(|b| a.min <= b.max && b.min <= a.max)
-            {
+            if let Some(b) = bands[i + 1..].iter().find(|b| a.min <= b.max && b.min <= a.max) {
                 return fail(
-                    format!(
-                        "risk.bands の「{}」（{}〜{}）と「{}」（{}〜{}）が重なっています",
-                        a.label, a.min, a.max, b.label, b.min, b.max
-                    ),
-                    format!(
-                        "risk.bands '{}' ({}–{}) and '{}' ({}–{}) overlap",
-                        a.label, a.min, a.max, b.label, b.min, b.max
-                    ),
+                    format!("risk.bands の「{}」（{}〜{}）と「{}」（{}〜{}）が重なっています", a.label, a.min, a.max, b.label, b.min, b.max),
+                    format!("risk.bands '{}' ({}–{}) and '{}' ({}–{}) overlap", a.label, a.min, a.max, b.label, b.min, b.max),
                 );
             }
         }
         for value in self.possible_risk_values() {
             if self.risk.band(value).is_none() {
-                return fail(
-                    format!("risk.bands にリスク値 {value} を含む帯がありません"),
-                    format!("risk.bands has no band for the risk value {value}"),
-                );
+                return fail(format!("risk.bands にリスク値 {value} を含む帯がありません"), format!("risk.bands has no band for the risk value {value}"));
             }
         }
         Ok(())
@@ -134,38 +99,20 @@ impl Profile {
         let mut names: HashMap<String, &str> = HashMap::new();
         for m in &self.media {
             if !ids.insert(m.id.as_str()) {
-                return fail(
-                    format!("media の id「{}」が重複しています", m.id),
-                    format!("media id '{}' is used twice", m.id),
-                );
+                return fail(format!("media の id「{}」が重複しています", m.id), format!("media id '{}' is used twice", m.id));
             }
             for name in m.names() {
-                if let Some(other) = names
-                    .insert(normalize_key(name), &m.id)
-                    .filter(|other| *other != m.id)
-                {
+                if let Some(other) = names.insert(normalize_key(name), &m.id).filter(|other| *other != m.id) {
                     return fail(
-                        format!(
-                            "媒体名「{name}」が media「{other}」と「{}」の両方にあります",
-                            m.id
-                        ),
-                        format!(
-                            "medium name '{name}' belongs to both '{other}' and '{}'",
-                            m.id
-                        ),
+                        format!("媒体名「{name}」が media「{other}」と「{}」の両方にあります", m.id),
+                        format!("medium name '{name}' belongs to both '{other}' and '{}'", m.id),
                     );
                 }
             }
             if let Some(g) = m.groups.iter().find(|g| self.group(g).is_none()) {
                 return fail(
-                    format!(
-                        "media「{}」の groups にある「{g}」は checklist.groups にありません",
-                        m.id
-                    ),
-                    format!(
-                        "media '{}' refers to the check group '{g}', which checklist.groups lacks",
-                        m.id
-                    ),
+                    format!("media「{}」の groups にある「{g}」は checklist.groups にありません", m.id),
+                    format!("media '{}' refers to the check group '{g}', which checklist.groups lacks", m.id),
                 );
             }
         }
@@ -177,49 +124,28 @@ impl Profile {
         let mut values = HashSet::new();
         for a in &list.answers {
             if !values.insert(a.value) {
-                return fail(
-                    format!("checklist.answers の値 {} が重複しています", a.value),
-                    format!("checklist.answers value {} is used twice", a.value),
-                );
+                return fail(format!("checklist.answers の値 {} が重複しています", a.value), format!("checklist.answers value {} is used twice", a.value));
             }
             if a.weight.is_some_and(|w| !(0.0..=1.0).contains(&w)) {
                 return fail(
-                    format!(
-                        "checklist.answers の値 {} の weight は 0〜1 にしてください",
-                        a.value
-                    ),
-                    format!(
-                        "checklist.answers value {}: weight must be between 0 and 1",
-                        a.value
-                    ),
+                    format!("checklist.answers の値 {} の weight は 0〜1 にしてください", a.value),
+                    format!("checklist.answers value {}: weight must be between 0 and 1", a.value),
                 );
             }
         }
         if !list.groups.is_empty() && !list.answers.iter().any(|a| a.weight.is_some()) {
-            return fail(
-                "checklist.answers に weight のある回答がありません".into(),
-                "checklist.answers has no answer with a weight".into(),
-            );
+            return fail("checklist.answers に weight のある回答がありません".into(), "checklist.answers has no answer with a weight".into());
         }
         let mut numbers = HashMap::new();
         for (id, g) in &list.groups {
             if let Some(other) = numbers.insert(g.number, id) {
                 return fail(
-                    format!(
-                        "checklist.groups の「{other}」と「{id}」が同じ番号 {} です",
-                        g.number
-                    ),
-                    format!(
-                        "checklist.groups '{other}' and '{id}' share the number {}",
-                        g.number
-                    ),
+                    format!("checklist.groups の「{other}」と「{id}」が同じ番号 {} です", g.number),
+                    format!("checklist.groups '{other}' and '{id}' share the number {}", g.number),
                 );
             }
             if g.items.is_empty() {
-                return fail(
-                    format!("checklist.groups「{id}」に items がありません"),
-                    format!("checklist.groups '{id}' has no items"),
-                );
+                return fail(format!("checklist.groups「{id}」に items がありません"), format!("checklist.groups '{id}' has no items"));
             }
         }
         Ok(())
@@ -229,10 +155,7 @@ impl Profile {
         let mut numbers = HashSet::new();
         for c in &self.chapters {
             if !numbers.insert(c.number) {
-                return fail(
-                    format!("chapters の番号 {} が重複しています", c.number),
-                    format!("chapters number {} is used twice", c.number),
-                );
+                return fail(format!("chapters の番号 {} が重複しています", c.number), format!("chapters number {} is used twice", c.number));
             }
             if let Some(g) = c.group.as_deref().filter(|g| self.group(g).is_none()) {
                 return fail(
@@ -248,14 +171,8 @@ impl Profile {
 fn check_scale(field: &str, scale: Scale) -> Result<()> {
     if scale.min > scale.max {
         return fail(
-            format!(
-                "{field} の min {} が max {} より大きくなっています",
-                scale.min, scale.max
-            ),
-            format!(
-                "{field}: min {} is greater than max {}",
-                scale.min, scale.max
-            ),
+            format!("{field} の min {} が max {} より大きくなっています", scale.min, scale.max),
+            format!("{field}: min {} is greater than max {}", scale.min, scale.max),
         );
     }
     Ok(())
@@ -270,15 +187,8 @@ fn check_labels(field: &str, scale: &LabelledScale) -> Result<()> {
 fn check_levels(field: &str, scale: Scale, levels: &[Level]) -> Result<()> {
     if let Some(off) = levels.iter().find(|l| !scale.contains(l.value)) {
         return fail(
-            format!(
-                "{field}.levels の値 {} が範囲 {} の外です",
-                off.value,
-                scale.expected()
-            ),
-            format!(
-                "{field}.levels value {} is outside {}–{}",
-                off.value, scale.min, scale.max
-            ),
+            format!("{field}.levels の値 {} が範囲 {} の外です", off.value, scale.expected()),
+            format!("{field}.levels value {} is outside {}–{}", off.value, scale.min, scale.max),
         );
     }
     for value in scale.values() {

@@ -73,8 +73,7 @@ impl CellRef {
                 return Ok(c);
             }
         }
-        Self::parse_ascii(&crate::xlsx::address::to_half_width(text.trim()))
-            .ok_or_else(|| Error::new(ErrorKind::InvalidAddress(text.to_string())))
+        Self::parse_ascii(&crate::xlsx::address::to_half_width(text.trim())).ok_or_else(|| Error::new(ErrorKind::InvalidAddress(text.to_string())))
     }
 
     fn parse_ascii(text: &str) -> Option<CellRef> {
@@ -159,10 +158,7 @@ pub struct Range {
 impl Range {
     /// A range from two corners in any order.
     pub fn new(a: CellRef, b: CellRef) -> Range {
-        Range {
-            start: CellRef::new(a.row.min(b.row), a.col.min(b.col)),
-            end: CellRef::new(a.row.max(b.row), a.col.max(b.col)),
-        }
+        Range { start: CellRef::new(a.row.min(b.row), a.col.min(b.col)), end: CellRef::new(a.row.max(b.row), a.col.max(b.col)) }
     }
     /// Parses `A1:C9` or `B3`.
     pub fn parse(text: &str) -> Result<Range> {

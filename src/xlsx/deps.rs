@@ -47,11 +47,7 @@ fn resolve(wb: &Workbook, sheet: usize, formula: &str, depth: usize, out: &mut V
         }
     }
     for n in refs.names {
-        let defined = wb
-            .defined_names()
-            .iter()
-            .filter(|d| d.name.eq_ignore_ascii_case(&n))
-            .min_by_key(|d| if d.local_sheet == Some(sheet) { 0 } else { 1 });
+        let defined = wb.defined_names().iter().filter(|d| d.name.eq_ignore_ascii_case(&n)).min_by_key(|d| if d.local_sheet == Some(sheet) { 0 } else { 1 });
         if let Some(d) = defined {
             if depth > 8 {
                 dynamic = true;
@@ -110,4 +106,3 @@ pub(crate) fn affected_formula_cells(wb: &mut Workbook) -> Result<Vec<(usize, Ce
     }
     Ok(nodes.iter().zip(dirty).filter(|(_, d)| *d).map(|(n, _)| (n.sheet, n.at, n.cached)).collect())
 }
-

@@ -391,7 +391,16 @@ fn max_priority(xml: &str) -> u32 {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn render_row(part: &str, p: &str, xml: &str, ix: &SheetIndex, row: &RowSpan, cells: &[CellSpan], pend: &[(u32, &Pending)], col_styles: &[(u32, u32, u32)]) -> Result<String> {
+fn render_row(
+    part: &str,
+    p: &str,
+    xml: &str,
+    ix: &SheetIndex,
+    row: &RowSpan,
+    cells: &[CellSpan],
+    pend: &[(u32, &Pending)],
+    col_styles: &[(u32, u32, u32)],
+) -> Result<String> {
     let mut tag = xml[row.start..row.tag_end].to_string();
     if row.tag_end == row.end {
         tag = format!("{}>", tag.trim_end_matches("/>").trim_end());

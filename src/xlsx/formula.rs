@@ -21,7 +21,7 @@ struct Coord {
 /// The area a reference token names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Area {
-    Cell(Coord, Coord),               // (row, col)
+    Cell(Coord, Coord),                // (row, col)
     Cells(Coord, Coord, Coord, Coord), // (row1, col1, row2, col2)
     Cols(Coord, Coord),
     Rows(Coord, Coord),
@@ -48,9 +48,7 @@ impl Area {
         };
         Some(match *self {
             Area::Cell(r, c) => Area::Cell(mv(r, dr, MAX_ROW)?, mv(c, dc, MAX_COL)?),
-            Area::Cells(r1, c1, r2, c2) => {
-                Area::Cells(mv(r1, dr, MAX_ROW)?, mv(c1, dc, MAX_COL)?, mv(r2, dr, MAX_ROW)?, mv(c2, dc, MAX_COL)?)
-            }
+            Area::Cells(r1, c1, r2, c2) => Area::Cells(mv(r1, dr, MAX_ROW)?, mv(c1, dc, MAX_COL)?, mv(r2, dr, MAX_ROW)?, mv(c2, dc, MAX_COL)?),
             Area::Cols(c1, c2) => Area::Cols(mv(c1, dc, MAX_COL)?, mv(c2, dc, MAX_COL)?),
             Area::Rows(r1, r2) => Area::Rows(mv(r1, dr, MAX_ROW)?, mv(r2, dr, MAX_ROW)?),
         })

@@ -99,16 +99,12 @@ pub struct Sheet {
 impl Sheet {
     /// An empty sheet printed in landscape or portrait.
     pub fn new(landscape: bool) -> Sheet {
-        Sheet {
-            landscape,
-            ..Sheet::default()
-        }
+        Sheet { landscape, ..Sheet::default() }
     }
 
     /// Writes a text.
     pub fn text(&mut self, row: u32, col: u32, text: &str, style: u32) {
-        self.cells
-            .insert((row, col), (Value::Text(text.to_string()), style));
+        self.cells.insert((row, col), (Value::Text(text.to_string()), style));
     }
 
     /// Writes a number.
@@ -118,10 +114,7 @@ impl Sheet {
 
     /// Formats an empty cell (keeps a value already there, restyled).
     pub fn blank(&mut self, row: u32, col: u32, style: u32) {
-        self.cells
-            .entry((row, col))
-            .and_modify(|c| c.1 = style)
-            .or_insert((Value::Blank, style));
+        self.cells.entry((row, col)).and_modify(|c| c.1 = style).or_insert((Value::Blank, style));
     }
 
     /// Merges a rectangle; every cell of it gets `style` so that borders are drawn all round.
@@ -132,8 +125,7 @@ impl Sheet {
             }
         }
         if (r1, c1) != (r2, c2) {
-            self.merges
-                .push(Range::new(CellRef::new(r1, c1), CellRef::new(r2, c2)));
+            self.merges.push(Range::new(CellRef::new(r1, c1), CellRef::new(r2, c2)));
         }
     }
 
@@ -177,9 +169,7 @@ impl Sheet {
         if !self.widths.is_empty() {
             s.push_str("<cols>");
             for (c, w) in &self.widths {
-                s.push_str(&format!(
-                    "<col min=\"{c}\" max=\"{c}\" width=\"{w}\" customWidth=\"1\"/>"
-                ));
+                s.push_str(&format!("<col min=\"{c}\" max=\"{c}\" width=\"{w}\" customWidth=\"1\"/>"));
             }
             s.push_str("</cols>");
         }
@@ -195,26 +185,17 @@ impl Sheet {
             s.push_str(&cf.rule_xml("", *dxf, priority as u32 + 1));
         }
         if !self.validations.is_empty() {
-            s.push_str(&format!(
-                "<dataValidations count=\"{}\">",
-                self.validations.len()
-            ));
+            s.push_str(&format!("<dataValidations count=\"{}\">", self.validations.len()));
             for dv in &self.validations {
                 s.push_str(&dv.to_xml());
             }
             s.push_str("</dataValidations>");
         }
         s.push_str("<printOptions horizontalCentered=\"1\"/>");
-        s.push_str(
-            "<pageMargins left=\"0.4\" right=\"0.4\" top=\"0.6\" bottom=\"0.6\" header=\"0.3\" footer=\"0.3\"/>",
-        );
+        s.push_str("<pageMargins left=\"0.4\" right=\"0.4\" top=\"0.6\" bottom=\"0.6\" header=\"0.3\" footer=\"0.3\"/>");
         s.push_str(&format!(
             "<pageSetup paperSize=\"9\" orientation=\"{}\" fitToWidth=\"1\" fitToHeight=\"0\"/>",
-            if self.landscape {
-                "landscape"
-            } else {
-                "portrait"
-            }
+            if self.landscape { "landscape" } else { "portrait" }
         ));
         s.push_str("<headerFooter><oddFooter>&amp;C&amp;P / &amp;N</oddFooter></headerFooter>");
         s.push_str("</worksheet>");
@@ -224,15 +205,8 @@ impl Sheet {
     fn dimension(&self) -> String {
         let rows = self.cells.keys().map(|k| k.0);
         let cols = self.cells.keys().map(|k| k.1);
-        match (
-            rows.clone().min(),
-            rows.max(),
-            cols.clone().min(),
-            cols.max(),
-        ) {
-            (Some(r1), Some(r2), Some(c1), Some(c2)) => {
-                Range::new(CellRef::new(r1, c1), CellRef::new(r2, c2)).to_string()
-            }
+        match (rows.clone().min(), rows.max(), cols.clone().min(), cols.max()) {
+            (Some(r1), Some(r2), Some(c1), Some(c2)) => Range::new(CellRef::new(r1, c1), CellRef::new(r2, c2)).to_string(),
             _ => "A1".to_string(),
         }
     }
@@ -271,12 +245,7 @@ impl Sheet {
 
     fn data_xml(&self) -> String {
         let mut s = String::from("<sheetData>");
-        let mut rows: Vec<u32> = self
-            .cells
-            .keys()
-            .map(|k| k.0)
-            .chain(self.heights.keys().copied())
-            .collect();
+        let mut rows: Vec<u32> = self.cells.keys().map(|k| k.0).chain(self.heights.keys().copied()).collect();
         rows.sort_unstable();
         rows.dedup();
         for r in rows {
@@ -287,26 +256,13 @@ impl Sheet {
             s.push('>');
             for (&(_, c), (value, style)) in self.cells.range((r, 0)..(r + 1, 0)) {
                 let at = format!("{}{r}", col_letters(c));
-                let st = if *style == 0 {
-                    String::new()
-                } else {
-                    format!(" s=\"{style}\"")
-                };
+                let st = if *style == 0 { String::new() } else { format!(" s=\"{style}\"") };
                 match value {
                     Value::Blank => s.push_str(&format!("<c r=\"{at}\"{st}/>")),
                     Value::Number(n) => s.push_str(&format!("<c r=\"{at}\"{st}><v>{n}</v></c>")),
                     Value::Text(t) => {
-                        let space = if t.starts_with(char::is_whitespace)
-                            || t.ends_with(char::is_whitespace)
-                        {
-                            " xml:space=\"preserve\""
-                        } else {
-                            ""
-                        };
-                        s.push_str(&format!(
-                            "<c r=\"{at}\"{st} t=\"inlineStr\"><is><t{space}>{}</t></is></c>",
-                            escape(t)
-                        ));
+                        let space = if t.starts_with(char::is_whitespace) || t.ends_with(char::is_whitespace) { " xml:space=\"preserve\"" } else { "" };
+                        s.push_str(&format!("<c r=\"{at}\"{st} t=\"inlineStr\"><is><t{space}>{}</t></is></c>", escape(t)));
                     }
                 }
             }
@@ -326,21 +282,9 @@ const FMT_DATE: u32 = 165;
 /// 「濃い赤の文字、明るい赤の背景」 family of presets).
 pub fn level_highlights() -> [Highlight; 3] {
     [
-        Highlight {
-            font_rgb: Some("FF9C0006".into()),
-            fill_rgb: Some("FFFFC7CE".into()),
-            bold: true,
-        },
-        Highlight {
-            font_rgb: Some("FF9C5700".into()),
-            fill_rgb: Some("FFFFEB9C".into()),
-            bold: false,
-        },
-        Highlight {
-            font_rgb: Some("FF006100".into()),
-            fill_rgb: Some("FFC6EFCE".into()),
-            bold: false,
-        },
+        Highlight { font_rgb: Some("FF9C0006".into()), fill_rgb: Some("FFFFC7CE".into()), bold: true },
+        Highlight { font_rgb: Some("FF9C5700".into()), fill_rgb: Some("FFFFEB9C".into()), bold: false },
+        Highlight { font_rgb: Some("FF006100".into()), fill_rgb: Some("FFC6EFCE".into()), bold: false },
     ]
 }
 
@@ -356,52 +300,19 @@ struct Xf {
 
 /// The cell formats, in the order of the `STYLE_*` constants.
 fn cell_xfs() -> Vec<(u32, Xf)> {
-    let xf = |font, fill, border, num_fmt, align| Xf {
-        font,
-        fill,
-        border,
-        num_fmt,
-        align,
-    };
+    let xf = |font, fill, border, num_fmt, align| Xf { font, fill, border, num_fmt, align };
     vec![
         (STYLE_DEFAULT, xf(0, 0, 0, 0, None)),
         (STYLE_TITLE, xf(2, 0, 0, 0, Some(("left", "center", false)))),
-        (
-            STYLE_HEADER,
-            xf(1, 2, 1, 0, Some(("center", "center", true))),
-        ),
-        (
-            STYLE_HEADER_COMPUTED,
-            xf(1, 3, 1, 0, Some(("center", "center", true))),
-        ),
-        (
-            STYLE_BODY,
-            xf(0, 0, 1, 0, Some(("general", "center", false))),
-        ),
-        (
-            STYLE_BODY_WRAP,
-            xf(0, 0, 1, 0, Some(("left", "center", true))),
-        ),
-        (
-            STYLE_BODY_CENTER,
-            xf(0, 0, 1, 0, Some(("center", "center", false))),
-        ),
-        (
-            STYLE_PERCENT,
-            xf(0, 4, 1, FMT_PERCENT, Some(("center", "center", false))),
-        ),
-        (
-            STYLE_DATE,
-            xf(0, 0, 1, FMT_DATE, Some(("center", "center", false))),
-        ),
-        (
-            STYLE_COMPUTED,
-            xf(0, 4, 1, 0, Some(("center", "center", false))),
-        ),
-        (
-            STYLE_COMPUTED_WRAP,
-            xf(0, 4, 1, 0, Some(("center", "center", true))),
-        ),
+        (STYLE_HEADER, xf(1, 2, 1, 0, Some(("center", "center", true)))),
+        (STYLE_HEADER_COMPUTED, xf(1, 3, 1, 0, Some(("center", "center", true)))),
+        (STYLE_BODY, xf(0, 0, 1, 0, Some(("general", "center", false)))),
+        (STYLE_BODY_WRAP, xf(0, 0, 1, 0, Some(("left", "center", true)))),
+        (STYLE_BODY_CENTER, xf(0, 0, 1, 0, Some(("center", "center", false)))),
+        (STYLE_PERCENT, xf(0, 4, 1, FMT_PERCENT, Some(("center", "center", false)))),
+        (STYLE_DATE, xf(0, 0, 1, FMT_DATE, Some(("center", "center", false)))),
+        (STYLE_COMPUTED, xf(0, 4, 1, 0, Some(("center", "center", false)))),
+        (STYLE_COMPUTED_WRAP, xf(0, 4, 1, 0, Some(("center", "center", true)))),
         (STYLE_NOTE, xf(3, 0, 0, 0, Some(("left", "top", true)))),
         (STYLE_BOLD, xf(1, 0, 0, 0, Some(("left", "center", false)))),
     ]
@@ -428,20 +339,9 @@ pub fn styles_xml(lang: Lang) -> String {
         "<numFmts count=\"2\"><numFmt numFmtId=\"{FMT_PERCENT}\" formatCode=\"0.0%\"/>\
          <numFmt numFmtId=\"{FMT_DATE}\" formatCode=\"yyyy/mm/dd\"/></numFmts>"
     ));
-    let fonts = [
-        font_xml(11, false, None),
-        font_xml(11, true, None),
-        font_xml(16, true, None),
-        font_xml(10, false, Some("FF404040")),
-    ];
-    s.push_str(&format!(
-        "<fonts count=\"{}\">{}</fonts>",
-        fonts.len(),
-        fonts.concat()
-    ));
-    let solid = |rgb: &str| {
-        format!("<fill><patternFill patternType=\"solid\"><fgColor rgb=\"{rgb}\"/><bgColor indexed=\"64\"/></patternFill></fill>")
-    };
+    let fonts = [font_xml(11, false, None), font_xml(11, true, None), font_xml(16, true, None), font_xml(10, false, Some("FF404040"))];
+    s.push_str(&format!("<fonts count=\"{}\">{}</fonts>", fonts.len(), fonts.concat()));
+    let solid = |rgb: &str| format!("<fill><patternFill patternType=\"solid\"><fgColor rgb=\"{rgb}\"/><bgColor indexed=\"64\"/></patternFill></fill>");
     let fills = [
         "<fill><patternFill patternType=\"none\"/></fill>".to_string(),
         "<fill><patternFill patternType=\"gray125\"/></fill>".to_string(),
@@ -449,11 +349,7 @@ pub fn styles_xml(lang: Lang) -> String {
         solid("FFE7E6E6"), // computed headers: grey
         solid("FFF2F2F2"), // computed cells: light grey
     ];
-    s.push_str(&format!(
-        "<fills count=\"{}\">{}</fills>",
-        fills.len(),
-        fills.concat()
-    ));
+    s.push_str(&format!("<fills count=\"{}\">{}</fills>", fills.len(), fills.concat()));
     let side = |n: &str| format!("<{n} style=\"thin\"><color rgb=\"FF808080\"/></{n}>");
     s.push_str(&format!(
         "<borders count=\"2\"><border><left/><right/><top/><bottom/><diagonal/></border>\
@@ -467,10 +363,7 @@ pub fn styles_xml(lang: Lang) -> String {
     let xfs = cell_xfs();
     s.push_str(&format!("<cellXfs count=\"{}\">", xfs.len()));
     for (_, x) in &xfs {
-        s.push_str(&format!(
-            "<xf numFmtId=\"{}\" fontId=\"{}\" fillId=\"{}\" borderId=\"{}\" xfId=\"0\"",
-            x.num_fmt, x.font, x.fill, x.border
-        ));
+        s.push_str(&format!("<xf numFmtId=\"{}\" fontId=\"{}\" fillId=\"{}\" borderId=\"{}\" xfId=\"0\"", x.num_fmt, x.font, x.fill, x.border));
         for (flag, on) in [
             ("applyNumberFormat", x.num_fmt != 0),
             ("applyFont", x.font != 0),
@@ -509,28 +402,16 @@ pub fn styles_xml(lang: Lang) -> String {
 /// [`styles_xml`] in `lang`'s font.
 pub fn package(title: &str, sheets: &[(String, Sheet)], active: usize, lang: Lang) -> Result<Vec<u8>> {
     let mut parts: Vec<(String, Vec<u8>)> = vec![
-        (
-            "[Content_Types].xml".into(),
-            content_types(sheets.len()).into_bytes(),
-        ),
+        ("[Content_Types].xml".into(), content_types(sheets.len()).into_bytes()),
         ("_rels/.rels".into(), ROOT_RELS.as_bytes().to_vec()),
         ("docProps/core.xml".into(), core_xml(title).into_bytes()),
         ("docProps/app.xml".into(), app_xml(sheets).into_bytes()),
-        (
-            "xl/workbook.xml".into(),
-            workbook_xml(sheets, active).into_bytes(),
-        ),
-        (
-            "xl/_rels/workbook.xml.rels".into(),
-            workbook_rels(sheets.len()).into_bytes(),
-        ),
+        ("xl/workbook.xml".into(), workbook_xml(sheets, active).into_bytes()),
+        ("xl/_rels/workbook.xml.rels".into(), workbook_rels(sheets.len()).into_bytes()),
         ("xl/styles.xml".into(), styles_xml(lang).into_bytes()),
     ];
     for (i, (_, sh)) in sheets.iter().enumerate() {
-        parts.push((
-            format!("xl/worksheets/sheet{}.xml", i + 1),
-            sh.to_xml().into_bytes(),
-        ));
+        parts.push((format!("xl/worksheets/sheet{}.xml", i + 1), sh.to_xml().into_bytes()));
     }
     write_zip(&parts)
 }
@@ -583,10 +464,7 @@ pub fn core_xml(title: &str) -> String {
 
 /// `docProps/app.xml` naming the tabs.
 pub fn app_xml(sheets: &[(String, Sheet)]) -> String {
-    let names: String = sheets
-        .iter()
-        .map(|(n, _)| format!("<vt:lpstr>{}</vt:lpstr>", escape(n)))
-        .collect();
+    let names: String = sheets.iter().map(|(n, _)| format!("<vt:lpstr>{}</vt:lpstr>", escape(n))).collect();
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
          <Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\" \
@@ -612,12 +490,7 @@ pub fn workbook_xml(sheets: &[(String, Sheet)], active: usize) -> String {
         "<bookViews><workbookView xWindow=\"0\" yWindow=\"0\" windowWidth=\"28800\" windowHeight=\"15600\" activeTab=\"{active}\"/></bookViews><sheets>"
     ));
     for (i, (n, _)) in sheets.iter().enumerate() {
-        s.push_str(&format!(
-            "<sheet name=\"{}\" sheetId=\"{}\" r:id=\"rId{}\"/>",
-            escape(n),
-            i + 1,
-            i + 1
-        ));
+        s.push_str(&format!("<sheet name=\"{}\" sheetId=\"{}\" r:id=\"rId{}\"/>", escape(n), i + 1, i + 1));
     }
     s.push_str("</sheets>");
     let titles: Vec<String> = sheets
@@ -625,10 +498,7 @@ pub fn workbook_xml(sheets: &[(String, Sheet)], active: usize) -> String {
         .enumerate()
         .filter_map(|(i, (n, sh))| {
             sh.print_titles.map(|(a, b)| {
-                format!(
-                    "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"{i}\">{}</definedName>",
-                    escape(&format!("{}!${a}:${b}", quote_sheet_name(n)))
-                )
+                format!("<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"{i}\">{}</definedName>", escape(&format!("{}!${a}:${b}", quote_sheet_name(n))))
             })
         })
         .collect();
@@ -660,12 +530,8 @@ pub fn workbook_rels(sheets: usize) -> String {
 /// Zips the parts in order, deflated, with a fixed timestamp so the bytes never vary.
 pub fn write_zip(parts: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
     let zerr = |e: zip::result::ZipError| Error::from(std::io::Error::from(e));
-    let time = zip::DateTime::from_date_and_time(2024, 1, 1, 0, 0, 0)
-        .map_err(|_| Error::corrupt("fixed zip timestamp out of range"))?;
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .last_modified_time(time)
-        .unix_permissions(0o644);
+    let time = zip::DateTime::from_date_and_time(2024, 1, 1, 0, 0, 0).map_err(|_| Error::corrupt("fixed zip timestamp out of range"))?;
+    let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).last_modified_time(time).unix_permissions(0o644);
     let mut zw = ZipWriter::new(Cursor::new(Vec::new()));
     for (name, bytes) in parts {
         zw.start_file(name.as_str(), options).map_err(zerr)?;

@@ -78,9 +78,7 @@ impl PartContent {
     fn len(&self) -> usize {
         match self {
             PartContent::Bytes(b) => b.len(),
-            PartContent::Spliced { base, splices } => {
-                splices.iter().fold(base.len(), |n, (s, e, text)| n + text.len() - (e - s))
-            }
+            PartContent::Spliced { base, splices } => splices.iter().fold(base.len(), |n, (s, e, text)| n + text.len() - (e - s)),
         }
     }
 
@@ -261,8 +259,7 @@ impl Package {
     /// replaced ones deflated, added ones at the end.
     pub fn write_package<W: Write + std::io::Seek>(&mut self, out: W, changes: &PartChanges) -> Result<()> {
         let zerr = |e: zip::result::ZipError| Error::corrupt(e.to_string());
-        let replaced: BTreeMap<String, (&String, &PartContent)> =
-            changes.replaced.iter().map(|(k, v)| (canonical_part_name(k), (k, v))).collect();
+        let replaced: BTreeMap<String, (&String, &PartContent)> = changes.replaced.iter().map(|(k, v)| (canonical_part_name(k), (k, v))).collect();
         let removed: Vec<String> = changes.removed.iter().map(|n| canonical_part_name(n)).collect();
         let mut done = std::collections::HashSet::new();
         let mut zw = ZipWriter::new(out);
@@ -306,10 +303,8 @@ fn write_part<W: Write + std::io::Seek>(zw: &mut ZipWriter<W>, name: &str, conte
     let len = content.len();
     // Deflated by the zip crate as it is written (zip64 when large).
     let stream = |zw: &mut ZipWriter<W>, large: bool| -> Result<()> {
-        let options = SimpleFileOptions::default()
-            .compression_method(CompressionMethod::Deflated)
-            .compression_level(Some(DEFLATE_LEVEL as i64))
-            .large_file(large);
+        let options =
+            SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).compression_level(Some(DEFLATE_LEVEL as i64)).large_file(large);
         zw.start_file(name, options).map_err(zerr)?;
         Ok(content.write_to(zw)?)
     };
@@ -320,9 +315,7 @@ fn write_part<W: Write + std::io::Seek>(zw: &mut ZipWriter<W>, name: &str, conte
     let pieces = content.pieces();
     let parts: Vec<(usize, Vec<&[u8]>)> = split_even(&pieces, n).into_iter().enumerate().collect();
     let last = parts.len() - 1;
-    let compressed = crate::xlsx::parallel::map_runs(&parts, 1, |run| {
-        run.iter().map(|(i, p)| deflate_segment(p, *i == last).map_err(Error::from)).collect()
-    })?;
+    let compressed = crate::xlsx::parallel::map_runs(&parts, 1, |run| run.iter().map(|(i, p)| deflate_segment(p, *i == last).map_err(Error::from)).collect())?;
     if compressed.iter().map(Vec::len).sum::<usize>() > u32::MAX as usize - (1 << 16) {
         // Beyond what a zip entry without zip64 fields records.
         drop(compressed);
@@ -504,7 +497,11 @@ pub fn write_atomically(target: &Path, backup: bool, write: impl FnOnce(&mut fs:
         _ => PathBuf::from("."),
     };
     if !dir.is_dir() {
-        return Err(Error::from(std::io::Error::new(std::io::ErrorKind::NotFound, crate::error::lang().pick("保存先のフォルダーがありません", "the folder does not exist"))).in_file(&dir));
+        return Err(Error::from(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            crate::error::lang().pick("保存先のフォルダーがありません", "the folder does not exist"),
+        ))
+        .in_file(&dir));
     }
     let mut tmp = tempfile::Builder::new().prefix(".risksheet-").suffix(".tmp").tempfile_in(&dir)?;
     write(tmp.as_file_mut())?;

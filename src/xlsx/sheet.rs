@@ -9,12 +9,44 @@ use std::collections::HashMap;
 /// The order of a worksheet's child elements in the schema (CT_Worksheet); new elements are
 /// inserted where this order puts them.
 pub const WORKSHEET_ORDER: &[&str] = &[
-    "sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr",
-    "sheetProtection", "protectedRanges", "scenarios", "autoFilter", "sortState", "dataConsolidate",
-    "customSheetViews", "mergeCells", "phoneticPr", "conditionalFormatting", "dataValidations",
-    "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter", "rowBreaks", "colBreaks",
-    "customProperties", "cellWatches", "ignoredErrors", "smartTags", "drawing", "legacyDrawing",
-    "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts",
+    "sheetPr",
+    "dimension",
+    "sheetViews",
+    "sheetFormatPr",
+    "cols",
+    "sheetData",
+    "sheetCalcPr",
+    "sheetProtection",
+    "protectedRanges",
+    "scenarios",
+    "autoFilter",
+    "sortState",
+    "dataConsolidate",
+    "customSheetViews",
+    "mergeCells",
+    "phoneticPr",
+    "conditionalFormatting",
+    "dataValidations",
+    "hyperlinks",
+    "printOptions",
+    "pageMargins",
+    "pageSetup",
+    "headerFooter",
+    "rowBreaks",
+    "colBreaks",
+    "customProperties",
+    "cellWatches",
+    "ignoredErrors",
+    "smartTags",
+    "drawing",
+    "legacyDrawing",
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
     "extLst",
 ];
 
@@ -241,7 +273,9 @@ impl SheetIndex {
         for k in 1..runs {
             let target = data_start + (xml.len() - data_start) * k / runs;
             let at = (target..xml.len().saturating_sub(row_tag.len())).find(|&i| {
-                xml.as_bytes()[i] == b'<' && xml[i..].starts_with(&row_tag) && matches!(xml.as_bytes().get(i + row_tag.len()), Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'))
+                xml.as_bytes()[i] == b'<'
+                    && xml[i..].starts_with(&row_tag)
+                    && matches!(xml.as_bytes().get(i + row_tag.len()), Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'))
             })?;
             if at > *bounds.last()? {
                 bounds.push(at);
@@ -251,12 +285,16 @@ impl SheetIndex {
         let spans: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
         let last = spans.len() - 1;
         let scanned = crate::xlsx::parallel::map_runs(&spans, 1, |mine| {
-            Ok(mine.iter().map(|&(from, to)| {
-                let mut s = head.continued();
-                let stop = s.run(xml, from, to, false);
-                (s, stop)
-            }).collect())
-        }).ok()?;
+            Ok(mine
+                .iter()
+                .map(|&(from, to)| {
+                    let mut s = head.continued();
+                    let stop = s.run(xml, from, to, false);
+                    (s, stop)
+                })
+                .collect())
+        })
+        .ok()?;
         let mut ix = std::mem::take(&mut head.ix);
         for (k, (s, stop)) in scanned.into_iter().enumerate() {
             let clean = match stop {
@@ -297,10 +335,7 @@ impl SheetIndex {
     pub fn insertion_point(&self, name: &str) -> usize {
         let rank = |n: &str| WORKSHEET_ORDER.iter().position(|x| *x == n);
         let Some(mine) = rank(name) else { return self.root_end };
-        self.children
-            .iter()
-            .find(|c| rank(&c.name).is_some_and(|r| r > mine))
-            .map_or(self.root_end, |c| c.start)
+        self.children.iter().find(|c| rank(&c.name).is_some_and(|r| r > mine)).map_or(self.root_end, |c| c.start)
     }
 
     /// Index in `rows` of row `r`, or where it would be inserted.
@@ -435,7 +470,9 @@ impl Scan {
                         }
                     } else if self.depth == 2 && self.in_sheet_data && name == "row" {
                         let r = match attr(t.text(xml), "r") {
-                            Some(v) => v.parse().ok().filter(|r| (1..=crate::xlsx::address::MAX_ROW).contains(r)).ok_or_else(|| format!("bad row number {v:?}"))?,
+                            Some(v) => {
+                                v.parse().ok().filter(|r| (1..=crate::xlsx::address::MAX_ROW).contains(r)).ok_or_else(|| format!("bad row number {v:?}"))?
+                            }
                             None => {
                                 self.first_row_implicit |= self.before_first_row;
                                 self.last_row + 1

@@ -313,9 +313,7 @@ impl Workbook {
             .iter()
             .position(|s| s.name == name)
             .or_else(|| self.sheets.iter().position(|s| fold(&s.name) == fold(name)))
-            .ok_or_else(|| {
-                Error::new(ErrorKind::SheetNotFound { name: name.to_string(), available: self.sheet_names() }).in_file(&self.path)
-            })
+            .ok_or_else(|| Error::new(ErrorKind::SheetNotFound { name: name.to_string(), available: self.sheet_names() }).in_file(&self.path))
     }
 
     fn worksheet(&mut self, sheet: usize) -> Result<&Loaded> {
@@ -350,7 +348,6 @@ impl Workbook {
         }
         Ok(self.shared_strings.as_deref().unwrap_or(&[]))
     }
-
 
     /// Where a cell's formula text is: its own, or, for a shared-formula child, its anchor's with
     /// the offset to move it by. `None` when the cell has no formula that can be given.
@@ -411,7 +408,8 @@ impl Workbook {
         // The layout is kept for rewriting these rows (a fill rewrites every row of a ledger),
         // unless the sheet is so large that it would cost more memory than a second parse costs time.
         let keep = l.index.layout.is_none() && total <= MAX_KEPT_LAYOUT;
-        let mut layout = CellLayout { starts: Vec::with_capacity(if keep { l.index.rows.len() + 1 } else { 0 }), cells: Vec::with_capacity(if keep { total } else { 0 }) };
+        let mut layout =
+            CellLayout { starts: Vec::with_capacity(if keep { l.index.rows.len() + 1 } else { 0 }), cells: Vec::with_capacity(if keep { total } else { 0 }) };
         for (cells, spans, counts) in runs {
             out.extend(cells);
             if keep {
@@ -618,7 +616,11 @@ impl Workbook {
         let xml = self.pkg.read_text(&part)?;
         let (s, e) = xml::find_element(&xml, "cellXfs").map_err(|m| Error::xml(&part, m))?.unwrap_or((0, 0));
         let list = &xml[s..e];
-        let xfs: Vec<&str> = Scanner::new(list).flatten().filter(|t| matches!(t.kind, TokenKind::Start | TokenKind::Empty) && t.local_name(list) == "xf").map(|t| t.text(list)).collect();
+        let xfs: Vec<&str> = Scanner::new(list)
+            .flatten()
+            .filter(|t| matches!(t.kind, TokenKind::Start | TokenKind::Empty) && t.local_name(list) == "xf")
+            .map(|t| t.text(list))
+            .collect();
         if let Some(i) = xfs.iter().position(|x| *x == PERCENT_XF) {
             return Ok(i as u32);
         }
@@ -706,7 +708,16 @@ impl Workbook {
         for si in 0..self.sheets.len() {
             let entry = self.sheets[si].clone();
             if entry.kind != SheetKind::Worksheet {
-                out.push(SheetSummary { name: entry.name, part: entry.part, kind: entry.kind, dimension: None, cells: 0, formulas: 0, validations: 0, merges: 0 });
+                out.push(SheetSummary {
+                    name: entry.name,
+                    part: entry.part,
+                    kind: entry.kind,
+                    dimension: None,
+                    cells: 0,
+                    formulas: 0,
+                    validations: 0,
+                    merges: 0,
+                });
                 continue;
             }
             let validations = {
@@ -873,13 +884,8 @@ impl Workbook {
             let part = self.sheets[si].part.clone();
             let edits = &self.edits[si];
             let Some(Some(l)) = self.loaded.get(si) else { continue };
-            let hit: Vec<u32> = l
-                .index
-                .shared
-                .iter()
-                .filter(|(_, a)| edits.cells.get(&(a.at.row, a.at.col)).is_some_and(|p| p.content.is_some()))
-                .map(|(si, _)| *si)
-                .collect();
+            let hit: Vec<u32> =
+                l.index.shared.iter().filter(|(_, a)| edits.cells.get(&(a.at.row, a.at.col)).is_some_and(|p| p.content.is_some())).map(|(si, _)| *si).collect();
             if hit.is_empty() {
                 continue;
             }
@@ -887,7 +893,10 @@ impl Workbook {
             for row in &l.index.rows {
                 for c in l.index.row_cells(&part, &l.xml, row)? {
                     let Some(f) = &c.formula else { continue };
-                    if f.kind == FormulaKind::Shared && f.si.is_some_and(|s| hit.contains(&s)) && edits.cells.get(&(c.at.row, c.at.col)).is_none_or(|p| p.content.is_none()) {
+                    if f.kind == FormulaKind::Shared
+                        && f.si.is_some_and(|s| hit.contains(&s))
+                        && edits.cells.get(&(c.at.row, c.at.col)).is_none_or(|p| p.content.is_none())
+                    {
                         if let Some(text) = Self::formula_text(&l.index, &c) {
                             expansions.push((c.at, text));
                         }
@@ -953,7 +962,9 @@ impl Workbook {
             return Err(Error::usage(format!("{}: {name}", crate::error::lang().pick("シート名に使えない名前です", "invalid sheet name"))).in_file(&self.path));
         }
         if self.sheet_index(name).is_ok() {
-            return Err(Error::usage(format!("{}: {name}", crate::error::lang().pick("同じ名前のシートがあります", "a sheet of that name exists"))).in_file(&self.path));
+            return Err(
+                Error::usage(format!("{}: {name}", crate::error::lang().pick("同じ名前のシートがあります", "a sheet of that name exists"))).in_file(&self.path)
+            );
         }
         let dir = part_dir(&self.workbook_part).to_string();
         let part = (1..)
@@ -1021,10 +1032,16 @@ impl Workbook {
             let sheet_tag = format!("<{prefix}sheet name=\"{}\" sheetId=\"{sheet_id}\" {id_attr}=\"{rid}\"/>", xml::escape(&entry.name));
             let close = wb.find(&format!("</{prefix}sheets>")).ok_or_else(|| Error::xml(&wb_part, "no </sheets>"))?;
             wb.insert_str(close, &sheet_tag);
-            let rel = format!("<Relationship Id=\"{rid}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"{}\"/>", xml::escape(&target));
+            let rel = format!(
+                "<Relationship Id=\"{rid}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"{}\"/>",
+                xml::escape(&target)
+            );
             let rclose = rels.rfind("</").ok_or_else(|| Error::xml(&rels_part, "no end tag"))?;
             rels.insert_str(rclose, &rel);
-            let ov = format!("<Override PartName=\"/{}\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>", xml::escape(&entry.part));
+            let ov = format!(
+                "<Override PartName=\"/{}\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>",
+                xml::escape(&entry.part)
+            );
             let cclose = ct.rfind("</").ok_or_else(|| Error::xml(&ct_part, "no end tag"))?;
             ct.insert_str(cclose, &ov);
             if !changes.replaced.contains_key(&entry.part) {
@@ -1175,7 +1192,8 @@ fn set_full_calc_on_load(part: &str, xml: &str) -> Result<String> {
         let tag = xml::set_attr(&xml[s..tag_end], "fullCalcOnLoad", "1");
         return Ok(format!("{}{}{}", &xml[..s], tag, &xml[tag_end..]));
     }
-    const AFTER: &[&str] = &["oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst"];
+    const AFTER: &[&str] =
+        &["oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst"];
     let root = Scanner::new(xml).flatten().find(|t| t.kind == TokenKind::Start && t.local_name(xml) == "workbook");
     let prefix = root.map(|t| t.prefix(xml).to_string()).unwrap_or_default();
     let mut at = xml.rfind("</").unwrap_or(xml.len());

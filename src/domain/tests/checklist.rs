@@ -5,16 +5,10 @@ fn ipa21() -> Profile {
     Profile::builtin("ipa-2.1").expect("ipa-2.1 loads")
 }
 fn answers(values: &[u8]) -> Vec<Option<CheckAnswer>> {
-    values
-        .iter()
-        .map(|&v| (v != 0).then_some(CheckAnswer(v)))
-        .collect()
+    values.iter().map(|&v| (v != 0).then_some(CheckAnswer(v))).collect()
 }
 fn percent(values: &[u8]) -> f64 {
-    implementation_rate(&answers(values), &ipa21())
-        .unwrap()
-        .percent()
-        .unwrap()
+    implementation_rate(&answers(values), &ipa21()).unwrap().percent().unwrap()
 }
 
 /// domain.md §4, the rates of seed 002's 診断結果.
@@ -41,26 +35,15 @@ fn blanks_are_reported_not_counted() {
     assert_eq!((t.applicable, t.unanswered), (2, 2));
     assert_eq!(t.rate(), Rate::Rated(0.5));
     assert_eq!(unanswered_items(&list), vec![1, 3]);
-    assert_eq!(
-        implementation_rate(&answers(&[0, 0]), &ipa21()).unwrap(),
-        Rate::Unanswered
-    );
-    assert_eq!(
-        implementation_rate(&answers(&[4, 0]), &ipa21()).unwrap(),
-        Rate::Unanswered
-    );
-    assert_eq!(
-        implementation_rate(&[], &ipa21()).unwrap(),
-        Rate::Unanswered
-    );
+    assert_eq!(implementation_rate(&answers(&[0, 0]), &ipa21()).unwrap(), Rate::Unanswered);
+    assert_eq!(implementation_rate(&answers(&[4, 0]), &ipa21()).unwrap(), Rate::Unanswered);
+    assert_eq!(implementation_rate(&[], &ipa21()).unwrap(), Rate::Unanswered);
 }
 
 #[test]
 fn unknown_answer_is_an_error() {
     let err = implementation_rate(&answers(&[5]), &ipa21()).unwrap_err();
-    assert!(
-        matches!(&err.kind, ErrorKind::InvalidValue { expected, found } if expected.starts_with("1〜4の回答") && found == "5")
-    );
+    assert!(matches!(&err.kind, ErrorKind::InvalidValue { expected, found } if expected.starts_with("1〜4の回答") && found == "5"));
 }
 
 #[test]
@@ -71,26 +54,14 @@ fn medium_vulnerability_pools_mapped_groups() {
     a.insert("human".into(), answers(&[1, 1, 1]));
     a.insert("asset".into(), answers(&[1; 7]));
     a.insert("physical".into(), answers(&[1, 1, 1, 4]));
-    assert_eq!(
-        medium_vulnerability(paper, &a, &p).unwrap(),
-        Some(Vulnerability(1))
-    );
+    assert_eq!(medium_vulnerability(paper, &a, &p).unwrap(), Some(Vulnerability(1)));
     a.insert("physical".into(), answers(&[1, 1, 2, 4]));
-    assert_eq!(
-        medium_vulnerability(paper, &a, &p).unwrap(),
-        Some(Vulnerability(2))
-    );
+    assert_eq!(medium_vulnerability(paper, &a, &p).unwrap(), Some(Vulnerability(2)));
     for g in ["human", "asset", "physical"] {
         a.insert(g.into(), answers(&[3, 3, 4]));
     }
-    assert_eq!(
-        medium_vulnerability(paper, &a, &p).unwrap(),
-        Some(Vulnerability(3))
-    );
-    assert_eq!(
-        medium_vulnerability(paper, &GroupAnswers::new(), &p).unwrap(),
-        None
-    );
+    assert_eq!(medium_vulnerability(paper, &a, &p).unwrap(), Some(Vulnerability(3)));
+    assert_eq!(medium_vulnerability(paper, &GroupAnswers::new(), &p).unwrap(), None);
 }
 
 #[test]

@@ -9,9 +9,7 @@ fn all(value: u8, n: usize) -> Vec<Option<CheckAnswer>> {
     vec![Some(CheckAnswer(value)); n]
 }
 fn decision<'p>(ds: &'p [ChapterDecision<'_>], title: &str) -> &'p ChapterDecision<'p> {
-    ds.iter()
-        .find(|d| d.chapter.title == title)
-        .expect("chapter exists")
+    ds.iter().find(|d| d.chapter.title == title).expect("chapter exists")
 }
 
 #[test]
@@ -20,21 +18,13 @@ fn decision_depends_on_applicability_not_rate() {
     let mut answers = GroupAnswers::new();
     answers.insert("organizational".into(), all(1, 4));
     answers.insert("development".into(), all(4, 3));
-    let facts = ChapterFacts {
-        ledger_has_mynumber: Some(true),
-        outsourcing: Some(false),
-        employees: Some(1),
-        ..Default::default()
-    };
+    let facts = ChapterFacts { ledger_has_mynumber: Some(true), outsourcing: Some(false), employees: Some(1), ..Default::default() };
     let ds = select_chapters(&p, &answers, &facts, &[]).unwrap();
     let org = decision(&ds, "組織的対策");
     assert!(org.selected);
     assert_eq!(org.rate, Some(Rate::Rated(1.0)));
     assert_eq!(org.need_mark(&p), "◎");
-    assert_eq!(
-        org.decision_text(&p, Lang::Ja),
-        "ポリシーで対策を規定して下さい"
-    );
+    assert_eq!(org.decision_text(&p, Lang::Ja), "ポリシーで対策を規定して下さい");
     assert!(decision(&ds, "マイナンバー対応").selected);
     assert_eq!(decision(&ds, "マイナンバー対応").need_mark(&p), "○");
     // all 「4」 → 該当なし, even though the condition is unknown
@@ -48,31 +38,16 @@ fn decision_depends_on_applicability_not_rate() {
     let sample = decision(&ds, "委託契約書機密保持条項サンプル");
     assert!(sample.selected);
     assert_eq!(sample.rate, None);
-    assert!(sample.reasons.contains(&Reason::Condition {
-        condition: Condition::SecretsWithContractors,
-        holds: None
-    }));
+    assert!(sample.reasons.contains(&Reason::Condition { condition: Condition::SecretsWithContractors, holds: None }));
 }
 
 #[test]
 fn high_risk_assets_are_cited_on_the_groups_media() {
     let p = ipa21();
     let assets = [
-        AssetRisk {
-            asset: "社員名簿".into(),
-            medium: "office-pc".into(),
-            value: RiskValue(4),
-        },
-        AssetRisk {
-            asset: "製品設計図".into(),
-            medium: "paper".into(),
-            value: RiskValue(2),
-        },
-        AssetRisk {
-            asset: "応募者リスト".into(),
-            medium: "server".into(),
-            value: RiskValue(4),
-        },
+        AssetRisk { asset: "社員名簿".into(), medium: "office-pc".into(), value: RiskValue(4) },
+        AssetRisk { asset: "製品設計図".into(), medium: "paper".into(), value: RiskValue(2) },
+        AssetRisk { asset: "応募者リスト".into(), medium: "server".into(), value: RiskValue(4) },
     ];
     let ds = select_chapters(&p, &GroupAnswers::new(), &ChapterFacts::default(), &assets).unwrap();
     let high = |title: &str| -> Vec<String> {
@@ -89,42 +64,24 @@ fn high_risk_assets_are_cited_on_the_groups_media() {
     assert_eq!(high("アクセス制御及び認証"), vec!["応募者リスト"]);
     assert_eq!(high("情報資産管理"), vec!["社員名簿", "応募者リスト"]);
     assert!(high("人的対策").is_empty());
-    let text = decision(&ds, "IT機器利用")
-        .reasons
-        .last()
-        .unwrap()
-        .text(&p, Lang::Ja);
+    let text = decision(&ds, "IT機器利用").reasons.last().unwrap().text(&p, Lang::Ja);
     assert_eq!(text, "社員名簿（事務所PC）: 4 リスク大");
 }
 
 #[test]
 fn reason_texts() {
     let p = ipa21();
-    let r = Reason::Rate {
-        group: "organizational".into(),
-        rate: Rate::Rated(0.625),
-        unanswered: 0,
-    };
+    let r = Reason::Rate { group: "organizational".into(), rate: Rate::Rated(0.625), unanswered: 0 };
     assert_eq!(r.text(&p, Lang::Ja), "組織的対策の実施率: 62.5%");
-    assert_eq!(
-        r.text(&p, Lang::En),
-        "implementation rate of Organisational measures: 62.5%"
-    );
-    let c = Reason::Condition {
-        condition: Condition::EmployeesTwoOrMore,
-        holds: Some(true),
-    };
+    assert_eq!(r.text(&p, Lang::En), "implementation rate of Organisational measures: 62.5%");
+    let c = Reason::Condition { condition: Condition::EmployeesTwoOrMore, holds: Some(true) };
     assert_eq!(c.text(&p, Lang::Ja), "該当: 従業員が2名以上");
 }
 
 #[test]
 fn ipa3_chapters_put_mynumber_last_and_add_telework() {
     let p = Profile::builtin("ipa-3").unwrap();
-    let facts = ChapterFacts {
-        ledger_has_mynumber: Some(true),
-        telework: Some(false),
-        ..Default::default()
-    };
+    let facts = ChapterFacts { ledger_has_mynumber: Some(true), telework: Some(false), ..Default::default() };
     let ds = select_chapters(&p, &GroupAnswers::new(), &facts, &[]).unwrap();
     assert_eq!(ds[10].chapter.title, "個人番号及び特定個人情報の取扱い");
     assert!(ds[10].selected);

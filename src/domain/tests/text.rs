@@ -18,14 +18,8 @@ fn keys_ignore_spaces_and_case() {
 
 #[test]
 fn number_prefixes() {
-    assert_eq!(
-        split_number_prefix("(1) 組織的セキュリティ対策"),
-        (Some(1), "組織的セキュリティ対策")
-    );
-    assert_eq!(
-        split_number_prefix("（１１）情報セキュリティ"),
-        (Some(11), "情報セキュリティ")
-    );
+    assert_eq!(split_number_prefix("(1) 組織的セキュリティ対策"), (Some(1), "組織的セキュリティ対策"));
+    assert_eq!(split_number_prefix("（１１）情報セキュリティ"), (Some(11), "情報セキュリティ"));
     assert_eq!(split_number_prefix("10.委託管理"), (Some(10), "委託管理"));
     assert_eq!(split_number_prefix("IT機器利用"), (None, "IT機器利用"));
     assert_eq!(split_number_prefix("5分でできる"), (None, "5分でできる"));

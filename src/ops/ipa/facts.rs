@@ -106,10 +106,18 @@ impl FactKey {
 
 /// Labels of each fact, in [`FactKey`] order: the first is written, all are recognised.
 const LABELS: [&[(&str, &str)]; 5] = [
-    &[("社内でシステム開発を行っている", "We develop systems in house"), ("自社でシステム開発を行っている", "In-house system development"), ("社内でシステム開発を行う", "In-house development")],
+    &[
+        ("社内でシステム開発を行っている", "We develop systems in house"),
+        ("自社でシステム開発を行っている", "In-house system development"),
+        ("社内でシステム開発を行う", "In-house development"),
+    ],
     &[("業務を外部に委託している", "We outsource work"), ("業務委託を行っている", "Outsourcing"), ("業務を委託している", "We outsource work to contractors")],
     &[("従業員数（名）", "Number of employees"), ("従業員数", "Employees"), ("従業員は何名ですか", "How many employees do you have")],
-    &[("委託先と秘密情報・個人情報をやり取りしている", "We exchange secrets or personal data with contractors"), ("委託先と秘密情報をやり取りしている", "Secrets exchanged with contractors"), ("委託先と重要な情報の授受がある", "We exchange secrets with contractors")],
+    &[
+        ("委託先と秘密情報・個人情報をやり取りしている", "We exchange secrets or personal data with contractors"),
+        ("委託先と秘密情報をやり取りしている", "Secrets exchanged with contractors"),
+        ("委託先と重要な情報の授受がある", "We exchange secrets with contractors"),
+    ],
     &[("テレワークを行っている", "We allow telework"), ("テレワークを行う", "Telework"), ("テレワークを実施している", "Remote work")],
 ];
 
@@ -532,7 +540,12 @@ pub fn read(p: &Profile, given: &[(String, String)], result: Option<(&Grid, &Tab
             None => match plan_block(grid, table, bottom, &used) {
                 Ok(b) => Some(b),
                 Err((r, c)) => {
-                    let message = lang().pick("既存の内容があるため、会社の状況の欄は書き込みませんでした（--fact で指定できます）", "cells in use: the company facts block was not written (give them with --fact)").to_string();
+                    let message = lang()
+                        .pick(
+                            "既存の内容があるため、会社の状況の欄は書き込みませんでした（--fact で指定できます）",
+                            "cells in use: the company facts block was not written (give them with --fact)",
+                        )
+                        .to_string();
                     warnings.push(Warning { sheet: grid.sheet.clone(), cell: format!("{}{r}", col_letters(c)), message });
                     None
                 }
@@ -559,7 +572,11 @@ pub fn read(p: &Profile, given: &[(String, String)], result: Option<(&Grid, &Tab
                     Ok(None) => {}
                     Err(()) => {
                         let e = Error::new(crate::error::ErrorKind::InvalidValue { expected: expected(key).into(), found: v.to_string() });
-                        warnings.push(Warning { sheet: g.sheet.clone(), cell: format!("{}{r}", col_letters(c)), message: format!("{}: {}", key.label(lang()), e.message(lang())) });
+                        warnings.push(Warning {
+                            sheet: g.sheet.clone(),
+                            cell: format!("{}{r}", col_letters(c)),
+                            message: format!("{}: {}", key.label(lang()), e.message(lang())),
+                        });
                     }
                 }
             }

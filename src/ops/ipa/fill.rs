@@ -100,11 +100,7 @@ pub fn fill_with(wb: &mut Workbook, opts: &super::ReadOptions) -> Result<FillSum
         assets: analysis.assets.len(),
         high_risk_assets: analysis.assets.iter().filter(|a| a.high).map(|a| format!("{} ({})", a.name, a.band.clone().unwrap_or_default())).collect(),
         chapters_selected: analysis.chapters.iter().filter(|c| c.selected).map(|c| format!("{} {}", c.number, c.title)).collect(),
-        normalized: analysis
-            .normalizations
-            .iter()
-            .map(|n| format!("{}!{}{}: 「{}」→「{}」", n.sheet, col_letters(n.col), n.row, n.from, n.to))
-            .collect(),
+        normalized: analysis.normalizations.iter().map(|n| format!("{}!{}{}: 「{}」→「{}」", n.sheet, col_letters(n.col), n.row, n.from, n.to)).collect(),
         warnings: analysis.warnings.iter().cloned().chain(skipped).collect(),
         facts_to_check: analysis.facts.to_check(lang()),
     })
@@ -195,7 +191,6 @@ fn stage(wb: &mut Workbook, an: &Analysis) -> Result<Vec<Warning>> {
     add_input_validations(wb, an)?;
     add_label_colours(wb, an)?;
     Ok(skipped)
-
 }
 
 impl SummaryLayout {
@@ -291,18 +286,16 @@ impl SummaryLayout {
             let result = an.media.iter().find(|x| x.id == m.id);
             // Threat: the highest frequency chosen among the medium's threats.
             let cells: Vec<String> = match (&an.layout.sheets.threats, an.layout.threats.as_ref().and_then(|t| t.col("frequency"))) {
-                (Some(sheet), Some(col)) => an
-                    .threat_blocks
-                    .iter()
-                    .filter(|b| b.medium == m.id)
-                    .flat_map(|b| b.rows.iter().map(|&r| abs(sheet, r, col)))
-                    .collect(),
+                (Some(sheet), Some(col)) => {
+                    an.threat_blocks.iter().filter(|b| b.medium == m.id).flat_map(|b| b.rows.iter().map(|&r| abs(sheet, r, col))).collect()
+                }
                 _ => Vec::new(),
             };
             let threat_f = if cells.is_empty() {
                 "\"\"".to_string()
             } else {
-                let pos: Vec<String> = cells.iter().map(|c| format!("IFERROR(MATCH(LEFT({c},1),{},0),0)", text_array(t_levels.iter().map(String::as_str)))).collect();
+                let pos: Vec<String> =
+                    cells.iter().map(|c| format!("IFERROR(MATCH(LEFT({c},1),{},0),0)", text_array(t_levels.iter().map(String::as_str)))).collect();
                 let max = format!("MAX({})", pos.join(","));
                 format!("IF({max}=0,\"\",{max}+{})", p.threat.min as i32 - 1)
             };
@@ -310,11 +303,7 @@ impl SummaryLayout {
             // Rate over the items of the groups mapped to the medium.
             let grows: Vec<u32> = m.groups.iter().filter_map(|g| p.checklist.groups.get_index_of(g)).map(|i| s.group_rows[i]).collect();
             let sum = |col: u32| format!("SUM({})", grows.iter().map(|&r| rel(r, col)).collect::<Vec<_>>().join(","));
-            let rate_f = if grows.is_empty() {
-                "\"\"".into()
-            } else {
-                format!("IF({a}=0,\"\",{sc}/{a})", a = sum(s.applicable_col), sc = sum(s.score_col))
-            };
+            let rate_f = if grows.is_empty() { "\"\"".into() } else { format!("IF({a}=0,\"\",{sc}/{a})", a = sum(s.applicable_col), sc = sum(s.score_col)) };
             wb.set_formula(sh, CellRef::new(row, 3), &rate_f, Some(num(result.and_then(|r| r.rate))))?;
             wb.set_style(sh, CellRef::new(row, 3), percent)?;
             let c = rel(row, 3);
@@ -375,7 +364,11 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
         let message = if needed.iter().any(|(f, _)| l.col(f).is_none() && doubtful(f)) {
             lang().pick("列が確かでないため、この台帳には数式を書き込みませんでした", "columns not certain: no formulas written on this ledger").to_string()
         } else {
-            format!("{}: {}", lang().pick("列が見つからないため、この台帳には数式を書き込みませんでした", "columns not found, no formulas written on this ledger"), unplaced.join("、"))
+            format!(
+                "{}: {}",
+                lang().pick("列が見つからないため、この台帳には数式を書き込みませんでした", "columns not found, no formulas written on this ledger"),
+                unplaced.join("、")
+            )
         };
         return Ok(vec![Warning { sheet: l.sheet.clone(), cell: String::new(), message }]);
     }
@@ -386,10 +379,7 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
     let media_names = format!("{}:${}${}", abs(&s.sheet, first_m, 1), "A", last_m);
     let lookup = |col: u32| format!("{}:${}${}", abs(&s.sheet, first_m, col), col_letters(col), last_m);
     let lk = &p.likelihood;
-    let matrix = format!(
-        "{{{}}}",
-        lk.matrix.iter().map(|row| row.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")).collect::<Vec<_>>().join(";")
-    );
+    let matrix = format!("{{{}}}", lk.matrix.iter().map(|row| row.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")).collect::<Vec<_>>().join(";"));
     let mut lk_levels: Vec<_> = lk.levels.iter().collect();
     lk_levels.sort_by_key(|x| x.value);
     let wl = an.lang;
@@ -406,10 +396,11 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
     }
     let by_row = |r: u32| row_assets[(r - l.first_row) as usize];
     // The cells a formula row reads or writes.
-    let computed: Vec<u32> = ["importance", "threat", "vulnerability", "likelihood", "likelihood_label", "risk", "risk_label", "c", "i", "a", "personal", "sensitive", "mynumber"]
-        .iter()
-        .filter_map(|f| l.col(f))
-        .collect();
+    let computed: Vec<u32> =
+        ["importance", "threat", "vulnerability", "likelihood", "likelihood_label", "risk", "risk_label", "c", "i", "a", "personal", "sensitive", "mynumber"]
+            .iter()
+            .filter_map(|f| l.col(f))
+            .collect();
     // Formulas by column, top to bottom; written below as shared formulas, one group per run of
     // consecutive rows, as Excel stores a formula filled down.
     let columns: std::cell::RefCell<ColumnFormulas> = Default::default();
@@ -441,7 +432,11 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
             let base = format!("MAX({cia})");
             let valid = format!("OR(COUNT({cia})<3,MIN({cia})<{},MAX({cia})>{})", p.cia.min, p.cia.max);
             let flags: Vec<String> = match p.personal_info_level() {
-                Some(_) => ["personal", "sensitive", "mynumber"].iter().filter_map(|f| l.col(f)).map(|col| format!("{}=\"{}\"", rel(r, col), super::flag_text(wl))).collect(),
+                Some(_) => ["personal", "sensitive", "mynumber"]
+                    .iter()
+                    .filter_map(|f| l.col(f))
+                    .map(|col| format!("{}=\"{}\"", rel(r, col), super::flag_text(wl)))
+                    .collect(),
                 None => Vec::new(),
             };
             let value = match p.personal_info_level() {
@@ -462,12 +457,25 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
         write(
             wb,
             lk_col,
-            &|| format!("IF(OR({t}=\"\",{v}=\"\"),\"\",INDEX({matrix},{t}-{},{v}-{}))", p.threat.min as i32 - 1, p.vulnerability.min as i32 - 1, t = rel(r, tc), v = rel(r, vc)),
+            &|| {
+                format!(
+                    "IF(OR({t}=\"\",{v}=\"\"),\"\",INDEX({matrix},{t}-{},{v}-{}))",
+                    p.threat.min as i32 - 1,
+                    p.vulnerability.min as i32 - 1,
+                    t = rel(r, tc),
+                    v = rel(r, vc)
+                )
+            },
             num(asset.likelihood),
         )?;
         let Some(lc) = lk_col else { continue };
         let lk_label = asset.likelihood.and_then(|x| lk.level(x)).map(|x| x.label_in(wl));
-        write(wb, l.col("likelihood_label"), &|| format!("IF({lkr}=\"\",\"\",INDEX({lk_labels},{lkr}-{}))", lk.min as i32 - 1, lkr = rel(r, lc)), text(lk_label))?;
+        write(
+            wb,
+            l.col("likelihood_label"),
+            &|| format!("IF({lkr}=\"\",\"\",INDEX({lk_labels},{lkr}-{}))", lk.min as i32 - 1, lkr = rel(r, lc)),
+            text(lk_label),
+        )?;
         let Some(ic_) = imp_col else { continue };
         let risk_col = l.col("risk");
         write(wb, risk_col, &|| format!("IF(OR({imp}=\"\",{lkr}=\"\"),\"\",{imp}*{lkr})", imp = rel(r, ic_), lkr = rel(r, lc)), num(asset.risk))?;
@@ -549,7 +557,11 @@ fn write_result(wb: &mut Workbook, an: &Analysis, s: &SummaryLayout) -> Result<V
     let free = (r..r + missing.len() as u32 + 1).all(|row| table_cols.iter().all(|&c| grid.own_value(row, c).is_blank()));
     if !missing.is_empty() && !free {
         let names: Vec<String> = missing.iter().map(|&i| format!("{} {}", p.chapters[i].number, p.chapters[i].title_in(l))).collect();
-        let message = format!("{}: {}", l.pick("表の下に既存の内容があるため、次の章の行は追加しませんでした", "cells in use below the table: rows not added for"), names.join("、"));
+        let message = format!(
+            "{}: {}",
+            l.pick("表の下に既存の内容があるため、次の章の行は追加しませんでした", "cells in use below the table: rows not added for"),
+            names.join("、")
+        );
         warnings.push(Warning { sheet: sheet.clone(), cell: CellRef::new(r, chapter_col).to_string(), message });
     }
     let mut next = r;
@@ -626,7 +638,9 @@ fn write_result(wb: &mut Workbook, an: &Analysis, s: &SummaryLayout) -> Result<V
     let ours = [REASONS_HEADING.0, REASONS_HEADING.1].contains(&grid.text(top, chapter_col).as_str());
     let occupied = (top..=top + an.chapters.len() as u32).any(|r| [chapter_col, reason_col].iter().any(|&c| !grid.own_value(r, c).is_blank()));
     if occupied && !ours {
-        let message = l.pick("既存の内容があるため、ポリシー選定の根拠は書き込みませんでした", "cells in use: the reasons for the selection were not written").to_string();
+        let message = l
+            .pick("既存の内容があるため、ポリシー選定の根拠は書き込みませんでした", "cells in use: the reasons for the selection were not written")
+            .to_string();
         warnings.push(Warning { sheet: sheet.clone(), cell: CellRef::new(top, chapter_col).to_string(), message });
         return Ok(warnings);
     }
@@ -691,7 +705,9 @@ fn add_input_validations(wb: &mut Workbook, an: &Analysis) -> Result<()> {
         let rows = (layout.first_row, input_last_row(an, layout, assets));
         let mut add = |field: &str, rule: Rule, ime: &str, prompt: &str| -> Result<()> {
             if let Some(col) = layout.col(field) {
-                add_uncovered(wb, &layout.sheet, col, rows, |range| DataValidation::new(range, rule.clone()).with_ime_mode(ime).with_prompt(prompt, l.pick("一覧から選んでください", "Choose from the list")))?;
+                add_uncovered(wb, &layout.sheet, col, rows, |range| {
+                    DataValidation::new(range, rule.clone()).with_ime_mode(ime).with_prompt(prompt, l.pick("一覧から選んでください", "Choose from the list"))
+                })?;
             }
             Ok(())
         };

@@ -19,13 +19,13 @@
 //! cannot.
 mod overrides;
 
-pub use overrides::Overrides;
 use super::layout::{FieldColumns, Grid, Grids, LedgerLayout, SheetRoles, TableLayout};
 use crate::domain::cell::{parse_answer, parse_flag, parse_labelled, parse_level};
 use crate::error::{lang, Error, Lang, Result};
 use crate::profile::{Header, Profile};
 use crate::xlsx::address::col_letters;
 use crate::xlsx::CellValue;
+pub use overrides::Overrides;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -155,7 +155,11 @@ fn fields(role: Role, p: &Profile) -> Vec<Field<'_>> {
                 f("likelihood", &h.likelihood, Computed, 0.5),
                 f("risk", &h.risk, Computed, 0.5),
             ];
-            let groups = [(&h.personal_group, ["personal", "sensitive", "mynumber", ""]), (&h.evaluation_group, ["c", "i", "a", "importance"]), (&h.risk_group, ["threat", "vulnerability", "likelihood", "risk"])];
+            let groups = [
+                (&h.personal_group, ["personal", "sensitive", "mynumber", ""]),
+                (&h.evaluation_group, ["c", "i", "a", "importance"]),
+                (&h.risk_group, ["threat", "vulnerability", "likelihood", "risk"]),
+            ];
             for field in &mut v {
                 if let Some((g, _)) = groups.iter().find(|(_, keys)| keys.contains(&field.key)) {
                     field.group = Some(g);
@@ -165,7 +169,12 @@ fn fields(role: Role, p: &Profile) -> Vec<Field<'_>> {
         }
         Role::Threats => {
             let h = &p.headers.threats;
-            vec![f("medium", &h.medium, Medium, 1.5), f("threat", &h.threat, Text, 1.0), f("frequency", &h.frequency, Frequency, 1.5), f("status", &h.status, Computed, 0.5)]
+            vec![
+                f("medium", &h.medium, Medium, 1.5),
+                f("threat", &h.threat, Text, 1.0),
+                f("frequency", &h.frequency, Frequency, 1.5),
+                f("status", &h.status, Computed, 0.5),
+            ]
         }
         Role::Checklist => {
             let h = &p.headers.checklist;
@@ -173,7 +182,12 @@ fn fields(role: Role, p: &Profile) -> Vec<Field<'_>> {
         }
         Role::Result => {
             let h = &p.headers.result;
-            vec![f("chapter", &h.chapter, Chapter, 1.2), f("need", &h.need, Free, 0.8), f("rate", &h.rate, Computed, 1.0), f("decision", &h.decision, Computed, 1.0)]
+            vec![
+                f("chapter", &h.chapter, Chapter, 1.2),
+                f("need", &h.need, Free, 0.8),
+                f("rate", &h.rate, Computed, 1.0),
+                f("decision", &h.decision, Computed, 1.0),
+            ]
         }
     }
 }
@@ -257,11 +271,23 @@ pub struct Found {
 impl Found {
     /// As the ledger layout the readers use.
     pub fn ledger(&self) -> LedgerLayout {
-        LedgerLayout { sheet: self.sheet.clone(), header_row: self.bottom, first_row: self.first_row, columns: self.columns.clone(), evidence: self.evidence.clone() }
+        LedgerLayout {
+            sheet: self.sheet.clone(),
+            header_row: self.bottom,
+            first_row: self.first_row,
+            columns: self.columns.clone(),
+            evidence: self.evidence.clone(),
+        }
     }
     /// As a table layout.
     pub fn table(&self) -> TableLayout {
-        TableLayout { sheet: self.sheet.clone(), header_row: self.bottom, first_row: self.first_row, columns: self.columns.clone(), evidence: self.evidence.clone() }
+        TableLayout {
+            sheet: self.sheet.clone(),
+            header_row: self.bottom,
+            first_row: self.first_row,
+            columns: self.columns.clone(),
+            evidence: self.evidence.clone(),
+        }
     }
 }
 
@@ -472,14 +498,27 @@ fn find_on_sheet(sheet: &mut SheetMemo<'_>, role: Role, p: &Profile, over: &Over
 
 /// Gives each field its column at one header position.
 #[allow(clippy::too_many_arguments)]
-fn assign(grid: &Grid, role: Role, p: &Profile, fields: &[Field<'_>], scores: &mut HeaderScores<'_, '_>, top: u32, bottom: u32, max_col: u32, forced: &[(usize, u32)], forced_labels: &[(&'static str, u32)]) -> Option<Found> {
+fn assign(
+    grid: &Grid,
+    role: Role,
+    p: &Profile,
+    fields: &[Field<'_>],
+    scores: &mut HeaderScores<'_, '_>,
+    top: u32,
+    bottom: u32,
+    max_col: u32,
+    forced: &[(usize, u32)],
+    forced_labels: &[(&'static str, u32)],
+) -> Option<Found> {
     // Data starts below the header, and below header cells merged further down.
     let merged_down = (1..=max_col).filter_map(|c| grid.merge_of(bottom, c)).filter(|m| m.start.row <= bottom).map(|m| m.end.row).max().unwrap_or(bottom);
     let first_row = merged_down.max(bottom) + 1;
     // A table's columns stand together: a column with neither a header nor values ends it, so a
     // legend or a second table beside it (a list of 媒体 names two columns to the right) is not
     // read as its columns.
-    let used = |c: u32| (top..=bottom).any(|r| !grid.value(r, c).is_blank()) || (first_row..=grid.max_row.min(first_row + 50)).any(|r| !grid.own_value(r, c).is_blank());
+    let used = |c: u32| {
+        (top..=bottom).any(|r| !grid.value(r, c).is_blank()) || (first_row..=grid.max_row.min(first_row + 50)).any(|r| !grid.own_value(r, c).is_blank())
+    };
     let mut blocks: Vec<(u32, u32)> = Vec::new();
     for c in 1..=max_col {
         match blocks.last_mut() {
@@ -495,7 +534,9 @@ fn assign(grid: &Grid, role: Role, p: &Profile, fields: &[Field<'_>], scores: &m
         // The group row above a field row: 評価値 over 機密性 is evidence for 機密性.
         let group_text = if top < bottom && header.as_ref().is_none_or(|(row, _)| *row == bottom) { scores.sheet.header_text(top, c) } else { None };
         // A header of its own, not a line of instructions running over the table.
-        let headed = header.as_ref().is_some_and(|(row, _)| grid.text(*row, c).chars().count() <= MAX_HEADER_CHARS && grid.merge_of(*row, c).is_none_or(|m| m.end.col - m.start.col < 3));
+        let headed = header.as_ref().is_some_and(|(row, _)| {
+            grid.text(*row, c).chars().count() <= MAX_HEADER_CHARS && grid.merge_of(*row, c).is_none_or(|m| m.end.col - m.start.col < 3)
+        });
         for (i, f) in fields.iter().enumerate() {
             let (row, mut hs) = header.as_ref().map_or((bottom, 0.0), |(row, s)| (*row, s[i]));
             let under_group = group_text.as_ref().is_some_and(|t| scores.under_group(i, t));
@@ -518,7 +559,9 @@ fn assign(grid: &Grid, role: Role, p: &Profile, fields: &[Field<'_>], scores: &m
         }
     }
     // The block holding the most evidence is the table; the other blocks' columns are not its.
-    let weight_of = |b: &(u32, u32)| -> f32 { fields.iter().enumerate().map(|(i, f)| (b.0..=b.1).filter_map(|c| table[i][c as usize]).map(|x| x.total).fold(0.0, f32::max) * f.weight).sum() };
+    let weight_of = |b: &(u32, u32)| -> f32 {
+        fields.iter().enumerate().map(|(i, f)| (b.0..=b.1).filter_map(|c| table[i][c as usize]).map(|x| x.total).fold(0.0, f32::max) * f.weight).sum()
+    };
     if let Some(&best) = blocks.iter().max_by(|a, b| weight_of(a).total_cmp(&weight_of(b))) {
         for row in table.iter_mut() {
             for (c, cell) in row.iter_mut().enumerate() {
@@ -565,7 +608,9 @@ fn assign(grid: &Grid, role: Role, p: &Profile, fields: &[Field<'_>], scores: &m
             .filter(|&c2| c2 != c)
             .filter(|&c2| {
                 table[i][c2 as usize].is_some_and(|s2| {
-                    s2.total >= ASSIGN && s2.total >= s.total - CLOSE && owner[c2 as usize].is_none_or(|o| table[o][c2 as usize].is_none_or(|so| so.total < s2.total))
+                    s2.total >= ASSIGN
+                        && s2.total >= s.total - CLOSE
+                        && owner[c2 as usize].is_none_or(|o| table[o][c2 as usize].is_none_or(|so| so.total < s2.total))
                 })
             })
             .collect();
@@ -582,8 +627,16 @@ fn assign(grid: &Grid, role: Role, p: &Profile, fields: &[Field<'_>], scores: &m
         let how = format!("--map {}.{}={}", role.key(), f.key, col_letters(c));
         let message = if rivals.is_empty() {
             match l {
-                Lang::Ja => format!("「{}」の列が確かではないため、この列からは計算しません（候補: {}）。正しければ {how} のように指定してください", f.header.text, candidates.join("、")),
-                Lang::En => format!("not sure which column is “{}”, so nothing is computed from it (candidate: {}); if it is right, say so with {how}", f.header.text_en, candidates.join(", ")),
+                Lang::Ja => format!(
+                    "「{}」の列が確かではないため、この列からは計算しません（候補: {}）。正しければ {how} のように指定してください",
+                    f.header.text,
+                    candidates.join("、")
+                ),
+                Lang::En => format!(
+                    "not sure which column is “{}”, so nothing is computed from it (candidate: {}); if it is right, say so with {how}",
+                    f.header.text_en,
+                    candidates.join(", ")
+                ),
             }
         } else {
             match l {
@@ -591,7 +644,14 @@ fn assign(grid: &Grid, role: Role, p: &Profile, fields: &[Field<'_>], scores: &m
                 Lang::En => format!("several columns could be “{}” ({}); say which with {how}", f.header.text_en, candidates.join(", ")),
             }
         };
-        ambiguities.push(Ambiguity { role: role.key(), field: f.key, sheet: grid.sheet.clone(), cell: format!("{}{}", col_letters(c), s.header_row), candidates, message });
+        ambiguities.push(Ambiguity {
+            role: role.key(),
+            field: f.key,
+            sheet: grid.sheet.clone(),
+            cell: format!("{}{}", col_letters(c), s.header_row),
+            candidates,
+            message,
+        });
         owner[c as usize] = None;
         chosen[i] = None;
     }
@@ -604,7 +664,14 @@ fn assign(grid: &Grid, role: Role, p: &Profile, fields: &[Field<'_>], scores: &m
         score += s.total * f.weight;
         let header = grid.text(s.header_row, c).replace('\n', " ");
         let forced_here = forced.iter().any(|x| x.0 == i);
-        evidence.push(FieldEvidence { field: f.key, column: col_letters(c), header_cell: format!("{}{}", col_letters(c), s.header_row), header, score: (s.total * 100.0).round() / 100.0, evidence: describe_evidence(s, forced_here, l) });
+        evidence.push(FieldEvidence {
+            field: f.key,
+            column: col_letters(c),
+            header_cell: format!("{}{}", col_letters(c), s.header_row),
+            header,
+            score: (s.total * 100.0).round() / 100.0,
+            evidence: describe_evidence(s, forced_here, l),
+        });
     }
     // An ambiguous decisive field still counts as evidence that this is the table.
     score += ambiguities.len() as f32 * 0.5;
@@ -704,7 +771,12 @@ impl Inferred {
 
 /// Every sheet's ledger table, in tab order: what edition detection reads the C/I/A values of.
 pub fn ledgers(grids: &Grids, p: &Profile) -> Vec<LedgerLayout> {
-    grids.values().filter(|g| !is_own_summary(g)).filter_map(|g| find_on_sheet(&mut SheetMemo::new(g), Role::Ledger, p, &Overrides::default())).map(|f| f.ledger()).collect()
+    grids
+        .values()
+        .filter(|g| !is_own_summary(g))
+        .filter_map(|g| find_on_sheet(&mut SheetMemo::new(g), Role::Ledger, p, &Overrides::default()))
+        .map(|f| f.ledger())
+        .collect()
 }
 
 /// Infers the layout of a whole workbook: the best table of each role, one role per sheet.
@@ -715,7 +787,12 @@ pub fn infer(grids: &Grids, p: &Profile, over: &Overrides) -> Result<Inferred> {
         if let Some(s) = over.sheet(role) {
             if !grids.contains_key(s) {
                 let names: Vec<&str> = grids.keys().map(String::as_str).collect();
-                return Err(Error::usage(format!("{}={s}: {}: {}", role.key(), lang().pick("そのシートはありません。シート", "no such sheet; sheets"), names.join(", "))));
+                return Err(Error::usage(format!(
+                    "{}={s}: {}: {}",
+                    role.key(),
+                    lang().pick("そのシートはありません。シート", "no such sheet; sheets"),
+                    names.join(", ")
+                )));
             }
         }
     }

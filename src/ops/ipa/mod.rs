@@ -240,9 +240,17 @@ impl FoundLayout {
 
     /// The tables found, in workbook order (ledger, threats, checklist, result).
     pub fn tables(&self) -> Vec<FoundTable<'_>> {
-        let ledger = self.ledger.as_ref().map(|l| FoundTable { role: Role::Ledger, sheet: &l.sheet, header_row: l.header_row, columns: &l.columns, evidence: &l.evidence });
+        let ledger = self.ledger.as_ref().map(|l| FoundTable {
+            role: Role::Ledger,
+            sheet: &l.sheet,
+            header_row: l.header_row,
+            columns: &l.columns,
+            evidence: &l.evidence,
+        });
         let others = [(Role::Threats, &self.threats), (Role::Checklist, &self.checklist), (Role::Result, &self.result)];
-        let others = others.into_iter().filter_map(|(role, t)| t.as_ref().map(|t| FoundTable { role, sheet: &t.sheet, header_row: t.header_row, columns: &t.columns, evidence: &t.evidence }));
+        let others = others.into_iter().filter_map(|(role, t)| {
+            t.as_ref().map(|t| FoundTable { role, sheet: &t.sheet, header_row: t.header_row, columns: &t.columns, evidence: &t.evidence })
+        });
         ledger.into_iter().chain(others).collect()
     }
 }
@@ -297,8 +305,7 @@ pub fn flag_text(wl: crate::error::Lang) -> &'static str {
 fn workbook_lang(grid: &Grid, p: &Profile) -> crate::error::Lang {
     let h = &p.headers.ledger.medium;
     let en = crate::domain::text::normalize_key(&h.text_en);
-    let english = !h.text_en.is_empty()
-        && (1..=40u32).any(|r| (1..=grid.max_col.max(1)).any(|c| crate::domain::text::normalize_key(&grid.text(r, c)) == en));
+    let english = !h.text_en.is_empty() && (1..=40u32).any(|r| (1..=grid.max_col.max(1)).any(|c| crate::domain::text::normalize_key(&grid.text(r, c)) == en));
     if english {
         crate::error::Lang::En
     } else {
@@ -372,8 +379,12 @@ fn missing_ledger_fields(l: &LedgerLayout, p: &Profile, doubtful: &[infer::Ambig
     let flags = ["personal", "sensitive", "mynumber"];
     if p.importance.personal_info_override && flags.iter().all(|f| l.col(f).is_none() && !reported(f)) {
         say(match lg {
-            Lang::Ja => format!("「{}」の列が見つからないため、重要度は個人情報の有無を考慮していません。--map ledger.personal=列 で指定できます", h.personal.text),
-            Lang::En => format!("no “{}” column found, so importance does not account for personal data; give it with --map ledger.personal=COLUMN", h.personal.text_en),
+            Lang::Ja => {
+                format!("「{}」の列が見つからないため、重要度は個人情報の有無を考慮していません。--map ledger.personal=列 で指定できます", h.personal.text)
+            }
+            Lang::En => {
+                format!("no “{}” column found, so importance does not account for personal data; give it with --map ledger.personal=COLUMN", h.personal.text_en)
+            }
         });
     }
 }
@@ -397,7 +408,12 @@ fn read_ledger(grid: &Grid, l: &LedgerLayout, p: &Profile, wl: crate::error::Lan
         for f in ["medium", "c", "i", "a", "personal", "sensitive", "mynumber"] {
             if let Some(c) = l.col(f).filter(|&c| grid.uncomputed(r, c)) {
                 let e = Error::new(ErrorKind::InvalidValue {
-                    expected: lang().pick("値（数式の結果が保存されていません。Excelで開いて保存するか、値を入力してください）", "a value (the formula's result is not stored; open and save the file in Excel, or type the value)").into(),
+                    expected: lang()
+                        .pick(
+                            "値（数式の結果が保存されていません。Excelで開いて保存するか、値を入力してください）",
+                            "a value (the formula's result is not stored; open and save the file in Excel, or type the value)",
+                        )
+                        .into(),
                     found: format!("={}", lang().pick("数式", "formula")),
                 });
                 out.warn(&grid.sheet, r, c, &e);
@@ -592,9 +608,10 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
     over.add(&opts.map, &p, "--map")?;
     let inferred = infer::infer(&grids, &p, &over)?;
     let roles = inferred.roles.clone();
-    let ledger_sheet = roles.ledger.clone().ok_or_else(|| {
-        Error::new(ErrorKind::MissingHeader(format!("{}（{}）", p.headers.sheets.ledger.text, p.headers.ledger.medium.text))).in_file(&path)
-    })?;
+    let ledger_sheet = roles
+        .ledger
+        .clone()
+        .ok_or_else(|| Error::new(ErrorKind::MissingHeader(format!("{}（{}）", p.headers.sheets.ledger.text, p.headers.ledger.medium.text))).in_file(&path))?;
     let mut out = Collector { warnings: Vec::new(), normalizations: Vec::new() };
     // A column risksheet is not sure of is named with its candidates; nothing is computed from it.
     for a in &inferred.ambiguities {
@@ -612,7 +629,8 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
 
     let threats_layout = inferred.table(Role::Threats).map(infer::Found::table);
     // A sheet whose table lacks a column it needs is a warning: the rest is still computed.
-    let missing = |out: &mut Collector, sheet: &str, e: Error| out.warnings.push(Warning { sheet: sheet.to_string(), cell: String::new(), message: e.message(lang()) });
+    let missing =
+        |out: &mut Collector, sheet: &str, e: Error| out.warnings.push(Warning { sheet: sheet.to_string(), cell: String::new(), message: e.message(lang()) });
     let threat_blocks = match (&threats_layout, &roles.threats) {
         (Some(t), Some(s)) => read_threats(&grids[s], t, &p, wl, &mut out).unwrap_or_else(|e| {
             missing(&mut out, s, e);
@@ -632,12 +650,19 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
     // Sheets that are there but not answered yet leave every risk value empty: say so.
     if threats_layout.is_some() && !threat_blocks.is_empty() && threat_blocks.iter().all(|b| b.levels.iter().all(Option::is_none)) {
         let sheet = roles.threats.clone().unwrap_or_default();
-        let message = lang().pick("脅威の発生頻度がまだ選ばれていません（リスク値は空欄のままです）", "no threat frequency chosen yet (risk values stay empty)").to_string();
+        let message = lang()
+            .pick("脅威の発生頻度がまだ選ばれていません（リスク値は空欄のままです）", "no threat frequency chosen yet (risk values stay empty)")
+            .to_string();
         out.warnings.push(Warning { sheet, cell: String::new(), message });
     }
     if check_layout.is_some() && !answers.is_empty() && answers.values().all(|a| a.iter().all(Option::is_none)) {
         let sheet = roles.checklist.clone().unwrap_or_default();
-        let message = lang().pick("対策状況チェックがまだ回答されていません（脆弱性とリスク値は空欄のままです）", "the checklist is not answered yet (vulnerability and risk values stay empty)").to_string();
+        let message = lang()
+            .pick(
+                "対策状況チェックがまだ回答されていません（脆弱性とリスク値は空欄のままです）",
+                "the checklist is not answered yet (vulnerability and risk values stay empty)",
+            )
+            .to_string();
         out.warnings.push(Warning { sheet, cell: String::new(), message });
     }
     // A sheet that is not there is named, so the user knows why results stay empty.
@@ -732,7 +757,14 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
     Ok(Analysis {
         edition: p.id.clone(),
         lang: wl,
-        layout: FoundLayout { sheets: roles, ledger: ledgers.first().map(|l| l.0.clone()), threats: threats_layout, checklist: check_layout, result: result_layout, ambiguities: inferred.ambiguities.clone() },
+        layout: FoundLayout {
+            sheets: roles,
+            ledger: ledgers.first().map(|l| l.0.clone()),
+            threats: threats_layout,
+            checklist: check_layout,
+            result: result_layout,
+            ambiguities: inferred.ambiguities.clone(),
+        },
         assets: main_assets,
         media,
         groups,
@@ -789,7 +821,15 @@ fn reason_texts(reasons: &[crate::domain::policy::Reason], selected: bool, p: &P
 /// the lowest (green), 1 between (yellow), as [`crate::xlsx::new_book::level_highlights`]
 /// orders them. The template and `fill` colour the same labels the same way.
 pub(crate) fn label_colours(p: &Profile) -> Vec<(&'static str, Vec<(String, usize)>)> {
-    let rank = |i: usize, n: usize| if i == 0 { 0 } else if i + 1 >= n { 2 } else { 1 };
+    let rank = |i: usize, n: usize| {
+        if i == 0 {
+            0
+        } else if i + 1 >= n {
+            2
+        } else {
+            1
+        }
+    };
     let with_ranks = |labels: Vec<(&str, &str)>| {
         let n = labels.len();
         let mut out: Vec<(String, usize)> = Vec::new();

@@ -35,25 +35,16 @@ pub(crate) fn usage(lang: Lang, n: &Names<'_>) -> Vec<(bool, String)> {
             };
             push(&mut out, format!("「{}」シートの5行目から、1行に1つずつ情報資産を記入します（業務分類〜登録日）。媒体・保存先、個人情報の種類、機密性・完全性・可用性は、セルを選ぶと表示される一覧から選べます。", n.ledger));
             if let Some(ex) = n.example {
-                push(
-                    &mut out,
-                    format!("書き方に迷ったら「{ex}」シートの記入例を参考にしてください。"),
-                );
+                push(&mut out, format!("書き方に迷ったら「{ex}」シートの記入例を参考にしてください。"));
             }
             if let Some(def) = n.definition {
-                push(
-                    &mut out,
-                    format!("機密性・完全性・可用性の値は「{def}」シートの目安で決めます。"),
-                );
+                push(&mut out, format!("機密性・完全性・可用性の値は「{def}」シートの目安で決めます。"));
             }
-            push(&mut out, format!("「{}」シートで、媒体・保存先ごとの脅威について、対策をしなかった場合にどのくらい起こりうるかを一覧から選びます。", n.threats));
             push(
                 &mut out,
-                format!(
-                    "「{}」シートで、各項目に自社の状況にいちばん近い回答を一覧から選びます。",
-                    n.checklist
-                ),
+                format!("「{}」シートで、媒体・保存先ごとの脅威について、対策をしなかった場合にどのくらい起こりうるかを一覧から選びます。", n.threats),
             );
+            push(&mut out, format!("「{}」シートで、各項目に自社の状況にいちばん近い回答を一覧から選びます。", n.checklist));
             push(&mut out, "入力が終わったら risksheet fill を実行します（例: risksheet fill 台帳.xlsx）。重要度、脅威の発生頻度、脆弱性、被害発生可能性、リスク値、対策状況、実施率、要否が計算され、式と値が灰色の欄に書き込まれます。入力を直したら、もう一度実行してください。".into());
             push(&mut out, format!("「{}」シートで、対策の実施率と、策定が必要な情報セキュリティポリシーの章を確かめます。リスク大の情報資産から優先して対策を進めてください。", n.result));
             out.push((true, "注意".into()));
@@ -71,10 +62,7 @@ pub(crate) fn usage(lang: Lang, n: &Names<'_>) -> Vec<(bool, String)> {
             };
             push(&mut out, format!("On the \"{}\" sheet, from row 5, enter one information asset per row (Business area to Registered). Medium, personal information and the confidentiality, integrity and availability values have dropdown lists.", n.ledger));
             if let Some(ex) = n.example {
-                push(
-                    &mut out,
-                    format!("The \"{ex}\" sheet shows filled-in examples."),
-                );
+                push(&mut out, format!("The \"{ex}\" sheet shows filled-in examples."));
             }
             if let Some(def) = n.definition {
                 push(&mut out, format!("Choose the confidentiality, integrity and availability values with the guide on the \"{def}\" sheet."));
@@ -82,13 +70,16 @@ pub(crate) fn usage(lang: Lang, n: &Names<'_>) -> Vec<(bool, String)> {
             push(&mut out, format!("On the \"{}\" sheet, choose for each threat how often it would occur without measures.", n.threats));
             push(&mut out, format!("On the \"{}\" sheet, choose the answer closest to the company's situation for every item.", n.checklist));
             push(&mut out, "Then run risksheet fill (e.g. risksheet fill ledger.xlsx). It computes importance, threat frequency, vulnerability, likelihood, risk value, the state of measures, the implementation rates and the decisions, and writes formulas with their values into the grey cells. Run it again after changing any input.".into());
-            push(&mut out, format!("The \"{}\" sheet shows the implementation rates and the policy chapters the company must write. Treat high-risk assets first.", n.result));
+            push(
+                &mut out,
+                format!(
+                    "The \"{}\" sheet shows the implementation rates and the policy chapters the company must write. Treat high-risk assets first.",
+                    n.result
+                ),
+            );
             out.push((true, "Notes".into()));
             out.push((false, "- Rows and columns may be added. risksheet finds columns by their header text, so keep the header texts as they are.".into()));
-            out.push((
-                false,
-                "- Full-width digits and marks such as \"○\" are read too.".into(),
-            ));
+            out.push((false, "- Full-width digits and marks such as \"○\" are read too.".into()));
         }
     }
     out
@@ -97,28 +88,25 @@ pub(crate) fn usage(lang: Lang, n: &Names<'_>) -> Vec<(bool, String)> {
 /// Guide texts of one C/I/A level by rank (0 = highest): (confidentiality, integrity, availability).
 pub(crate) fn cia_guide(lang: Lang, rank: usize, levels: usize) -> [&'static str; 3] {
     const HIGH: [Bi; 3] = [
-        ("限られた人だけが扱う情報。漏えいすると、顧客や取引先に大きな損害を与えたり、法令違反になったりする", "Only a few named people may see it; a leak would seriously harm customers or partners or break the law"),
+        (
+            "限られた人だけが扱う情報。漏えいすると、顧客や取引先に大きな損害を与えたり、法令違反になったりする",
+            "Only a few named people may see it; a leak would seriously harm customers or partners or break the law",
+        ),
         ("誤りや改ざんがあると、業務や顧客・取引先に大きな損害が出る", "Errors or tampering would cause serious damage to the business, customers or partners"),
         ("使えなくなると、すぐに業務が止まり大きな損害が出る", "If it became unavailable, work would stop at once with serious damage"),
     ];
     const MID: [Bi; 3] = [
         ("社内の関係者だけが扱う情報。漏えいすると業務に支障が出る", "Only staff concerned may see it; a leak would disrupt the business"),
         ("誤りや改ざんがあると業務に支障が出る", "Errors or tampering would disrupt the business"),
-        ("使えなくなると業務に支障が出るが、しばらくは別の手段でしのげる", "If it became unavailable, work would be disrupted but could go on another way for a while"),
+        (
+            "使えなくなると業務に支障が出るが、しばらくは別の手段でしのげる",
+            "If it became unavailable, work would be disrupted but could go on another way for a while",
+        ),
     ];
     const LOW: [Bi; 3] = [
-        (
-            "公開してよい情報。漏えいしても影響はほとんどない",
-            "Public information; a leak would have almost no effect",
-        ),
-        (
-            "誤りがあっても業務への影響はほとんどない",
-            "Errors would have almost no effect on the business",
-        ),
-        (
-            "使えなくなっても業務への影響はほとんどない",
-            "Unavailability would have almost no effect on the business",
-        ),
+        ("公開してよい情報。漏えいしても影響はほとんどない", "Public information; a leak would have almost no effect"),
+        ("誤りがあっても業務への影響はほとんどない", "Errors would have almost no effect on the business"),
+        ("使えなくなっても業務への影響はほとんどない", "Unavailability would have almost no effect on the business"),
     ];
     let set = if rank == 0 {
         HIGH
@@ -151,10 +139,7 @@ pub(crate) const EXAMPLES: [Example; 8] = [
     Example {
         business: ("人事", "HR"),
         asset: ("社員名簿", "Staff list"),
-        note: (
-            "社員の氏名・住所・連絡先（Excelファイル）",
-            "Names, addresses, contacts of staff (Excel file)",
-        ),
+        note: ("社員の氏名・住所・連絡先（Excelファイル）", "Names, addresses, contacts of staff (Excel file)"),
         users: ("人事担当者", "HR staff"),
         owner: ("総務部", "General affairs"),
         medium: "office-pc",
@@ -220,10 +205,7 @@ pub(crate) const EXAMPLES: [Example; 8] = [
     Example {
         business: ("営業", "Sales"),
         asset: ("キャンペーン応募者リスト", "Campaign entrants"),
-        note: (
-            "応募者の氏名・住所・連絡先",
-            "Names, addresses, contacts of entrants",
-        ),
+        note: ("応募者の氏名・住所・連絡先", "Names, addresses, contacts of entrants"),
         users: ("営業担当者", "Sales staff"),
         owner: ("営業部", "Sales"),
         medium: "server",

@@ -34,7 +34,10 @@ fn titles_are_replaced() {
     assert_eq!(conv("A.12.6.1 技術的ぜい弱性の管理", false), "A.8.8 技術的ぜい弱性の管理");
     assert_eq!(conv("A.6.1.2 Segregation of duties", false), "A.5.3 Segregation of duties");
     assert_eq!(conv("A.9.2.6 Removal or adjustment of access rights", false), "A.5.18 Access rights");
-    assert_eq!(conv("A.18.2.3（Technical compliance review）", false), "A.5.36（Compliance with policies, rules and standards for information security）、A.8.8（Management of technical vulnerabilities）");
+    assert_eq!(
+        conv("A.18.2.3（Technical compliance review）", false),
+        "A.5.36（Compliance with policies, rules and standards for information security）、A.8.8（Management of technical vulnerabilities）"
+    );
 }
 
 #[test]

@@ -21,7 +21,13 @@ fn indexes_a_sheet() {
 
 #[test]
 fn bad_sheets_are_errors() {
-    for bad in ["", "<worksheet>", "<foo/>", "<worksheet><sheetData><row r=\"x\"/></sheetData></worksheet>", "<worksheet><sheetData><row><c r=\"1A\"/></row></sheetData></worksheet>"] {
+    for bad in [
+        "",
+        "<worksheet>",
+        "<foo/>",
+        "<worksheet><sheetData><row r=\"x\"/></sheetData></worksheet>",
+        "<worksheet><sheetData><row><c r=\"1A\"/></row></sheetData></worksheet>",
+    ] {
         assert!(SheetIndex::scan("s", bad).is_err(), "{bad}");
     }
 }

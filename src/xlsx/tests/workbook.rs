@@ -10,7 +10,8 @@ fn resolves_targets() {
 
 #[test]
 fn shared_strings_skip_phonetics() {
-    let x = r#"<sst><si><t>情報</t><rPh sb="0" eb="2"><t>ジョウホウ</t></rPh></si><si><r><t>a</t></r><r><t xml:space="preserve"> b_x000D_</t></r></si><si/></sst>"#;
+    let x =
+        r#"<sst><si><t>情報</t><rPh sb="0" eb="2"><t>ジョウホウ</t></rPh></si><si><r><t>a</t></r><r><t xml:space="preserve"> b_x000D_</t></r></si><si/></sst>"#;
     assert_eq!(parse_shared_strings("s", x).unwrap(), vec!["情報".to_string(), "a b\r".into(), String::new()]);
 }
 
@@ -60,7 +61,10 @@ fn a_cell_that_does_not_use_shared_strings_is_read_past_a_broken_strings_part() 
 #[test]
 fn reading_values_and_reading_formulas_agree_on_which_cells_have_one() {
     // C1 is the child of a shared formula whose anchor is missing: no formula can be given for it.
-    let mut wb = book(r#"<row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1"><f t="shared" ref="B1:B2" si="0">A1</f><v>2</v></c><c r="C1"><f t="shared" si="3"/></c></row><row r="2"><c r="B2"><f t="shared" si="0"/><v>0</v></c></row>"#, "<sst/>");
+    let mut wb = book(
+        r#"<row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1"><f t="shared" ref="B1:B2" si="0">A1</f><v>2</v></c><c r="C1"><f t="shared" si="3"/></c></row><row r="2"><c r="B2"><f t="shared" si="0"/><v>0</v></c></row>"#,
+        "<sst/>",
+    );
     let with_text: Vec<bool> = wb.cells("S").unwrap().iter().map(|c| c.formula.is_some()).collect();
     let without: Vec<bool> = wb.stored_cells("S", false).unwrap().iter().map(|c| c.formula.is_some()).collect();
     assert_eq!(with_text, [true, true, false, true]);

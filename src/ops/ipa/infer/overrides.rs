@@ -53,7 +53,11 @@ impl Overrides {
                 _ => {
                     let keys = field_keys(role, p);
                     let Some(&f) = keys.iter().find(|k| **k == field) else {
-                        return Err(Error::usage(format!("{source} {key}: {} sheet, header_row, {}", l.pick("項目は次のいずれかです:", "the field is one of"), keys.join(", "))));
+                        return Err(Error::usage(format!(
+                            "{source} {key}: {} sheet, header_row, {}",
+                            l.pick("項目は次のいずれかです:", "the field is one of"),
+                            keys.join(", ")
+                        )));
                     };
                     let narrow = crate::domain::text::to_narrow(value).to_ascii_uppercase();
                     let col = narrow.parse::<u32>().ok().or_else(|| col_number(&narrow)).filter(|&c| (1..=16_384).contains(&c)).ok_or_else(|| {
