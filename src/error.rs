@@ -116,6 +116,15 @@ pub enum ErrorKind {
     Profile(String),
     /// A bad command-line argument or API argument.
     Usage(String),
+    /// A path that is not a regular file (a device, a FIFO, a socket).
+    NotRegularFile,
+    /// The file changed on disk after it was read: saving would overwrite another program's save.
+    ChangedSinceRead,
+    /// The workbook is open in another program (which one, and the lock file that says so).
+    InUse(String),
+    /// The new file failed its check before it would have replaced the old one (why); nothing
+    /// was replaced.
+    NotSaved(String),
 }
 
 /// An error with the place it happened: file, sheet and cell where known. Boxed, so that a
@@ -289,6 +298,27 @@ impl Error {
                 }
             }
             Usage(why) => why.clone(),
+            NotRegularFile => lang.pick("通常のファイルではありません（デバイスやパイプなど）", "not a regular file (a device, a pipe …)").into(),
+            ChangedSinceRead => lang
+                .pick(
+                    "読み込んだ後にファイルが変更されています。上書きしませんでした。開き直してからやり直してください（上書きするには --force）",
+                    "the file changed after it was read; it was not overwritten. Open it again and retry (--force overwrites)",
+                )
+                .into(),
+            NotSaved(why) => {
+                if ja {
+                    format!("保存前の確認で問題が見つかったため、保存しませんでした（{why}）")
+                } else {
+                    format!("not saved: the new file failed its check before replacing the old one ({why})")
+                }
+            }
+            InUse(by) => {
+                if ja {
+                    format!("ほかのプログラムで開かれています（{by}）。閉じてからやり直してください（それでも書き込むには --force）")
+                } else {
+                    format!("the workbook is open in another program ({by}); close it and retry (--force writes anyway)")
+                }
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ use clap::{Parser, Subcommand};
 use risksheet::error::{set_lang, Lang};
 use risksheet::ops;
 use risksheet::ops::batch::{self, Expand};
+use risksheet::xlsx::file::SaveOptions;
 use risksheet::xlsx::{Limits, Workbook};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -47,6 +48,16 @@ struct WriteArgs {
     /// 元のファイルを NAME.bak.xlsx に残す（既にあれば NAME.bak-2.xlsx …） / keep the original as NAME.bak.xlsx (or NAME.bak-2.xlsx … when taken)
     #[arg(long)]
     backup: bool,
+    /// LibreOffice や Excel で開かれていても、読み込み後に変更されていても書き込む / write even when the workbook is open in LibreOffice or Excel, or changed since it was read
+    #[arg(long)]
+    force: bool,
+}
+
+impl WriteArgs {
+    /// How saves may replace their targets.
+    fn save_options(&self) -> SaveOptions {
+        SaveOptions { backup: self.backup, force: self.force }
+    }
 }
 
 /// How a risk analysis workbook is read: the profile, explicit places, company facts.
@@ -210,19 +221,29 @@ enum Command {
 fn run(cli: Cli) -> risksheet::Result<ExitCode> {
     let limits = Limits { max_part: cli.max_part_mb << 20, ..Limits::default() };
     let open = |book: &Path| Workbook::open_with(book, &limits);
+    // A workbook changed in place is read under a lock held until it is saved, so that two
+    // risksheet runs on one file take turns instead of one losing the other's edit.
+    let open_to_change = |book: &Path, output: Option<&Path>, dry_run: bool| {
+        if output.is_none() && !dry_run {
+            Workbook::open_for_update(book, &limits)
+        } else {
+            Workbook::open_with(book, &limits)
+        }
+    };
     match cli.command {
-        Command::Edit { books, output, sets, write: WriteArgs { dry_run, json, backup }, batch: args } => {
+        Command::Edit { books, output, sets, write, batch: args } => {
+            let (dry_run, json, save_opts) = (write.dry_run, write.json, write.save_options());
             let Some(book) = single(&books).cloned() else {
                 return run_batch(None, &books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, |path, out| {
-                    let mut wb = open(path)?;
+                    let mut wb = open_to_change(path, out, dry_run)?;
                     ops::edit::apply_all(&mut wb, &sets).map_err(|e| e.in_file(path))?;
-                    let save = if dry_run { wb.preview()? } else { wb.save_as(out.unwrap_or(path), backup)? };
+                    let save = if dry_run { wb.preview()? } else { wb.save_as(out.unwrap_or(path), &save_opts)? };
                     Ok(batch::EditOutcome { save })
                 });
             };
-            let mut wb = open(&book)?;
+            let mut wb = open_to_change(&book, output.as_deref(), dry_run)?;
             ops::edit::apply_all(&mut wb, &sets).map_err(|e| e.in_file(&book))?;
-            let report = if dry_run { wb.preview()? } else { wb.save_as(output.as_ref().unwrap_or(&book), backup)? };
+            let report = if dry_run { wb.preview()? } else { wb.save_as(output.as_ref().unwrap_or(&book), &save_opts)? };
             if json {
                 say(serde_json::to_string_pretty(&report).unwrap_or_default())?;
             } else {
@@ -252,19 +273,20 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
                 }
             }
         }
-        Command::Fill { books, output, read, write: WriteArgs { dry_run, json, backup }, batch: args } => {
+        Command::Fill { books, output, read, write, batch: args } => {
+            let (dry_run, json, save_opts) = (write.dry_run, write.json, write.save_options());
             let opts = read.options()?;
             let Some(book) = single(&books).cloned() else {
                 return run_batch(Some(EXIT_CHECK_INPUTS), &books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, |path, out| {
-                    let mut wb = open(path)?;
+                    let mut wb = open_to_change(path, out, dry_run)?;
                     let fill = ops::ipa::fill::fill_with(&mut wb, &opts).map_err(|e| e.in_file(path))?;
-                    let save = if dry_run { wb.preview()? } else { wb.save_as(out.unwrap_or(path), backup)? };
+                    let save = if dry_run { wb.preview()? } else { wb.save_as(out.unwrap_or(path), &save_opts)? };
                     Ok(batch::FillOutcome { fill, save })
                 });
             };
-            let mut wb = open(&book)?;
+            let mut wb = open_to_change(&book, output.as_deref(), dry_run)?;
             let summary = ops::ipa::fill::fill_with(&mut wb, &opts).map_err(|e| e.in_file(&book))?;
-            let saved = if dry_run { wb.preview()? } else { wb.save_as(output.as_ref().unwrap_or(&book), backup)? };
+            let saved = if dry_run { wb.preview()? } else { wb.save_as(output.as_ref().unwrap_or(&book), &save_opts)? };
             if json {
                 let v = serde_json::json!({ "fill": summary, "save": saved });
                 say(serde_json::to_string_pretty(&v).unwrap_or_default())?;
@@ -333,12 +355,13 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
                         return Err(risksheet::Error::usage(msg).in_file(&path));
                     }
                     let text = ops::report::render(&analysis, ops::report::Format::for_path(&path));
-                    std::fs::write(&path, text).map_err(|e| risksheet::Error::from(e).in_file(&path))?;
+                    risksheet::xlsx::file::replace_with_bytes(&path, &SaveOptions::default(), text.as_bytes())?;
                 }
                 None => say(ops::report::render(&analysis, ops::report::Format::Markdown).trim_end())?,
             }
         }
-        Command::Convert { books, output, to, sheets, catalog, write: WriteArgs { dry_run, json, backup }, batch: args } => {
+        Command::Convert { books, output, to, sheets, catalog, write, batch: args } => {
+            let (dry_run, json, save_opts) = (write.dry_run, write.json, write.save_options());
             if to.trim() != "2022" {
                 return Err(risksheet::Error::usage(format!(
                     "--to {to}: {}",
@@ -350,11 +373,11 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
             let Some(book) = single(&books).cloned() else {
                 let xlsx_for_legacy = |p: &Path| ops::convert::is_legacy(p).then_some("xlsx");
                 return run_batch(None, &books, output.as_deref(), Expand::convertible(), xlsx_for_legacy, &args, json, dry_run, |path, out| {
-                    let (convert, save) = ops::convert::convert_file(path, out, &cat, &opts, dry_run, backup, &limits)?;
+                    let (convert, save) = ops::convert::convert_file(path, out, &cat, &opts, dry_run, &save_opts, &limits)?;
                     Ok(batch::ConvertOutcome { convert, save })
                 });
             };
-            let (report, saved) = ops::convert::convert_file(&book, output.as_deref(), &cat, &opts, dry_run, backup, &limits)?;
+            let (report, saved) = ops::convert::convert_file(&book, output.as_deref(), &cat, &opts, dry_run, &save_opts, &limits)?;
             if json {
                 let v = serde_json::json!({ "convert": report, "save": saved });
                 say(serde_json::to_string_pretty(&v).unwrap_or_default())?;

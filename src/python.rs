@@ -45,6 +45,10 @@ fn kind_name(kind: &ErrorKind) -> &'static str {
         MissingHeader(_) => "missing_header",
         Profile(_) => "profile",
         Usage(_) => "usage",
+        NotRegularFile => "not_regular_file",
+        ChangedSinceRead => "changed_since_read",
+        InUse(_) => "in_use",
+        NotSaved(_) => "not_saved",
         _ => "other",
     }
 }
@@ -450,14 +454,18 @@ impl PyWorkbook {
         Ok(ops::report::render(&analysis, format))
     }
 
-    /// Saves atomically, in place or to `path` (then the workbook reads from `path`). With
-    /// `backup`, an existing target is first copied to `NAME.bak.xlsx` (or the next free `NAME.bak-2.xlsx` …). On error nothing is
-    /// written. Returns the report of `risksheet edit --json`.
-    #[pyo3(signature = (path = None, *, backup = false))]
-    fn save<'py>(&mut self, py: Python<'py>, path: Option<PathBuf>, backup: bool) -> PyResult<Bound<'py, PyAny>> {
+    /// Saves the safe way, in place or to `path` (then the workbook reads from `path`): the new
+    /// file is checked before it replaces the old one, which keeps its owner and mode. With
+    /// `backup`, an existing target is first copied to `NAME.bak.xlsx` (or the next free
+    /// `NAME.bak-2.xlsx` …). Refuses (`WorkbookError`, `.kind` "changed_since_read" or "in_use")
+    /// a file changed on disk since it was opened, or open in LibreOffice or Excel, unless
+    /// `force`. On error nothing is written. Returns the report of `risksheet edit --json`.
+    #[pyo3(signature = (path = None, *, backup = false, force = false))]
+    fn save<'py>(&mut self, py: Python<'py>, path: Option<PathBuf>, backup: bool, force: bool) -> PyResult<Bound<'py, PyAny>> {
         let wb = self.wb()?;
         let target = path.unwrap_or_else(|| wb.path().to_path_buf());
-        let report = py.detach(|| wb.save_as(&target, backup))?;
+        let opts = xlsx::file::SaveOptions { backup, force };
+        let report = py.detach(|| wb.save_as(&target, &opts))?;
         to_python(py, &report)
     }
 

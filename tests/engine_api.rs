@@ -63,7 +63,7 @@ fn validations_formats_styles_rows_and_sheets() {
     wb.add_sheet("追加シート").unwrap();
     wb.set_formula("追加シート", at("A1"), "台帳!B40", Some(CellValue::Text("新しい行".into()))).unwrap();
     wb.set_value("台帳", at("F40"), CellValue::Text("リスク大".into())).unwrap();
-    wb.save_as(&out, false).unwrap();
+    wb.save_as(&out, &Default::default()).unwrap();
 
     let mut again = Workbook::open(&out).unwrap();
     assert_eq!(again.style("台帳", at("B40")).unwrap(), style);
@@ -106,7 +106,7 @@ fn overwriting_a_shared_formula_anchor_keeps_the_group_computing() {
     assert!(!children.is_empty());
     let child_formulas: Vec<_> = children.iter().map(|c| c.formula.clone()).collect();
     wb.set_value("台帳", anchor, CellValue::Number(7.0)).unwrap();
-    let report = wb.save_as(&out, false).unwrap();
+    let report = wb.save_as(&out, &Default::default()).unwrap();
     let mut again = Workbook::open(&out).unwrap();
     assert_eq!(again.value("台帳", anchor).unwrap(), CellValue::Number(7.0));
     for (c, f) in children.iter().zip(child_formulas) {
@@ -133,7 +133,7 @@ fn stale_cached_values_are_dropped_across_sheets() {
     let inputs: Vec<_> = wb.cells("My Sheet").unwrap().into_iter().filter(|c| c.formula.is_none() && matches!(c.value, CellValue::Number(_))).collect();
     let input = inputs.first().expect("a number input on My Sheet");
     wb.set_value("My Sheet", CellRef::new(input.row, input.col), CellValue::Number(1000.0)).unwrap();
-    let report = wb.save_as(&out, false).unwrap();
+    let report = wb.save_as(&out, &Default::default()).unwrap();
     assert!(report.formulas_affected.iter().any(|f| f.starts_with("台帳!")), "{:?}", report.formulas_affected);
     let mut again = Workbook::open(&out).unwrap();
     for f in &report.formulas_affected {

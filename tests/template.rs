@@ -290,7 +290,7 @@ fn the_in_place_editor_can_fill_the_template() {
     wb.set_value(&ledger, at("J5"), CellValue::Number(2.0)).expect("set J5");
     wb.set_formula(&ledger, at("M5"), "MAX(J5:L5)", Some(CellValue::Number(2.0))).expect("set M5");
     let out = dir.path().join("filled.xlsx");
-    wb.save_as(&out, false).expect("save");
+    wb.save_as(&out, &Default::default()).expect("save");
     let mut again = Workbook::open(&out).expect("reopen");
     let m5 = again.cell(&ledger, at("M5")).expect("read").expect("M5 stored");
     assert_eq!(m5.formula.as_deref(), Some("MAX(J5:L5)"));

@@ -73,7 +73,7 @@ impl Expand {
         // Excel's lock files (~$book.xlsx), hidden files and the backups of `--backup`
         // (NAME.bak.xlsx, NAME.bak-2.xlsx) are never workbooks to process.
         let stem = path.file_stem().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with("~$") || name.starts_with('.') || crate::xlsx::package::is_backup_name(stem) {
+        if name.starts_with("~$") || name.starts_with('.') || crate::xlsx::file::is_backup_name(stem) {
             return false;
         }
         path.extension().and_then(|e| e.to_str()).is_some_and(|e| self.extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))

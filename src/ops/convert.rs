@@ -39,6 +39,7 @@ use crate::controls::refs::{find, render_id, Context, RefKind, Reference};
 use crate::controls::{Catalog, Relation};
 use crate::error::{Error, ErrorKind, Lang, Result};
 use crate::xlsx::address::to_half_width;
+use crate::xlsx::file::SaveOptions;
 use crate::xlsx::new_book::{self, Sheet};
 use crate::xlsx::{CellRef, CellValue, Limits, SaveReport, SheetKind, Workbook};
 use serde::Serialize;
@@ -319,7 +320,7 @@ fn is_trail_sheet(name: &str) -> bool {
 /// let mut wb = risksheet::xlsx::Workbook::open("soa-2013.xlsx")?;
 /// let report = convert(&mut wb, Catalog::bundled(), &Options::default())?;
 /// println!("{} cells converted, {} to review", report.converted, report.review);
-/// wb.save_as("soa-2022.xlsx", false)?;
+/// wb.save_as("soa-2022.xlsx", &Default::default())?;
 /// # Ok::<(), risksheet::Error>(())
 /// ```
 pub fn convert(wb: &mut Workbook, cat: &Catalog, opts: &Options) -> Result<Report> {
@@ -509,7 +510,7 @@ pub fn convert_file(
     cat: &Catalog,
     opts: &Options,
     dry_run: bool,
-    backup: bool,
+    save: &SaveOptions,
     limits: &Limits,
 ) -> Result<(Report, SaveReport)> {
     let lang = crate::error::lang();
@@ -533,17 +534,13 @@ pub fn convert_file(
         // Named after the input until saved, so that the new file is always written.
         (Workbook::from_bytes(input, bytes, limits)?, target)
     } else {
-        (Workbook::open_with(input, limits)?, output.unwrap_or(input).to_path_buf())
+        // Changed in place: read under the lock held until the save (see `Workbook::open_for_update`).
+        let wb = if output.is_none() && !dry_run { Workbook::open_for_update(input, limits)? } else { Workbook::open_with(input, limits)? };
+        (wb, output.unwrap_or(input).to_path_buf())
     };
     let report = convert(&mut wb, cat, opts).map_err(|e| e.in_file(input))?;
-    let saved = if dry_run { wb.preview()? } else { wb.save_as(&target, backup && !legacy)? };
+    let saved = if dry_run { wb.preview()? } else { wb.save_as(&target, &SaveOptions { backup: save.backup && !legacy, ..*save })? };
     Ok((report, saved))
-}
-
-/// Writes a new file atomically: a temporary file beside it, fsynced, renamed over `path`.
-pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    crate::xlsx::package::write_atomically(path, false, |f| Ok(f.write_all(bytes)?)).map_err(|e| e.in_file(path))
 }
 
 /// The text summary of a conversion.

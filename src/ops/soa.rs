@@ -380,7 +380,7 @@ pub fn build_soa(wb: &mut Workbook, cat: &Catalog, output: &Path, lang: Lang) ->
         rows.push(row);
     }
     let bytes = soa_workbook(cat, &rows, lang, &path)?;
-    crate::ops::convert::write_new(output, &bytes)?;
+    crate::xlsx::file::replace_with_bytes(output, &Default::default(), &bytes)?;
     Ok(Report { file: output.display().to_string(), source, prefilled, new_controls, unreadable, rows })
 }
 

@@ -664,7 +664,7 @@ pub fn new_workbook(path: impl AsRef<std::path::Path>, profile: &Profile, lang: 
     let bytes = build_template(profile, lang)?;
     let mut wb = crate::xlsx::Workbook::from_bytes(path, bytes, &crate::xlsx::Limits::default())?;
     let summary = crate::ops::ipa::fill::fill(&mut wb, Some(profile))?;
-    wb.save_as(path, false)?;
+    wb.save_as(path, &Default::default())?;
     Ok(summary)
 }
 

@@ -8,6 +8,7 @@ pub mod address;
 pub mod conditional;
 mod deps;
 pub mod edit;
+pub mod file;
 pub mod formula;
 pub mod new_book;
 pub mod package;

@@ -17,6 +17,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::xlsx::address::{CellRef, Range};
 use crate::xlsx::conditional::ConditionalFormat;
 use crate::xlsx::edit::{plan_sheet, Content, Pending, SheetEdits};
+use crate::xlsx::file::SaveOptions;
 use crate::xlsx::package::{Limits, Package, PartChanges, PartContent};
 use crate::xlsx::sheet::{CellLayout, CellSpan, CellType, CellXml, FormulaKind, SheetIndex};
 use crate::xlsx::validation::DataValidation;
@@ -183,6 +184,15 @@ impl Workbook {
     pub fn open_with(path: impl AsRef<Path>, limits: &Limits) -> Result<Workbook> {
         let path = path.as_ref();
         let pkg = Package::open(path, limits)?;
+        Self::from_package(pkg, limits).map_err(|e| e.in_file(path))
+    }
+
+    /// Opens a workbook to change it and save it in place: as [`Workbook::open_with`], holding
+    /// an advisory lock until it is saved or dropped, so that risksheet processes updating the
+    /// same file take turns instead of one losing the other's edit.
+    pub fn open_for_update(path: impl AsRef<Path>, limits: &Limits) -> Result<Workbook> {
+        let path = path.as_ref();
+        let pkg = Package::open_for_update(path, limits)?;
         Self::from_package(pkg, limits).map_err(|e| e.in_file(path))
     }
 
@@ -749,18 +759,30 @@ impl Workbook {
         !self.new_sheets.is_empty() || !self.new_xfs.is_empty() || self.edits.iter().any(|e| !e.is_empty())
     }
 
-    /// Saves in place, atomically.
+    /// Saves in place, the safe way (see [`Workbook::save_as`]).
     pub fn save(&mut self) -> Result<SaveReport> {
         let path = self.path.clone();
-        self.save_as(&path, false)
+        self.save_as(&path, &SaveOptions::default())
     }
 
-    /// Saves to `target` atomically (temporary file, fsync, rename); with `backup`, an existing
-    /// target is first copied to a new backup beside it ([`crate::xlsx::package::backup_path`]:
-    /// `NAME.bak.xlsx`, then `NAME.bak-2.xlsx` …, never through a link, never over an earlier
-    /// one). Edits that change nothing in place write nothing. On error, the target is untouched.
-    /// Afterwards the workbook reads from `target`.
-    pub fn save_as(&mut self, target: impl AsRef<Path>, backup: bool) -> Result<SaveReport> {
+    /// Saves to `target` the safe way ([`crate::xlsx::file`]): a temporary file beside it,
+    /// fsynced, opened again and checked, and only then renamed over the target, whose owner and
+    /// mode it keeps (a symlinked target: the real file behind it). It refuses, unless
+    /// `opts.force`, a workbook open in LibreOffice or Excel and one changed on disk since it was
+    /// read. With `opts.backup`, an existing target is first copied to a new backup beside it
+    /// ([`crate::xlsx::file::backup_path`]: `NAME.bak.xlsx`, then `NAME.bak-2.xlsx` …, never
+    /// through a link, never over an earlier one). Edits that change nothing in place write
+    /// nothing. On error, the target is untouched; once it is replaced, the save has succeeded and
+    /// the workbook reads from `target`.
+    ///
+    /// ```no_run
+    /// use risksheet::xlsx::{file::SaveOptions, Workbook};
+    /// let mut wb = Workbook::open("ledger.xlsx")?;
+    /// wb.set_value("台帳", "B7".parse()?, "顧客名簿".into())?;
+    /// wb.save_as("ledger-new.xlsx", &SaveOptions { backup: true, ..Default::default() })?;
+    /// # Ok::<(), risksheet::Error>(())
+    /// ```
+    pub fn save_as(&mut self, target: impl AsRef<Path>, opts: &SaveOptions) -> Result<SaveReport> {
         let target = target.as_ref().to_path_buf();
         let mut report = SaveReport { file: target.display().to_string(), ..Default::default() };
         if !self.is_modified() && target == self.path {
@@ -772,10 +794,20 @@ impl Workbook {
             *self = Workbook::open_with(&target, &self.limits)?;
             return Ok(report);
         }
-        self.pkg.save(&target, &changes, backup)?;
+        // The new file is opened as a workbook before it replaces anything: a save that could not
+        // be read again (over a limit, damaged) fails with the target untouched.
+        let limits = self.limits.clone();
+        let mut reopened = None;
+        self.pkg.save_checked(&target, &changes, opts, |pkg| {
+            reopened = Some(Workbook::from_package(pkg, &limits)?);
+            Ok(())
+        })?;
+        let mut saved = reopened.ok_or_else(|| Error::corrupt("not reopened"))?;
+        saved.pkg.renamed(&target);
+        saved.path = target;
         report.parts_changed = changes.replaced.keys().cloned().collect();
         report.parts_removed = changes.removed.clone();
-        *self = Workbook::open_with(&target, &self.limits)?;
+        *self = saved;
         Ok(report)
     }
 

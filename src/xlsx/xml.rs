@@ -336,6 +336,50 @@ pub fn find_element(xml: &str, name: &str) -> Result<Option<(usize, usize)>, Str
     Ok(None)
 }
 
+/// Checks that `xml` is one well-formed element tree: every tag closed by its own end tag, one
+/// root, nothing but white space and markup declarations around it. (Checked on every changed
+/// part before a save replaces the user's file.)
+///
+/// ```
+/// use risksheet::xlsx::xml::check_well_formed;
+/// assert!(check_well_formed(r#"<?xml version="1.0"?><a><b x="1"/>t</a>"#).is_ok());
+/// assert!(check_well_formed("<a><b></a></b>").is_err());
+/// assert!(check_well_formed("<a></a><a></a>").is_err());
+/// ```
+pub fn check_well_formed(xml: &str) -> Result<(), String> {
+    let mut open: Vec<&str> = Vec::new();
+    let mut roots = 0;
+    for t in Scanner::new(xml) {
+        let t = t?;
+        match t.kind {
+            TokenKind::Start | TokenKind::Empty => {
+                if open.is_empty() {
+                    roots += 1;
+                    if roots > 1 {
+                        return Err(format!("a second root element at byte {}", t.start));
+                    }
+                }
+                if t.kind == TokenKind::Start {
+                    open.push(t.name(xml));
+                }
+            }
+            TokenKind::End => match open.pop() {
+                Some(name) if name == t.name(xml) => {}
+                Some(name) => return Err(format!("</{}> closes <{name}> at byte {}", t.name(xml), t.start)),
+                None => return Err(format!("</{}> without a start tag at byte {}", t.name(xml), t.start)),
+            },
+            TokenKind::Text if open.is_empty() && !t.text(xml).trim().is_empty() => return Err(format!("text outside the root element at byte {}", t.start)),
+            TokenKind::CData if open.is_empty() => return Err(format!("CDATA outside the root element at byte {}", t.start)),
+            _ => {}
+        }
+    }
+    match (open.last(), roots) {
+        (Some(name), _) => Err(format!("<{name}> is not closed")),
+        (None, 0) => Err("no root element".into()),
+        _ => Ok(()),
+    }
+}
+
 /// The text of a part: UTF-8 (a byte-order mark stripped), or ISO-8859-1 as some generators
 /// declare, decoded and re-declared as UTF-8 (the form it is written back in). UTF-16 is refused.
 pub fn as_text<'a>(part: &str, bytes: &'a [u8]) -> Result<Cow<'a, str>, crate::Error> {

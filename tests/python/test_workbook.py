@@ -258,6 +258,39 @@ def test_failed_save_elsewhere_leaves_target_untouched(copy, tmp_path):
     assert risksheet.open(path).get("台帳!B5") == "x"
 
 
+def test_save_refuses_a_file_changed_since_it_was_opened(copy):
+    # Another program saved the file after this workbook read it: saving would lose its work.
+    path = copy(LEDGER)
+    wb = risksheet.open(path)
+    wb.set("台帳!B5", "mine")
+    other = risksheet.open(path)
+    other.set("台帳!B6", "theirs")
+    other.save()
+    theirs = path.read_bytes()
+    with pytest.raises(risksheet.WorkbookError) as e:
+        wb.save()
+    assert e.value.kind == "changed_since_read" and e.value.file == str(path)
+    assert "変更されています" in str(e.value)
+    assert path.read_bytes() == theirs
+    # The user decides: force overwrites.
+    wb.save(force=True)
+    assert risksheet.open(path).get("台帳!B5") == "mine"
+
+
+def test_save_refuses_a_workbook_open_in_libreoffice(copy, tmp_path):
+    path = copy(LEDGER, "book.xlsx")
+    (tmp_path / ".~lock.book.xlsx#").write_text("佐藤,pc01,pc01,30.11.2026 09:00,file:///x;", encoding="utf-8")
+    wb = risksheet.open(path)
+    wb.set("台帳!B5", "x")
+    before = path.read_bytes()
+    with pytest.raises(risksheet.WorkbookError) as e:
+        wb.save()
+    assert e.value.kind == "in_use" and "佐藤" in str(e.value) and "LibreOffice" in str(e.value)
+    assert path.read_bytes() == before
+    wb.save(force=True)
+    assert risksheet.open(path).get("台帳!B5") == "x"
+
+
 def test_failed_edit_changes_nothing(copy):
     path = copy(FEATURES)
     before = path.read_bytes()
