@@ -96,8 +96,11 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// 'SHEET!A1=VALUE'（数値、=数式、文字列） / number, =formula or text
-        #[arg(long = "set", required = true)]
+        #[arg(long = "set", value_name = "SHEET!CELL=VALUE", required_unless_present = "texts")]
         sets: Vec<String>,
+        /// 'SHEET!A1=TEXT'：入力どおりの文字列として保存（=で始まっても数式にしない。--set の後に適用） / stored as text exactly as typed, even when it starts with = or is a number (applied after --set)
+        #[arg(long = "set-text", value_name = "SHEET!CELL=TEXT")]
+        texts: Vec<String>,
         #[command(flatten)]
         write: WriteArgs,
         #[command(flatten)]
@@ -211,17 +214,17 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
     let limits = Limits { max_part: cli.max_part_mb << 20, ..Limits::default() };
     let open = |book: &Path| Workbook::open_with(book, &limits);
     match cli.command {
-        Command::Edit { books, output, sets, write: WriteArgs { dry_run, json, backup }, batch: args } => {
+        Command::Edit { books, output, sets, texts, write: WriteArgs { dry_run, json, backup }, batch: args } => {
             let Some(book) = single(&books).cloned() else {
                 return run_batch(None, &books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, |path, out| {
                     let mut wb = open(path)?;
-                    ops::edit::apply_all(&mut wb, &sets).map_err(|e| e.in_file(path))?;
+                    ops::edit::apply_all(&mut wb, &sets, &texts).map_err(|e| e.in_file(path))?;
                     let save = if dry_run { wb.preview()? } else { wb.save_as(out.unwrap_or(path), backup)? };
                     Ok(batch::EditOutcome { save })
                 });
             };
             let mut wb = open(&book)?;
-            ops::edit::apply_all(&mut wb, &sets).map_err(|e| e.in_file(&book))?;
+            ops::edit::apply_all(&mut wb, &sets, &texts).map_err(|e| e.in_file(&book))?;
             let report = if dry_run { wb.preview()? } else { wb.save_as(output.as_ref().unwrap_or(&book), backup)? };
             if json {
                 say(serde_json::to_string_pretty(&report).unwrap_or_default())?;

@@ -6,6 +6,7 @@ from ._risksheet import (
     ArrayFormulaError as ArrayFormulaError,
     Cell as Cell,
     CellValue as CellValue,
+    InputValue as InputValue,
     FillSummary as FillSummary,
     Inspection as Inspection,
     InvalidAddressError as InvalidAddressError,
@@ -46,8 +47,13 @@ class Asset:
 
 ASSET_COLUMNS: Tuple[str, ...]
 
+class Text(str):
+    """A str that Workbook.set stores as text exactly as it is, never as a formula or a number."""
+
 class Workbook(_Workbook):
     """A workbook opened for reading and in-place editing. Edits stay in memory until save()."""
+    def set(self, address: str, value: InputValue, *, text: bool = False) -> None:
+        """Sets a cell; a Text value or text=True stores a str as text exactly as given."""
     @property
     def assets(self) -> List[Asset]: ...
     def assets_frame(self, profile: Profile = None) -> Any:
@@ -67,6 +73,7 @@ __all__ = [
     "NotAWorkbookError",
     "ProfileError",
     "SheetNotFoundError",
+    "Text",
     "Workbook",
     "WorkbookError",
     "__version__",

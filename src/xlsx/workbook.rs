@@ -1089,14 +1089,18 @@ impl Workbook {
 /// the inline string moved out.
 fn stored_value(c: &mut CellXml, xml: &str, strings: &[String]) -> Result<CellValue> {
     if let (Some(CellType::InlineString), Some(text)) = (c.t, c.inline.take()) {
-        return Ok(CellValue::Text(text));
+        return Ok(CellValue::Text(match xml::unescape_xstring(&text) {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(decoded) => decoded,
+        }));
     }
     Ok(match (c.t, c.v(xml)) {
         (Some(CellType::SharedString), Some(v)) => {
             let i: usize = v.trim().parse().map_err(|_| Error::corrupt(format!("shared string index {v:?}")))?;
             CellValue::Text(strings.get(i).cloned().ok_or_else(|| Error::corrupt(format!("shared string {i} missing")))?)
         }
-        (Some(CellType::FormulaString | CellType::Date), Some(v)) => CellValue::Text(v.into_owned()),
+        (Some(CellType::FormulaString), Some(v)) => CellValue::Text(xml::unescape_xstring(&v).into_owned()),
+        (Some(CellType::Date), Some(v)) => CellValue::Text(v.into_owned()),
         (Some(CellType::Bool), Some(v)) => CellValue::Bool(v.trim() == "1" || v.trim() == "true"),
         (Some(CellType::Error), Some(v)) => CellValue::Error(v.into_owned()),
         (_, Some(v)) => match v.trim().parse() {
@@ -1264,7 +1268,7 @@ fn parse_shared_strings(part: &str, xml: &str) -> Result<Vec<String>> {
                     if t.kind == TokenKind::CData {
                         s.push_str(raw.trim_start_matches("<![CDATA[").trim_end_matches("]]>"));
                     } else {
-                        s.push_str(&unescape_excel(&xml::unescape(raw)));
+                        s.push_str(&xml::unescape_xstring(&xml::unescape(raw)));
                     }
                 }
             }
@@ -1272,32 +1276,6 @@ fn parse_shared_strings(part: &str, xml: &str) -> Result<Vec<String>> {
         }
     }
     Ok(out)
-}
-
-/// Resolves Excel's `_xHHHH_` escapes for characters XML cannot hold.
-fn unescape_excel(s: &str) -> String {
-    if !s.contains("_x") {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find("_x") {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        let code = tail.get(2..6).filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()) && tail.get(6..7) == Some("_"));
-        match code.and_then(|h| u32::from_str_radix(h, 16).ok()).and_then(char::from_u32) {
-            Some(c) => {
-                out.push(c);
-                rest = &tail[7..];
-            }
-            None => {
-                out.push_str("_x");
-                rest = &tail[2..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
