@@ -1,0 +1,157 @@
+//! Text stored and shown exactly: `edit --set-text`, the `_xHHHH_` escapes of cell text, names
+//! from a workbook printed to a terminal, workbook text in reports, the workbook's own language,
+//! and the length of a cell's text. Each test goes through the built binary, on real workbooks,
+//! and reads back what a user sees (with LibreOffice where `soffice` is installed).
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_risksheet"));
+    c.env("RISKSHEET_LANG", "ja");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run risksheet")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn ok(args: &[&str]) -> String {
+    let o = run(args);
+    assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+    stdout(&o)
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// A copy of `src` with each part whose name contains `part` rewritten by `f`.
+fn rewrite_part(src: &Path, dst: &Path, part: &str, f: impl Fn(String) -> String) {
+    let mut zin = zip::ZipArchive::new(fs::File::open(src).unwrap()).unwrap();
+    let mut z = zip::ZipWriter::new(fs::File::create(dst).unwrap());
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..zin.len() {
+        let mut e = zin.by_index(i).unwrap();
+        let name = e.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        e.read_to_end(&mut bytes).unwrap();
+        if name.contains(part) {
+            bytes = f(String::from_utf8(bytes).unwrap()).into_bytes();
+        }
+        z.start_file(name.as_str(), opts).unwrap();
+        z.write_all(&bytes).unwrap();
+    }
+    z.finish().unwrap();
+}
+
+/// The text of one part of a workbook.
+fn part_text(book: &Path, part: &str) -> String {
+    let mut z = zip::ZipArchive::new(fs::File::open(book).unwrap()).unwrap();
+    let mut s = String::new();
+    z.by_name(part).unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
+/// The values `get --json` reads, one per address.
+fn values(book: &Path, addresses: &[&str]) -> Vec<serde_json::Value> {
+    let mut args = vec!["get", book.to_str().unwrap()];
+    args.extend(addresses);
+    args.push("--json");
+    let cells: serde_json::Value = serde_json::from_str(&ok(&args)).unwrap();
+    cells.as_array().unwrap().iter().map(|c| c[1]["value"].clone()).collect()
+}
+
+/// Every sheet as LibreOffice shows it after recalculating (`../shared/tools/lo-recalc`), as
+/// (sheet file stem, CSV text); `None` when LibreOffice or the tool is not installed.
+fn libreoffice(book: &Path) -> Option<Vec<(String, String)>> {
+    let tool = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/lo-recalc");
+    if !tool.exists() || Command::new("soffice").arg("--version").output().is_err() {
+        eprintln!("LibreOffice check skipped: soffice or ../shared/tools/lo-recalc not found");
+        return None;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let o = Command::new(&tool).arg(book).arg(out.path()).output().unwrap();
+    assert!(o.status.success(), "lo-recalc: {}", stderr(&o));
+    let mut sheets: Vec<(String, String)> = fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| (p.file_stem().unwrap().to_string_lossy().into_owned(), fs::read_to_string(&p).unwrap()))
+        .collect();
+    sheets.sort();
+    Some(sheets)
+}
+
+#[test]
+fn set_text_stores_what_was_typed_even_a_leading_equals_sign() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book.xlsx");
+    fs::copy(fixture("excel-style-features.xlsx"), &book).unwrap();
+    let b = book.to_str().unwrap();
+    let out = ok(&["edit", b, "--set-text", "'My Sheet'!A7==1+2", "--set-text", "'My Sheet'!A8=007", "--set", "'My Sheet'!A9==1+2"]);
+    assert!(out.contains("3 セルを変更"), "{out}");
+    assert_eq!(values(&book, &["'My Sheet'!A7", "'My Sheet'!A8"]), [serde_json::json!("=1+2"), serde_json::json!("007")]);
+    let got = ok(&["get", b, "'My Sheet'!A7", "'My Sheet'!A9"]);
+    assert_eq!(got.lines().next(), Some("My Sheet!A7\t=1+2"), "text, no formula: {got}");
+    assert!(got.lines().nth(1).unwrap().ends_with("\t=1+2"), "--set still writes a formula: {got}");
+    if let Some(sheets) = libreoffice(&book) {
+        let my = &sheets.iter().find(|(n, _)| n.ends_with("My Sheet")).expect("My Sheet").1;
+        let rows: Vec<&str> = my.lines().collect();
+        assert!(rows[6].starts_with("=1+2,"), "LibreOffice shows the text: {my}");
+        assert!(rows[7].starts_with("007,"), "{my}");
+        assert!(rows[8].starts_with("3,"), "the --set formula computes: {my}");
+    }
+    // A bad address stops before anything is written.
+    let before = fs::read(&book).unwrap();
+    let o = run(&["edit", b, "--set-text", "'My Sheet'!ZZZZZ1=x"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("ZZZZZ1"), "{}", stderr(&o));
+    assert_eq!(fs::read(&book).unwrap(), before);
+}
+
+#[test]
+fn escape_like_text_and_control_characters_survive_writing_and_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book.xlsx");
+    fs::copy(fixture("excel-style-features.xlsx"), &book).unwrap();
+    let b = book.to_str().unwrap();
+    let typed = [r"C:\_x005F_temp", "a\u{1}b", "_x00E9_ and _x0041_", "line\r\nbreak"];
+    ok(&[
+        "edit",
+        b,
+        "--set-text",
+        &format!("'My Sheet'!A7={}", typed[0]),
+        "--set-text",
+        &format!("'My Sheet'!A8={}", typed[1]),
+        "--set-text",
+        &format!("'My Sheet'!A9={}", typed[2]),
+        "--set-text",
+        &format!("'My Sheet'!A10={}", typed[3]),
+    ]);
+    let xml = part_text(&book, "xl/worksheets/sheet2.xml");
+    assert!(xml.contains(r"C:\_x005F_x005F_temp"), "a literal escape is escaped: {xml}");
+    assert!(xml.contains("a_x0001_b") && xml.contains("line_x000D_\nbreak"), "{xml}");
+    assert!(xml.contains("_x005F_x00E9_ and _x005F_x0041_"), "{xml}");
+    assert_eq!(values(&book, &["'My Sheet'!A7", "'My Sheet'!A8", "'My Sheet'!A9", "'My Sheet'!A10"]), typed.map(serde_json::Value::from));
+    if let Some(sheets) = libreoffice(&book) {
+        let my = &sheets.iter().find(|(n, _)| n.ends_with("My Sheet")).expect("My Sheet").1;
+        assert!(my.contains(r"C:\_x005F_temp,"), "LibreOffice shows what was typed: {my}");
+        assert!(my.contains("_x00E9_ and _x0041_"), "{my}");
+    }
+
+    // Shared strings written by another program decode the same way.
+    let foreign = dir.path().join("foreign.xlsx");
+    rewrite_part(&fixture("excel-style-features.xlsx"), &foreign, "sharedStrings", |x| {
+        x.replacen("<t>部署</t>", r"<t>C:\_x005F_x005F_temp_x0001_</t>", 1).replacen("<t>件数</t>", "<t>a_x0001_b_x</t>", 1)
+    });
+    assert_eq!(values(&foreign, &["'My Sheet'!A1", "'My Sheet'!B1"]), [serde_json::json!("C:\\_x005F_temp\u{1}"), serde_json::json!("a\u{1}b_x")]);
+}
