@@ -1,5 +1,5 @@
 //! The `risksheet` command: a thin layer over the library's operations.
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use risksheet::error::{set_lang, Lang};
 use risksheet::ops;
 use risksheet::ops::batch::{self, Expand};
@@ -132,13 +132,16 @@ enum Command {
         #[command(flatten)]
         batch: BatchArgs,
     },
-    /// IPA形式の新しいリスク分析シートを作る（--lang en で英語版） / create a fresh workbook in the IPA layout (English sheets with --lang en)
+    /// IPA形式の新しいリスク分析シートを作る（--book-lang en で英語版） / create a fresh workbook in the IPA layout (English sheets with --book-lang en)
     New {
         /// 作成するファイル / the file to create
         output: PathBuf,
         /// 版（ipa-3, ipa-2.1）またはプロファイルのTOMLファイル / edition or profile file
         #[arg(long, default_value = "ipa-3")]
         edition: String,
+        /// ブックの言語（シート名・見出し・選択肢。省略時はコマンドラインの --lang、それもなければ ja。RISKSHEET_LANG は使いません） / language of the workbook's sheets (default: --lang given on the command line, else ja; never RISKSHEET_LANG)
+        #[arg(long, value_name = "ja|en")]
+        book_lang: Option<String>,
         /// 既存のファイルを上書きする / replace an existing file
         #[arg(long)]
         force: bool,
@@ -210,7 +213,8 @@ enum Command {
     },
 }
 
-fn run(cli: Cli) -> risksheet::Result<ExitCode> {
+/// `cli_lang`: `--lang` when it was given on the command line (not taken from RISKSHEET_LANG).
+fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitCode> {
     let limits = Limits { max_part: cli.max_part_mb << 20, ..Limits::default() };
     let open = |book: &Path| Workbook::open_with(book, &limits);
     match cli.command {
@@ -278,10 +282,17 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
                 return Ok(ExitCode::from(EXIT_CHECK_INPUTS));
             }
         }
-        Command::New { output, edition, force } => {
+        Command::New { output, edition, book_lang, force } => {
             let profile = load_profile(Some(&edition))?.ok_or_else(|| risksheet::Error::usage("edition"))?;
-            // The sheets are written in the language of the messages (--lang).
-            let lang = risksheet::error::lang();
+            // The workbook's own language: --book-lang; for compatibility an explicit --lang on the
+            // command line (what `new --lang en` always did); never the environment's message
+            // language, so RISKSHEET_LANG=en does not turn a company's new ledger English.
+            let lang = match book_lang.as_deref().or(cli_lang.as_deref()) {
+                None => Lang::Ja,
+                Some(l) => Lang::parse(l).ok_or_else(|| {
+                    risksheet::Error::usage(format!("--book-lang {l}: {}", risksheet::error::lang().pick("ja か en を指定してください", "expected ja or en")))
+                })?,
+            };
             let ext = output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
             if ext.as_deref() != Some("xlsx") {
                 let msg = risksheet::error::lang().pick("作成するブックの名前は .xlsx で終えてください", "the new workbook's name must end in .xlsx");
@@ -466,9 +477,15 @@ fn tune_allocator() {}
 
 fn main() -> ExitCode {
     tune_allocator();
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     set_lang(Lang::parse(&cli.lang).unwrap_or_default());
-    match run(cli) {
+    let from_command_line = matches!(matches.value_source("lang"), Some(clap::parser::ValueSource::CommandLine));
+    let cli_lang = from_command_line.then(|| cli.lang.clone());
+    match run(cli, cli_lang) {
         Ok(code) => code,
         // `risksheet get … | head` closes the pipe early: that is not an error.
         Err(e) if matches!(&e.kind, risksheet::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe) => ExitCode::SUCCESS,

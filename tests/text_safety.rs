@@ -155,3 +155,90 @@ fn escape_like_text_and_control_characters_survive_writing_and_reading() {
     });
     assert_eq!(values(&foreign, &["'My Sheet'!A1", "'My Sheet'!B1"]), [serde_json::json!("C:\\_x005F_temp\u{1}"), serde_json::json!("a\u{1}b_x")]);
 }
+
+fn workbook(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("workbooks").join(name)
+}
+
+/// The texts of one column of a sheet, as `get --json` reads them.
+fn column_texts(book: &Path, sheet: &str, col: &str) -> Vec<String> {
+    let cells: serde_json::Value = serde_json::from_str(&ok(&["get", book.to_str().unwrap(), sheet, "--json"])).unwrap();
+    cells
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c[1]["address"].as_str().unwrap().trim_end_matches(|ch: char| ch.is_ascii_digit()) == col)
+        .filter_map(|c| c[1]["value"].as_str().map(str::to_string))
+        .collect()
+}
+
+fn has_japanese(s: &str) -> bool {
+    s.chars().any(|c| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}'))
+}
+
+#[test]
+fn fill_writes_the_workbooks_language_whatever_the_message_language() {
+    let dir = tempfile::tempdir().unwrap();
+    for (src, result_sheet, japanese) in [("example-ipa-3.xlsx", "診断結果", true), ("ipa-2.1.xlsx", "診断結果", true), ("ipa-3-en.xlsx", "Diagnosis", false)] {
+        let mut outputs = Vec::new();
+        for lang in ["ja", "en"] {
+            let out = dir.path().join(format!("{lang}-{src}"));
+            let o = bin().env("RISKSHEET_LANG", lang).args(["fill", workbook(src).to_str().unwrap(), "-o", out.to_str().unwrap()]).output().unwrap();
+            assert!(matches!(o.status.code(), Some(0 | 3)), "{src} {lang}: {}", stderr(&o));
+            // The message follows --lang / RISKSHEET_LANG …
+            assert_eq!(has_japanese(stdout(&o).lines().next().unwrap().split(": ").nth(1).unwrap()), lang == "ja", "{}", stdout(&o));
+            outputs.push(out);
+        }
+        // … the workbook does not: both runs write the same bytes.
+        assert!(fs::read(&outputs[0]).unwrap() == fs::read(&outputs[1]).unwrap(), "{src}: the message language changed the workbook");
+        let reasons: Vec<String> = column_texts(&outputs[1], result_sheet, "B").into_iter().filter(|t| t.contains('：')).collect();
+        assert!(reasons.len() >= 10, "{src}: {reasons:?}");
+        for r in &reasons {
+            if japanese {
+                assert!(!r.contains("implementation rate") && !r.contains("applies"), "{src}: English in a Japanese workbook: {r}");
+                assert!(r.contains("実施率") || r.contains("該当") || r.contains("要確認"), "{src}: {r}");
+            } else {
+                assert!(!has_japanese(r), "{src}: Japanese in an English workbook: {r}");
+            }
+        }
+    }
+}
+
+#[test]
+fn new_takes_the_workbooks_language_apart_from_the_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheets = |p: &Path| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_str(&ok(&["inspect", p.to_str().unwrap(), "--json"])).unwrap();
+        v["sheets"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap().to_string()).collect()
+    };
+    let make = |name: &str, env_lang: &str, args: &[&str]| -> (PathBuf, String) {
+        let p = dir.path().join(name);
+        let o = bin().env("RISKSHEET_LANG", env_lang).arg("new").arg(&p).args(args).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        (p, stdout(&o))
+    };
+    // English messages from the environment, a Japanese workbook.
+    let (p, msg) = make("env-en.xlsx", "en", &[]);
+    assert!(msg.contains("workbook created"), "{msg}");
+    assert!(sheets(&p).contains(&"診断結果".to_string()), "{:?}", sheets(&p));
+    // --book-lang decides the workbook, the messages stay as they are.
+    let (p, msg) = make("book-en.xlsx", "ja", &["--book-lang", "en"]);
+    assert!(msg.contains("作成しました"), "{msg}");
+    assert!(sheets(&p).contains(&"Diagnosis".to_string()), "{:?}", sheets(&p));
+    let (p, _) = make("book-ja.xlsx", "en", &["--book-lang", "ja", "--lang", "en"]);
+    assert!(sheets(&p).contains(&"診断結果".to_string()));
+    // `new --lang en` on the command line still makes an English workbook, as it always did.
+    let (p, _) = make("lang-en.xlsx", "ja", &["--lang", "en"]);
+    assert!(sheets(&p).contains(&"Diagnosis".to_string()));
+    // An English workbook filled with Japanese messages stays English.
+    let o = run(&["fill", p.to_str().unwrap(), "--fact", "development=no"]);
+    assert!(stdout(&o).contains("資産"), "{}", stdout(&o));
+    let reasons = column_texts(&p, "Diagnosis", "B");
+    assert!(reasons.iter().any(|r| r.contains("implementation rate")), "{reasons:?}");
+    assert!(!reasons.iter().any(|r| has_japanese(r)), "{reasons:?}");
+    // A language it does not know is refused.
+    let o = run(&["new", dir.path().join("x.xlsx").to_str().unwrap(), "--book-lang", "fr"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--book-lang fr") && stderr(&o).lines().count() == 1, "{}", stderr(&o));
+    assert!(!dir.path().join("x.xlsx").exists());
+}

@@ -649,7 +649,7 @@ fn write_result(wb: &mut Workbook, an: &Analysis, s: &SummaryLayout) -> Result<V
         let row = top + 1 + k as u32;
         wb.set_value(sheet, CellRef::new(row, chapter_col), format!("{} {}", c.number, c.title).into())?;
         let verdict = if c.selected { l.pick("策定する", "write") } else { na };
-        wb.set_value(sheet, CellRef::new(row, reason_col), format!("{verdict}：{}", c.reasons.join("／")).into())?;
+        wb.set_value(sheet, CellRef::new(row, reason_col), format!("{verdict}：{}", c.book_reasons.join("／")).into())?;
     }
     Ok(warnings)
 }
