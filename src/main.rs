@@ -231,7 +231,7 @@ fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitCode> {
             ops::edit::apply_all(&mut wb, &sets, &texts).map_err(|e| e.in_file(&book))?;
             let report = if dry_run { wb.preview()? } else { wb.save_as(output.as_ref().unwrap_or(&book), backup)? };
             if json {
-                say(serde_json::to_string_pretty(&report).unwrap_or_default())?;
+                say_json(&report)?;
             } else {
                 let lang = risksheet::error::lang();
                 say(format_args!(
@@ -249,12 +249,16 @@ fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitCode> {
             let mut wb = open(&book)?;
             let cells = ops::edit::get_cells(&mut wb, &targets).map_err(|e| e.in_file(&book))?;
             if json {
-                say(serde_json::to_string_pretty(&cells).unwrap_or_default())?;
+                say_json(&cells)?;
             } else {
+                // One line per cell: a tab, a line break or ESC in a sheet name, a text or a
+                // formula is shown escaped.
+                use risksheet::error::shown;
                 for (sheet, c) in cells {
+                    let (sheet, value) = (shown(&sheet), c.value.to_string());
                     match &c.formula {
-                        Some(f) => say(format_args!("{sheet}!{}\t{}\t={f}", c.address, c.value))?,
-                        None => say(format_args!("{sheet}!{}\t{}", c.address, c.value))?,
+                        Some(f) => say(format_args!("{sheet}!{}\t{}\t={}", c.address, shown(&value), shown(f)))?,
+                        None => say(format_args!("{sheet}!{}\t{}", c.address, shown(&value)))?,
                     }
                 }
             }
@@ -274,7 +278,7 @@ fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitCode> {
             let saved = if dry_run { wb.preview()? } else { wb.save_as(output.as_ref().unwrap_or(&book), backup)? };
             if json {
                 let v = serde_json::json!({ "fill": summary, "save": saved });
-                say(serde_json::to_string_pretty(&v).unwrap_or_default())?;
+                say_json(&v)?;
             } else {
                 say(ops::ipa::fill::summary_text(&summary, &saved, dry_run))?;
             }
@@ -323,14 +327,14 @@ fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitCode> {
             if layout_toml {
                 return match (&report.ipa, &report.ipa_error) {
                     (Some(a), _) => {
-                        say(a.layout.to_toml().trim_end())?;
+                        say_raw(a.layout.to_toml().trim_end())?;
                         Ok(ExitCode::SUCCESS)
                     }
                     (None, e) => Err(risksheet::Error::usage(e.clone().unwrap_or_default()).in_file(&book)),
                 };
             }
             if json {
-                say(serde_json::to_string_pretty(&report).unwrap_or_default())?;
+                say_json(&report)?;
             } else {
                 say(report.to_text().trim_end())?;
             }
@@ -371,7 +375,7 @@ fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitCode> {
             let (report, saved) = ops::convert::convert_file(&book, output.as_deref(), &cat, &opts, dry_run, backup, &limits)?;
             if json {
                 let v = serde_json::json!({ "convert": report, "save": saved });
-                say(serde_json::to_string_pretty(&v).unwrap_or_default())?;
+                say_json(&v)?;
             } else {
                 say(ops::convert::summary_text(&report, &saved, dry_run))?;
             }
@@ -386,7 +390,7 @@ fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitCode> {
                 if ops::convert::is_legacy(&book) { Workbook::from_bytes(&book, ops::convert::legacy_to_xlsx(&book)?, &limits)? } else { open(&book)? };
             let report = ops::soa::build_soa(&mut wb, &cat, &output, lang).map_err(|e| e.in_file(&book))?;
             if json {
-                say(serde_json::to_string_pretty(&report).unwrap_or_default())?;
+                say_json(&report)?;
             } else {
                 say(ops::soa::summary_text(&report))?;
             }
@@ -506,9 +510,23 @@ fn load_profile(arg: Option<&str>) -> risksheet::Result<Option<risksheet::profil
     })
 }
 
-/// Writes a line to standard output, reporting a closed pipe as an error instead of panicking.
+/// Writes text output to standard output, whatever a terminal would act on in it (ESC in a sheet
+/// name) shown escaped, reporting a closed pipe as an error instead of panicking.
 fn say(text: impl std::fmt::Display) -> risksheet::Result<()> {
+    use std::io::Write;
+    writeln!(std::io::stdout().lock(), "{}", risksheet::error::shown_lines(&text.to_string()))?;
+    Ok(())
+}
+
+/// Writes machine-readable output (JSON, TOML) as it is: its format escapes what it must, and a
+/// string in it keeps every character.
+fn say_raw(text: &str) -> risksheet::Result<()> {
     use std::io::Write;
     writeln!(std::io::stdout().lock(), "{text}")?;
     Ok(())
+}
+
+/// Writes a value as pretty JSON (see [`say_raw`]).
+fn say_json(value: &impl serde::Serialize) -> risksheet::Result<()> {
+    say_raw(&serde_json::to_string_pretty(value).unwrap_or_default())
 }

@@ -179,7 +179,8 @@ fn has_japanese(s: &str) -> bool {
 #[test]
 fn fill_writes_the_workbooks_language_whatever_the_message_language() {
     let dir = tempfile::tempdir().unwrap();
-    for (src, result_sheet, japanese) in [("example-ipa-3.xlsx", "診断結果", true), ("ipa-2.1.xlsx", "診断結果", true), ("ipa-3-en.xlsx", "Diagnosis", false)] {
+    for (src, result_sheet, japanese) in [("example-ipa-3.xlsx", "診断結果", true), ("ipa-2.1.xlsx", "診断結果", true), ("ipa-3-en.xlsx", "Diagnosis", false)]
+    {
         let mut outputs = Vec::new();
         for lang in ["ja", "en"] {
             let out = dir.path().join(format!("{lang}-{src}"));
@@ -241,4 +242,152 @@ fn new_takes_the_workbooks_language_apart_from_the_messages() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("--book-lang fr") && stderr(&o).lines().count() == 1, "{}", stderr(&o));
     assert!(!dir.path().join("x.xlsx").exists());
+}
+
+/// A copy of the example ledger with the given cells set as text (`--set-text`).
+fn example_with(dir: &Path, name: &str, texts: &[(&str, &str)]) -> PathBuf {
+    let book = dir.join(name);
+    fs::copy(workbook("example-ipa-3.xlsx"), &book).unwrap();
+    let mut args = vec!["edit".to_string(), book.to_str().unwrap().to_string()];
+    for (cell, text) in texts {
+        args.push("--set-text".into());
+        args.push(format!("{cell}={text}"));
+    }
+    let o = bin().args(&args).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    book
+}
+
+#[test]
+fn terminal_output_shows_control_characters_escaped_json_keeps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src.xlsx");
+    fs::copy(fixture("excel-style-features.xlsx"), &src).unwrap();
+    // A sheet named with an escape sequence (clear screen, red) and a right-to-left override.
+    let book = dir.path().join("evil.xlsx");
+    rewrite_part(&src, &book, "xl/workbook.xml", |x| x.replacen("name=\"My Sheet\"", "name=\"My&#x1b;[2J&#x1b;[31mSheet\u{202e}txt.exe\"", 1));
+    let b = book.to_str().unwrap();
+    let evil = "My\u{1b}[2J\u{1b}[31mSheet\u{202e}txt.exe";
+    let shown = r"My\u{1b}[2J\u{1b}[31mSheet\u{202e}txt.exe";
+    let clean = |s: &str| !s.chars().any(|c| c == '\u{1b}' || c == '\u{202e}');
+
+    let out = ok(&["inspect", b]);
+    assert!(out.contains(shown) && clean(&out), "inspect: {out}");
+    // Cell text with controls: one line per cell, the controls shown.
+    ok(&["edit", b, "--set-text", &format!("'{evil}'!A7=red\u{1b}[31m\ttab\nnew line"), "--set-text", "台帳!A30=\u{9b}31m"]);
+    let out = ok(&["get", b, &format!("'{evil}'!A7"), "台帳!A30"]);
+    assert_eq!(out, format!("{shown}!A7\tred\\u{{1b}}[31m\\u{{9}}tab\\u{{a}}new line\n台帳!A30\t\\u{{9b}}31m\n"));
+    // JSON keeps every character (JSON escapes the controls itself).
+    let json = ok(&["get", b, &format!("'{evil}'!A7"), "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!((v[0][0].as_str().unwrap(), v[0][1]["value"].as_str().unwrap()), (evil, "red\u{1b}[31m\ttab\nnew line"));
+    // An error naming the sheets: one line, escaped.
+    let o = run(&["get", b, "nope"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains(shown) && clean(&err) && err.trim_end().lines().count() == 1, "{err}");
+    // The workbook keeps the name as it is.
+    assert!(part_text(&book, "xl/workbook.xml").contains("&#x1b;[2J"));
+}
+
+#[test]
+fn reports_escape_workbook_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "<script>alert(1)</script> [x](javascript:alert(2)) a|b *c*";
+    let book = example_with(dir.path(), "book.xlsx", &[("情報資産管理台帳!B5", name), ("情報資産管理台帳!B6", "x\u{1b}[2Jy")]);
+    let md_path = dir.path().join("r.md");
+    ok(&["report", book.to_str().unwrap(), "-o", md_path.to_str().unwrap()]);
+    let md = fs::read_to_string(&md_path).unwrap();
+    assert!(!md.contains("<script>") && !md.contains(" [x](javascript"), "{md}");
+    let row = md.lines().find(|l| l.contains("alert(1)")).expect("the asset's row");
+    assert!(row.contains(r"&lt;script&gt;alert(1)&lt;/script&gt; \[x\](javascript:alert(2)) a\|b \*c\*"), "{row}");
+    // The table keeps its columns: the escaped pipe does not split a cell.
+    let header_cells = md.lines().find(|l| l.starts_with("| 行 |")).unwrap().matches(" | ").count();
+    assert_eq!(row.replace(r"\|", "").matches(" | ").count(), header_cells, "{row}");
+    assert!(md.contains(r"x\\u{1b}\[2Jy") && !md.contains('\u{1b}'), "{md}");
+    let html_path = dir.path().join("r.html");
+    ok(&["report", book.to_str().unwrap(), "-o", html_path.to_str().unwrap()]);
+    let html = fs::read_to_string(&html_path).unwrap();
+    assert!(!html.contains("<script>") && html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+    // On standard output too.
+    let out = ok(&["report", book.to_str().unwrap()]);
+    assert!(!out.contains("<script>") && !out.contains('\u{1b}'), "{out}");
+}
+
+#[test]
+fn fill_cuts_reasons_that_would_overflow_a_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    // Three high-risk assets named with 32,767 UTF-16 units each (a character outside the BMP
+    // counts twice, as Excel counts).
+    let long = format!("𠮷{}", "名".repeat(32_765));
+    assert_eq!(long.encode_utf16().count(), 32_767);
+    let book = example_with(dir.path(), "long.xlsx", &[("情報資産管理台帳!B5", &long), ("情報資産管理台帳!B6", &long), ("情報資産管理台帳!B7", &long)]);
+    let o = run(&["fill", book.to_str().unwrap()]);
+    assert!(matches!(o.status.code(), Some(0 | 3)), "{}", stderr(&o));
+    let reasons: Vec<String> = column_texts(&book, "診断結果", "B").into_iter().filter(|t| t.contains('：')).collect();
+    let cut: Vec<&String> = reasons.iter().filter(|r| r.encode_utf16().count() > 30_000).collect();
+    assert!(!cut.is_empty(), "the long names are in the reasons");
+    for r in cut {
+        assert!(r.encode_utf16().count() <= 32_767, "{}", r.encode_utf16().count());
+        assert!(r.ends_with("…（長すぎるため以下省略）"), "{}", &r[r.len() - 60..]);
+        assert!(r.starts_with("策定する：") && r.contains('𠮷'), "cut at a character boundary after the start");
+    }
+    // The names themselves are untouched.
+    assert_eq!(values(&book, &["情報資産管理台帳!B5"]), [serde_json::Value::from(long.clone())]);
+}
+
+#[test]
+fn profile_errors_are_one_line_with_file_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = workbook("example-ipa-3.xlsx");
+    let cases = [
+        ("bad-field.toml", "id = \"x\"\nextends = \"ipa-3\"\n\n[[media]]\nid = \"pc\"\nname = \"PC\"\nbogus = 3\n", "7行目 [media] bogus", "bogus"),
+        ("bad-type.toml", "id = \"x\"\nextends = \"ipa-3\"\n[media]\nfoo = 1\n", "3行目 [media]", "expected a sequence"),
+        ("bad-toml.toml", "id = \"x\"\nextends = \"ipa-3\"\ntitle = [\n", "3行目 title", "TOMLとして読めません"),
+        ("no-extends.toml", "id = 3\n", "1行目 id", "integer"),
+    ];
+    for (name, text, place, why) in cases {
+        let p = dir.path().join(name);
+        fs::write(&p, text).unwrap();
+        let o = run(&["fill", book.to_str().unwrap(), "--profile", p.to_str().unwrap(), "--dry-run"]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+        assert!(err.contains(name) && err.contains(place) && err.contains(why), "{name}: {err}");
+        assert!(!err.contains("\\u{a}"), "{err}");
+    }
+    let p = dir.path().join("bad-field.toml");
+    let o = bin().env("RISKSHEET_LANG", "en").args(["inspect", book.to_str().unwrap(), "--profile", p.to_str().unwrap()]).output().unwrap();
+    assert!(stderr(&o).contains("line 7, [media] bogus: bad field: unknown field `bogus`"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_profile_of_many_media_finds_each_by_name() {
+    // The preset's media and 50,000 more; the ledger names the last one (a name search that went
+    // through every medium for every cell took minutes here; tests/bench/bench_media.py times it).
+    let mut table = toml::Table::new();
+    table.insert("extends".into(), "ipa-3".into());
+    table.insert("id".into(), "many-media".into());
+    let preset = risksheet::profile::Profile::builtin("ipa-3").unwrap();
+    let mut media: Vec<toml::Value> = preset.media.iter().map(|m| toml::Value::try_from(m).unwrap()).collect();
+    let group = preset.media[0].groups[0].clone();
+    for i in 0..50_000 {
+        let mut m = toml::Table::new();
+        m.insert("id".into(), format!("m{i}").into());
+        m.insert("name".into(), format!("追加媒体{i}").into());
+        m.insert("variants".into(), toml::Value::Array(vec![format!("追加{i}").into()]));
+        m.insert("groups".into(), toml::Value::Array(vec![group.clone().into()]));
+        media.push(m.into());
+    }
+    table.insert("media".into(), toml::Value::Array(media));
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("many.toml");
+    fs::write(&profile, toml::to_string(&table).unwrap()).unwrap();
+    let book = example_with(dir.path(), "book.xlsx", &[("情報資産管理台帳!F5", "追加媒体49999"), ("情報資産管理台帳!F6", "追加 49998")]);
+    let out = ok(&["inspect", book.to_str().unwrap(), "--profile", profile.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let assets = v["ipa"]["assets"].as_array().unwrap();
+    assert_eq!(assets[0]["medium"], "追加媒体49999");
+    assert_eq!(assets[1]["medium"], "追加媒体49998", "a variant, spaces ignored");
+    assert_eq!(assets[2]["medium"], "クラウド", "the preset media still read: {}", assets[2]);
 }

@@ -29,8 +29,41 @@ const REL_OFFICE_DOCUMENT: &str = "/officeDocument";
 /// The most cells whose places a full read of a sheet keeps for rewriting its rows (40 bytes each).
 const MAX_KEPT_LAYOUT: usize = 500_000;
 
-/// The most characters Excel keeps in one cell.
+/// The most characters Excel keeps in one cell (it counts UTF-16 units: an emoji or a rare kanji
+/// outside the BMP counts twice).
 pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// `text` cut to fit one cell: unchanged when it has at most [`MAX_CELL_CHARS`] UTF-16 units,
+/// else cut at a character boundary and ended with `…` and `note` (which says it was cut), the
+/// whole within the limit.
+///
+/// ```
+/// use risksheet::xlsx::workbook::{fit_cell_text, MAX_CELL_CHARS};
+/// assert_eq!(fit_cell_text("short".into(), "（以下省略）"), "short");
+/// let long = "𠮷".repeat(20_000); // 40,000 UTF-16 units
+/// let cut = fit_cell_text(long, "（以下省略）");
+/// assert!(cut.encode_utf16().count() <= MAX_CELL_CHARS && cut.ends_with("…（以下省略）"));
+/// assert!(cut.starts_with("𠮷𠮷"));
+/// ```
+pub fn fit_cell_text(text: String, note: &str) -> String {
+    if text.len() <= MAX_CELL_CHARS || text.encode_utf16().count() <= MAX_CELL_CHARS {
+        return text;
+    }
+    let tail = format!("…{note}");
+    let room = MAX_CELL_CHARS.saturating_sub(tail.encode_utf16().count());
+    let mut units = 0;
+    let end = text
+        .char_indices()
+        .find(|(_, c)| {
+            units += c.len_utf16();
+            units > room
+        })
+        .map_or(text.len(), |(i, _)| i);
+    let mut out = String::with_capacity(end + tail.len());
+    out.push_str(&text[..end]);
+    out.push_str(&tail);
+    out
+}
 
 /// What kind of sheet a tab is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

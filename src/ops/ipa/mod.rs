@@ -45,11 +45,9 @@ pub struct Warning {
 
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.cell.is_empty() {
-            write!(f, "{}: {}", self.sheet, self.message)
-        } else {
-            write!(f, "{}!{}: {}", self.sheet, self.cell, self.message)
-        }
+        // One line, whatever the sheet name or the cell text quoted in the message holds.
+        let line = if self.cell.is_empty() { format!("{}: {}", self.sheet, self.message) } else { format!("{}!{}: {}", self.sheet, self.cell, self.message) };
+        f.write_str(&crate::error::shown(&line))
     }
 }
 
