@@ -6,7 +6,6 @@ from ._risksheet import (
     ArrayFormulaError as ArrayFormulaError,
     Cell as Cell,
     CellValue as CellValue,
-    InputValue as InputValue,
     FillSummary as FillSummary,
     Inspection as Inspection,
     InvalidAddressError as InvalidAddressError,
@@ -52,8 +51,6 @@ class Text(str):
 
 class Workbook(_Workbook):
     """A workbook opened for reading and in-place editing. Edits stay in memory until save()."""
-    def set(self, address: str, value: InputValue, *, text: bool = False) -> None:
-        """Sets a cell; a Text value or text=True stores a str as text exactly as given."""
     @property
     def assets(self) -> List[Asset]: ...
     def assets_frame(self, profile: Profile = None) -> Any:
