@@ -308,8 +308,16 @@ fn starts_with_xstring_escape(s: &str) -> bool {
 /// }
 /// ```
 pub fn escape_xstring(s: &str) -> Cow<'_, str> {
+    match encode_xstring(s) {
+        Cow::Borrowed(s) => escape_text(s),
+        Cow::Owned(encoded) => Cow::Owned(escape_text(&encoded).into_owned()),
+    }
+}
+
+/// The `_xHHHH_` step of [`escape_xstring`] alone, before the XML escaping (`<` stays `<`).
+pub fn encode_xstring(s: &str) -> Cow<'_, str> {
     if !s.contains(needs_xstring_escape) && !s.contains("_x") {
-        return escape_text(s);
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
     for (i, c) in s.char_indices() {
@@ -321,7 +329,7 @@ pub fn escape_xstring(s: &str) -> Cow<'_, str> {
             out.push(c);
         }
     }
-    Cow::Owned(escape_text(&out).into_owned())
+    Cow::Owned(out)
 }
 
 /// Resolves the `_xHHHH_` escapes of cell text read from XML (entities already resolved): the
