@@ -59,6 +59,54 @@ pub fn lang() -> Lang {
     }
 }
 
+/// Whether a terminal could act on `c` instead of showing it: C0 and C1 controls (ESC starts
+/// the sequences that move the cursor, recolour, retitle the window), DEL, the bidirectional
+/// controls that reorder what follows (U+202E shows `txt.exe` as `exe.txt`), and the line and
+/// paragraph separators.
+fn acts_on_terminal(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+}
+
+fn escape_for_terminal<'a>(s: &'a str, keep: &[char]) -> std::borrow::Cow<'a, str> {
+    if !s.chars().any(|c| acts_on_terminal(c) && !keep.contains(&c)) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if acts_on_terminal(c) && !keep.contains(&c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Text from a workbook (a sheet name, a cell's text, a defined name) or from a user, as one
+/// field of terminal output: every character a terminal would act on instead of showing (ESC,
+/// other C0/C1 controls, line breaks and tabs, bidirectional overrides) is shown as its escape
+/// (`\u{1b}`). The workbook and JSON output keep the text as it is.
+///
+/// ```
+/// use risksheet::error::shown;
+/// assert_eq!(shown("台帳"), "台帳");
+/// assert_eq!(shown("a\u{1b}[2Jb\u{202e}c\nd"), "a\\u{1b}[2Jb\\u{202e}c\\u{a}d");
+/// ```
+pub fn shown(s: &str) -> std::borrow::Cow<'_, str> {
+    escape_for_terminal(s, &[])
+}
+
+/// Lines of terminal output (a report, a table): as [`shown`], but the line breaks and tabs that
+/// lay the output out are kept.
+///
+/// ```
+/// use risksheet::error::shown_lines;
+/// assert_eq!(shown_lines("a\tb\nc\u{1b}]0;x\u{7}"), "a\tb\nc\\u{1b}]0;x\\u{7}");
+/// ```
+pub fn shown_lines(s: &str) -> std::borrow::Cow<'_, str> {
+    escape_for_terminal(s, &['\n', '\t'])
+}
+
 /// What went wrong.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -323,18 +371,22 @@ impl Error {
     }
 }
 
+/// One line: the file, sheet and cell and the message, with whatever a terminal would act on in
+/// them (a sheet name holding ESC) shown escaped ([`shown`]).
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut line = String::new();
         if let Some(file) = &self.file {
-            write!(f, "{}: ", file.display())?;
+            line += &format!("{}: ", file.display());
         }
         match (&self.sheet, &self.cell) {
-            (Some(s), Some(c)) => write!(f, "{s}!{c}: ")?,
-            (Some(s), None) => write!(f, "{s}: ")?,
-            (None, Some(c)) => write!(f, "{c}: ")?,
+            (Some(s), Some(c)) => line += &format!("{s}!{c}: "),
+            (Some(s), None) => line += &format!("{s}: "),
+            (None, Some(c)) => line += &format!("{c}: "),
             (None, None) => {}
         }
-        f.write_str(&self.message(lang()))
+        line += &self.message(lang());
+        f.write_str(&shown(&line))
     }
 }
 

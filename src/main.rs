@@ -1,5 +1,5 @@
 //! The `risksheet` command: a thin layer over the library's operations.
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use risksheet::error::{set_lang, Lang};
 use risksheet::ops;
 use risksheet::ops::batch::{self, Expand};
@@ -107,8 +107,11 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// 'SHEET!A1=VALUE'（数値、=数式、文字列） / number, =formula or text
-        #[arg(long = "set", required = true)]
+        #[arg(long = "set", value_name = "SHEET!CELL=VALUE", required_unless_present = "texts")]
         sets: Vec<String>,
+        /// 'SHEET!A1=TEXT'：入力どおりの文字列として保存（=で始まっても数式にしない。--set の後に適用） / stored as text exactly as typed, even when it starts with = or is a number (applied after --set)
+        #[arg(long = "set-text", value_name = "SHEET!CELL=TEXT")]
+        texts: Vec<String>,
         #[command(flatten)]
         write: WriteArgs,
         #[command(flatten)]
@@ -140,13 +143,16 @@ enum Command {
         #[command(flatten)]
         batch: BatchArgs,
     },
-    /// IPA形式の新しいリスク分析シートを作る（--lang en で英語版） / create a fresh workbook in the IPA layout (English sheets with --lang en)
+    /// IPA形式の新しいリスク分析シートを作る（--book-lang en で英語版） / create a fresh workbook in the IPA layout (English sheets with --book-lang en)
     New {
         /// 作成するファイル / the file to create
         output: PathBuf,
         /// 版（ipa-3, ipa-2.1）またはプロファイルのTOMLファイル / edition or profile file
         #[arg(long, default_value = "ipa-3")]
         edition: String,
+        /// ブックの言語（シート名・見出し・選択肢。省略時はコマンドラインの --lang、それもなければ ja。RISKSHEET_LANG は使いません） / language of the workbook's sheets (default: --lang given on the command line, else ja; never RISKSHEET_LANG)
+        #[arg(long, value_name = "ja|en")]
+        book_lang: Option<String>,
         /// 既存のファイルを上書きする / replace an existing file
         #[arg(long)]
         force: bool,
@@ -218,7 +224,8 @@ enum Command {
     },
 }
 
-fn run(cli: Cli) -> risksheet::Result<ExitCode> {
+/// `cli_lang`: `--lang` when it was given on the command line (not taken from RISKSHEET_LANG).
+fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitCode> {
     let limits = Limits { max_part: cli.max_part_mb << 20, ..Limits::default() };
     let open = |book: &Path| Workbook::open_with(book, &limits);
     // A workbook changed in place is read under a lock held until it is saved, so that two
@@ -231,21 +238,21 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
         }
     };
     match cli.command {
-        Command::Edit { books, output, sets, write, batch: args } => {
+        Command::Edit { books, output, sets, texts, write, batch: args } => {
             let (dry_run, json, save_opts) = (write.dry_run, write.json, write.save_options());
             let Some(book) = single(&books).cloned() else {
                 return run_batch(None, &books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, |path, out| {
                     let mut wb = open_to_change(path, out, dry_run)?;
-                    ops::edit::apply_all(&mut wb, &sets).map_err(|e| e.in_file(path))?;
+                    ops::edit::apply_all(&mut wb, &sets, &texts).map_err(|e| e.in_file(path))?;
                     let save = if dry_run { wb.preview()? } else { wb.save_as(out.unwrap_or(path), &save_opts)? };
                     Ok(batch::EditOutcome { save })
                 });
             };
             let mut wb = open_to_change(&book, output.as_deref(), dry_run)?;
-            ops::edit::apply_all(&mut wb, &sets).map_err(|e| e.in_file(&book))?;
+            ops::edit::apply_all(&mut wb, &sets, &texts).map_err(|e| e.in_file(&book))?;
             let report = if dry_run { wb.preview()? } else { wb.save_as(output.as_ref().unwrap_or(&book), &save_opts)? };
             if json {
-                say(serde_json::to_string_pretty(&report).unwrap_or_default())?;
+                say_json(&report)?;
             } else {
                 let lang = risksheet::error::lang();
                 say(format_args!(
@@ -263,12 +270,16 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
             let mut wb = open(&book)?;
             let cells = ops::edit::get_cells(&mut wb, &targets).map_err(|e| e.in_file(&book))?;
             if json {
-                say(serde_json::to_string_pretty(&cells).unwrap_or_default())?;
+                say_json(&cells)?;
             } else {
+                // One line per cell: a tab, a line break or ESC in a sheet name, a text or a
+                // formula is shown escaped.
+                use risksheet::error::shown;
                 for (sheet, c) in cells {
+                    let (sheet, value) = (shown(&sheet), c.value.to_string());
                     match &c.formula {
-                        Some(f) => say(format_args!("{sheet}!{}\t{}\t={f}", c.address, c.value))?,
-                        None => say(format_args!("{sheet}!{}\t{}", c.address, c.value))?,
+                        Some(f) => say(format_args!("{sheet}!{}\t{}\t={}", c.address, shown(&value), shown(f)))?,
+                        None => say(format_args!("{sheet}!{}\t{}", c.address, shown(&value)))?,
                     }
                 }
             }
@@ -289,7 +300,7 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
             let saved = if dry_run { wb.preview()? } else { wb.save_as(output.as_ref().unwrap_or(&book), &save_opts)? };
             if json {
                 let v = serde_json::json!({ "fill": summary, "save": saved });
-                say(serde_json::to_string_pretty(&v).unwrap_or_default())?;
+                say_json(&v)?;
             } else {
                 say(ops::ipa::fill::summary_text(&summary, &saved, dry_run))?;
             }
@@ -297,10 +308,17 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
                 return Ok(ExitCode::from(EXIT_CHECK_INPUTS));
             }
         }
-        Command::New { output, edition, force } => {
+        Command::New { output, edition, book_lang, force } => {
             let profile = load_profile(Some(&edition))?.ok_or_else(|| risksheet::Error::usage("edition"))?;
-            // The sheets are written in the language of the messages (--lang).
-            let lang = risksheet::error::lang();
+            // The workbook's own language: --book-lang; for compatibility an explicit --lang on the
+            // command line (what `new --lang en` always did); never the environment's message
+            // language, so RISKSHEET_LANG=en does not turn a company's new ledger English.
+            let lang = match book_lang.as_deref().or(cli_lang.as_deref()) {
+                None => Lang::Ja,
+                Some(l) => Lang::parse(l).ok_or_else(|| {
+                    risksheet::Error::usage(format!("--book-lang {l}: {}", risksheet::error::lang().pick("ja か en を指定してください", "expected ja or en")))
+                })?,
+            };
             let ext = output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
             if ext.as_deref() != Some("xlsx") {
                 let msg = risksheet::error::lang().pick("作成するブックの名前は .xlsx で終えてください", "the new workbook's name must end in .xlsx");
@@ -331,14 +349,14 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
             if layout_toml {
                 return match (&report.ipa, &report.ipa_error) {
                     (Some(a), _) => {
-                        say(a.layout.to_toml().trim_end())?;
+                        say_raw(a.layout.to_toml().trim_end())?;
                         Ok(ExitCode::SUCCESS)
                     }
                     (None, e) => Err(risksheet::Error::usage(e.clone().unwrap_or_default()).in_file(&book)),
                 };
             }
             if json {
-                say(serde_json::to_string_pretty(&report).unwrap_or_default())?;
+                say_json(&report)?;
             } else {
                 say(report.to_text().trim_end())?;
             }
@@ -380,7 +398,7 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
             let (report, saved) = ops::convert::convert_file(&book, output.as_deref(), &cat, &opts, dry_run, &save_opts, &limits)?;
             if json {
                 let v = serde_json::json!({ "convert": report, "save": saved });
-                say(serde_json::to_string_pretty(&v).unwrap_or_default())?;
+                say_json(&v)?;
             } else {
                 say(ops::convert::summary_text(&report, &saved, dry_run))?;
             }
@@ -395,7 +413,7 @@ fn run(cli: Cli) -> risksheet::Result<ExitCode> {
                 if ops::convert::is_legacy(&book) { Workbook::from_bytes(&book, ops::convert::legacy_to_xlsx(&book)?, &limits)? } else { open(&book)? };
             let report = ops::soa::build_soa(&mut wb, &cat, &output, lang).map_err(|e| e.in_file(&book))?;
             if json {
-                say(serde_json::to_string_pretty(&report).unwrap_or_default())?;
+                say_json(&report)?;
             } else {
                 say(ops::soa::summary_text(&report))?;
             }
@@ -486,9 +504,15 @@ fn tune_allocator() {}
 
 fn main() -> ExitCode {
     tune_allocator();
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     set_lang(Lang::parse(&cli.lang).unwrap_or_default());
-    match run(cli) {
+    let from_command_line = matches!(matches.value_source("lang"), Some(clap::parser::ValueSource::CommandLine));
+    let cli_lang = from_command_line.then(|| cli.lang.clone());
+    match run(cli, cli_lang) {
         Ok(code) => code,
         // `risksheet get … | head` closes the pipe early: that is not an error.
         Err(e) if matches!(&e.kind, risksheet::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe) => ExitCode::SUCCESS,
@@ -509,9 +533,23 @@ fn load_profile(arg: Option<&str>) -> risksheet::Result<Option<risksheet::profil
     })
 }
 
-/// Writes a line to standard output, reporting a closed pipe as an error instead of panicking.
+/// Writes text output to standard output, whatever a terminal would act on in it (ESC in a sheet
+/// name) shown escaped, reporting a closed pipe as an error instead of panicking.
 fn say(text: impl std::fmt::Display) -> risksheet::Result<()> {
+    use std::io::Write;
+    writeln!(std::io::stdout().lock(), "{}", risksheet::error::shown_lines(&text.to_string()))?;
+    Ok(())
+}
+
+/// Writes machine-readable output (JSON, TOML) as it is: its format escapes what it must, and a
+/// string in it keeps every character.
+fn say_raw(text: &str) -> risksheet::Result<()> {
     use std::io::Write;
     writeln!(std::io::stdout().lock(), "{text}")?;
     Ok(())
+}
+
+/// Writes a value as pretty JSON (see [`say_raw`]).
+fn say_json(value: &impl serde::Serialize) -> risksheet::Result<()> {
+    say_raw(&serde_json::to_string_pretty(value).unwrap_or_default())
 }

@@ -334,12 +334,17 @@ impl PyWorkbook {
 
     /// Sets `SHEET!A1`, keeping its style: `int`/`float` a number, `str` starting with `=` a
     /// formula (computed by Excel or LibreOffice when the file is opened), other `str` text,
-    /// `bool` TRUE/FALSE, `None` empties the cell.
-    fn set(&mut self, address: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    /// `bool` TRUE/FALSE, `None` empties the cell. With `text=True` a `str` is stored as text
+    /// exactly as given (`"=1+2"` stays the text 「=1+2」), like `edit --set-text`.
+    #[pyo3(signature = (address, value, *, text = false))]
+    fn set(&mut self, address: &str, value: &Bound<'_, PyAny>, text: bool) -> PyResult<()> {
         let wb = self.wb()?;
         let sc = parse_address(wb.path(), address)?;
         let path = wb.path().to_path_buf();
-        let r = match check_finite(value_from_py(value)?, &path, &sc)? {
+        let value = check_finite(value_from_py(value)?, &path, &sc)?;
+        let r = match value {
+            CellValue::Text(t) if text => ops::edit::Assignment { target: sc, input: t, text: true }.apply(wb),
+            _ if text => return Err(PyTypeError::new_err("text=True takes a str value")),
             CellValue::Text(t) if t.len() > 1 && t.starts_with('=') => wb.set_formula(&sc.sheet, sc.cell, &t[1..], None),
             v => wb.set_value(&sc.sheet, sc.cell, v),
         };

@@ -42,7 +42,7 @@ def main(out):
     out.mkdir(parents=True, exist_ok=True)
     for edition in ("ipa-3", "ipa-2.1"):
         run("new", out / f"{edition}.xlsx", "--edition", edition, "--force")
-    run("--lang", "en", "new", out / "ipa-3-en.xlsx", "--edition", "ipa-3", "--force")
+    run("new", out / "ipa-3-en.xlsx", "--edition", "ipa-3", "--book-lang", "en", "--force")
     example = out / "example-ipa-3.xlsx"
     run("new", example, "--edition", "ipa-3", "--force")
     threat_labels = {3: "3:通常の状態で発生する（いつ発生してもおかしくない）", 2: "2:特定の状況で発生する（年に数回程度）",

@@ -83,9 +83,24 @@ ASSET_COLUMNS = tuple(f.name for f in _fields(Asset))
 _NULLABLE_INT = ("c", "i", "a", "importance", "threat", "vulnerability", "likelihood", "risk")
 
 
+class Text(str):
+    """A ``str`` that ``Workbook.set`` stores as text exactly as it is, never as a formula or a
+    number: ``wb.set("台帳!B5", risksheet.Text("=1+2"))`` writes the text 「=1+2」 (the same as
+    ``wb.set("台帳!B5", "=1+2", text=True)`` and ``risksheet edit --set-text``)."""
+
+    __slots__ = ()
+
+
 class Workbook(_risksheet.Workbook):
     """A workbook opened for reading and in-place editing. Edits (``set``, ``fill``) stay in
     memory until ``save()``; leaving a ``with`` block closes it without saving."""
+
+    def set(self, address: str, value: Any, *, text: bool = False) -> None:
+        """Sets ``SHEET!A1``, keeping its style: ``int``/``float`` a number, ``str`` starting with
+        ``=`` a formula, other ``str`` text, ``bool`` TRUE/FALSE, ``None`` empties the cell. A
+        ``risksheet.Text`` value, or ``text=True``, stores the ``str`` as text exactly as given
+        (``"=1+2"``, ``"007"``)."""
+        super().set(address, str(value) if isinstance(value, Text) else value, text=text or isinstance(value, Text))
 
     @property
     def assets(self) -> List[Asset]:
@@ -131,6 +146,7 @@ __all__ = [
     "NotAWorkbookError",
     "ProfileError",
     "SheetNotFoundError",
+    "Text",
     "Workbook",
     "WorkbookError",
     "__version__",

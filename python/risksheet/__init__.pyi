@@ -46,6 +46,9 @@ class Asset:
 
 ASSET_COLUMNS: Tuple[str, ...]
 
+class Text(str):
+    """A str that Workbook.set stores as text exactly as it is, never as a formula or a number."""
+
 class Workbook(_Workbook):
     """A workbook opened for reading and in-place editing. Edits stay in memory until save()."""
     @property
@@ -67,6 +70,7 @@ __all__ = [
     "NotAWorkbookError",
     "ProfileError",
     "SheetNotFoundError",
+    "Text",
     "Workbook",
     "WorkbookError",
     "__version__",

@@ -810,7 +810,7 @@ where
         if failed_write.is_some() {
             return;
         }
-        let text = if opts.json { serde_json::to_string(&rec).unwrap_or_default() } else { rec.to_line() };
+        let text = if opts.json { serde_json::to_string(&rec).unwrap_or_default() } else { crate::error::shown_lines(&rec.to_line()).into_owned() };
         if let Err(e) = writeln!(out, "{text}").and_then(|_| out.flush()) {
             failed_write = Some(e);
         }

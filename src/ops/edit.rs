@@ -6,6 +6,9 @@
 //! assert_eq!((a.target.sheet.as_str(), a.target.cell.to_string(), a.input.as_str()), ("My Sheet", "B3".into(), "2"));
 //! let f = Assignment::parse("台帳!C3==B3*2").unwrap();
 //! assert_eq!(f.input, "=B3*2");
+//! // --set-text: stored as text whatever it looks like (a leading '=', digits).
+//! let t = Assignment::parse_text("台帳!C3==1+2").unwrap();
+//! assert_eq!((t.input.as_str(), t.text), ("=1+2", true));
 //! ```
 use crate::error::{Error, ErrorKind, Result};
 use crate::xlsx::{Cell, CellValue, SheetCell, Workbook};
@@ -17,6 +20,9 @@ pub struct Assignment {
     pub target: SheetCell,
     /// What was typed after `=`: a number, `=formula`, or text.
     pub input: String,
+    /// Whether `input` is stored as text as it stands (`--set-text`), never read as a number or
+    /// a formula.
+    pub text: bool,
 }
 
 impl Assignment {
@@ -39,12 +45,23 @@ impl Assignment {
             0
         };
         let eq = text[search_from..].find('=').map(|i| i + search_from).ok_or_else(bad)?;
-        Ok(Assignment { target: SheetCell::parse(&text[..eq])?, input: text[eq + 1..].to_string() })
+        Ok(Assignment { target: SheetCell::parse(&text[..eq])?, input: text[eq + 1..].to_string(), text: false })
     }
 
-    /// Applies the assignment: `=…` becomes a formula, a number a number, anything else text.
+    /// Parses `SHEET!A1=TEXT` as [`Assignment::parse`] does, for a value stored as text exactly
+    /// as typed (`--set-text`): `=1+2` stays the text 「=1+2」, `007` the text 「007」.
+    pub fn parse_text(text: &str) -> Result<Assignment> {
+        Ok(Assignment { text: true, ..Assignment::parse(text)? })
+    }
+
+    /// Applies the assignment: `=…` becomes a formula, a number a number, anything else text;
+    /// with [`Assignment::text`] the input is text as it stands (empty input empties the cell).
     pub fn apply(&self, wb: &mut Workbook) -> Result<()> {
         let sheet = &self.target.sheet;
+        if self.text {
+            let value = if self.input.is_empty() { CellValue::Empty } else { CellValue::Text(self.input.clone()) };
+            return wb.set_value(sheet, self.target.cell, value);
+        }
         match self.input.strip_prefix('=') {
             Some(f) if !f.is_empty() => wb.set_formula(sheet, self.target.cell, f, None),
             _ => wb.set_value(sheet, self.target.cell, CellValue::from_input(&self.input)),
@@ -52,9 +69,10 @@ impl Assignment {
     }
 }
 
-/// Parses and applies every assignment; nothing is applied when one is invalid.
-pub fn apply_all(wb: &mut Workbook, assignments: &[String]) -> Result<()> {
-    let parsed = assignments.iter().map(|a| Assignment::parse(a)).collect::<Result<Vec<_>>>()?;
+/// Parses and applies every assignment, `sets` (`--set`: number, `=formula` or text) then
+/// `texts` (`--set-text`: text as typed); nothing is applied when one is invalid.
+pub fn apply_all(wb: &mut Workbook, sets: &[String], texts: &[String]) -> Result<()> {
+    let parsed = sets.iter().map(|a| Assignment::parse(a)).chain(texts.iter().map(|a| Assignment::parse_text(a))).collect::<Result<Vec<_>>>()?;
     for a in &parsed {
         a.apply(wb)?;
     }

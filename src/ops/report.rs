@@ -138,8 +138,25 @@ fn blocks(an: &Analysis, l: Lang) -> Vec<Block> {
     b
 }
 
-fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+/// Text for Markdown, where workbook text (an asset named `<script>`, `[x](javascript:…)`, a
+/// `|` that would split a table cell) must show as text: the characters HTML and Markdown read
+/// as markup escaped, line breaks as spaces (a table row and a list item are one line), and what
+/// a terminal would act on shown escaped ([`crate::error::shown`]).
+fn md_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in crate::error::shown(&s.replace(['\r', '\n'], " ")).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn html_escape(s: &str) -> String {
@@ -155,20 +172,20 @@ pub fn render(an: &Analysis, format: Format) -> String {
         Format::Markdown => {
             for b in blocks {
                 match b {
-                    Block::Title(t) => out += &format!("# {t}\n\n"),
-                    Block::Heading(t) => out += &format!("## {t}\n\n"),
-                    Block::Para(t) => out += &format!("{t}\n\n"),
+                    Block::Title(t) => out += &format!("# {}\n\n", md_text(&t)),
+                    Block::Heading(t) => out += &format!("## {}\n\n", md_text(&t)),
+                    Block::Para(t) => out += &format!("{}\n\n", md_text(&t)),
                     Block::Table(head, rows) => {
-                        out += &format!("| {} |\n", head.iter().map(|h| md_cell(h)).collect::<Vec<_>>().join(" | "));
+                        out += &format!("| {} |\n", head.iter().map(|h| md_text(h)).collect::<Vec<_>>().join(" | "));
                         out += &format!("|{}\n", "---|".repeat(head.len()));
                         for r in rows {
-                            out += &format!("| {} |\n", r.iter().map(|c| md_cell(c)).collect::<Vec<_>>().join(" | "));
+                            out += &format!("| {} |\n", r.iter().map(|c| md_text(c)).collect::<Vec<_>>().join(" | "));
                         }
                         out += "\n";
                     }
                     Block::List(items) => {
                         for i in items {
-                            out += &format!("- {}\n", md_cell(&i));
+                            out += &format!("- {}\n", md_text(&i));
                         }
                         out += "\n";
                     }

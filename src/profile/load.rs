@@ -63,11 +63,11 @@ impl Profile {
     pub fn from_toml_str(text: &str) -> Result<Profile> {
         let table = parse_table(text)?;
         let mut profile = if table.contains_key("extends") {
-            // Deserialise the merged text so that an error shows the offending lines.
+            // The merged text is deserialised; an error is placed back on the user's own line.
             let merged = toml::to_string(&resolve(table, 0)?).map_err(|e| profile_error(e.to_string(), e.to_string()))?;
-            deserialize(&merged, "（extends で継承した内容と合わせた結果）", " (after merging the extended profile)")?
+            deserialize(&merged, text)?
         } else {
-            deserialize(text, "", "")?
+            deserialize(text, text)?
         };
         profile.checklist.groups.sort_by(|_, a, _, b| a.number.cmp(&b.number));
         profile.validate()?;
@@ -82,14 +82,61 @@ fn builtin_source(name: &str) -> Result<&'static str> {
     })
 }
 
-/// Deserialises a profile, turning a serde error (unknown or missing field, wrong type) into a
-/// profile error with the position and the offending line.
-fn deserialize(text: &str, note_ja: &str, note_en: &str) -> Result<Profile> {
-    toml::from_str(text).map_err(|e| profile_error(format!("項目が正しくありません{note_ja}: {e}"), format!("bad field{note_en}: {e}")))
+/// Deserialises a profile (`text`, which is the user's `source` or that merged with the profile
+/// it extends), turning a serde error (unknown or missing field, wrong type) into a one-line
+/// profile error naming the line of `source` and the key.
+fn deserialize(text: &str, source: &str) -> Result<Profile> {
+    toml::from_str(text).map_err(|e| {
+        let (at_ja, at_en) = place(&e, text, source);
+        profile_error(format!("{at_ja}項目が正しくありません: {}", one_line(e.message())), format!("{at_en}bad field: {}", one_line(e.message())))
+    })
 }
 
 fn parse_table(text: &str) -> Result<toml::Table> {
-    text.parse::<toml::Table>().map_err(|e| profile_error(format!("TOMLとして読めません: {e}"), format!("not valid TOML: {e}")))
+    text.parse::<toml::Table>().map_err(|e| {
+        let (at_ja, at_en) = place(&e, text, text);
+        profile_error(format!("{at_ja}TOMLとして読めません: {}", one_line(e.message())), format!("{at_en}not valid TOML: {}", one_line(e.message())))
+    })
+}
+
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Where a TOML error is, as `"12行目 [media] bogus: "` / `"line 12, [media] bogus: "`: the line
+/// and key the error's span points at in `text`, looked up in `source` (the user's file) when
+/// `text` is a merged copy. Empty when the error has no place.
+fn place(e: &toml::de::Error, text: &str, source: &str) -> (String, String) {
+    let Some(start) = e.span().map(|s| s.start.min(text.len())) else { return (String::new(), String::new()) };
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("").trim();
+    // The table the line is in: the nearest header above it (or the line itself).
+    let header = |t: &str| t.trim().starts_with('[').then(|| t.trim().trim_matches(|c| c == '[' || c == ']').trim().to_string());
+    let table = header(line).or_else(|| text[..line_start].lines().rev().find_map(header)).unwrap_or_default();
+    let key = if line.starts_with('[') { String::new() } else { line.split('=').next().unwrap_or("").trim().to_string() };
+    let number = if std::ptr::eq(text, source) {
+        Some(text[..start].matches('\n').count() + 1)
+    } else {
+        // The same table and key in the user's own file.
+        let mut current = String::new();
+        source.lines().enumerate().find_map(|(i, l)| {
+            if let Some(h) = header(l) {
+                current = h;
+                return (key.is_empty() && current == table).then_some(i + 1);
+            }
+            (!key.is_empty() && current == table && l.split('=').next().is_some_and(|k| k.trim() == key)).then_some(i + 1)
+        })
+    };
+    let what = match (table.is_empty(), key.is_empty()) {
+        (true, _) => key,
+        (false, true) => format!("[{table}]"),
+        (false, false) => format!("[{table}] {key}"),
+    };
+    match number {
+        Some(n) => (format!("{n}行目 {what}: "), format!("line {n}, {what}: ")),
+        None if what.is_empty() => (String::new(), String::new()),
+        None => (format!("{what}（extends で継承した内容）: "), format!("{what} (inherited through extends): ")),
+    }
 }
 
 /// Applies `extends` (recursively) and returns the merged table without the key.

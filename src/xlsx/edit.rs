@@ -106,7 +106,8 @@ fn render_cell_into(out: &mut String, p: &str, at: CellRef, style: Option<u32>, 
             CellValue::Empty => {}
             CellValue::Number(n) if n.fract() == 0.0 && (0.0..1e9).contains(n) => push_u32(out, *n as u32),
             CellValue::Number(n) => out.push_str(&format_number(*n)),
-            CellValue::Text(t) | CellValue::Error(t) => out.push_str(&escape_text(t)),
+            CellValue::Text(t) => out.push_str(&xml::escape_xstring(t)),
+            CellValue::Error(t) => out.push_str(&escape_text(t)),
             CellValue::Bool(b) => out.push(if *b { '1' } else { '0' }),
         }
         close(out, "v");
@@ -121,7 +122,7 @@ fn render_cell_into(out: &mut String, p: &str, at: CellRef, style: Option<u32>, 
                 out.push_str(" xml:space=\"preserve\"");
             }
             out.push('>');
-            out.push_str(&escape_text(text));
+            out.push_str(&xml::escape_xstring(text));
             close(out, "t");
             close(out, "is");
             close(out, "c");

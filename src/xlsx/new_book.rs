@@ -262,7 +262,7 @@ impl Sheet {
                     Value::Number(n) => s.push_str(&format!("<c r=\"{at}\"{st}><v>{n}</v></c>")),
                     Value::Text(t) => {
                         let space = if t.starts_with(char::is_whitespace) || t.ends_with(char::is_whitespace) { " xml:space=\"preserve\"" } else { "" };
-                        s.push_str(&format!("<c r=\"{at}\"{st} t=\"inlineStr\"><is><t{space}>{}</t></is></c>", escape(t)));
+                        s.push_str(&format!("<c r=\"{at}\"{st} t=\"inlineStr\"><is><t{space}>{}</t></is></c>", escape(&crate::xlsx::xml::encode_xstring(t))));
                     }
                 }
             }

@@ -30,8 +30,41 @@ const REL_OFFICE_DOCUMENT: &str = "/officeDocument";
 /// The most cells whose places a full read of a sheet keeps for rewriting its rows (40 bytes each).
 const MAX_KEPT_LAYOUT: usize = 500_000;
 
-/// The most characters Excel keeps in one cell.
+/// The most characters Excel keeps in one cell (it counts UTF-16 units: an emoji or a rare kanji
+/// outside the BMP counts twice).
 pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// `text` cut to fit one cell: unchanged when it has at most [`MAX_CELL_CHARS`] UTF-16 units,
+/// else cut at a character boundary and ended with `…` and `note` (which says it was cut), the
+/// whole within the limit.
+///
+/// ```
+/// use risksheet::xlsx::workbook::{fit_cell_text, MAX_CELL_CHARS};
+/// assert_eq!(fit_cell_text("short".into(), "（以下省略）"), "short");
+/// let long = "𠮷".repeat(20_000); // 40,000 UTF-16 units
+/// let cut = fit_cell_text(long, "（以下省略）");
+/// assert!(cut.encode_utf16().count() <= MAX_CELL_CHARS && cut.ends_with("…（以下省略）"));
+/// assert!(cut.starts_with("𠮷𠮷"));
+/// ```
+pub fn fit_cell_text(text: String, note: &str) -> String {
+    if text.len() <= MAX_CELL_CHARS || text.encode_utf16().count() <= MAX_CELL_CHARS {
+        return text;
+    }
+    let tail = format!("…{note}");
+    let room = MAX_CELL_CHARS.saturating_sub(tail.encode_utf16().count());
+    let mut units = 0;
+    let end = text
+        .char_indices()
+        .find(|(_, c)| {
+            units += c.len_utf16();
+            units > room
+        })
+        .map_or(text.len(), |(i, _)| i);
+    let mut out = String::with_capacity(end + tail.len());
+    out.push_str(&text[..end]);
+    out.push_str(&tail);
+    out
+}
 
 /// What kind of sheet a tab is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -1121,14 +1154,18 @@ impl Workbook {
 /// the inline string moved out.
 fn stored_value(c: &mut CellXml, xml: &str, strings: &[String]) -> Result<CellValue> {
     if let (Some(CellType::InlineString), Some(text)) = (c.t, c.inline.take()) {
-        return Ok(CellValue::Text(text));
+        return Ok(CellValue::Text(match xml::unescape_xstring(&text) {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(decoded) => decoded,
+        }));
     }
     Ok(match (c.t, c.v(xml)) {
         (Some(CellType::SharedString), Some(v)) => {
             let i: usize = v.trim().parse().map_err(|_| Error::corrupt(format!("shared string index {v:?}")))?;
             CellValue::Text(strings.get(i).cloned().ok_or_else(|| Error::corrupt(format!("shared string {i} missing")))?)
         }
-        (Some(CellType::FormulaString | CellType::Date), Some(v)) => CellValue::Text(v.into_owned()),
+        (Some(CellType::FormulaString), Some(v)) => CellValue::Text(xml::unescape_xstring(&v).into_owned()),
+        (Some(CellType::Date), Some(v)) => CellValue::Text(v.into_owned()),
         (Some(CellType::Bool), Some(v)) => CellValue::Bool(v.trim() == "1" || v.trim() == "true"),
         (Some(CellType::Error), Some(v)) => CellValue::Error(v.into_owned()),
         (_, Some(v)) => match v.trim().parse() {
@@ -1296,7 +1333,7 @@ fn parse_shared_strings(part: &str, xml: &str) -> Result<Vec<String>> {
                     if t.kind == TokenKind::CData {
                         s.push_str(raw.trim_start_matches("<![CDATA[").trim_end_matches("]]>"));
                     } else {
-                        s.push_str(&unescape_excel(&xml::unescape(raw)));
+                        s.push_str(&xml::unescape_xstring(&xml::unescape(raw)));
                     }
                 }
             }
@@ -1304,32 +1341,6 @@ fn parse_shared_strings(part: &str, xml: &str) -> Result<Vec<String>> {
         }
     }
     Ok(out)
-}
-
-/// Resolves Excel's `_xHHHH_` escapes for characters XML cannot hold.
-fn unescape_excel(s: &str) -> String {
-    if !s.contains("_x") {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find("_x") {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        let code = tail.get(2..6).filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()) && tail.get(6..7) == Some("_"));
-        match code.and_then(|h| u32::from_str_radix(h, 16).ok()).and_then(char::from_u32) {
-            Some(c) => {
-                out.push(c);
-                rest = &tail[7..];
-            }
-            None => {
-                out.push_str("_x");
-                rest = &tail[2..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]

@@ -283,6 +283,83 @@ pub fn escape_text(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Whether `c` can only be carried as an `_xHHHH_` escape in cell text: the controls XML 1.0
+/// cannot hold, carriage return (an XML reader turns it into a line feed), and U+FFFE/U+FFFF.
+fn needs_xstring_escape(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// Whether `s` starts with an `_xHHHH_` escape (four hex digits, either case).
+fn starts_with_xstring_escape(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 7 && b[0] == b'_' && b[1] == b'x' && b[2..6].iter().all(u8::is_ascii_hexdigit) && b[6] == b'_'
+}
+
+/// Escapes cell text (an OOXML `ST_Xstring`: shared and inline strings, text results) for
+/// element content: a character XML cannot carry becomes `_xHHHH_`, and text that itself reads
+/// `_xHHHH_` gets its underscore escaped (`_x005F_xHHHH_`), so that Excel and LibreOffice show
+/// exactly what was typed; then `<`, `>`, `&` as in [`escape_text`].
+///
+/// ```
+/// use risksheet::xlsx::xml::{escape_xstring, unescape_xstring};
+/// assert_eq!(escape_xstring("C:\\_x005F_temp & a\u{1}b"), "C:\\_x005F_x005F_temp &amp; a_x0001_b");
+/// for s in ["C:\\_x005F_temp", "a\u{1}b\r\n", "_x00e9_", "_x12", "plain"] {
+///     assert_eq!(unescape_xstring(&escape_xstring(s)), s);
+/// }
+/// ```
+pub fn escape_xstring(s: &str) -> Cow<'_, str> {
+    match encode_xstring(s) {
+        Cow::Borrowed(s) => escape_text(s),
+        Cow::Owned(encoded) => Cow::Owned(escape_text(&encoded).into_owned()),
+    }
+}
+
+/// The `_xHHHH_` step of [`escape_xstring`] alone, before the XML escaping (`<` stays `<`).
+pub fn encode_xstring(s: &str) -> Cow<'_, str> {
+    if !s.contains(needs_xstring_escape) && !s.contains("_x") {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for (i, c) in s.char_indices() {
+        if needs_xstring_escape(c) {
+            out.push_str(&format!("_x{:04X}_", c as u32));
+        } else if c == '_' && starts_with_xstring_escape(&s[i..]) {
+            out.push_str("_x005F_");
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Resolves the `_xHHHH_` escapes of cell text read from XML (entities already resolved): the
+/// inverse of [`escape_xstring`]. `_x005F_` is an underscore, so `_x005F_x0001_` reads back as the
+/// text `_x0001_`; an escape of no character (a lone surrogate) is kept as it stands.
+pub fn unescape_xstring(s: &str) -> Cow<'_, str> {
+    if !s.contains("_x") {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("_x") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let decoded = if starts_with_xstring_escape(tail) { u32::from_str_radix(&tail[2..6], 16).ok().and_then(char::from_u32) } else { None };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &tail[7..];
+            }
+            None => {
+                out.push_str("_x");
+                rest = &tail[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
 /// Returns `tag` with attribute `name` set to `value` (replaced in place or appended).
 pub fn set_attr(tag: &str, name: &str, value: &str) -> String {
     let esc = escape(value);

@@ -21,6 +21,7 @@ use crate::xlsx::address::{col_letters, quote_sheet_name, Range};
 use crate::xlsx::conditional::ConditionalFormat;
 use crate::xlsx::validation::{DataValidation, Rule};
 use crate::xlsx::value::format_number;
+use crate::xlsx::workbook::fit_cell_text;
 use crate::xlsx::{CellRef, CellValue, Workbook};
 use serde::Serialize;
 
@@ -281,9 +282,10 @@ impl SummaryLayout {
         // Media rows.
         let t_levels: Vec<String> = p.threat.scale().values().map(|v| v.to_string()).collect();
         let vs = p.vulnerability.scale();
-        for (m, &row) in p.media.iter().zip(&s.medium_rows) {
+        for (i, (m, &row)) in p.media.iter().zip(&s.medium_rows).enumerate() {
             set(wb, row, 1, m.name_in(l).into())?;
-            let result = an.media.iter().find(|x| x.id == m.id);
+            // The results are in the profile's order (one pass, not a search per medium).
+            let result = an.media.get(i).filter(|x| x.id == m.id);
             // Threat: the highest frequency chosen among the medium's threats.
             let cells: Vec<String> = match (&an.layout.sheets.threats, an.layout.threats.as_ref().and_then(|t| t.col("frequency"))) {
                 (Some(sheet), Some(col)) => {
@@ -649,7 +651,9 @@ fn write_result(wb: &mut Workbook, an: &Analysis, s: &SummaryLayout) -> Result<V
         let row = top + 1 + k as u32;
         wb.set_value(sheet, CellRef::new(row, chapter_col), format!("{} {}", c.number, c.title).into())?;
         let verdict = if c.selected { l.pick("策定する", "write") } else { na };
-        wb.set_value(sheet, CellRef::new(row, reason_col), format!("{verdict}：{}", c.reasons.join("／")).into())?;
+        // Long asset names could make the reasons longer than a cell holds: cut, and say so.
+        let reasons = fit_cell_text(format!("{verdict}：{}", c.book_reasons.join("／")), l.pick("（長すぎるため以下省略）", " (cut: too long for a cell)"));
+        wb.set_value(sheet, CellRef::new(row, reason_col), reasons.into())?;
     }
     Ok(warnings)
 }

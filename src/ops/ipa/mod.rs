@@ -45,11 +45,9 @@ pub struct Warning {
 
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.cell.is_empty() {
-            write!(f, "{}: {}", self.sheet, self.message)
-        } else {
-            write!(f, "{}!{}: {}", self.sheet, self.cell, self.message)
-        }
+        // One line, whatever the sheet name or the cell text quoted in the message holds.
+        let line = if self.cell.is_empty() { format!("{}: {}", self.sheet, self.message) } else { format!("{}!{}: {}", self.sheet, self.cell, self.message) };
+        f.write_str(&crate::error::shown(&line))
     }
 }
 
@@ -174,6 +172,9 @@ pub struct ChapterResult {
     pub selected: bool,
     /// Why, in the message language.
     pub reasons: Vec<String>,
+    /// Why, in the workbook's language ([`Analysis::lang`]): what `fill` writes into 診断結果.
+    #[serde(skip)]
+    pub book_reasons: Vec<String>,
 }
 
 /// Everything read and computed from an IPA workbook.
@@ -750,7 +751,8 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
             rate: d.rate.and_then(|r| r.value()),
             selected: d.selected,
             // "Not confirmed, counted as met" reads as a contradiction beside 該当なし.
-            reasons: reason_texts(&d.reasons, d.selected, &p),
+            reasons: reason_texts(&d.reasons, d.selected, &p, lang()),
+            book_reasons: reason_texts(&d.reasons, d.selected, &p, wl),
         })
         .collect();
 
@@ -787,10 +789,9 @@ pub const MAX_LISTED_ASSETS: usize = 10;
 
 /// The reasons of a chapter as sentences: "not confirmed, counted as met" left out of a chapter
 /// not selected (it reads as a contradiction beside 該当なし), high-risk assets beyond
-/// [`MAX_LISTED_ASSETS`] counted.
-fn reason_texts(reasons: &[crate::domain::policy::Reason], selected: bool, p: &Profile) -> Vec<String> {
+/// [`MAX_LISTED_ASSETS`] counted; in language `l`.
+fn reason_texts(reasons: &[crate::domain::policy::Reason], selected: bool, p: &Profile, l: Lang) -> Vec<String> {
     use crate::domain::policy::Reason;
-    let l = lang();
     let mut out = Vec::new();
     let mut high = 0;
     for r in reasons {
