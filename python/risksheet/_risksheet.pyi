@@ -2,7 +2,13 @@
 import os
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Dict, List, Literal, Optional, Type, TypedDict, Union
+from typing import Any, Dict, List, Literal, Optional, Type, TypedDict, Union, final
+
+__all__ = [
+    "__version__", "open", "new_workbook", "set_lang", "get_lang", "Workbook", "Cell", "WorkbookError",
+    "NotAWorkbookError", "SheetNotFoundError", "InvalidAddressError", "ArrayFormulaError", "InvalidValueError",
+    "ProfileError",
+]
 
 __version__: str
 
@@ -145,6 +151,7 @@ class InvalidValueError(WorkbookError):
 class ProfileError(WorkbookError):
     """A profile that cannot be used, or a layout whose headers cannot be found."""
 
+@final
 class Cell:
     """One stored cell."""
     @property
@@ -162,12 +169,12 @@ class Cell:
     @property
     def formula(self) -> Optional[str]: ...
     def to_dict(self) -> Dict[str, Any]: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
 
 class Workbook:
     """A workbook opened for reading and in-place editing. Edits stay in memory until save().
     The package's risksheet.Workbook subclasses it."""
-    def __init__(self, path: StrPath, *, max_part_mb: int = 1024) -> None: ...
+    def __new__(cls, path: StrPath, *, max_part_mb: int = 1024) -> "Workbook": ...
     @property
     def path(self) -> Path: ...
     @property

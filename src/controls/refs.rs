@@ -8,7 +8,7 @@
 //! | `A` id | `A12.6.1` | anywhere |
 //! | annex prefix | `附属書A.12.6.1`, `附属書 12.6.1` | anywhere (`附属書` is kept as text) |
 //! | bare id | `12.6.1` | only when [`Context::bare_ids`] is set (see below) |
-//! | list | `A.9.2.5, A.9.2.6`, `A.9.2.5・A.9.2.6`, `A.9.2.5及びA.9.2.6` | references separated only by `,、，・/／;；`, spaces, 及び, および, and, `&` form one [`Group`] |
+//! | list | `A.9.2.5, A.9.2.6`, `A.9.2.5・A.9.2.6`, `A.9.2.5及びA.9.2.6` | references separated only by `,、，・/／;；`, spaces, 及び, および, and, `&` form one group |
 //! | range | `A.13.2.1〜A.13.2.3`, `A.13.2.1～13.2.3`, `A.13.2.1-3` | `〜 ～ ~ - – — から` between two ids (or an id and a last number) |
 //! | title | `A.12.6.1 技術的ぜい弱性の管理`, `A.12.6.1（Management of technical vulnerabilities）` | a known title right after the id (after spaces, `:`, `：`, `-`, or an opening bracket) |
 //!

@@ -603,7 +603,7 @@ impl Header {
     /// How well a header cell reads as this header, from 0 to 1, as a person would judge it:
     /// the cell's text and the names compared by [`header_key`] (width, spacing, notes in
     /// brackets, numbering, punctuation and the long-vowel mark do not count) and
-    /// [`key_similarity`]; a key word of `contains` found in the cell gives 0.9; a note alone
+    /// [`crate::domain::text::key_similarity`]; a key word of `contains` found in the cell gives 0.9; a note alone
     /// naming the field (「(C)」 for a header 「C」) gives 0.8.
     ///
     /// ```
