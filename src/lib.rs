@@ -7,6 +7,7 @@ pub mod ops;
 pub mod profile;
 #[cfg(feature = "python")]
 mod python;
+pub mod text;
 pub mod xlsx;
 
 pub use error::{Error, ErrorKind, Lang, Result};

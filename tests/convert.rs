@@ -40,7 +40,7 @@ fn table() -> BTreeMap<String, Vec<String>> {
 }
 
 fn half(s: &str) -> String {
-    risksheet::xlsx::address::to_half_width(s)
+    risksheet::text::to_narrow(s)
 }
 
 /// 2022 ids written in a text (`A.8.8`, `8.8`, full width), in order.

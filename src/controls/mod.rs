@@ -298,7 +298,7 @@ impl Catalog {
         let lang = crate::error::lang();
         let rows = csv::parse(text).map_err(Error::usage)?;
         for (i, (line, r)) in rows.iter().enumerate() {
-            let id = crate::xlsx::address::to_half_width(r[0].trim());
+            let id = crate::text::to_narrow(r[0].trim());
             if i == 0 && id.eq_ignore_ascii_case("id") {
                 continue;
             }

@@ -18,9 +18,9 @@
 //! # Ok::<(), risksheet::Error>(())
 //! ```
 use super::checklist::CheckAnswer;
-use super::text::{normalize_key, to_narrow};
 use crate::error::{Error, ErrorKind, Result};
 use crate::profile::{Medium, Profile, Scale};
+use crate::text::{normalize_key, to_narrow};
 
 /// The value of a cell, as far as the parsers care.
 #[derive(Debug, Clone, Copy, PartialEq)]

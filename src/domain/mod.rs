@@ -6,7 +6,6 @@
 //! - [`checklist`]: 対策状況チェック answers, implementation rates, a medium's 脆弱性.
 //! - [`policy`]: which policy chapters (診断結果) the company must write, and why.
 //! - [`cell`]: parsers of what users type in input cells.
-//! - [`text`]: normalisation of texts for comparison.
 //!
 //! ```
 //! use risksheet::domain::risk::{assess, Cia, ThreatLevel, Vulnerability};
@@ -22,5 +21,4 @@ pub mod cell;
 pub mod checklist;
 pub mod policy;
 pub mod risk;
-pub mod text;
 pub mod threat;

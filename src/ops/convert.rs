@@ -38,7 +38,7 @@
 use crate::controls::refs::{find, render_id, Context, RefKind, Reference};
 use crate::controls::{Catalog, Relation};
 use crate::error::{Error, ErrorKind, Lang, Result};
-use crate::xlsx::address::to_half_width;
+use crate::text::to_narrow;
 use crate::xlsx::file::SaveOptions;
 use crate::xlsx::new_book::{self, Sheet};
 use crate::xlsx::{CellRef, CellValue, Limits, SaveReport, SheetKind, Workbook};
@@ -210,7 +210,7 @@ pub fn convert_text(text: &str, cat: &Catalog, ctx: Context) -> Outcome {
 /// assert!(!is_control_header("規程・手順書"));
 /// ```
 pub fn is_control_header(text: &str) -> bool {
-    let t = to_half_width(text).to_lowercase();
+    let t = to_narrow(text).to_lowercase();
     if t.chars().count() > 40 {
         return false;
     }

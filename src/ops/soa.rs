@@ -39,7 +39,8 @@ use crate::controls::refs::{find, Context, RefKind};
 use crate::controls::Catalog;
 use crate::error::{Lang, Result};
 use crate::ops::convert::is_control_header;
-use crate::xlsx::address::{to_half_width, CellRef, Range};
+use crate::text::to_narrow;
+use crate::xlsx::address::{CellRef, Range};
 use crate::xlsx::conditional::ConditionalFormat;
 use crate::xlsx::new_book::{self, Sheet, DXF_MEDIUM, STYLE_BODY, STYLE_BODY_CENTER, STYLE_BODY_WRAP, STYLE_HEADER, STYLE_NOTE, STYLE_TITLE};
 use crate::xlsx::validation::DataValidation;
@@ -123,7 +124,7 @@ pub struct Report {
 /// assert_eq!(parse_applicable("たぶん"), None);
 /// ```
 pub fn parse_applicable(v: &str) -> Option<bool> {
-    let t = to_half_width(v.trim()).to_lowercase();
+    let t = to_narrow(v.trim()).to_lowercase();
     match t.as_str() {
         "○" | "◯" | "〇" | "o" | "有" | "有り" | "あり" | "適用" | "適用する" | "対象" | "yes" | "y" | "true" | "1" | "✓" | "✔" | "要" => {
             Some(true)
@@ -143,7 +144,7 @@ pub fn parse_applicable(v: &str) -> Option<bool> {
 /// assert_eq!(parse_implemented("ー"), Some(Implemented::NotApplicable));
 /// ```
 pub fn parse_implemented(v: &str) -> Option<Implemented> {
-    let t = to_half_width(v.trim()).to_lowercase();
+    let t = to_narrow(v.trim()).to_lowercase();
     match t.as_str() {
         "○" | "◯" | "〇" | "o" | "済" | "済み" | "実施" | "実施済" | "実施済み" | "完了" | "yes" | "y" | "done" | "implemented" | "✓" | "✔" => {
             Some(Implemented::Yes)
@@ -157,7 +158,7 @@ pub fn parse_implemented(v: &str) -> Option<Implemented> {
 }
 
 fn header_has(t: &str, words: &[&str]) -> bool {
-    let t = to_half_width(t).to_lowercase();
+    let t = to_narrow(t).to_lowercase();
     words.iter().any(|w| t.contains(w))
 }
 
@@ -220,7 +221,7 @@ fn cited(text: &str, cat: &Catalog, bare: bool, ids_2022: bool) -> Vec<(String, 
         }
     }
     if out.is_empty() && ids_2022 {
-        let t = to_half_width(text);
+        let t = to_narrow(text);
         let re = regex::Regex::new(r"(?:^|[^0-9A-Za-z.])(?:A\.?\s*)?([5-8]\.[0-9]{1,2})(?:$|[^0-9.])").ok();
         if let Some(re) = re {
             for c in re.captures_iter(&t) {

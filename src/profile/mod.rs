@@ -20,8 +20,8 @@ mod validate;
 
 pub(crate) use load::profile_error;
 
-use crate::domain::text::{header_key, normalize_key, split_number_prefix, strip_trailing_note, HeaderKey};
 use crate::error::Lang;
+use crate::text::{header_key, normalize_key, split_number_prefix, strip_trailing_note, HeaderKey};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
@@ -603,7 +603,7 @@ impl Header {
     /// How well a header cell reads as this header, from 0 to 1, as a person would judge it:
     /// the cell's text and the names compared by [`header_key`] (width, spacing, notes in
     /// brackets, numbering, punctuation and the long-vowel mark do not count) and
-    /// [`crate::domain::text::key_similarity`]; a key word of `contains` found in the cell gives 0.9; a note alone
+    /// [`crate::text::key_similarity`]; a key word of `contains` found in the cell gives 0.9; a note alone
     /// naming the field (「(C)」 for a header 「C」) gives 0.8.
     ///
     /// ```

@@ -1,8 +1,8 @@
 //! Consistency checks of a loaded profile, each failing with a message that names the field.
 use super::load::profile_error;
 use super::{LabelledScale, Level, Profile, Scale};
-use crate::domain::text::normalize_key;
 use crate::error::Result;
+use crate::text::normalize_key;
 use std::collections::{HashMap, HashSet};
 
 /// Fails with the message in both languages.

@@ -73,7 +73,7 @@ impl CellRef {
                 return Ok(c);
             }
         }
-        Self::parse_ascii(&crate::xlsx::address::to_half_width(text.trim())).ok_or_else(|| Error::new(ErrorKind::InvalidAddress(text.to_string())))
+        Self::parse_ascii(&crate::text::to_narrow(text.trim())).ok_or_else(|| Error::new(ErrorKind::InvalidAddress(text.to_string())))
     }
 
     fn parse_ascii(text: &str) -> Option<CellRef> {
@@ -264,17 +264,6 @@ pub fn quote_sheet_name(name: &str) -> String {
     } else {
         format!("'{}'", name.replace('\'', "''"))
     }
-}
-
-/// Full-width ASCII (Ａ-Ｚ, ０-９, ＄, ：, ！, space) to half-width; other characters unchanged.
-pub fn to_half_width(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            _ => c,
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -35,7 +35,7 @@ impl CellValue {
     /// A value typed on a command line: a number when it parses as one (full-width digits too),
     /// otherwise text. Formulas (`=…`) are handled by the caller.
     pub fn from_input(text: &str) -> CellValue {
-        let half = crate::xlsx::address::to_half_width(text.trim());
+        let half = crate::text::to_narrow(text.trim());
         match half.parse::<f64>() {
             Ok(n) if n.is_finite() && !half.is_empty() && !half.chars().any(|c| c.is_ascii_alphabetic()) => CellValue::Number(n),
             _ if text.is_empty() => CellValue::Empty,

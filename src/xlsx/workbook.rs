@@ -351,7 +351,7 @@ impl Workbook {
 
     /// The index of a sheet by name: exact match first, then ignoring case and width.
     pub fn sheet_index(&self, name: &str) -> Result<usize> {
-        let fold = |s: &str| crate::xlsx::address::to_half_width(s.trim()).to_lowercase();
+        let fold = |s: &str| crate::text::to_narrow(s.trim()).to_lowercase();
         self.sheets
             .iter()
             .position(|s| s.name == name)

@@ -20,9 +20,9 @@
 use super::layout::{Grid, TableLayout};
 use super::{Normalization, Warning};
 use crate::domain::policy::ChapterFacts;
-use crate::domain::text::{normalize_key, to_narrow};
 use crate::error::{lang, Error, Lang, Result};
 use crate::profile::{Condition, Profile};
+use crate::text::{normalize_key, to_narrow};
 use crate::xlsx::address::col_letters;
 use crate::xlsx::CellValue;
 use serde::{Deserialize, Serialize};

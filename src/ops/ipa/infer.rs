@@ -816,8 +816,8 @@ pub fn infer(grids: &Grids, p: &Profile, over: &Overrides) -> Result<Inferred> {
                 score -= 0.5;
             }
             // An old copy of a table (「台帳（旧）」) loses to any current one.
-            let key = crate::domain::text::normalize_key(name);
-            if sh.stale.iter().any(|w| key.contains(&crate::domain::text::normalize_key(w))) && over.sheet(role) != Some(name.as_str()) {
+            let key = crate::text::normalize_key(name);
+            if sh.stale.iter().any(|w| key.contains(&crate::text::normalize_key(w))) && over.sheet(role) != Some(name.as_str()) {
                 score -= 50.0;
             }
             candidates.push((score, role, found));

@@ -305,8 +305,8 @@ pub fn flag_text(wl: crate::error::Lang) -> &'static str {
 /// profile's English text (a template made with `new --lang en`).
 fn workbook_lang(grid: &Grid, p: &Profile) -> crate::error::Lang {
     let h = &p.headers.ledger.medium;
-    let en = crate::domain::text::normalize_key(&h.text_en);
-    let english = !h.text_en.is_empty() && (1..=40u32).any(|r| (1..=grid.max_col.max(1)).any(|c| crate::domain::text::normalize_key(&grid.text(r, c)) == en));
+    let en = crate::text::normalize_key(&h.text_en);
+    let english = !h.text_en.is_empty() && (1..=40u32).any(|r| (1..=grid.max_col.max(1)).any(|c| crate::text::normalize_key(&grid.text(r, c)) == en));
     if english {
         crate::error::Lang::En
     } else {

@@ -45,7 +45,7 @@ impl Overrides {
             match field {
                 "sheet" => o.sheets.push((role, value.to_string())),
                 "header_row" => {
-                    let row = crate::domain::text::to_narrow(value).parse::<u32>().ok().filter(|&r| r >= 1).ok_or_else(|| {
+                    let row = crate::text::to_narrow(value).parse::<u32>().ok().filter(|&r| r >= 1).ok_or_else(|| {
                         Error::usage(format!("{source} {key}={value}: {}", l.pick("見出し行は1以上の行番号です", "the header row is a row number from 1")))
                     })?;
                     o.header_rows.push((role, row));
@@ -59,7 +59,7 @@ impl Overrides {
                             keys.join(", ")
                         )));
                     };
-                    let narrow = crate::domain::text::to_narrow(value).to_ascii_uppercase();
+                    let narrow = crate::text::to_narrow(value).to_ascii_uppercase();
                     let col = narrow.parse::<u32>().ok().or_else(|| col_number(&narrow)).filter(|&c| (1..=16_384).contains(&c)).ok_or_else(|| {
                         Error::usage(format!("{source} {key}={value}: {}", l.pick("列は A〜XFD の列名か列番号です", "a column is letters A–XFD or a number")))
                     })?;

@@ -1,11 +1,13 @@
-//! Text normalisation used to compare what users type with the profile's texts.
+//! Reading text as a person does: the one place where widths, spacing, half-width katakana,
+//! numbering and notes are folded away, used by every layer (cell addresses and sheet names in
+//! the workbook layer, control ids, profile texts, domain parsers, header inference).
 //!
 //! Users write 「２」 for 2, 「社内 サーバ」 over a line break, half-width katakana from old
 //! systems (ｻｰﾊﾞｰ), and number group labels as 「（６）物理的セキュリティ対策」. These helpers
 //! turn such texts into a comparable key; they never change what is written to a workbook.
 //!
 //! ```
-//! use risksheet::domain::text::{normalize_key, split_number_prefix};
+//! use risksheet::text::{normalize_key, split_number_prefix};
 //! assert_eq!(normalize_key("　社内 ｻｰﾊﾞｰ "), "社内サーバー");
 //! assert_eq!(normalize_key("事務所ＰＣ"), "事務所pc");
 //! assert_eq!(split_number_prefix("（６）物理的対策"), (Some(6), "物理的対策"));
@@ -119,7 +121,7 @@ mod tests;
 /// Returns the key and the notes' text (「c」 for 「機密性(C)」), which may name the field alone.
 ///
 /// ```
-/// use risksheet::domain::text::header_key;
+/// use risksheet::text::header_key;
 /// assert_eq!(header_key("機密性(C)"), ("機密性".to_string(), "c".to_string()));
 /// assert_eq!(header_key("※ 媒体・保存先\n（必須）"), ("媒体保存先".to_string(), "必須".to_string()));
 /// assert_eq!(header_key("3. 保管媒体"), ("保管媒体".to_string(), String::new()));
@@ -195,7 +197,7 @@ fn is_header_punctuation(c: char) -> bool {
 /// share of two-character pieces they have in common (Dice), scaled below that.
 ///
 /// ```
-/// use risksheet::domain::text::key_similarity;
+/// use risksheet::text::key_similarity;
 /// assert_eq!(key_similarity("機密性", "機密性"), 1.0);
 /// assert!(key_similarity("資産名", "情報資産名称") > 0.7);
 /// assert!(key_similarity("リスク値", "リスク所有者") < 0.5);
