@@ -13,6 +13,7 @@ pub mod new_book;
 pub mod package;
 pub mod parallel;
 pub mod sheet;
+mod table;
 pub mod validation;
 pub mod value;
 pub mod workbook;

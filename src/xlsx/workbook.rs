@@ -1063,6 +1063,31 @@ impl Workbook {
         &self.edits[si]
     }
 
+    /// The tables of every worksheet, found through each sheet's relationships. A table part
+    /// that is missing or cannot be understood is left out (a structured reference to it then
+    /// counts as reading anything).
+    pub(crate) fn tables(&mut self) -> Vec<crate::xlsx::table::Table> {
+        let mut out = Vec::new();
+        for si in 0..self.sheets.len() {
+            if self.sheets[si].kind != SheetKind::Worksheet {
+                continue;
+            }
+            let part = self.sheets[si].part.clone();
+            let Some(rels_part) = self.pkg.find(&rels_of(&part)).map(str::to_string) else { continue };
+            let Ok(rels) = self.pkg.read_text(&rels_part).and_then(|x| parse_rels(&rels_part, &x)) else { continue };
+            for (_, kind, target, external) in rels {
+                if external || !kind.ends_with("/table") {
+                    continue;
+                }
+                let Some(found) = self.pkg.find(&resolve_target(part_dir(&part), &target)).map(str::to_string) else { continue };
+                if let Some(t) = self.pkg.read_text(&found).ok().and_then(|x| crate::xlsx::table::Table::parse(si, &x)) {
+                    out.push(t);
+                }
+            }
+        }
+        out
+    }
+
     /// Every formula cell of a worksheet: (cell, formula text, has a cached value).
     pub(crate) fn formula_cells(&mut self, si: usize) -> Result<Vec<(CellRef, String, bool)>> {
         if self.sheets[si].kind != SheetKind::Worksheet {
