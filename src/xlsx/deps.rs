@@ -9,10 +9,14 @@
 //! total down a ledger).
 use crate::error::Result;
 use crate::xlsx::address::{CellRef, Range, MAX_COL};
-use crate::xlsx::formula::{references, TableRef};
+use crate::xlsx::formula::{references, References, TableRef};
+use crate::xlsx::parallel::{map_runs, MIN_ROWS_PER_THREAD};
 use crate::xlsx::table::Table;
 use crate::xlsx::workbook::{DefinedName, Workbook};
 use std::collections::HashMap;
+
+/// Cells read, as (sheet, range), and whether more may be read.
+type Reads = (Vec<(usize, Range)>, bool);
 
 /// A formula cell the edit does not write.
 struct Node {
@@ -29,7 +33,7 @@ struct Context {
     by_name: HashMap<String, Vec<usize>>,
     tables: Vec<Table>,
     /// The ranges a defined name reads, once resolved in the context of a sheet.
-    memo: HashMap<(usize, usize), (Vec<(usize, Range)>, bool)>,
+    memo: HashMap<(usize, usize), Reads>,
 }
 
 impl Context {
@@ -48,8 +52,7 @@ impl Context {
 
     /// Resolves a formula written in `sheet` (at `at`; `None` inside a defined name) to the
     /// (sheet, range)s it reads; returns whether it may read cells it does not name.
-    fn resolve(&mut self, sheet: usize, at: Option<CellRef>, formula: &str, depth: usize, out: &mut Vec<(usize, Range)>) -> bool {
-        let refs = references(formula);
+    fn resolve(&mut self, sheet: usize, at: Option<CellRef>, refs: References, depth: usize, out: &mut Vec<(usize, Range)>) -> bool {
         let mut dynamic = refs.dynamic;
         for r in refs.ranges {
             let first = match &r.sheet {
@@ -79,8 +82,8 @@ impl Context {
             let context = self.defined[d].local_sheet.unwrap_or(sheet);
             if !self.memo.contains_key(&(d, context)) {
                 let mut reads = Vec::new();
-                let formula = self.defined[d].formula.clone();
-                let dynamic = self.resolve(context, None, &formula, depth + 1, &mut reads);
+                let refs = references(&self.defined[d].formula);
+                let dynamic = self.resolve(context, None, refs, depth + 1, &mut reads);
                 self.memo.insert((d, context), (reads, dynamic));
             }
             let (reads, d_dynamic) = &self.memo[&(d, context)];
@@ -251,13 +254,15 @@ pub(crate) fn affected_formula_cells(wb: &mut Workbook) -> Result<Vec<(usize, Ce
             continue;
         }
         let ctx = ctx.get_or_insert_with(|| Context::new(wb));
-        for (at, text, cached) in formulas {
+        // Reading the formulas is most of the work: on all cores.
+        let refs = map_runs(&formulas, MIN_ROWS_PER_THREAD, |run| Ok(run.iter().map(|f| references(&f.1)).collect()))?;
+        for ((at, _, cached), refs) in formulas.into_iter().zip(refs) {
             if written(wb, si, at) {
                 continue;
             }
             let id = nodes.len() as u32;
             scratch.clear();
-            if ctx.resolve(si, Some(at), &text, 0, &mut scratch) {
+            if ctx.resolve(si, Some(at), refs, 0, &mut scratch) {
                 dynamic.push(id);
             }
             for &(s, r) in &scratch {
