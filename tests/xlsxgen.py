@@ -16,6 +16,10 @@ def col_letters(n):
 def _cell(ref, v):
     if v is None:
         return ""
+    if isinstance(v, tuple):
+        # ("=formula", cached number): a formula with the result Excel stored for it.
+        f, cached = v
+        return f'<c r="{ref}"><f>{escape(f[1:])}</f><v>{cached}</v></c>'
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         return f'<c r="{ref}"><v>{v}</v></c>'
     if isinstance(v, str) and v.startswith("="):

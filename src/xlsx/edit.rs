@@ -252,11 +252,6 @@ pub fn render_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEdits) 
 /// The replacements that turn a worksheet part into its edited form: (start, end, new text),
 /// sorted and disjoint.
 pub fn plan_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEdits) -> Result<Vec<(usize, usize, String)>> {
-    // Splicing relies on rows in ascending order, as the format requires; a part that breaks
-    // this is refused rather than edited into something worse.
-    if ix.rows.windows(2).any(|w| w[0].r >= w[1].r) {
-        return Err(crate::error::Error::xml(part, "rows out of order or repeated"));
-    }
     let p = ix.prefix.as_str();
     let mut splices: Vec<(usize, usize, String)> = Vec::new();
     let col_styles = column_styles(xml, ix);
@@ -272,23 +267,47 @@ pub fn plan_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEdits) ->
             start = i;
         }
     }
+    // A broken sheet may hold rows out of order or one row number twice. LibreOffice reads it,
+    // a later copy of a cell winning over an earlier one, so an edit goes to the copy it shows.
+    let mut copies_of: std::collections::HashMap<u32, Vec<usize>> = std::collections::HashMap::new();
+    if ix.unordered {
+        for (i, row) in ix.rows.iter().enumerate() {
+            copies_of.entry(row.r).or_default().push(i);
+        }
+    }
+    // The row elements to re-render: (index in rows, the edits they take, columns whose
+    // copies they drop because the cell is written in a later copy of the row).
+    type Job<'a, 'p> = (usize, std::borrow::Cow<'a, [(u32, &'p Pending)]>, Vec<u32>);
+    let mut jobs: Vec<Job> = Vec::new();
     let sheet_data = ix.child("sheetData");
     let data_end_tag = sheet_data.map(|sd| xml[sd.start..sd.end].rfind('<').map_or(sd.end, |i| sd.start + i));
     let mut new_rows: BTreeMap<usize, String> = BTreeMap::new();
-    // Rows that exist are re-rendered with their cells, on all cores when there are many.
-    let existing: Vec<(usize, &[(u32, &Pending)])> = by_row.iter().filter_map(|&(r, pend)| Some((ix.row_position(r).ok()?, pend))).collect();
-    splices.extend(crate::xlsx::parallel::map_runs(&existing, crate::xlsx::parallel::MIN_ROWS_PER_THREAD, |rows| {
-        rows.iter()
-            .map(|&(i, pend)| {
-                let row = &ix.rows[i];
-                Ok((row.start, row.end, render_row(part, p, xml, ix, row, &ix.row_spans(part, xml, i)?, pend, &col_styles)?))
-            })
-            .collect()
-    })?);
+    // A row whose only change is formulas losing their cached values (a running total below an
+    // edited amount) is patched cell by cell where the index found its formulas, not re-rendered.
+    let formulas_in_order = !ix.unordered && ix.formula_cells.windows(2).all(|w| (w[0].0.row, w[0].0.col) < (w[1].0.row, w[1].0.col));
+    let formula_start = |r: u32, c: u32| match formulas_in_order {
+        true => ix.formula_cells.binary_search_by_key(&(r, c), |(at, _)| (at.row, at.col)).ok().map(|i| ix.formula_cells[i].1),
+        false => None,
+    };
+    let mut patches: Vec<(CellRef, usize, &Pending)> = Vec::new();
     for &(r, pend) in &by_row {
-        match ix.row_position(r) {
-            Ok(_) => {}
-            Err(i) => {
+        let cache_only = pend.iter().all(|(_, pd)| pd.content.is_none() && pd.style.is_none() && pd.expand.is_none());
+        if cache_only {
+            if let Some(starts) = pend.iter().map(|&(c, _)| formula_start(r, c)).collect::<Option<Vec<usize>>>() {
+                patches.extend(pend.iter().zip(starts).map(|(&(c, pd), start)| (CellRef::new(r, c), start, pd)));
+                continue;
+            }
+        }
+        let copies = match ix.unordered {
+            true => copies_of.get(&r).cloned().unwrap_or_default(),
+            false => ix.row_position(r).ok().into_iter().collect(),
+        };
+        match copies.len() {
+            0 => {
+                let i = match ix.unordered {
+                    true => ix.rows.iter().position(|row| row.r > r).unwrap_or(ix.rows.len()),
+                    false => ix.row_position(r).err().unwrap_or(ix.rows.len()),
+                };
                 let at = match ix.rows.get(i) {
                     Some(next) => next.start,
                     None => data_end_tag.unwrap_or(ix.insertion_point("sheetData")),
@@ -301,8 +320,46 @@ pub fn plan_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEdits) ->
                 s += &format!("</{p}row>");
                 new_rows.entry(at).or_default().push_str(&s);
             }
+            1 => jobs.push((copies[0], std::borrow::Cow::Borrowed(pend), Vec::new())),
+            n => {
+                // Each edit goes to the last copy of the row holding its cell (the last copy when
+                // none does); earlier copies of a cell being written are dropped.
+                let spans = copies.iter().map(|&i| ix.row_spans(part, xml, i)).collect::<Result<Vec<_>>>()?;
+                let holds = |k: usize, c: u32| spans[k].iter().any(|s| s.at.col == c);
+                let mut mine: Vec<Vec<(u32, &Pending)>> = vec![Vec::new(); n];
+                let mut drops: Vec<Vec<u32>> = vec![Vec::new(); n];
+                for &(c, pd) in pend {
+                    let owner = (0..n).rev().find(|&k| holds(k, c)).unwrap_or(n - 1);
+                    mine[owner].push((c, pd));
+                    if pd.content.is_some() {
+                        (0..owner).filter(|&k| holds(k, c)).for_each(|k| drops[k].push(c));
+                    }
+                }
+                for (k, (m, d)) in mine.into_iter().zip(drops).enumerate() {
+                    if !m.is_empty() || !d.is_empty() {
+                        jobs.push((copies[k], std::borrow::Cow::Owned(m), d));
+                    }
+                }
+            }
         }
     }
+    splices.extend(crate::xlsx::parallel::map_runs(&patches, crate::xlsx::parallel::MIN_ROWS_PER_THREAD, |run| {
+        run.iter()
+            .map(|&(at, start, pd)| {
+                let cell = SheetIndex::cell_starting(part, xml, at, start, false)?;
+                Ok((cell.start, cell.end, patch_cell(p, xml, &cell, pd)))
+            })
+            .collect()
+    })?);
+    // Rows that exist are re-rendered with their cells, on all cores when there are many.
+    splices.extend(crate::xlsx::parallel::map_runs(&jobs, crate::xlsx::parallel::MIN_ROWS_PER_THREAD, |rows| {
+        rows.iter()
+            .map(|(i, pend, drop)| {
+                let row = &ix.rows[*i];
+                Ok((row.start, row.end, render_row(part, p, xml, ix, row, &ix.row_spans(part, xml, *i)?, pend, drop, &col_styles)?))
+            })
+            .collect()
+    })?);
     for (at, rows) in new_rows {
         match sheet_data {
             Some(sd) if xml[sd.start..sd.end].ends_with("/>") => {
@@ -400,6 +457,7 @@ fn render_row(
     row: &RowSpan,
     cells: &[CellSpan],
     pend: &[(u32, &Pending)],
+    drop: &[u32],
     col_styles: &[(u32, u32, u32)],
 ) -> Result<String> {
     let mut tag = xml[row.start..row.tag_end].to_string();
@@ -417,41 +475,49 @@ fn render_row(
     }
     let row_tag = xml[row.start..row.tag_end].to_string();
     let mut out = tag;
-    let mut pi = 0;
-    let mut ci = 0;
     // Text between original cells (indentation in pretty-printed files) is kept.
     let mut pos = row.tag_end;
     let any_implicit = cells.iter().any(|c| !c.explicit_r);
-    while ci < cells.len() || pi < pend.len() {
-        let next_cell = cells.get(ci).map(|c| c.at.col);
-        let next_pend = pend.get(pi).map(|p| p.0);
-        match (next_cell, next_pend) {
-            (Some(cc), pc) if pc.is_none_or(|pc| cc <= pc) => {
-                let c = &cells[ci];
-                out.push_str(&xml[pos..c.start]);
-                pos = c.end;
-                if pc == Some(cc) {
-                    let pd = pend[pi].1;
-                    match &pd.content {
-                        Some(content) => render_cell_into(&mut out, p, c.at, pd.style.or(c.style), content),
-                        None => out += &patch_cell(p, xml, &ix.cell_at(part, xml, row, c)?, pd),
-                    }
-                    pi += 1;
-                } else if any_implicit && !c.explicit_r {
-                    // Cells without `r` take their place from their order; once a cell is
-                    // inserted before them they must say where they are.
-                    out += &patch_cell(p, xml, &ix.cell_at(part, xml, row, c)?, &Pending::default());
-                } else {
-                    out += &xml[c.start..c.end];
-                }
-                ci += 1;
+    // A broken row may hold cells out of order or one cell twice; LibreOffice shows the last copy.
+    let irregular = cells.windows(2).any(|w| w[0].at.col >= w[1].at.col);
+    let stored = |col: u32| match irregular {
+        true => cells.iter().any(|c| c.at.col == col),
+        false => cells.binary_search_by_key(&col, |c| c.at.col).is_ok(),
+    };
+    let new_cell = |out: &mut String, c: u32, pd: &Pending| {
+        let style = pd.style.or_else(|| default_style(col_styles, Some(&row_tag), c));
+        render_cell_into(out, p, CellRef::new(row.r, c), style, pd.content.as_ref().unwrap_or(&Content::Value(CellValue::Empty)));
+    };
+    let mut pi = 0;
+    for (i, c) in cells.iter().enumerate() {
+        // New cells go before the first stored cell to their right.
+        while let Some(&(col, pd)) = pend.get(pi).filter(|x| x.0 < c.at.col) {
+            if !stored(col) {
+                new_cell(&mut out, col, pd);
             }
-            _ => {
-                let (c, pd) = pend[pi];
-                let style = pd.style.or_else(|| default_style(col_styles, Some(&row_tag), c));
-                render_cell_into(&mut out, p, CellRef::new(row.r, c), style, pd.content.as_ref().unwrap_or(&Content::Value(CellValue::Empty)));
-                pi += 1;
-            }
+            pi += 1;
+        }
+        out.push_str(&xml[pos..c.start]);
+        pos = c.end;
+        let shadowed = irregular && cells[i + 1..].iter().any(|d| d.at.col == c.at.col);
+        match pend.binary_search_by_key(&c.at.col, |x| x.0).ok().map(|k| pend[k].1) {
+            Some(pd) if !shadowed => match &pd.content {
+                Some(content) => render_cell_into(&mut out, p, c.at, pd.style.or(c.style), content),
+                None => out += &patch_cell(p, xml, &ix.cell_at(part, xml, row, c)?, pd),
+            },
+            // An earlier copy of a cell being written: LibreOffice never showed it, Excel calls
+            // a cell stored twice corrupt; it is dropped, so that both show the new content.
+            Some(pd) if pd.content.is_some() => {}
+            _ if drop.contains(&c.at.col) => {}
+            // Cells without `r` take their place from their order; once a cell is inserted
+            // before them they must say where they are.
+            _ if any_implicit && !c.explicit_r => out += &patch_cell(p, xml, &ix.cell_at(part, xml, row, c)?, &Pending::default()),
+            _ => out += &xml[c.start..c.end],
+        }
+    }
+    for &(col, pd) in &pend[pi..] {
+        if !stored(col) {
+            new_cell(&mut out, col, pd);
         }
     }
     if row.tag_end == row.end {

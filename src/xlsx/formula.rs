@@ -5,9 +5,11 @@
 //! ```
 //! use risksheet::xlsx::formula::{shift, references};
 //! assert_eq!(shift("MAX(J5:L5)*$B$1+'My Sheet'!C5", 2, 0), "MAX(J7:L7)*$B$1+'My Sheet'!C7");
-//! let refs = references("SUM(台帳!A1:A9)+B2");
-//! assert_eq!(refs.ranges.len(), 2);
-//! assert_eq!(refs.ranges[0].0.as_deref(), Some("台帳"));
+//! let refs = references("SUM(台帳!A1:A9)+B2+SUM(Sheet1:Sheet4!C1)+Table1[[#This Row],[Amount]]");
+//! assert_eq!(refs.ranges.len(), 3);
+//! assert_eq!(refs.ranges[0].sheet.as_deref(), Some("台帳"));
+//! assert_eq!(refs.ranges[2].last_sheet.as_deref(), Some("Sheet4"));
+//! assert_eq!(refs.tables[0].table.as_deref(), Some("Table1"));
 //! ```
 use crate::xlsx::address::{col_letters, col_number, CellRef, Range, MAX_COL, MAX_ROW};
 
@@ -70,18 +72,66 @@ impl Area {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Piece {
     Raw(String),
-    Ref { prefix: String, sheet: Option<String>, external: bool, area: Area },
+    /// `sheet` and `last_sheet` are the sheets a prefix names (two for a 3D reference
+    /// `Sheet1:Sheet4!C1`); `prefix` is the prefix as written.
+    Ref {
+        prefix: String,
+        sheet: Option<String>,
+        last_sheet: Option<String>,
+        external: bool,
+        area: Area,
+    },
+}
+
+/// A range a formula reads, with the sheet(s) its prefix names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetRange {
+    /// The sheet the reference names; `None` for the formula's own sheet.
+    pub sheet: Option<String>,
+    /// For a 3D reference (`Sheet1:Sheet4!C1`, `'My sheet:Other'!A1`), the last sheet: the
+    /// reference reads every sheet from `sheet` to this one in workbook order.
+    pub last_sheet: Option<String>,
+    /// The cells read on each of those sheets.
+    pub range: Range,
+}
+
+/// Which rows of a table a structured reference reads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TableRows {
+    /// The header row (`#Headers`, `#All`).
+    pub headers: bool,
+    /// The data rows (no row specifier, `#Data`, `#All`).
+    pub data: bool,
+    /// The totals row (`#Totals`, `#All`).
+    pub totals: bool,
+    /// The formula's own row (`#This Row`, `@`).
+    pub this_row: bool,
+}
+
+/// A structured reference to a table (`Table1[Amount]`, `Table1[[#This Row],[Amount]]`,
+/// `[@Amount]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableRef {
+    /// The table's name; `None` for a reference without one (`[@Amount]`), which names the
+    /// table the formula is in.
+    pub table: Option<String>,
+    /// The first and last column named (escapes removed); `None` for every column.
+    pub columns: Option<(String, String)>,
+    /// The rows read.
+    pub rows: TableRows,
 }
 
 /// What a formula reads.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct References {
-    /// Ranges read: (sheet name when the formula names one, range). External-workbook ranges
-    /// are left out.
-    pub ranges: Vec<(Option<String>, Range)>,
+    /// Ranges read. External-workbook ranges are left out.
+    pub ranges: Vec<SheetRange>,
     /// Identifiers that may be defined names.
     pub names: Vec<String>,
-    /// Whether the formula can read cells it does not name (INDIRECT, OFFSET, table references).
+    /// Structured references to tables.
+    pub tables: Vec<TableRef>,
+    /// Whether the formula can read cells it does not name (INDIRECT, OFFSET, a structured
+    /// reference it cannot make sense of).
     pub dynamic: bool,
 }
 
@@ -121,12 +171,139 @@ fn parse_cell(s: &str) -> Option<(Coord, Coord)> {
     Some((parse_row(&s[col_end..])?, parse_col(&s[..col_end])?))
 }
 
-fn tokenize(f: &str) -> (Vec<Piece>, Vec<String>, bool) {
+/// What [`tokenize`] finds: the pieces, identifiers that may be names, structured references,
+/// and whether the formula can read cells it does not name.
+struct Tokens {
+    pieces: Vec<Piece>,
+    names: Vec<String>,
+    tables: Vec<TableRef>,
+    dynamic: bool,
+}
+
+/// The index of the `]` closing the `[` at char index `i`, nested brackets and `'` escapes
+/// (`'[`, `']`, `'#`, `''` in column names) taken into account.
+fn bracket_end(chars: &[(usize, char)], i: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut k = i;
+    while k < chars.len() {
+        match chars[k].1 {
+            '\'' => k += 1,
+            '[' => depth += 1,
+            ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(k);
+                }
+            }
+            _ => {}
+        }
+        k += 1;
+    }
+    None
+}
+
+/// A column name as a structured reference writes it, escapes removed (`a'[1']` → `a[1]`).
+fn unescape_column(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars();
+    while let Some(c) = it.next() {
+        out.push(if c == '\'' { it.next().unwrap_or(c) } else { c });
+    }
+    out
+}
+
+/// Reads a row specifier (`#All`, `#Data`, `#Headers`, `#Totals`, `#This Row`) into `rows`;
+/// false when `s` is none.
+fn row_specifier(s: &str, rows: &mut TableRows) -> bool {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "#all" => {
+            rows.headers = true;
+            rows.data = true;
+            rows.totals = true;
+        }
+        "#data" => rows.data = true,
+        "#headers" => rows.headers = true,
+        "#totals" => rows.totals = true,
+        "#this row" => rows.this_row = true,
+        _ => return false,
+    }
+    true
+}
+
+/// Parses the inside of a structured reference's brackets (`Amount`, `#All`, `@Amount`,
+/// `[#This Row],[Amount]`, `[A]:[C]`, empty); `None` when it is not understood.
+fn table_ref(table: Option<&str>, inner: &str) -> Option<TableRef> {
+    let mut rows = TableRows::default();
+    let mut columns = None;
+    let mut s = inner.trim();
+    if let Some(rest) = s.strip_prefix('@') {
+        rows.this_row = true;
+        s = rest.trim_start();
+    }
+    if !s.starts_with('[') {
+        if !s.is_empty() && !row_specifier(s, &mut rows) {
+            if s.starts_with('#') {
+                return None;
+            }
+            let c = unescape_column(s);
+            columns = Some((c.clone(), c));
+        }
+    } else {
+        let chars: Vec<(usize, char)> = s.char_indices().collect();
+        let off = |k: usize| chars.get(k).map_or(s.len(), |&(o, _)| o);
+        let mut k = 0;
+        // Items separated by commas: `[x]` or `[x]:[y]`.
+        while k < chars.len() {
+            if chars[k].1 != '[' {
+                return None;
+            }
+            let e = bracket_end(&chars, k)?;
+            let first = &s[off(k + 1)..off(e)];
+            k = e + 1;
+            if chars.get(k).map(|c| c.1) == Some(':') {
+                if chars.get(k + 1).map(|c| c.1) != Some('[') {
+                    return None;
+                }
+                let e2 = bracket_end(&chars, k + 1)?;
+                let last = &s[off(k + 2)..off(e2)];
+                if columns.is_some() || first.starts_with('#') || last.starts_with('#') {
+                    return None;
+                }
+                columns = Some((unescape_column(first), unescape_column(last)));
+                k = e2 + 1;
+            } else if !row_specifier(first, &mut rows) {
+                if columns.is_some() || first.starts_with('#') {
+                    return None;
+                }
+                let c = unescape_column(first);
+                columns = Some((c.clone(), c));
+            }
+            while chars.get(k).is_some_and(|c| c.1.is_whitespace()) {
+                k += 1;
+            }
+            match chars.get(k).map(|c| c.1) {
+                None => break,
+                Some(',') => k += 1,
+                Some(_) => return None,
+            }
+            while chars.get(k).is_some_and(|c| c.1.is_whitespace()) {
+                k += 1;
+            }
+        }
+    }
+    if rows == TableRows::default() {
+        rows.data = true;
+    }
+    Some(TableRef { table: table.map(str::to_string), columns, rows })
+}
+
+fn tokenize(f: &str) -> Tokens {
     let chars: Vec<(usize, char)> = f.char_indices().collect();
     let at = |i: usize| chars.get(i).map(|&(_, c)| c);
     let off = |i: usize| chars.get(i).map_or(f.len(), |&(o, _)| o);
     let mut pieces = Vec::new();
     let mut names = Vec::new();
+    let mut tables = Vec::new();
     let mut dynamic = false;
     let mut raw = String::new();
     let mut i = 0;
@@ -178,31 +355,22 @@ fn tokenize(f: &str) -> (Vec<Piece>, Vec<String>, bool) {
                     // Fold the book prefix into the next reference as raw text, marked external.
                     let book = f[off(i)..off(j + 1)].to_string();
                     let (next_i, piece) = read_ref(f, &chars, j + 1, &ident_end);
-                    if let Some(Piece::Ref { prefix, sheet, area, .. }) = piece {
+                    if let Some(Piece::Ref { prefix, sheet, last_sheet, area, .. }) = piece {
                         flush(&mut raw, &mut pieces);
-                        pieces.push(Piece::Ref { prefix: book + &prefix, sheet, external: true, area });
+                        pieces.push(Piece::Ref { prefix: book + &prefix, sheet, last_sheet, external: true, area });
                         i = next_i;
                         continue;
                     }
                     raw.push_str(&book);
                     i = j + 1;
                 } else {
-                    dynamic = true;
-                    // Copy the bracketed run, nesting included.
-                    let mut depth = 0;
-                    let mut k = i;
-                    while k < chars.len() {
-                        match chars[k].1 {
-                            '[' => depth += 1,
-                            ']' => {
-                                depth -= 1;
-                                if depth == 0 {
-                                    break;
-                                }
-                            }
-                            _ => {}
-                        }
-                        k += 1;
+                    // A structured reference without a table name ([@Amount]): copied as it is.
+                    let end = bracket_end(&chars, i);
+                    let k = end.unwrap_or(chars.len());
+                    match end.and_then(|k| table_ref(None, &f[off(i + 1)..off(k)])) {
+                        // A range between two structured references may span other columns.
+                        Some(t) if at(k + 1) != Some(':') => tables.push(t),
+                        _ => dynamic = true,
                     }
                     raw.push_str(&f[off(i)..off(k + 1)]);
                     i = k + 1;
@@ -228,6 +396,18 @@ fn tokenize(f: &str) -> (Vec<Piece>, Vec<String>, bool) {
                     }
                     raw.push_str(word);
                     i = j;
+                    continue;
+                }
+                if at(j) == Some('[') && !word.starts_with(|c: char| c.is_ascii_digit()) {
+                    // A structured reference: Table1[Amount], Table1[[#This Row],[Amount]].
+                    let end = bracket_end(&chars, j);
+                    let k = end.unwrap_or(chars.len());
+                    match end.and_then(|k| table_ref(Some(word), &f[off(j + 1)..off(k)])) {
+                        Some(t) if at(k + 1) != Some(':') => tables.push(t),
+                        _ => dynamic = true,
+                    }
+                    raw.push_str(&f[off(i)..off(k + 1)]);
+                    i = k + 1;
                     continue;
                 }
                 let (next_i, piece) = read_ref(f, &chars, i, &ident_end);
@@ -260,7 +440,7 @@ fn tokenize(f: &str) -> (Vec<Piece>, Vec<String>, bool) {
         }
     }
     flush(&mut raw, &mut pieces);
-    (pieces, names, dynamic)
+    Tokens { pieces, names, tables, dynamic }
 }
 
 fn flush(raw: &mut String, pieces: &mut Vec<Piece>) {
@@ -276,6 +456,7 @@ fn read_ref(f: &str, chars: &[(usize, char)], i: usize, ident_end: &dyn Fn(usize
     let off = |k: usize| chars.get(k).map_or(f.len(), |&(o, _)| o);
     let mut k = i;
     let mut sheet = None;
+    let mut last_sheet = None;
     let prefix_start = i;
     if at(k) == Some('\'') {
         let mut name = String::new();
@@ -301,12 +482,27 @@ fn read_ref(f: &str, chars: &[(usize, char)], i: usize, ident_end: &dyn Fn(usize
             return (k, None);
         }
         k += 1;
-        sheet = Some(name);
+        // Sheet names cannot hold ':', so 'First:Last'! is a 3D reference.
+        match name.split_once(':') {
+            Some((a, b)) => {
+                sheet = Some(a.to_string());
+                last_sheet = Some(b.to_string());
+            }
+            None => sheet = Some(name),
+        }
     } else {
         let j = ident_end(k);
         if at(j) == Some('!') {
             sheet = Some(f[off(k)..off(j)].to_string());
             k = j + 1;
+        } else if at(j) == Some(':') && j > k {
+            // Sheet1:Sheet4!C1
+            let j2 = ident_end(j + 1);
+            if j2 > j + 1 && at(j2) == Some('!') {
+                sheet = Some(f[off(k)..off(j)].to_string());
+                last_sheet = Some(f[off(j + 1)..off(j2)].to_string());
+                k = j2 + 1;
+            }
         }
     }
     let prefix = f[off(prefix_start)..off(k)].to_string();
@@ -339,7 +535,7 @@ fn read_ref(f: &str, chars: &[(usize, char)], i: usize, ident_end: &dyn Fn(usize
     .or_else(|| parse_cell(first).map(|(r, c)| (first_end, Area::Cell(r, c))));
     match area {
         // A word followed by '(' is a function such as LOG10( even when it looks like a cell.
-        Some((end, area)) if at(end) != Some('(') => (end, Some(Piece::Ref { prefix, sheet, external: false, area })),
+        Some((end, area)) if at(end) != Some('(') => (end, Some(Piece::Ref { prefix, sheet, last_sheet, external: false, area })),
         _ => (first_end, None),
     }
 }
@@ -348,7 +544,7 @@ fn read_ref(f: &str, chars: &[(usize, char)], i: usize, ident_end: &dyn Fn(usize
 /// does when it fills a shared formula: relative references move, `$` ones stay; a reference
 /// pushed off the sheet becomes `#REF!`.
 pub fn shift(formula: &str, drow: i64, dcol: i64) -> String {
-    let (pieces, _, _) = tokenize(formula);
+    let pieces = tokenize(formula).pieces;
     let mut out = String::with_capacity(formula.len() + 8);
     for p in pieces {
         match p {
@@ -367,15 +563,15 @@ pub fn shift(formula: &str, drow: i64, dcol: i64) -> String {
 
 /// The cells, names and dynamic functions a formula reads.
 pub fn references(formula: &str) -> References {
-    let (pieces, names, dynamic) = tokenize(formula);
+    let Tokens { pieces, names, tables, dynamic } = tokenize(formula);
     let ranges = pieces
         .into_iter()
         .filter_map(|p| match p {
-            Piece::Ref { sheet, external: false, area, .. } => Some((sheet, area.range())),
+            Piece::Ref { sheet, last_sheet, external: false, area, .. } => Some(SheetRange { sheet, last_sheet, range: area.range() }),
             _ => None,
         })
         .collect();
-    References { ranges, names, dynamic }
+    References { ranges, names, tables, dynamic }
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod new_book;
 pub mod package;
 pub mod parallel;
 pub mod sheet;
+mod table;
 pub mod validation;
 pub mod value;
 pub mod workbook;

@@ -234,17 +234,24 @@ pub struct SheetIndex {
     pub cells: usize,
     /// Number of formula cells.
     pub formulas: usize,
+    /// Where every formula cell is: its place and the start of its `<c>`, in file order.
+    pub formula_cells: Vec<(CellRef, usize)>,
     /// The largest shared-formula index (`si`) in the sheet.
     pub max_si: Option<u32>,
     /// The cells of every row, when a full read has recorded them.
     pub layout: Option<CellLayout>,
+    /// Whether rows are out of order or a row number is repeated (a broken file; LibreOffice
+    /// reads it anyway, a later copy of a cell winning).
+    pub unordered: bool,
 }
 
 impl SheetIndex {
     /// Indexes a worksheet part. `part` names it in errors. A large part's rows are indexed in
     /// runs on all cores.
     pub fn scan(part: &str, xml: &str) -> Result<SheetIndex> {
-        Self::scan_in_runs(xml).unwrap_or_else(|| Self::scan_inner(xml)).map_err(|m| Error::xml(part, m))
+        let mut ix = Self::scan_in_runs(xml).unwrap_or_else(|| Self::scan_inner(xml)).map_err(|m| Error::xml(part, m))?;
+        ix.unordered = ix.rows.windows(2).any(|w| w[0].r >= w[1].r);
+        Ok(ix)
     }
 
     fn scan_inner(xml: &str) -> std::result::Result<SheetIndex, String> {
@@ -311,6 +318,7 @@ impl SheetIndex {
             ix.shared.extend(s.ix.shared);
             ix.cells += s.ix.cells;
             ix.formulas += s.ix.formulas;
+            ix.formula_cells.extend(s.ix.formula_cells);
             ix.max_si = ix.max_si.max(s.ix.max_si);
             if k == last {
                 ix.children.extend(s.ix.children);
@@ -338,9 +346,19 @@ impl SheetIndex {
         self.children.iter().find(|c| rank(&c.name).is_some_and(|r| r > mine)).map_or(self.root_end, |c| c.start)
     }
 
-    /// Index in `rows` of row `r`, or where it would be inserted.
+    /// Index in `rows` of row `r`, or where it would be inserted (in a sheet whose rows are in
+    /// order; see [`SheetIndex::row_copies`] for one that is not).
     pub fn row_position(&self, r: u32) -> std::result::Result<usize, usize> {
         self.rows.binary_search_by_key(&r, |row| row.r)
+    }
+
+    /// The indexes in `rows` of every `<row>` numbered `r`, in file order: one at most, unless
+    /// the sheet is [`unordered`](SheetIndex::unordered).
+    pub fn row_copies(&self, r: u32) -> Vec<usize> {
+        match self.unordered {
+            false => self.row_position(r).ok().into_iter().collect(),
+            true => (0..self.rows.len()).filter(|&i| self.rows[i].r == r).collect(),
+        }
     }
 
     /// The cells of one row.
@@ -364,12 +382,18 @@ impl SheetIndex {
 
     /// The cell at a span, parsed without copying text out.
     pub fn cell_at(&self, part: &str, xml: &str, row: &RowSpan, span: &CellSpan) -> Result<CellXml> {
-        let mut sc = Scanner::at(xml, span.start);
+        Self::cell_starting(part, xml, CellRef::new(row.r, span.at.col), span.start, false)
+    }
+
+    /// The cell `at` whose `<c` starts at `start` (one of [`SheetIndex::formula_cells`]);
+    /// with `texts`, its formula and inline string are copied out.
+    pub fn cell_starting(part: &str, xml: &str, at: CellRef, start: usize, texts: bool) -> Result<CellXml> {
+        let mut sc = Scanner::at(xml, start);
         let t = match sc.next() {
             Some(t) => t.map_err(|m| Error::xml(part, m))?,
             None => return Err(Error::xml(part, "cell missing")),
         };
-        parse_cell(xml, &mut sc, t, row.r, span.at.col.saturating_sub(1), false).map_err(|m| Error::xml(part, m))
+        parse_cell(xml, &mut sc, t, at.row, at.col.saturating_sub(1), texts).map_err(|m| Error::xml(part, m))
     }
 
     fn row_cells_with(&self, part: &str, xml: &str, row: &RowSpan, texts: bool) -> Result<Vec<CellXml>> {
@@ -504,6 +528,7 @@ impl Scan {
                         let c = parse_cell(xml, &mut Scanner::at(xml, t.end), t, self.last_row, prev_col, true)?;
                         if let Some(f) = &c.formula {
                             ix.formulas += 1;
+                            ix.formula_cells.push((c.at, t.start));
                             if f.kind == FormulaKind::Shared {
                                 ix.max_si = ix.max_si.max(f.si);
                             }

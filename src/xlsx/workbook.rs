@@ -494,10 +494,11 @@ impl Workbook {
         let name = self.sheets[si].name.clone();
         let part = self.sheets[si].part.clone();
         let l = self.worksheet(si)?;
-        let found = match l.index.row_position(at.row) {
-            Ok(i) => l.index.row_cells(&part, &l.xml, &l.index.rows[i])?.into_iter().find(|c| c.at == at),
-            Err(_) => None,
-        };
+        // A cell stored twice (a broken file) is the last copy, as LibreOffice shows it.
+        let mut found = None;
+        for i in l.index.row_copies(at.row) {
+            found = l.index.row_cells(&part, &l.xml, &l.index.rows[i])?.into_iter().rfind(|c| c.at == at).or(found);
+        }
         // The shared strings are read only for a cell that refers to them.
         if found.as_ref().is_some_and(|c| c.t == Some(CellType::SharedString)) {
             self.strings()?;
@@ -1128,6 +1129,31 @@ impl Workbook {
         &self.edits[si]
     }
 
+    /// The tables of every worksheet, found through each sheet's relationships. A table part
+    /// that is missing or cannot be understood is left out (a structured reference to it then
+    /// counts as reading anything).
+    pub(crate) fn tables(&mut self) -> Vec<crate::xlsx::table::Table> {
+        let mut out = Vec::new();
+        for si in 0..self.sheets.len() {
+            if self.sheets[si].kind != SheetKind::Worksheet {
+                continue;
+            }
+            let part = self.sheets[si].part.clone();
+            let Some(rels_part) = self.pkg.find(&rels_of(&part)).map(str::to_string) else { continue };
+            let Ok(rels) = self.pkg.read_text(&rels_part).and_then(|x| parse_rels(&rels_part, &x)) else { continue };
+            for (_, kind, target, external) in rels {
+                if external || !kind.ends_with("/table") {
+                    continue;
+                }
+                let Some(found) = self.pkg.find(&resolve_target(part_dir(&part), &target)).map(str::to_string) else { continue };
+                if let Some(t) = self.pkg.read_text(&found).ok().and_then(|x| crate::xlsx::table::Table::parse(si, &x)) {
+                    out.push(t);
+                }
+            }
+        }
+        out
+    }
+
     /// Every formula cell of a worksheet: (cell, formula text, has a cached value).
     pub(crate) fn formula_cells(&mut self, si: usize) -> Result<Vec<(CellRef, String, bool)>> {
         if self.sheets[si].kind != SheetKind::Worksheet {
@@ -1135,18 +1161,17 @@ impl Workbook {
         }
         let part = self.sheets[si].part.clone();
         let l = self.worksheet(si)?;
-        let mut out = Vec::new();
-        if l.index.formulas == 0 {
-            return Ok(out);
-        }
-        for row in &l.index.rows {
-            for c in l.index.row_cells(&part, &l.xml, row)? {
+        // Only the formula cells are parsed, from where the index found them, on all cores.
+        crate::xlsx::parallel::map_runs(&l.index.formula_cells, crate::xlsx::parallel::MIN_ROWS_PER_THREAD, |run| {
+            let mut out = Vec::with_capacity(run.len());
+            for &(at, start) in run {
+                let c = SheetIndex::cell_starting(&part, &l.xml, at, start, true)?;
                 if let Some(text) = Self::formula_text(&l.index, &c) {
                     out.push((c.at, text, c.v_span.is_some()));
                 }
             }
-        }
-        Ok(out)
+            Ok(out)
+        })
     }
 }
 

@@ -1,13 +1,21 @@
 #!/usr/bin/env python3
 """Benchmark (not a test): one changed cell in a 100,000-row sheet.
 
-    python3 tests/bench/bench_edit.py [--rows 100000]
+    python3 tests/bench/bench_edit.py [--rows 100000] [--chain] [--exe PATH]
 
 Prints risksheet `edit` (open, change one cell, save) against the floor of the job: reading and
 re-compressing that sheet part (zlib in-process, same level as the zip writer), with time and peak
 memory next to the uncompressed size of the sheet part.
+
+With `--chain`, also the same ledger with a running total in column I whose formulas each read
+the row below (`I5=I6+H5`, stored with cached values, the chain running against the file order):
+one cell changed at the chain's head (the last row's amount) makes every total stale, and the
+edit must find them all in time linear in the number of formulas (target: within 2x the plain
+edit).
 """
 import argparse
+import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -23,12 +31,17 @@ import xlsxgen  # noqa: E402
 from bench_fill import measure  # noqa: E402
 
 
-def write_rows_sheet(src, rows):
-    """A sheet 「台帳」 of `rows` ledger-like rows; returns the size of its part in MiB."""
+def write_rows_sheet(src, rows, chain=False):
+    """A sheet 「台帳」 of `rows` ledger-like rows, with `chain` a running total in column I read
+    bottom-up; returns the size of its part in MiB."""
     cells = {}
-    for r in range(1, rows + 1):
+    total = 0.0
+    for r in range(rows, 0, -1):
         cells.update({(r, 1): r, (r, 2): f"資産{r}", (r, 3): "書類", (r, 4): r % 3 + 1, (r, 5): r % 2 + 1,
                       (r, 6): 2, (r, 7): "総務部", (r, 8): r * 0.5})
+        if chain:
+            total += r * 0.5
+            cells[(r, 9)] = (f"=I{r + 1}+H{r}" if r < rows else f"=H{r}", total)
     xlsxgen.write(src, [("台帳", cells, [])])
     return len(zipfile.ZipFile(src).read("xl/worksheets/sheet1.xml")) / 2**20
 
@@ -44,22 +57,42 @@ def floor_seconds(src, runs=3):
     return min(once() for _ in range(runs))
 
 
+def one_edit(exe, d, rows, chain):
+    """(seconds, peak MiB, part MiB, floor seconds, affected formulas) of one changed cell."""
+    src = Path(d) / ("chain.xlsx" if chain else "big.xlsx")
+    size = write_rows_sheet(src, rows, chain)
+    # The chain's head is the last row's amount; the plain sheet gets a cell in its middle.
+    cell = f"台帳!H{rows}=1" if chain else f"台帳!D{rows // 2}=9"
+    args = [str(exe), "edit", str(src), "-o", str(Path(d) / "out.xlsx"), "--set", cell]
+    t, m = measure(args)
+    report = json.loads(subprocess.run(args + ["--json"], check=True, capture_output=True, text=True).stdout)
+    return t, m, size, floor_seconds(src), len(report["formulas_affected"])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--chain", action="store_true", help="also a one-cell edit at the head of a running total")
+    ap.add_argument("--exe", help="a built risksheet (default: build the release binary)")
     args = ap.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "risksheet"], cwd=ROOT, check=True)
-    exe = ROOT / "target/release/risksheet"
+    if args.exe:
+        exe = Path(args.exe)
+    else:
+        subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "risksheet"], cwd=ROOT, check=True)
+        exe = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release/risksheet"
     with tempfile.TemporaryDirectory() as d:
-        src = Path(d) / "big.xlsx"
-        size = write_rows_sheet(src, args.rows)
-        t_floor = floor_seconds(src)
-        t, m = measure([str(exe), "edit", str(src), "-o", str(Path(d) / "out.xlsx"), "--set", f"台帳!D{args.rows // 2}=9"])
+        t, m, size, t_floor, _ = one_edit(exe, d, args.rows, False)
         print(f"\none cell changed in a {args.rows}-row sheet (sheet part {size:.1f} MiB uncompressed)")
         print(f"{'read + re-compress the sheet part (python zlib, floor)':<60} {t_floor:>7.2f}s")
         print(f"{'risksheet edit (open, change, save atomically)':<60} {t:>7.2f}s {m:>7.0f}MiB")
         print(f"{'time ratio (target < 3)':<60} {t / t_floor:>7.2f}x")
         print(f"{'peak memory / sheet part size (target < 2)':<60} {m / size:>7.2f}x")
+        if args.chain:
+            tc, mc, size_c, _, affected = one_edit(exe, d, args.rows, True)
+            print(f"\none cell changed at the head of a {args.rows}-row running total (sheet part {size_c:.1f} MiB)")
+            print(f"{'risksheet edit, every total made stale':<60} {tc:>7.2f}s {mc:>7.0f}MiB")
+            print(f"{'formulas whose cached value was dropped':<60} {affected:>8}")
+            print(f"{'time / plain one-cell edit (target < 2)':<60} {tc / t:>7.2f}x")
 
 
 if __name__ == "__main__":

@@ -41,14 +41,29 @@ fn splices_only_what_changes() {
 }
 
 #[test]
-fn rows_out_of_order_are_refused_not_spliced() {
-    // Found by the sheet_xml fuzz target: overlapping row spans once panicked.
+fn rows_out_of_order_are_edited_where_they_are() {
+    // Found by the sheet_xml fuzz target: overlapping row spans once panicked. LibreOffice reads
+    // such a file, so an edit goes to the row it shows; a new row goes before the first row (in
+    // file order) numbered after it.
     let xml = r#"<worksheet><sheetData><row r="3"><c r="A3"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row></sheetData></worksheet>"#;
-    let ix = SheetIndex::scan("s", xml).unwrap();
-    let mut e = SheetEdits::default();
-    e.cells.insert((2, 1), value(9.0));
-    assert!(render_sheet("s", xml, &ix, &e).is_err());
+    let out = edit(xml, &[((2, 1), value(9.0)), ((1, 1), value(4.0)), ((4, 1), value(5.0))]);
+    assert_eq!(
+        out,
+        r#"<worksheet><sheetData><row r="1"><c r="A1"><v>4</v></c></row><row r="3"><c r="A3"><v>1</v></c></row><row r="2"><c r="A2"><v>9</v></c></row><row r="4"><c r="A4"><v>5</v></c></row></sheetData></worksheet>"#
+    );
     assert!(SheetIndex::scan("s", r#"<worksheet><sheetData><row r="0"/></sheetData></worksheet>"#).is_err());
+}
+
+#[test]
+fn a_cell_stored_twice_is_written_in_its_last_copy_and_the_others_dropped() {
+    // LibreOffice shows the last copy of a cell stored twice, in one row or in a repeated row.
+    let xml = r#"<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c><c r="A1"><v>2</v></c><c r="B1"><v>3</v></c></row><row r="1"><c r="B1"><v>4</v></c></row></sheetData></worksheet>"#;
+    let out = edit(xml, &[((1, 1), value(7.0)), ((1, 2), value(8.0))]);
+    assert_eq!(out, r#"<worksheet><sheetData><row r="1"><c r="A1"><v>7</v></c></row><row r="1"><c r="B1"><v>8</v></c></row></sheetData></worksheet>"#);
+    // A cached value dropped goes to the copy shown; the other copy is left as it is.
+    let xml = r#"<worksheet><sheetData><row r="1"><c r="A1"><f>1</f><v>1</v></c><c r="A1"><f>2</f><v>2</v></c></row></sheetData></worksheet>"#;
+    let out = edit(xml, &[((1, 1), Pending { drop_cache: true, ..Default::default() })]);
+    assert_eq!(out, r#"<worksheet><sheetData><row r="1"><c r="A1"><f>1</f><v>1</v></c><c r="A1"><f>2</f></c></row></sheetData></worksheet>"#);
 }
 
 #[test]

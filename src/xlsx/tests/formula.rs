@@ -16,12 +16,53 @@ fn shifts_relative_only() {
 #[test]
 fn finds_references() {
     let r = references("SUM('My Sheet'!A1:B2)+MyName+INDIRECT(\"A1\")+[1]X!A1");
-    assert_eq!(r.ranges, vec![(Some("My Sheet".to_string()), Range::parse("A1:B2").unwrap())]);
+    assert_eq!(r.ranges, vec![SheetRange { sheet: Some("My Sheet".to_string()), last_sheet: None, range: Range::parse("A1:B2").unwrap() }]);
     assert_eq!(r.names, vec!["MyName".to_string()]);
     assert!(r.dynamic);
-    let r = references("Table1[[#This Row],[Col]]*2");
-    assert!(r.dynamic);
     assert!(!references("A1*2").dynamic);
+}
+
+#[test]
+fn finds_3d_references() {
+    let sheets = |f: &str| references(f).ranges.into_iter().map(|r| (r.sheet, r.last_sheet, r.range.to_string())).collect::<Vec<_>>();
+    let s = |x: &str| Some(x.to_string());
+    assert_eq!(sheets("SUM(Sheet1:Sheet4!C1)"), [(s("Sheet1"), s("Sheet4"), "C1".into())]);
+    assert_eq!(sheets("SUM('My sheet:Other'!A1:B2)+A1:B2"), [(s("My sheet"), s("Other"), "A1:B2".into()), (None, None, "A1:B2".into())]);
+    assert_eq!(sheets("台帳:集計!$A$1"), [(s("台帳"), s("集計"), "A1".into())]);
+    assert!(references("SUM(Sheet1:Sheet4!C1)").names.is_empty());
+    assert_eq!(shift("SUM(Sheet1:Sheet4!C1)+'a:b'!A1", 1, 0), "SUM(Sheet1:Sheet4!C2)+'a:b'!A2");
+}
+
+#[test]
+fn finds_structured_references() {
+    let rows = |headers, data, totals, this_row| TableRows { headers, data, totals, this_row };
+    let t = |table: Option<&str>, cols: Option<(&str, &str)>, rows: TableRows| TableRef {
+        table: table.map(str::to_string),
+        columns: cols.map(|(a, b)| (a.to_string(), b.to_string())),
+        rows,
+    };
+    let data = rows(false, true, false, false);
+    let this = rows(false, false, false, true);
+    for (f, want) in [
+        ("Table1[Col]", t(Some("Table1"), Some(("Col", "Col")), data)),
+        ("Table1[[#This Row],[Col]]*2", t(Some("Table1"), Some(("Col", "Col")), this)),
+        ("SUM(Table1[#All])", t(Some("Table1"), None, rows(true, true, true, false))),
+        ("SUM(Table1[[Col1]:[Col2]])", t(Some("Table1"), Some(("Col1", "Col2")), data)),
+        ("SUM(Table1[])", t(Some("Table1"), None, data)),
+        ("[@Col]+1", t(None, Some(("Col", "Col")), this)),
+        ("表1[@[金 額]]", t(Some("表1"), Some(("金 額", "金 額")), this)),
+        ("T[[#Headers],[#Data],[a'[1']]]", t(Some("T"), Some(("a[1]", "a[1]")), rows(true, true, false, false))),
+        ("T[ [#Totals], [B] ]", t(Some("T"), Some(("B", "B")), rows(false, false, true, false))),
+    ] {
+        let r = references(f);
+        assert!(!r.dynamic, "{f}");
+        assert_eq!(r.tables, vec![want], "{f}");
+        assert!(r.names.is_empty(), "{f}");
+        assert_eq!(shift(f, 1, 1), f, "copied as it is");
+    }
+    for f in ["Table1[#Bogus]", "Table1[[A]x]", "Table1[A]:Table1[C]", "Table1[[A]"] {
+        assert!(references(f).dynamic, "{f}");
+    }
 }
 
 #[test]
