@@ -17,14 +17,15 @@
 //! hair's breadth, is left unassigned and reported as an [`Ambiguity`]: nothing is computed
 //! from a column risksheet is not sure of. `--map` ([`Overrides`]) settles what the evidence
 //! cannot.
+mod evidence;
 mod overrides;
 
 use super::layout::{FieldColumns, Grid, Grids, LedgerLayout, SheetRoles, TableLayout};
-use crate::domain::cell::{parse_answer, parse_flag, parse_labelled, parse_level};
 use crate::error::{lang, Error, Lang, Result};
 use crate::profile::{Header, Profile};
 use crate::xlsx::address::col_letters;
 use crate::xlsx::CellValue;
+use evidence::{combine, Content, HeaderScores, Score, SheetMemo};
 pub use overrides::Overrides;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -86,35 +87,6 @@ impl Role {
             Role::Checklist => &sh.checklist,
             Role::Result => &sh.result,
         }
-    }
-}
-
-/// What a column's values should read as.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Content {
-    /// Anything (names, notes, dates): the header alone decides.
-    Free,
-    /// Text, not numbers.
-    Text,
-    Medium,
-    Level,
-    Flag,
-    Answer,
-    Group,
-    Frequency,
-    Chapter,
-    /// A column risksheet computes: what it holds now says nothing.
-    Computed,
-}
-
-impl Content {
-    /// Kinds whose values alone identify the column when its header says little.
-    fn identifying(self) -> bool {
-        matches!(self, Content::Medium | Content::Answer | Content::Group | Content::Frequency | Content::Chapter)
-    }
-    /// Kinds of input the results are computed from: a doubtful column of these is not used.
-    fn decisive(self) -> bool {
-        matches!(self, Content::Medium | Content::Level | Content::Flag | Content::Answer | Content::Group | Content::Frequency | Content::Chapter)
     }
 }
 
@@ -289,160 +261,6 @@ impl Found {
             evidence: self.evidence.clone(),
         }
     }
-}
-
-/// What is read once per sheet and shared by the roles tried on it: the header-like texts of
-/// its first rows, and what each distinct value reads as.
-struct SheetMemo<'a> {
-    grid: &'a Grid,
-    /// Header texts by (row, column), read on first use.
-    texts: HashMap<(u32, u32), Option<std::rc::Rc<str>>>,
-    /// Whether a value's text reads as a kind (media names repeat thousands of times).
-    reads: HashMap<(u8, String), bool>,
-}
-
-impl<'a> SheetMemo<'a> {
-    fn new(grid: &'a Grid) -> SheetMemo<'a> {
-        SheetMemo { grid, texts: HashMap::new(), reads: HashMap::new() }
-    }
-
-    /// The text of a cell as a header: `None` for blanks and numbers (a header is words).
-    fn header_text(&mut self, row: u32, col: u32) -> Option<std::rc::Rc<str>> {
-        let grid = self.grid;
-        self.texts
-            .entry((row, col))
-            .or_insert_with(|| match grid.value(row, col) {
-                CellValue::Text(t) if !t.trim().is_empty() => Some(t.trim().into()),
-                _ => None,
-            })
-            .clone()
-    }
-
-    /// The share of a column's values below `first_row` that read as `kind`: (readable, non-blank).
-    fn content_of(&mut self, col: u32, first_row: u32, kind: Content, p: &Profile) -> Option<(usize, usize)> {
-        if matches!(kind, Content::Free | Content::Computed) {
-            return None;
-        }
-        let grid = self.grid;
-        let last = grid.max_row.min(first_row.saturating_add(CONTENT_SAMPLE_ROWS));
-        let (mut ok, mut n) = (0, 0);
-        for r in first_row..=last {
-            let v = grid.own_value(r, col);
-            if v.is_blank() {
-                continue;
-            }
-            n += 1;
-            let key = (kind as u8, v.to_string());
-            let reads = match self.reads.get(&key) {
-                Some(&b) => b,
-                None => {
-                    let b = reads_as(v, kind, p);
-                    self.reads.insert(key, b);
-                    b
-                }
-            };
-            ok += usize::from(reads);
-        }
-        (n > 0).then_some((ok, n))
-    }
-}
-
-/// Whether a value reads as a kind of content.
-fn reads_as(v: &CellValue, kind: Content, p: &Profile) -> bool {
-    let input = super::input(v);
-    let text = || v.to_string();
-    match kind {
-        Content::Text => matches!(v, CellValue::Text(t) if t.trim().parse::<f64>().is_err()),
-        Content::Medium => p.find_medium(&text()).is_some(),
-        Content::Level => parse_level(input, p.cia).is_ok(),
-        Content::Flag => parse_flag(input).is_ok(),
-        Content::Answer => parse_answer(input, p).is_ok(),
-        Content::Group => p.find_group(&text()).is_some(),
-        Content::Frequency => parse_labelled(input, &p.threat).is_ok(),
-        Content::Chapter => p.find_chapter(&text()).is_some(),
-        Content::Free | Content::Computed => true,
-    }
-}
-
-/// One role's header scores on one sheet, once per distinct header text.
-struct HeaderScores<'m, 'a> {
-    sheet: &'m mut SheetMemo<'a>,
-    scorers: Vec<crate::profile::HeaderScorer>,
-    /// Each field's group header, prepared (評価値 for 機密性), if it has one.
-    group_scorers: Vec<Option<crate::profile::HeaderScorer>>,
-    memo: HashMap<std::rc::Rc<str>, Vec<f32>>,
-    groups: HashMap<(usize, std::rc::Rc<str>), bool>,
-    contents: HashMap<(u32, u32, u8), Option<(usize, usize)>>,
-}
-
-impl HeaderScores<'_, '_> {
-    /// The scores of the header text at a column for a header spanning `top..=bottom`: the field
-    /// row's text, or the top row's where the field row is empty (an ungrouped header written
-    /// once above).
-    fn at(&mut self, top: u32, bottom: u32, col: u32) -> Option<(u32, &[f32])> {
-        let mut row = bottom;
-        let mut text = self.sheet.header_text(bottom, col);
-        if text.is_none() && top < bottom {
-            row = top;
-            text = self.sheet.header_text(top, col);
-        }
-        let text = text?;
-        let scorers = &self.scorers;
-        let scores = self.memo.entry(text.clone()).or_insert_with(|| {
-            // Long prose (a question, a threat's description) is no header but may hold a key word.
-            if text.chars().count() > MAX_HEADER_CHARS {
-                return scorers.iter().map(|s| s.contains_only(&text)).collect();
-            }
-            let cell = crate::profile::HeaderCell::new(&text);
-            scorers.iter().map(|s| s.score_cell(&cell)).collect()
-        });
-        Some((row, scores.as_slice()))
-    }
-
-    /// Whether a group row's text is field `i`'s usual group header (評価値 over 機密性), once per
-    /// distinct text.
-    fn under_group(&mut self, i: usize, text: &std::rc::Rc<str>) -> bool {
-        let Some(scorer) = &self.group_scorers[i] else { return false };
-        *self.groups.entry((i, text.clone())).or_insert_with(|| scorer.score(text) >= 0.75)
-    }
-
-    fn content(&mut self, col: u32, first_row: u32, kind: Content, p: &Profile) -> Option<(usize, usize)> {
-        if let Some(&c) = self.contents.get(&(col, first_row, kind as u8)) {
-            return c;
-        }
-        let c = self.sheet.content_of(col, first_row, kind, p);
-        self.contents.insert((col, first_row, kind as u8), c);
-        c
-    }
-}
-
-/// One field's score for one column, and the evidence behind it.
-#[derive(Debug, Clone, Copy)]
-struct Score {
-    total: f32,
-    header: f32,
-    /// Under its usual group header (評価値 over 機密性).
-    under_group: bool,
-    content: Option<(usize, usize)>,
-    header_row: u32,
-}
-
-fn combine(header: f32, headed: bool, content: Option<(usize, usize)>, kind: Content) -> f32 {
-    let Some((ok, n)) = content else { return header };
-    let share = ok as f32 / n as f32;
-    let mut s = 0.75 * header + 0.25 * share;
-    // Values that contradict the header weaken it; values that say plainly what the column is
-    // (media names, check answers) find it even under a header worded past recognition.
-    if n >= 3 && share < 0.3 {
-        s *= 0.7;
-    }
-    // Three or more values that all read as media names or check answers are as clear to a reader
-    // as a header, when the column has one; a column with no header at all is only a candidate
-    // (the user says with --map), and a rival column of the same values still makes it a tie.
-    if kind.identifying() && n >= 3 && share >= 0.9 {
-        s = s.max(if headed { 0.68 + 0.1 * header } else { 0.6 });
-    }
-    s
 }
 
 /// Finds a role's table on one sheet: the best header position and the columns of its fields.
