@@ -215,6 +215,9 @@ enum Command {
         /// 管理策名のCSV（id,title_ja[,title_en]）を読み込む / load control titles over the bundled ones
         #[arg(long)]
         catalog: Option<PathBuf>,
+        /// 作成するブックの言語（省略時はコマンドラインの --lang、それもなければ ja。RISKSHEET_LANG は使いません） / language of the new workbook (default: --lang given on the command line, else ja; never RISKSHEET_LANG)
+        #[arg(long, value_name = "ja|en")]
+        book_lang: Option<String>,
         /// 既存のファイルを上書きする / replace an existing file
         #[arg(long)]
         force: bool,
@@ -222,6 +225,19 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// The language of a workbook risksheet creates (`new`, `soa`): `--book-lang`; for compatibility
+/// an explicit `--lang` on the command line (what `new --lang en` always did); never the
+/// environment's message language, so RISKSHEET_LANG=en does not turn a company's new workbook
+/// English.
+fn book_language(book_lang: Option<&str>, cli_lang: Option<&str>) -> risksheet::Result<Lang> {
+    match book_lang.or(cli_lang) {
+        None => Ok(Lang::Ja),
+        Some(l) => Lang::parse(l).ok_or_else(|| {
+            risksheet::Error::usage(format!("--book-lang {l}: {}", risksheet::error::lang().pick("ja か en を指定してください", "expected ja or en")))
+        }),
+    }
 }
 
 /// `cli_lang`: `--lang` when it was given on the command line (not taken from RISKSHEET_LANG).
@@ -310,15 +326,7 @@ fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitCode> {
         }
         Command::New { output, edition, book_lang, force } => {
             let profile = load_profile(Some(&edition))?.ok_or_else(|| risksheet::Error::usage("edition"))?;
-            // The workbook's own language: --book-lang; for compatibility an explicit --lang on the
-            // command line (what `new --lang en` always did); never the environment's message
-            // language, so RISKSHEET_LANG=en does not turn a company's new ledger English.
-            let lang = match book_lang.as_deref().or(cli_lang.as_deref()) {
-                None => Lang::Ja,
-                Some(l) => Lang::parse(l).ok_or_else(|| {
-                    risksheet::Error::usage(format!("--book-lang {l}: {}", risksheet::error::lang().pick("ja か en を指定してください", "expected ja or en")))
-                })?,
-            };
+            let lang = book_language(book_lang.as_deref(), cli_lang.as_deref())?;
             let ext = output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
             if ext.as_deref() != Some("xlsx") {
                 let msg = risksheet::error::lang().pick("作成するブックの名前は .xlsx で終えてください", "the new workbook's name must end in .xlsx");
@@ -403,10 +411,13 @@ fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitCode> {
                 say(ops::convert::summary_text(&report, &saved, dry_run))?;
             }
         }
-        Command::Soa { book, output, catalog, force, json } => {
-            let lang = risksheet::error::lang();
+        Command::Soa { book, output, catalog, book_lang, force, json } => {
+            let lang = book_language(book_lang.as_deref(), cli_lang.as_deref())?;
             if output.exists() && !force {
-                return Err(risksheet::Error::usage(lang.pick("既にあります（上書きするには --force）", "exists (use --force to replace it)")).in_file(&output));
+                return Err(risksheet::Error::usage(
+                    risksheet::error::lang().pick("既にあります（上書きするには --force）", "exists (use --force to replace it)"),
+                )
+                .in_file(&output));
             }
             let cat = load_catalog(catalog.as_ref())?;
             let mut wb =

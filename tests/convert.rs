@@ -340,3 +340,19 @@ fn soa_from_a_risk_sheet_with_a_catalogue_and_in_english() {
     assert_eq!(text(&mut wb, "Statement of Applicability", "D5"), "Policies for information security");
     assert_eq!(text(&mut wb, "Statement of Applicability", "J11"), "To review (new in 2022)", "5.7");
 }
+
+#[test]
+fn the_soa_workbook_language_is_chosen_apart_from_the_messages() {
+    // RISKSHEET_LANG chooses messages only: the new SoA stays Japanese; --book-lang en makes it English.
+    let (_d, out) = tmp("soa-ja.xlsx");
+    let o = Command::new(env!("CARGO_BIN_EXE_risksheet"))
+        .env("RISKSHEET_LANG", "en")
+        .args(["soa", legacy("soa-2013.xlsx").to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(Workbook::open(&out).unwrap().sheet_names(), vec!["適用宣言書".to_string()]);
+    let en = out.with_file_name("soa-en.xlsx");
+    ok(&["soa", legacy("soa-2013.xlsx").to_str().unwrap(), "-o", en.to_str().unwrap(), "--book-lang", "en"]);
+    assert_eq!(Workbook::open(&en).unwrap().sheet_names(), vec!["Statement of Applicability".to_string()]);
+}
