@@ -19,12 +19,18 @@ use crate::xlsx::conditional::ConditionalFormat;
 use crate::xlsx::edit::{plan_sheet, Content, Pending, SheetEdits};
 use crate::xlsx::file::SaveOptions;
 use crate::xlsx::package::{Limits, Package, PartChanges, PartContent};
+use crate::xlsx::rels::{parse_rels, part_dir, rels_of, resolve_target};
+use crate::xlsx::shared_strings::parse_shared_strings;
 use crate::xlsx::sheet::{CellLayout, CellSpan, CellType, CellXml, FormulaKind, SheetIndex};
+use crate::xlsx::styles::{add_dxfs, append_items};
 use crate::xlsx::validation::DataValidation;
 use crate::xlsx::value::{Cell, CellValue};
 use crate::xlsx::xml::{self, attr, Scanner, TokenKind};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+
+mod calc_chain;
+mod new_sheets;
 
 const REL_OFFICE_DOCUMENT: &str = "/officeDocument";
 /// The most cells whose places a full read of a sheet keeps for rewriting its rows (40 bytes each).
@@ -164,47 +170,6 @@ pub struct Workbook {
     new_xfs: Vec<String>,
     /// Sheets added by [`Workbook::add_sheet`], by tab index.
     new_sheets: Vec<usize>,
-}
-
-/// The directory part of a part name (`xl/workbook.xml` → `xl/`).
-fn part_dir(part: &str) -> &str {
-    part.rfind('/').map_or("", |i| &part[..=i])
-}
-
-/// The relationships part of a part (`xl/workbook.xml` → `xl/_rels/workbook.xml.rels`).
-fn rels_of(part: &str) -> String {
-    let dir = part_dir(part);
-    format!("{dir}_rels/{}.rels", &part[dir.len()..])
-}
-
-/// Resolves a relationship target against the directory of its source part.
-fn resolve_target(base_dir: &str, target: &str) -> String {
-    let joined = if let Some(abs) = target.strip_prefix('/') { abs.to_string() } else { format!("{base_dir}{target}") };
-    let mut out: Vec<&str> = Vec::new();
-    for seg in joined.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                out.pop();
-            }
-            s => out.push(s),
-        }
-    }
-    out.join("/")
-}
-
-/// Relationships of a rels part: (id, type, target, external).
-fn parse_rels(part: &str, xml: &str) -> Result<Vec<(String, String, String, bool)>> {
-    let mut out = Vec::new();
-    for t in Scanner::new(xml) {
-        let t = t.map_err(|m| Error::xml(part, m))?;
-        if matches!(t.kind, TokenKind::Start | TokenKind::Empty) && t.local_name(xml) == "Relationship" {
-            let tag = t.text(xml);
-            let get = |n| attr(tag, n).map(|s| s.into_owned()).unwrap_or_default();
-            out.push((get("Id"), get("Type"), get("Target"), get("TargetMode") == "External"));
-        }
-    }
-    Ok(out)
 }
 
 impl Workbook {
@@ -679,7 +644,7 @@ impl Workbook {
         let Some(part) = self.styles_part.clone() else { return Ok(0) };
         let xml = self.pkg.read_text(&part)?;
         Ok(match xml::find_element(&xml, "dxfs").map_err(|m| Error::xml(&part, m))? {
-            Some((s, e)) => count_elements(&xml[s..e], "dxf"),
+            Some((s, e)) => xml::count_elements(&xml[s..e], "dxf"),
             None => 0,
         })
     }
@@ -769,7 +734,7 @@ impl Workbook {
                 l.index
                     .children_named("dataValidations")
                     .chain(l.index.children_named("extLst"))
-                    .map(|c| count_elements(&l.xml[c.start..c.end], "dataValidation"))
+                    .map(|c| xml::count_elements(&l.xml[c.start..c.end], "dataValidation"))
                     .sum()
             };
             let merges = self.merges(&entry.name)?.len();
@@ -988,139 +953,6 @@ impl Workbook {
         self.pkg.find("[Content_Types].xml").unwrap_or("[Content_Types].xml").to_string()
     }
 
-    /// Removes `calcChain.xml` (Excel rebuilds it) and asks Excel to recalculate on load.
-    fn drop_calc_chain(&mut self, changes: &mut PartChanges) -> Result<()> {
-        let rels_part = self.pkg.find(&self.workbook_rels).map(str::to_string);
-        if let Some(rp) = rels_part {
-            let rels_xml = self.current_text(changes, &rp)?;
-            let rels = parse_rels(&rp, &rels_xml)?;
-            let dir = part_dir(&self.workbook_part).to_string();
-            if let Some(rel) = rels.iter().find(|r| r.1.ends_with("/calcChain")) {
-                let chain = resolve_target(&dir, &rel.2);
-                if let Some(stored) = self.pkg.find(&chain).map(str::to_string) {
-                    changes.remove(&stored);
-                }
-                changes.replace(&rp, remove_elements(&rels_xml, "Relationship", |tag| attr(tag, "Id").as_deref() == Some(rel.0.as_str())).into_bytes());
-                let ct_part = self.content_types_part();
-                let ct = self.current_text(changes, &ct_part)?;
-                let want = format!("/{chain}").to_lowercase();
-                changes.replace(&ct_part, remove_elements(&ct, "Override", |tag| attr(tag, "PartName").is_some_and(|p| p.to_lowercase() == want)).into_bytes());
-            }
-        }
-        let part = self.workbook_part.clone();
-        let wb = self.current_text(changes, &part)?;
-        changes.replace(&part, set_full_calc_on_load(&part, &wb)?.into_bytes());
-        Ok(())
-    }
-
-    /// Adds an empty worksheet at the end of the tabs.
-    ///
-    /// ```no_run
-    /// let mut wb = risksheet::xlsx::Workbook::open("ledger.xlsx")?;
-    /// wb.add_sheet("集計")?;
-    /// wb.set_value("集計", risksheet::xlsx::CellRef::parse("A1")?, "媒体".into())?;
-    /// wb.save()?;
-    /// # Ok::<(), risksheet::Error>(())
-    /// ```
-    pub fn add_sheet(&mut self, name: &str) -> Result<()> {
-        let bad = name.is_empty() || name.chars().count() > 31 || name.contains(['[', ']', ':', '*', '?', '/', '\\']) || name.starts_with('\'');
-        if bad {
-            return Err(Error::usage(format!("{}: {name}", crate::error::lang().pick("シート名に使えない名前です", "invalid sheet name"))).in_file(&self.path));
-        }
-        if self.sheet_index(name).is_ok() {
-            return Err(
-                Error::usage(format!("{}: {name}", crate::error::lang().pick("同じ名前のシートがあります", "a sheet of that name exists"))).in_file(&self.path)
-            );
-        }
-        let dir = part_dir(&self.workbook_part).to_string();
-        let part = (1..)
-            .map(|n| format!("{dir}worksheets/sheet{n}.xml"))
-            .find(|p| !self.pkg.has(p) && !self.sheets.iter().any(|s| s.part.eq_ignore_ascii_case(p)))
-            .unwrap_or_default();
-        let xml: String = concat!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n",
-            "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" ",
-            "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">",
-            "<dimension ref=\"A1\"/><sheetViews><sheetView workbookViewId=\"0\"/></sheetViews>",
-            "<sheetFormatPr defaultRowHeight=\"15\"/><sheetData/>",
-            "<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/>",
-            "</worksheet>"
-        )
-        .to_string();
-        let index = SheetIndex::scan(&part, &xml)?;
-        self.sheets.push(SheetEntry { name: name.to_string(), part, kind: SheetKind::Worksheet, hidden: false });
-        self.loaded.push(Some(Loaded { xml: std::sync::Arc::new(xml), index }));
-        self.edits.push(SheetEdits::default());
-        self.new_sheets.push(self.sheets.len() - 1);
-        Ok(())
-    }
-
-    /// Registers added sheets in the workbook, its relationships and the content types.
-    fn register_new_sheets(&mut self, changes: &mut PartChanges) -> Result<()> {
-        if self.new_sheets.is_empty() {
-            return Ok(());
-        }
-        let wb_part = self.workbook_part.clone();
-        let mut wb = self.current_text(changes, &wb_part)?;
-        let rels_part = self.pkg.find(&self.workbook_rels).map(str::to_string).unwrap_or_else(|| self.workbook_rels.clone());
-        let mut rels = if self.pkg.has(&rels_part) || changes.replaced.contains_key(&rels_part) {
-            self.current_text(changes, &rels_part)?
-        } else {
-            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"></Relationships>".to_string()
-        };
-        let ct_part = self.content_types_part();
-        let mut ct = self.current_text(changes, &ct_part)?;
-        let existing = parse_rels(&rels_part, &rels)?;
-        let first_sheet_id = Scanner::new(&wb)
-            .flatten()
-            .filter(|t| t.local_name(&wb) == "sheet")
-            .filter_map(|t| attr(t.text(&wb), "sheetId").and_then(|v| v.parse::<u32>().ok()))
-            .max()
-            .unwrap_or(0)
-            + 1;
-        // The relationship attribute keeps the prefix the workbook already uses (r:id).
-        let id_attr = Scanner::new(&wb)
-            .flatten()
-            .find(|t| t.local_name(&wb) == "sheet")
-            .and_then(|t| xml::attrs(t.text(&wb)).find(|(n, _)| xml::local(n) == "id").map(|(n, _)| n.to_string()))
-            .unwrap_or_else(|| "r:id".into());
-        let prefix = Scanner::new(&wb).flatten().find(|t| t.local_name(&wb) == "sheets").map(|t| t.prefix(&wb).to_string()).unwrap_or_default();
-        let dir = part_dir(&wb_part).to_string();
-        let mut rid_n = existing.len() + 1;
-        for (sheet_id, si) in (first_sheet_id..).zip(self.new_sheets.clone()) {
-            let entry = self.sheets[si].clone();
-            while existing.iter().any(|r| r.0 == format!("rId{rid_n}")) {
-                rid_n += 1;
-            }
-            let rid = format!("rId{rid_n}");
-            rid_n += 1;
-            let target = entry.part.strip_prefix(&dir).unwrap_or(&entry.part).to_string();
-            let sheet_tag = format!("<{prefix}sheet name=\"{}\" sheetId=\"{sheet_id}\" {id_attr}=\"{rid}\"/>", xml::escape(&entry.name));
-            let close = wb.find(&format!("</{prefix}sheets>")).ok_or_else(|| Error::xml(&wb_part, "no </sheets>"))?;
-            wb.insert_str(close, &sheet_tag);
-            let rel = format!(
-                "<Relationship Id=\"{rid}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"{}\"/>",
-                xml::escape(&target)
-            );
-            let rclose = rels.rfind("</").ok_or_else(|| Error::xml(&rels_part, "no end tag"))?;
-            rels.insert_str(rclose, &rel);
-            let ov = format!(
-                "<Override PartName=\"/{}\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>",
-                xml::escape(&entry.part)
-            );
-            let cclose = ct.rfind("</").ok_or_else(|| Error::xml(&ct_part, "no end tag"))?;
-            ct.insert_str(cclose, &ov);
-            if !changes.replaced.contains_key(&entry.part) {
-                let l = self.loaded[si].as_ref().ok_or_else(|| Error::corrupt("new sheet not loaded"))?;
-                changes.replace(&entry.part, l.xml.as_bytes().to_vec());
-            }
-        }
-        changes.replace(&wb_part, wb.into_bytes());
-        changes.replace(&rels_part, rels.into_bytes());
-        changes.replace(&ct_part, ct.into_bytes());
-        Ok(())
-    }
-
     pub(crate) fn sheet_count(&self) -> usize {
         self.sheets.len()
     }
@@ -1249,123 +1081,6 @@ impl From<StoredCell> for Cell {
     fn from(c: StoredCell) -> Cell {
         Cell { address: c.at.to_string(), row: c.at.row, col: c.at.col, style: c.style, value: c.value, formula: c.formula }
     }
-}
-
-/// Counts elements with a local name in an XML fragment.
-fn count_elements(xml: &str, name: &str) -> usize {
-    Scanner::new(xml).flatten().filter(|t| matches!(t.kind, TokenKind::Start | TokenKind::Empty) && t.local_name(xml) == name).count()
-}
-
-/// Removes the (empty) elements with a local name for which `pred` holds.
-fn remove_elements(xml: &str, name: &str, pred: impl Fn(&str) -> bool) -> String {
-    let mut out = String::with_capacity(xml.len());
-    let mut pos = 0;
-    let mut skip_until_end = false;
-    for t in Scanner::new(xml).flatten() {
-        if skip_until_end {
-            if t.kind == TokenKind::End && t.local_name(xml) == name {
-                pos = t.end;
-                skip_until_end = false;
-            }
-            continue;
-        }
-        if matches!(t.kind, TokenKind::Start | TokenKind::Empty) && t.local_name(xml) == name && pred(t.text(xml)) {
-            out.push_str(&xml[pos..t.start]);
-            pos = t.end;
-            skip_until_end = t.kind == TokenKind::Start;
-        }
-    }
-    out.push_str(&xml[pos..]);
-    out
-}
-
-/// Sets `fullCalcOnLoad="1"` on `<calcPr>`, adding the element where the schema puts it.
-fn set_full_calc_on_load(part: &str, xml: &str) -> Result<String> {
-    if let Some((s, e)) = xml::find_element(xml, "calcPr").map_err(|m| Error::xml(part, m))? {
-        let tag_end = xml[s..e].find('>').map_or(e, |i| s + i + 1);
-        let tag = xml::set_attr(&xml[s..tag_end], "fullCalcOnLoad", "1");
-        return Ok(format!("{}{}{}", &xml[..s], tag, &xml[tag_end..]));
-    }
-    const AFTER: &[&str] =
-        &["oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst"];
-    let root = Scanner::new(xml).flatten().find(|t| t.kind == TokenKind::Start && t.local_name(xml) == "workbook");
-    let prefix = root.map(|t| t.prefix(xml).to_string()).unwrap_or_default();
-    let mut at = xml.rfind("</").unwrap_or(xml.len());
-    for name in AFTER {
-        if let Some((s, _)) = xml::find_element(xml, name).map_err(|m| Error::xml(part, m))? {
-            at = at.min(s);
-        }
-    }
-    Ok(format!("{}<{prefix}calcPr fullCalcOnLoad=\"1\"/>{}", &xml[..at], &xml[at..]))
-}
-
-/// Appends differential formats to the styles part.
-fn add_dxfs(part: &str, xml: &str, dxfs: &[String]) -> Result<String> {
-    append_items(part, xml, "dxfs", "dxf", dxfs, &["tableStyles", "colors", "extLst"])
-}
-
-/// Appends items to a counted list of the styles part (`<dxfs count>`, `<cellXfs count>`),
-/// creating the list before the first of `before` when the part has none.
-fn append_items(part: &str, xml: &str, list: &str, item: &str, items: &[String], before: &[&str]) -> Result<String> {
-    let new: String = items.concat();
-    if let Some((s, e)) = xml::find_element(xml, list).map_err(|m| Error::xml(part, m))? {
-        let whole = &xml[s..e];
-        let total = count_elements(whole, item) + items.len();
-        let tag_end = whole.find('>').map_or(whole.len(), |i| i + 1);
-        let tag = xml::set_attr(&whole[..tag_end], "count", &total.to_string());
-        let body = if tag.ends_with("/>") {
-            format!("{}>{new}</{list}>", tag.trim_end_matches("/>"))
-        } else {
-            let close = whole.rfind('<').unwrap_or(whole.len());
-            format!("{tag}{}{new}{}", &whole[tag_end..close], &whole[close..])
-        };
-        return Ok(format!("{}{}{}", &xml[..s], body, &xml[e..]));
-    }
-    let mut at = xml.rfind("</").unwrap_or(xml.len());
-    for name in before {
-        if let Some((s, _)) = xml::find_element(xml, name).map_err(|m| Error::xml(part, m))? {
-            at = at.min(s);
-        }
-    }
-    Ok(format!("{}<{list} count=\"{}\">{new}</{list}>{}", &xml[..at], items.len(), &xml[at..]))
-}
-
-/// The texts of a shared strings part, rich-text runs joined, phonetic runs left out.
-fn parse_shared_strings(part: &str, xml: &str) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    let mut cur: Option<String> = None;
-    let mut phonetic = 0usize;
-    let mut in_t = false;
-    for t in Scanner::new(xml) {
-        let t = t.map_err(|m| Error::xml(part, m))?;
-        match t.kind {
-            TokenKind::Start => match t.local_name(xml) {
-                "si" => cur = Some(String::new()),
-                "rPh" => phonetic += 1,
-                "t" => in_t = true,
-                _ => {}
-            },
-            TokenKind::Empty if t.local_name(xml) == "si" => out.push(String::new()),
-            TokenKind::End => match t.local_name(xml) {
-                "si" => out.push(cur.take().unwrap_or_default()),
-                "rPh" => phonetic = phonetic.saturating_sub(1),
-                "t" => in_t = false,
-                _ => {}
-            },
-            TokenKind::Text | TokenKind::CData if in_t && phonetic == 0 => {
-                if let Some(s) = cur.as_mut() {
-                    let raw = t.text(xml);
-                    if t.kind == TokenKind::CData {
-                        s.push_str(raw.trim_start_matches("<![CDATA[").trim_end_matches("]]>"));
-                    } else {
-                        s.push_str(&xml::unescape_xstring(&xml::unescape(raw)));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -457,6 +457,44 @@ pub fn check_well_formed(xml: &str) -> Result<(), String> {
     }
 }
 
+/// Counts elements with a local name in an XML fragment.
+///
+/// ```
+/// assert_eq!(risksheet::xlsx::xml::count_elements("<a><b/><x:b></x:b><c/></a>", "b"), 2);
+/// ```
+pub fn count_elements(xml: &str, name: &str) -> usize {
+    Scanner::new(xml).flatten().filter(|t| matches!(t.kind, TokenKind::Start | TokenKind::Empty) && t.local_name(xml) == name).count()
+}
+
+/// Removes the elements with a local name for which `pred` (given the start tag) holds, with
+/// their content.
+///
+/// ```
+/// let xml = r#"<r><x Id="1"/><x Id="2">t</x></r>"#;
+/// assert_eq!(risksheet::xlsx::xml::remove_elements(xml, "x", |tag| tag.contains("\"2\"")), r#"<r><x Id="1"/></r>"#);
+/// ```
+pub fn remove_elements(xml: &str, name: &str, pred: impl Fn(&str) -> bool) -> String {
+    let mut out = String::with_capacity(xml.len());
+    let mut pos = 0;
+    let mut skip_until_end = false;
+    for t in Scanner::new(xml).flatten() {
+        if skip_until_end {
+            if t.kind == TokenKind::End && t.local_name(xml) == name {
+                pos = t.end;
+                skip_until_end = false;
+            }
+            continue;
+        }
+        if matches!(t.kind, TokenKind::Start | TokenKind::Empty) && t.local_name(xml) == name && pred(t.text(xml)) {
+            out.push_str(&xml[pos..t.start]);
+            pos = t.end;
+            skip_until_end = t.kind == TokenKind::Start;
+        }
+    }
+    out.push_str(&xml[pos..]);
+    out
+}
+
 /// The text of a part: UTF-8 (a byte-order mark stripped), or ISO-8859-1 as some generators
 /// declare, decoded and re-declared as UTF-8 (the form it is written back in). UTF-16 is refused.
 pub fn as_text<'a>(part: &str, bytes: &'a [u8]) -> Result<Cow<'a, str>, crate::Error> {

@@ -1,4 +1,5 @@
 use super::*;
+use crate::xlsx::workbook::calc_chain::set_full_calc_on_load;
 
 #[test]
 fn resolves_targets() {
