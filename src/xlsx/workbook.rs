@@ -777,7 +777,7 @@ impl Workbook {
     /// ```no_run
     /// use risksheet::xlsx::{file::SaveOptions, Workbook};
     /// let mut wb = Workbook::open("ledger.xlsx")?;
-    /// wb.set_value("台帳", "B7".parse()?, "顧客名簿".into())?;
+    /// wb.set_value("台帳", risksheet::xlsx::CellRef::parse("B7")?, "顧客名簿".into())?;
     /// wb.save_as("ledger-new.xlsx", &SaveOptions { backup: true, ..Default::default() })?;
     /// # Ok::<(), risksheet::Error>(())
     /// ```
