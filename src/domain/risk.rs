@@ -156,6 +156,50 @@ pub fn assess(cia: Cia, has_personal_info: bool, threat: ThreatLevel, vulnerabil
     Ok(Assessment { importance, likelihood, value, band: risk_band(value, profile)? })
 }
 
+/// What can be computed of a ledger row whose inputs are not all there yet: each step of
+/// [`assess`] when its own inputs are known (a row without its threat still has its 重要度).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartialAssessment<'p> {
+    /// 重要度, when C, I and A are known.
+    pub importance: Option<Importance>,
+    /// 被害発生可能性, when the threat and the vulnerability are known.
+    pub likelihood: Option<Likelihood>,
+    /// リスク値 and its band, when both are known.
+    pub value: Option<(RiskValue, &'p RiskBand)>,
+}
+
+/// [`assess`] for a row with missing inputs: every step whose inputs are known.
+///
+/// ```
+/// use risksheet::domain::risk::{assess_partial, Cia, ThreatLevel};
+/// use risksheet::profile::Profile;
+/// let ipa = Profile::builtin("ipa-2.1")?;
+/// let a = assess_partial(Some(Cia::new(2, 0, 0)), false, Some(ThreatLevel(3)), None, &ipa)?;
+/// assert_eq!((a.importance.map(|i| i.0), a.likelihood, a.value), (Some(2), None, None));
+/// # Ok::<(), risksheet::Error>(())
+/// ```
+pub fn assess_partial(
+    cia: Option<Cia>,
+    has_personal_info: bool,
+    threat: Option<ThreatLevel>,
+    vulnerability: Option<Vulnerability>,
+    profile: &Profile,
+) -> Result<PartialAssessment<'_>> {
+    let importance = cia.map(|cia| importance(cia, has_personal_info, profile)).transpose()?;
+    let likelihood = match (threat, vulnerability) {
+        (Some(t), Some(v)) => Some(likelihood(t, v, profile)?),
+        _ => None,
+    };
+    let value = match (importance, likelihood) {
+        (Some(i), Some(l)) => {
+            let value = risk_value(i, l);
+            Some((value, risk_band(value, profile)?))
+        }
+        _ => None,
+    };
+    Ok(PartialAssessment { importance, likelihood, value })
+}
+
 #[cfg(test)]
 #[path = "tests/risk.rs"]
 mod tests;

@@ -23,7 +23,7 @@ pub use options::ReadOptions;
 use crate::domain::cell::{parse_answer, parse_flag, parse_labelled, parse_level, parse_medium, CellInput};
 use crate::domain::checklist::{group_tally, medium_tally, vulnerability_from_rate, CheckAnswer, GroupAnswers, Rate};
 use crate::domain::policy::{select_chapters, AssetRisk, ChapterFacts};
-use crate::domain::risk::{importance, likelihood, risk_band, risk_value, Cia, Importance, Likelihood, ThreatLevel, Vulnerability};
+use crate::domain::risk::{assess_partial, Cia, ThreatLevel, Vulnerability};
 use crate::domain::threat::medium_threat;
 use crate::error::{lang, Error, ErrorKind, Lang, Result};
 use crate::profile::Profile;
@@ -470,15 +470,14 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
             let m = a.medium_id.as_ref().and_then(|id| media.iter().find(|x| &x.id == id));
             a.threat = m.and_then(|m| m.threat);
             a.vulnerability = m.and_then(|m| m.vulnerability);
-            if let (Some(t), Some(v)) = (a.threat, a.vulnerability) {
-                a.likelihood = Some(likelihood(ThreatLevel(t), Vulnerability(v), &p)?.0);
-            }
-            if let (Some(c), Some(i), Some(av)) = (a.c, a.i, a.a) {
-                a.importance = importance(Cia::new(c, i, av), a.personal, &p).ok().map(|x| x.0);
-            }
-            if let (Some(imp), Some(lk)) = (a.importance, a.likelihood) {
-                let value = risk_value(Importance(imp), Likelihood(lk));
-                let band = risk_band(value, &p)?;
+            let cia = match (a.c, a.i, a.a) {
+                (Some(c), Some(i), Some(av)) => Some(Cia::new(c, i, av)),
+                _ => None,
+            };
+            let r = assess_partial(cia, a.personal, a.threat.map(ThreatLevel), a.vulnerability.map(Vulnerability), &p)?;
+            a.importance = r.importance.map(|x| x.0);
+            a.likelihood = r.likelihood.map(|x| x.0);
+            if let Some((value, band)) = r.value {
                 a.risk = Some(value.0);
                 a.band = Some(band.label_in(wl).to_string());
                 a.high = band.high;
