@@ -208,7 +208,7 @@ enum Command {
 }
 
 fn run(cli: Cli) -> risksheet::Result<ExitCode> {
-    let limits = Limits { max_part: cli.max_part_mb << 20, ..Limits::default() };
+    let limits = Limits::with_max_part_mb(cli.max_part_mb)?;
     let open = |book: &Path| Workbook::open_with(book, &limits);
     match cli.command {
         Command::Edit { books, output, sets, write: WriteArgs { dry_run, json, backup }, batch: args } => {

@@ -3,6 +3,7 @@ pub mod batch;
 pub mod convert;
 pub mod edit;
 pub mod inspect;
+pub mod legacy;
 pub mod ipa;
 pub mod report;
 pub mod soa;
