@@ -153,10 +153,8 @@ fn workbook_stream(file: &[u8]) -> std::result::Result<Vec<u8>, String> {
         String::from_utf16_lossy(&units)
     };
     let len_of = |e: &[u8]| u32_at(e, 120).unwrap_or(0) as usize;
-    let entry = ["Workbook", "Book"]
-        .iter()
-        .find_map(|want| entries.iter().find(|e| name_of(e).eq_ignore_ascii_case(want)))
-        .ok_or_else(|| bad("no Workbook stream"))?;
+    let entry =
+        ["Workbook", "Book"].iter().find_map(|want| entries.iter().find(|e| name_of(e).eq_ignore_ascii_case(want))).ok_or_else(|| bad("no Workbook stream"))?;
     let (start, len) = (u32_at(entry, 116).unwrap_or(END), len_of(entry));
     if len >= 4096 {
         return chain(start, &fat, &regular, len.min(file.len()));
@@ -280,11 +278,9 @@ fn ods_cells(bytes: &[u8]) -> std::result::Result<u64, String> {
         let (name, tag) = (t.name(&xml), t.text(&xml));
         match (t.kind, name) {
             (TokenKind::Start, "table:table") => (rows, row_span, col_span) = (0, (u64::MAX, 0), (u64::MAX, 0)),
-            (TokenKind::End, "table:table") => {
-                if row_span.0 <= row_span.1 {
-                    let cells = (row_span.1 - row_span.0 + 1).saturating_mul(col_span.1 - col_span.0 + 1);
-                    total = total.saturating_add(cells.saturating_mul(2));
-                }
+            (TokenKind::End, "table:table") if row_span.0 <= row_span.1 => {
+                let cells = (row_span.1 - row_span.0 + 1).saturating_mul(col_span.1 - col_span.0 + 1);
+                total = total.saturating_add(cells.saturating_mul(2));
             }
             (TokenKind::Start | TokenKind::Empty, "table:table-row") => {
                 row_repeat = repeat(tag, "table:number-rows-repeated").min(MAX_ROWS - rows.min(MAX_ROWS));

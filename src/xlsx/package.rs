@@ -85,10 +85,9 @@ pub fn read_regular_file(path: &Path, max: u64) -> Result<Vec<u8>> {
         return Err(Error::usage(lang.pick("フォルダーではなくファイルを指定してください", "a directory, not a file")));
     }
     if !meta.is_file() {
-        return Err(Error::usage(lang.pick(
-            "通常のファイルではありません（デバイス・FIFO・ソケットは読みません）",
-            "not a regular file (devices, FIFOs and sockets are not read)",
-        )));
+        return Err(Error::usage(
+            lang.pick("通常のファイルではありません（デバイス・FIFO・ソケットは読みません）", "not a regular file (devices, FIFOs and sockets are not read)"),
+        ));
     }
     let too_large = || Error::new(ErrorKind::PartTooLarge { part: "(file)".into(), limit: max });
     if meta.len() > max {
