@@ -107,6 +107,37 @@ pub fn shown_lines(s: &str) -> std::borrow::Cow<'_, str> {
     escape_for_terminal(s, &['\n', '\t'])
 }
 
+thread_local! {
+    /// Set while [`catch_panic`] runs on this thread: the panic hook stays silent.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic inside it into `Err` with the panic's message, without the panic
+/// printing anything (on this thread; panics elsewhere print as before). For code that must not
+/// take the process down on hostile input (the legacy reader, each file of a batch).
+///
+/// ```
+/// use risksheet::error::catch_panic;
+/// assert_eq!(catch_panic(|| 2 + 2), Ok(4));
+/// let v: Vec<u8> = Vec::new();
+/// assert!(catch_panic(|| v[3]).unwrap_err().contains("index out of bounds"));
+/// ```
+pub fn catch_panic<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                previous(info)
+            }
+        }));
+    });
+    let was = QUIET.with(|q| q.replace(true));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(was));
+    r.map_err(|p| p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default())
+}
+
 /// What went wrong.
 #[derive(Debug)]
 #[non_exhaustive]

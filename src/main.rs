@@ -242,7 +242,7 @@ fn book_language(book_lang: Option<&str>, cli_lang: Option<&str>) -> risksheet::
 
 /// `cli_lang`: `--lang` when it was given on the command line (not taken from RISKSHEET_LANG).
 fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitCode> {
-    let limits = Limits { max_part: cli.max_part_mb << 20, ..Limits::default() };
+    let limits = Limits::with_max_part_mb(cli.max_part_mb)?;
     let open = |book: &Path| Workbook::open_with(book, &limits);
     // A workbook changed in place is read under a lock held until it is saved, so that two
     // risksheet runs on one file take turns instead of one losing the other's edit.

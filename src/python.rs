@@ -270,7 +270,7 @@ impl PyWorkbook {
     #[new]
     #[pyo3(signature = (path, *, max_part_mb = 1024))]
     fn new(py: Python<'_>, path: PathBuf, max_part_mb: u64) -> PyResult<PyWorkbook> {
-        let limits = Limits { max_part: max_part_mb.saturating_mul(1 << 20), ..Limits::default() };
+        let limits = Limits::with_max_part_mb(max_part_mb)?;
         let wb = py.detach(|| xlsx::Workbook::open_with(&path, &limits))?;
         Ok(PyWorkbook { inner: Some(wb) })
     }

@@ -173,7 +173,7 @@ pub fn expand(inputs: &[PathBuf], opts: &Expand) -> Vec<PathBuf> {
     for input in inputs {
         let mut found = Vec::new();
         if input.is_dir() {
-            walk(input, opts, &mut found);
+            walk(input, opts, &mut found, &mut Visited::default());
         } else if input.is_file() || !is_pattern(&input.to_string_lossy()) {
             found.push(input.clone());
         } else {
@@ -199,16 +199,41 @@ fn entries(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
-fn walk(dir: &Path, opts: &Expand, out: &mut Vec<PathBuf>) {
-    if opts.excluded(dir) {
+/// The directories a walk has entered, by device and inode, so that a symlink loop (or two
+/// links to one folder) is walked once: a walk always ends.
+#[derive(Default)]
+struct Visited(HashSet<String>);
+
+impl Visited {
+    /// Whether `dir` is entered for the first time (a directory whose identity cannot be read is
+    /// not entered).
+    fn first(&mut self, dir: &Path) -> bool {
+        #[cfg(unix)]
+        let key = {
+            use std::os::unix::fs::MetadataExt;
+            std::fs::metadata(dir).ok().map(|m| format!("{}:{}", m.dev(), m.ino()))
+        };
+        #[cfg(not(unix))]
+        let key = dir.canonicalize().ok().map(|p| p.to_string_lossy().into_owned());
+        key.is_some_and(|k| self.0.insert(k))
+    }
+}
+
+/// Whether `p` is a regular file (after links): devices, FIFOs and sockets are never taken.
+fn is_regular(p: &Path) -> bool {
+    std::fs::metadata(p).is_ok_and(|m| m.is_file())
+}
+
+fn walk(dir: &Path, opts: &Expand, out: &mut Vec<PathBuf>, seen: &mut Visited) {
+    if opts.excluded(dir) || !seen.first(dir) {
         return;
     }
     for p in entries(dir) {
         if p.is_dir() {
             if !p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')) {
-                walk(&p, opts, out);
+                walk(&p, opts, out, seen);
             }
-        } else if opts.wants(&p) {
+        } else if opts.wants(&p) && is_regular(&p) {
             out.push(p);
         }
     }
@@ -229,23 +254,27 @@ fn glob(pattern: &Path, opts: &Expand, out: &mut Vec<PathBuf>) {
     let start = if root.as_os_str().is_empty() { PathBuf::from(".") } else { root.clone() };
     let prefix_dot = root.as_os_str().is_empty();
     let mut found = Vec::new();
-    glob_walk(&start, &rest, opts, &mut found);
+    glob_walk(&start, &rest, opts, &mut found, &mut Visited::default());
     for f in found {
         // `*.xlsx` gives `a.xlsx`, not `./a.xlsx`.
         out.push(if prefix_dot { f.strip_prefix(".").map(Path::to_path_buf).unwrap_or(f) } else { f });
     }
 }
 
-fn glob_walk(dir: &Path, segs: &[String], opts: &Expand, out: &mut Vec<PathBuf>) {
+fn glob_walk(dir: &Path, segs: &[String], opts: &Expand, out: &mut Vec<PathBuf>, seen: &mut Visited) {
     let Some(seg) = segs.first() else { return };
     if opts.excluded(dir) {
         return;
     }
     if seg == "**" {
-        glob_walk(dir, &segs[1..], opts, out);
+        // `**` recurses without end through a symlink loop: each directory once.
+        if !seen.first(dir) {
+            return;
+        }
+        glob_walk(dir, &segs[1..], opts, out, &mut Visited::default());
         for p in entries(dir) {
             if p.is_dir() && !p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')) {
-                glob_walk(&p, segs, opts, out);
+                glob_walk(&p, segs, opts, out, seen);
             }
         }
         return;
@@ -253,11 +282,11 @@ fn glob_walk(dir: &Path, segs: &[String], opts: &Expand, out: &mut Vec<PathBuf>)
     if !is_pattern(seg) {
         let p = dir.join(seg);
         if segs.len() == 1 {
-            if p.is_file() && opts.wants(&p) {
+            if is_regular(&p) && opts.wants(&p) {
                 out.push(p);
             }
         } else if p.is_dir() {
-            glob_walk(&p, &segs[1..], opts, out);
+            glob_walk(&p, &segs[1..], opts, out, seen);
         }
         return;
     }
@@ -267,11 +296,11 @@ fn glob_walk(dir: &Path, segs: &[String], opts: &Expand, out: &mut Vec<PathBuf>)
             continue;
         }
         if segs.len() == 1 {
-            if p.is_file() && opts.wants(&p) {
+            if is_regular(&p) && opts.wants(&p) {
                 out.push(p);
             }
         } else if p.is_dir() {
-            glob_walk(&p, &segs[1..], opts, out);
+            glob_walk(&p, &segs[1..], opts, out, seen);
         }
     }
 }
@@ -382,10 +411,8 @@ where
                     break;
                 }
                 let path = &files[i];
-                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(path))).unwrap_or_else(|p| {
-                    let what = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default();
-                    Err(Error::new(ErrorKind::Corrupt(format!("internal error: {what}"))).in_file(path))
-                });
+                let r = crate::error::catch_panic(|| job(path))
+                    .unwrap_or_else(|what| Err(Error::new(ErrorKind::Corrupt(format!("internal error: {what}"))).in_file(path)));
                 if tx.send((i, r)).is_err() {
                     break;
                 }

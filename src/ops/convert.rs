@@ -464,20 +464,39 @@ pub fn is_legacy(path: &Path) -> bool {
 /// values (text, numbers; dates as serial numbers, booleans and errors as text). Formulas,
 /// styles, merges and validations are not carried over.
 pub fn legacy_to_xlsx(path: &Path) -> Result<Vec<u8>> {
-    use calamine::{open_workbook_auto, Data, Reader};
+    use calamine::{Data, Reader};
     let fail = |m: String| Error::new(ErrorKind::Corrupt(m)).in_file(path);
-    let mut book = open_workbook_auto(path).map_err(|e| fail(e.to_string()))?;
-    let names = book.sheet_names();
+    let (bytes, _) = crate::xlsx::file::read(path, crate::ops::legacy::MAX_FILE).map_err(|e| e.in_file(path))?;
+    // What calamine would build is measured first: an allocation it cannot make aborts.
+    crate::ops::legacy::check(path, &bytes)?;
+    let read = || -> std::result::Result<Vec<(String, calamine::Range<Data>)>, String> {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        let rs = std::io::Cursor::new(bytes.as_slice());
+        let mut book = if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+            calamine::Sheets::Xls(calamine::open_workbook_from_rs(rs).map_err(|e: calamine::XlsError| e.to_string())?)
+        } else if ext == "ods" {
+            calamine::Sheets::Ods(calamine::open_workbook_from_rs(rs).map_err(|e: calamine::OdsError| e.to_string())?)
+        } else if ext == "xlsb" {
+            calamine::Sheets::Xlsb(calamine::open_workbook_from_rs(rs).map_err(|e: calamine::XlsbError| e.to_string())?)
+        } else {
+            calamine::open_workbook_auto_from_rs(rs).map_err(|e| e.to_string())?
+        };
+        book.sheet_names().into_iter().map(|name| book.worksheet_range(&name).map(|r| (name.clone(), r)).map_err(|e| format!("{name}: {e}"))).collect()
+    };
+    // calamine panics on some damaged records: that is this file's error, said quietly.
+    let ranges = crate::error::catch_panic(read)
+        .map_err(|p| fail(format!("{}: {p}", crate::error::lang().pick("旧形式の読み込みが異常終了しました", "the legacy reader failed"))))?
+        .map_err(fail)?;
     let mut sheets: Vec<(String, Sheet)> = Vec::new();
-    for name in names {
-        let range = book.worksheet_range(&name).map_err(|e| fail(e.to_string()).in_sheet(&name))?;
+    for (name, range) in ranges {
         let mut sh = Sheet::new(false);
         let (r0, c0) = range.start().unwrap_or((0, 0));
         for (r, c, v) in range.used_cells() {
-            let (row, col) = (r0 + r as u32 + 1, c0 + c as u32 + 1);
+            let (row, col) = ((r0 as usize).saturating_add(r + 1), (c0 as usize).saturating_add(c + 1));
             if row > 1_048_576 || col > 16_384 {
                 continue;
             }
+            let (row, col) = (row as u32, col as u32);
             match v {
                 Data::Empty => {}
                 Data::String(s) => sh.text(row, col, s, 0),
@@ -514,8 +533,7 @@ pub fn convert_file(
     limits: &Limits,
 ) -> Result<(Report, SaveReport)> {
     let lang = crate::error::lang();
-    let legacy = is_legacy(input)
-        || matches!(std::fs::read(input).ok().as_deref(), Some([0xD0, 0xCF, 0x11, 0xE0, ..]) if input.extension().is_some_and(|e| e.eq_ignore_ascii_case("xls")));
+    let legacy = is_legacy(input);
     let (mut wb, target): (Workbook, PathBuf) = if legacy {
         let target = match output {
             Some(o) => o.to_path_buf(),

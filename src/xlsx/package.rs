@@ -26,13 +26,46 @@ pub struct Limits {
     pub max_file: u64,
     /// Largest uncompressed part, in bytes.
     pub max_part: u64,
+    /// Most bytes inflated from one package, all parts read together (counted on the bytes
+    /// actually inflated, as they are read).
+    pub max_total: u64,
     /// Most parts in one package.
     pub max_parts: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_file: 1 << 30, max_part: 1 << 30, max_parts: 20_000 }
+        Limits { max_file: 1 << 30, max_part: 1 << 30, max_total: 1 << 30, max_parts: 20_000 }
+    }
+}
+
+/// The largest `--max-part-mb` (and Python `max_part_mb`) accepted: 64 GiB.
+pub const MAX_PART_MB: u64 = 64 << 10;
+
+impl Limits {
+    /// The default limits with the largest part (and the whole package's inflated total, when
+    /// it is larger) set to `mb` MiB; an error for 0 or more than [`MAX_PART_MB`].
+    ///
+    /// ```
+    /// use risksheet::xlsx::Limits;
+    /// assert_eq!(Limits::with_max_part_mb(16)?.max_part, 16 << 20);
+    /// assert_eq!(Limits::with_max_part_mb(4096)?.max_total, 4096 << 20);
+    /// assert!(Limits::with_max_part_mb(9223372036854775807).is_err());
+    /// assert!(Limits::with_max_part_mb(0).is_err());
+    /// # Ok::<(), risksheet::Error>(())
+    /// ```
+    pub fn with_max_part_mb(mb: u64) -> Result<Limits> {
+        if !(1..=MAX_PART_MB).contains(&mb) {
+            let msg = if crate::error::lang() == crate::Lang::Ja {
+                format!("--max-part-mb {mb}: 1〜{MAX_PART_MB} で指定してください（MiB）")
+            } else {
+                format!("--max-part-mb {mb}: give a size from 1 to {MAX_PART_MB} (MiB)")
+            };
+            return Err(Error::usage(msg));
+        }
+        let d = Limits::default();
+        let max_part = mb << 20;
+        Ok(Limits { max_part, max_total: d.max_total.max(max_part), ..d })
     }
 }
 
@@ -132,6 +165,8 @@ pub struct Package {
     lock: Option<UpdateLock>,
     /// Entries read whole, so their checksums are known good.
     checked: std::collections::HashSet<usize>,
+    /// Bytes inflated so far, all parts together (against `limits.max_total`).
+    inflated: u64,
 }
 
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -192,7 +227,8 @@ impl Package {
             })
             .collect::<Result<Vec<String>>>()?;
         refuse_overlapping_entries(&archive)?;
-        let pkg = Package { path: path.to_path_buf(), archive, names, limits: limits.clone(), source: None, lock: None, checked: Default::default() };
+        let pkg =
+            Package { path: path.to_path_buf(), archive, names, limits: limits.clone(), source: None, lock: None, checked: Default::default(), inflated: 0 };
         if pkg.find("[Content_Types].xml").is_none() {
             return Err(Error::new(ErrorKind::NotWorkbook("[Content_Types].xml missing".into())));
         }
@@ -238,10 +274,24 @@ impl Package {
         if file.size() > limit {
             return Err(too_large());
         }
-        let mut out = Vec::with_capacity(file.size().min(limit) as usize);
-        (&mut file).take(limit + 1).read_to_end(&mut out).map_err(|e| Error::corrupt(format!("{stored}: {e}")))?;
+        // What the whole package may still inflate: past it, the error names the budget.
+        let left = self.limits.max_total.saturating_sub(self.inflated);
+        let total = self.limits.max_total;
+        let what = format!("{stored}（{}）", crate::error::lang().pick("先に読んだパーツとの合計", "with the parts read before it"));
+        let over_total = || Error::new(ErrorKind::PartTooLarge { part: what.clone(), limit: total });
+        if file.size() > left {
+            return Err(over_total());
+        }
+        let cap = limit.min(left);
+        let mut out = Vec::with_capacity(file.size().min(cap) as usize);
+        let read = (&mut file).take(cap.saturating_add(1)).read_to_end(&mut out);
+        self.inflated = self.inflated.saturating_add(out.len() as u64);
+        read.map_err(|e| Error::corrupt(format!("{stored}: {e}")))?;
         if out.len() as u64 > limit {
             return Err(too_large());
+        }
+        if out.len() as u64 > left {
+            return Err(over_total());
         }
         drop(file);
         self.checked.insert(index);
