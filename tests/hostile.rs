@@ -304,3 +304,33 @@ fn symlink_loops_are_walked_once() {
         assert_rss_below(rss, GIB, "symlink loop");
     }
 }
+
+#[test]
+fn one_asset_typed_at_the_last_row_is_reported_not_filled_down_to() {
+    // A stray entry at row 1,048,576 once made fill write 7.3 M cells (33 KB → 23 MB). The table
+    // ends at its last asset before a long gap; the stray row is named and left alone.
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("ledger.xlsx");
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("workbooks/example-ipa-3.xlsx"), &book).unwrap();
+    let b = book.to_str().unwrap();
+    let o = bin().args(["edit", b, "--set", "情報資産管理台帳!B1048576=迷子の資産", "--set", "情報資産管理台帳!F1048576=書類"]).output().unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let before = std::fs::metadata(&book).unwrap().len();
+    let (o, rss) = run_measured({
+        let mut c = bin();
+        c.args(["fill", b, "--json"]);
+        c
+    });
+    assert_eq!(o.status.code(), Some(3), "fill wrote what it could and asks for a look: {}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let warnings = v["fill"]["warnings"].as_array().unwrap();
+    let stray = warnings.iter().find(|w| w["cell"] == "B1048576").unwrap_or_else(|| panic!("the stray cell is named: {warnings:?}"));
+    assert!(stray["message"].as_str().unwrap().contains("500行以上離れた"), "{stray}");
+    assert_eq!(v["fill"]["assets"], 8, "the stray row is not an asset of the table");
+    let after = std::fs::metadata(&book).unwrap().len();
+    assert!(after < before * 2, "the file stays its size: {before} → {after} bytes");
+    assert_rss_below(rss, GIB / 4, "fill with a stray last row");
+    // Nothing was computed on the stray row.
+    let got = bin().args(["get", b, "情報資産管理台帳!M1048576", "情報資産管理台帳!T1048576"]).output().unwrap();
+    assert!(!text(&got.stdout).contains('='), "no formulas on the stray row: {}", text(&got.stdout));
+}

@@ -48,12 +48,57 @@ pub(super) fn missing_ledger_fields(l: &LedgerLayout, p: &Profile, doubtful: &[i
 }
 
 /// Reads one ledger table.
+/// A row more than this many empty rows below the table's last row is not part of the table: a
+/// person sees a stray entry (one asset typed at row 1,048,576), not 1,048,000 rows to fill.
+pub(crate) const MAX_GAP_ROWS: u32 = 500;
+
+/// The ledger's last asset row: the table runs from its first row down to the last asset before
+/// a gap of more than [`MAX_GAP_ROWS`] empty rows. Asset rows below such a gap are reported, each
+/// naming its cell, and left alone.
+fn last_table_row(grid: &Grid, l: &LedgerLayout, is_asset: &dyn Fn(u32) -> bool, out: &mut Collector) -> Option<u32> {
+    let mut last: Option<u32> = None;
+    let mut end_of_table = false;
+    let mut strays = 0usize;
+    for r in l.first_row..=grid.max_row {
+        if !is_asset(r) {
+            continue;
+        }
+        let previous = last.unwrap_or(l.first_row.saturating_sub(1));
+        end_of_table |= r - previous > MAX_GAP_ROWS;
+        if !end_of_table {
+            last = Some(r);
+            continue;
+        }
+        strays += 1;
+        if strays > super::MAX_LISTED_ASSETS {
+            continue;
+        }
+        let col = ["asset", "medium"].iter().filter_map(|f| l.col(f)).find(|&c| !grid.own_value(r, c).is_blank()).unwrap_or(l.first_row);
+        let message = if lang() == Lang::Ja {
+            format!("台帳の表から{MAX_GAP_ROWS}行以上離れた行です。表の一部とみなさず計算しませんでした（表の続きなら、間の空行を詰めてください）")
+        } else {
+            format!("more than {MAX_GAP_ROWS} empty rows below the ledger's table: not read as part of it, nothing computed (if it belongs to the table, move it up)")
+        };
+        out.warn(&grid.sheet, r, col, &Error::usage(message));
+    }
+    if strays > super::MAX_LISTED_ASSETS {
+        let more = strays - super::MAX_LISTED_ASSETS;
+        let message = if lang() == Lang::Ja {
+            format!("ほかに{more}行、同じく表から離れた行があります")
+        } else {
+            format!("{more} more rows as far below the table")
+        };
+        out.warnings.push(Warning { sheet: grid.sheet.clone(), cell: String::new(), message });
+    }
+    last
+}
+
 pub(super) fn read_ledger(grid: &Grid, l: &LedgerLayout, p: &Profile, wl: crate::error::Lang, out: &mut Collector) -> Vec<Asset> {
     // An asset row names an asset or a medium; rows with neither (totals, notes under the table)
     // are not assets.
     let keys = ["asset", "medium"];
     let is_asset = |r: u32| keys.iter().filter_map(|f| l.col(f)).any(|c| !grid.own_value(r, c).is_blank());
-    let Some(last) = (l.first_row..=grid.max_row).rev().find(|&r| is_asset(r)) else { return Vec::new() };
+    let Some(last) = last_table_row(grid, l, &is_asset, out) else { return Vec::new() };
     let mut assets = Vec::new();
     // A ledger names a handful of media thousands of times: each distinct text is matched once.
     let mut known_media: std::collections::HashMap<String, Option<&crate::profile::Medium>> = Default::default();
