@@ -256,17 +256,17 @@ fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitCode> {
     match cli.command {
         Command::Edit { books, output, sets, texts, write, batch: args } => {
             let (dry_run, json, save_opts) = (write.dry_run, write.json, write.save_options());
-            let Some(book) = single(&books).cloned() else {
-                return run_batch(None, &books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, |path, out| {
-                    let mut wb = open_to_change(path, out, dry_run)?;
-                    ops::edit::apply_all(&mut wb, &sets, &texts).map_err(|e| e.in_file(path))?;
-                    let save = if dry_run { wb.preview()? } else { wb.save_as(out.unwrap_or(path), &save_opts)? };
-                    Ok(batch::EditOutcome { save })
-                });
+            // One job for a single file and for each file of a batch.
+            let job = |path: &Path, out: Option<&Path>| {
+                let mut wb = open_to_change(path, out, dry_run)?;
+                ops::edit::apply_all(&mut wb, &sets, &texts).map_err(|e| e.in_file(path))?;
+                let save = if dry_run { wb.preview()? } else { wb.save_as(out.unwrap_or(path), &save_opts)? };
+                Ok(batch::EditOutcome { save })
             };
-            let mut wb = open_to_change(&book, output.as_deref(), dry_run)?;
-            ops::edit::apply_all(&mut wb, &sets, &texts).map_err(|e| e.in_file(&book))?;
-            let report = if dry_run { wb.preview()? } else { wb.save_as(output.as_ref().unwrap_or(&book), &save_opts)? };
+            let Some(book) = single(&books).cloned() else {
+                return run_batch(None, &books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, job);
+            };
+            let report = job(&book, output.as_deref())?.save;
             if json {
                 say_json(&report)?;
             } else {
@@ -303,17 +303,16 @@ fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitCode> {
         Command::Fill { books, output, read, write, batch: args } => {
             let (dry_run, json, save_opts) = (write.dry_run, write.json, write.save_options());
             let opts = read.options()?;
-            let Some(book) = single(&books).cloned() else {
-                return run_batch(Some(EXIT_CHECK_INPUTS), &books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, |path, out| {
-                    let mut wb = open_to_change(path, out, dry_run)?;
-                    let fill = ops::ipa::fill::fill_with(&mut wb, &opts).map_err(|e| e.in_file(path))?;
-                    let save = if dry_run { wb.preview()? } else { wb.save_as(out.unwrap_or(path), &save_opts)? };
-                    Ok(batch::FillOutcome { fill, save })
-                });
+            let job = |path: &Path, out: Option<&Path>| {
+                let mut wb = open_to_change(path, out, dry_run)?;
+                let fill = ops::ipa::fill::fill_with(&mut wb, &opts).map_err(|e| e.in_file(path))?;
+                let save = if dry_run { wb.preview()? } else { wb.save_as(out.unwrap_or(path), &save_opts)? };
+                Ok(batch::FillOutcome { fill, save })
             };
-            let mut wb = open_to_change(&book, output.as_deref(), dry_run)?;
-            let summary = ops::ipa::fill::fill_with(&mut wb, &opts).map_err(|e| e.in_file(&book))?;
-            let saved = if dry_run { wb.preview()? } else { wb.save_as(output.as_ref().unwrap_or(&book), &save_opts)? };
+            let Some(book) = single(&books).cloned() else {
+                return run_batch(Some(EXIT_CHECK_INPUTS), &books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, job);
+            };
+            let batch::FillOutcome { fill: summary, save: saved } = job(&book, output.as_deref())?;
             if json {
                 let v = serde_json::json!({ "fill": summary, "save": saved });
                 say_json(&v)?;
@@ -396,14 +395,15 @@ fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitCode> {
             }
             let cat = load_catalog(catalog.as_ref())?;
             let opts = ops::convert::Options { sheets, ..Default::default() };
+            let job = |path: &Path, out: Option<&Path>| {
+                let (convert, save) = ops::convert::convert_file(path, out, &cat, &opts, dry_run, &save_opts, &limits)?;
+                Ok(batch::ConvertOutcome { convert, save })
+            };
             let Some(book) = single(&books).cloned() else {
                 let xlsx_for_legacy = |p: &Path| ops::convert::is_legacy(p).then_some("xlsx");
-                return run_batch(None, &books, output.as_deref(), Expand::convertible(), xlsx_for_legacy, &args, json, dry_run, |path, out| {
-                    let (convert, save) = ops::convert::convert_file(path, out, &cat, &opts, dry_run, &save_opts, &limits)?;
-                    Ok(batch::ConvertOutcome { convert, save })
-                });
+                return run_batch(None, &books, output.as_deref(), Expand::convertible(), xlsx_for_legacy, &args, json, dry_run, job);
             };
-            let (report, saved) = ops::convert::convert_file(&book, output.as_deref(), &cat, &opts, dry_run, &save_opts, &limits)?;
+            let batch::ConvertOutcome { convert: report, save: saved } = job(&book, output.as_deref())?;
             if json {
                 let v = serde_json::json!({ "convert": report, "save": saved });
                 say_json(&v)?;
