@@ -561,33 +561,6 @@ pub fn convert_file(
     Ok((report, saved))
 }
 
-/// The text summary of a conversion.
-pub fn summary_text(r: &Report, saved: &SaveReport, dry_run: bool) -> String {
-    let lang = crate::error::lang();
-    let mut s = String::new();
-    for ch in &r.changes {
-        let mark = match ch.status {
-            Status::Converted => "",
-            Status::Review => lang.pick("【要確認】", "[review] "),
-        };
-        let detail = if ch.status == Status::Review { ch.note.clone() } else { format!("{} → {}", ch.old.replace('\n', " "), ch.new.replace('\n', " ")) };
-        s.push_str(&format!("{}!{}\t{mark}{detail}\n", ch.sheet, ch.cell));
-    }
-    s.push_str(&format!(
-        "{}: {} {}, {} {}{}",
-        saved.file,
-        r.converted,
-        lang.pick("セルを変換", "cells converted"),
-        r.review,
-        lang.pick("セルは要確認", "cells to review"),
-        if dry_run { lang.pick("（保存していません）", " (not saved)") } else { "" }
-    ));
-    if let Some(t) = &r.trail_sheet {
-        s.push_str(&format!("; {} 「{t}」", lang.pick("記録シート", "trail sheet")));
-    }
-    s
-}
-
 #[cfg(test)]
 #[path = "tests/convert.rs"]
 mod tests;

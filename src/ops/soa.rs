@@ -385,31 +385,6 @@ pub fn build_soa(wb: &mut Workbook, cat: &Catalog, output: &Path, lang: Lang) ->
     Ok(Report { file: output.display().to_string(), source, prefilled, new_controls, unreadable, rows })
 }
 
-/// The text summary of [`build_soa`].
-pub fn summary_text(r: &Report) -> String {
-    let lang = crate::error::lang();
-    let src = match &r.source {
-        Source::LegacySoa { sheet } => format!("{}「{sheet}」", lang.pick("旧適用宣言書", "legacy SoA ")),
-        Source::RiskSheet => lang.pick("リスク分析シートの管理策", "controls cited in the risk sheet").to_string(),
-    };
-    let mut s = String::new();
-    for u in &r.unreadable {
-        s.push_str(&format!("{}: {u}\n", lang.pick("読めない値", "unreadable value")));
-    }
-    s.push_str(&format!(
-        "{}: {} {} ({}: {src}, {} {}, {} {})",
-        r.file,
-        r.rows.len(),
-        lang.pick("管理策の適用宣言書を作成しました", "controls in the new Statement of Applicability"),
-        lang.pick("元", "from"),
-        r.prefilled,
-        lang.pick("件を転記", "prefilled"),
-        r.new_controls,
-        lang.pick("件は2022新規で要検討", "new in 2022 to review"),
-    ));
-    s
-}
-
 /// The SoA workbook's bytes.
 fn soa_workbook(cat: &Catalog, rows: &[Row], lang: Lang, source: &Path) -> Result<Vec<u8>> {
     let mut sh = Sheet::new(true);

@@ -1,0 +1,286 @@
+//! The `risksheet` command: arguments validated once ([`args`]), each command one job over the
+//! library's operations, used for a single file and for every file of a batch; what is printed
+//! lives in [`output`].
+pub(crate) mod args;
+pub(crate) mod output;
+
+use args::*;
+use output::{say, say_json, say_raw};
+use risksheet::error::Lang;
+use risksheet::ops;
+use risksheet::ops::batch::{self, Expand};
+use risksheet::xlsx::file::SaveOptions;
+use risksheet::xlsx::{Limits, Workbook};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// The language of a workbook risksheet creates (`new`, `soa`): `--book-lang`; for compatibility
+/// an explicit `--lang` on the command line (what `new --lang en` always did); never the
+/// environment's message language, so RISKSHEET_LANG=en does not turn a company's new workbook
+/// English.
+fn book_language(book_lang: Option<&str>, cli_lang: Option<&str>) -> risksheet::Result<Lang> {
+    match book_lang.or(cli_lang) {
+        None => Ok(Lang::Ja),
+        Some(l) => Lang::parse(l).ok_or_else(|| {
+            risksheet::Error::usage(format!("--book-lang {l}: {}", risksheet::error::lang().pick("ja か en を指定してください", "expected ja or en")))
+        }),
+    }
+}
+
+/// `cli_lang`: `--lang` when it was given on the command line (not taken from RISKSHEET_LANG).
+pub(crate) fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitCode> {
+    let limits = Limits::with_max_part_mb(cli.max_part_mb)?;
+    let open = |book: &Path| Workbook::open_with(book, &limits);
+    // A workbook changed in place is read under a lock held until it is saved, so that two
+    // risksheet runs on one file take turns instead of one losing the other's edit.
+    let open_to_change = |book: &Path, output: Option<&Path>, dry_run: bool| {
+        if output.is_none() && !dry_run {
+            Workbook::open_for_update(book, &limits)
+        } else {
+            Workbook::open_with(book, &limits)
+        }
+    };
+    match cli.command {
+        Command::Edit { books, output, sets, texts, write, batch: args } => {
+            let (dry_run, json, save_opts) = (write.dry_run, write.json, write.save_options());
+            // One job for a single file and for each file of a batch.
+            let job = |path: &Path, out: Option<&Path>| {
+                let mut wb = open_to_change(path, out, dry_run)?;
+                ops::edit::apply_all(&mut wb, &sets, &texts).map_err(|e| e.in_file(path))?;
+                let save = if dry_run { wb.preview()? } else { wb.save_as(out.unwrap_or(path), &save_opts)? };
+                Ok(batch::EditOutcome { save })
+            };
+            let Some(book) = single(&books).cloned() else {
+                return run_batch(None, &books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, job);
+            };
+            let report = job(&book, output.as_deref())?.save;
+            if json {
+                say_json(&report)?;
+            } else {
+                say(output::edit_summary(&report, dry_run))?;
+            }
+        }
+        Command::Get { book, targets, json } => {
+            let mut wb = open(&book)?;
+            let cells = ops::edit::get_cells(&mut wb, &targets).map_err(|e| e.in_file(&book))?;
+            if json {
+                say_json(&cells)?;
+            } else {
+                // One line per cell: a tab, a line break or ESC in a sheet name, a text or a
+                // formula is shown escaped.
+                use risksheet::error::shown;
+                for (sheet, c) in cells {
+                    let (sheet, value) = (shown(&sheet), c.value.to_string());
+                    match &c.formula {
+                        Some(f) => say(format_args!("{sheet}!{}\t{}\t={}", c.address, shown(&value), shown(f)))?,
+                        None => say(format_args!("{sheet}!{}\t{}", c.address, shown(&value)))?,
+                    }
+                }
+            }
+        }
+        Command::Fill { books, output, read, write, batch: args } => {
+            let (dry_run, json, save_opts) = (write.dry_run, write.json, write.save_options());
+            let opts = read.options()?;
+            let job = |path: &Path, out: Option<&Path>| {
+                let mut wb = open_to_change(path, out, dry_run)?;
+                let fill = ops::ipa::fill::fill_with(&mut wb, &opts).map_err(|e| e.in_file(path))?;
+                let save = if dry_run { wb.preview()? } else { wb.save_as(out.unwrap_or(path), &save_opts)? };
+                Ok(batch::FillOutcome { fill, save })
+            };
+            let Some(book) = single(&books).cloned() else {
+                return run_batch(Some(EXIT_CHECK_INPUTS), &books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, job);
+            };
+            let batch::FillOutcome { fill: summary, save: saved } = job(&book, output.as_deref())?;
+            if json {
+                let v = serde_json::json!({ "fill": summary, "save": saved });
+                say_json(&v)?;
+            } else {
+                say(output::fill_summary(&summary, &saved, dry_run))?;
+            }
+            if !summary.warnings.is_empty() {
+                return Ok(ExitCode::from(EXIT_CHECK_INPUTS));
+            }
+        }
+        Command::New { output, edition, book_lang, force } => {
+            let profile = load_profile(Some(&edition))?.ok_or_else(|| risksheet::Error::usage("edition"))?;
+            let lang = book_language(book_lang.as_deref(), cli_lang.as_deref())?;
+            let ext = output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+            if ext.as_deref() != Some("xlsx") {
+                let msg = risksheet::error::lang().pick("作成するブックの名前は .xlsx で終えてください", "the new workbook's name must end in .xlsx");
+                return Err(risksheet::Error::usage(msg).in_file(&output));
+            }
+            if output.exists() && !force {
+                let msg = risksheet::error::lang().pick("既にあります（上書きするには --force）", "exists (use --force to replace it)");
+                return Err(risksheet::Error::usage(msg).in_file(&output));
+            }
+            let summary = ops::template::new_workbook(&output, &profile, lang)?;
+            say(format_args!(
+                "{}: {} {}",
+                output.display(),
+                summary.edition,
+                risksheet::error::lang().pick("の新しいリスク分析シートを作成しました", "risk analysis workbook created")
+            ))?;
+        }
+        Command::Inspect { books, json, layout_toml, read, batch: args } => {
+            let opts = read.options()?;
+            let Some(book) = single(&books).cloned() else {
+                return run_batch(None, &books, None, Expand::workbooks(), no_ext, &args, json, true, |path, _| {
+                    let mut wb = open(path)?;
+                    Ok(batch::InspectOutcome { inspect: ops::inspect::inspect_with(&mut wb, &opts)? })
+                });
+            };
+            let mut wb = open(&book)?;
+            let report = ops::inspect::inspect_with(&mut wb, &opts)?;
+            if layout_toml {
+                return match (&report.ipa, &report.ipa_error) {
+                    (Some(a), _) => {
+                        say_raw(a.layout.to_toml().trim_end())?;
+                        Ok(ExitCode::SUCCESS)
+                    }
+                    (None, e) => Err(risksheet::Error::usage(e.clone().unwrap_or_default()).in_file(&book)),
+                };
+            }
+            if json {
+                say_json(&report)?;
+            } else {
+                say(report.to_text().trim_end())?;
+            }
+        }
+        Command::Report { book, output, read } => {
+            let opts = read.options()?;
+            let mut wb = open(&book)?;
+            let analysis = ops::ipa::analyze_with(&mut wb, &opts).map_err(|e| e.in_file(&book))?;
+            match output {
+                Some(path) => {
+                    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+                    if !matches!(ext.as_deref(), Some("md" | "markdown" | "html" | "htm")) {
+                        let msg = risksheet::error::lang().pick("レポートの形式は .md か .html です", "a report is .md or .html");
+                        return Err(risksheet::Error::usage(msg).in_file(&path));
+                    }
+                    let text = ops::report::render(&analysis, ops::report::Format::for_path(&path));
+                    risksheet::xlsx::file::replace_with_bytes(&path, &SaveOptions::default(), text.as_bytes())?;
+                }
+                None => say(ops::report::render(&analysis, ops::report::Format::Markdown).trim_end())?,
+            }
+        }
+        Command::Convert { books, output, to, sheets, catalog, write, batch: args } => {
+            let (dry_run, json, save_opts) = (write.dry_run, write.json, write.save_options());
+            if to.trim() != "2022" {
+                return Err(risksheet::Error::usage(format!(
+                    "--to {to}: {}",
+                    risksheet::error::lang().pick("変換先は 2022 のみです", "only 2022 is supported")
+                )));
+            }
+            let cat = load_catalog(catalog.as_ref())?;
+            let opts = ops::convert::Options { sheets, ..Default::default() };
+            let job = |path: &Path, out: Option<&Path>| {
+                let (convert, save) = ops::convert::convert_file(path, out, &cat, &opts, dry_run, &save_opts, &limits)?;
+                Ok(batch::ConvertOutcome { convert, save })
+            };
+            let Some(book) = single(&books).cloned() else {
+                let xlsx_for_legacy = |p: &Path| ops::convert::is_legacy(p).then_some("xlsx");
+                return run_batch(None, &books, output.as_deref(), Expand::convertible(), xlsx_for_legacy, &args, json, dry_run, job);
+            };
+            let batch::ConvertOutcome { convert: report, save: saved } = job(&book, output.as_deref())?;
+            if json {
+                let v = serde_json::json!({ "convert": report, "save": saved });
+                say_json(&v)?;
+            } else {
+                say(output::convert_summary(&report, &saved, dry_run))?;
+            }
+        }
+        Command::Soa { book, output, catalog, book_lang, force, json } => {
+            let lang = book_language(book_lang.as_deref(), cli_lang.as_deref())?;
+            if output.exists() && !force {
+                return Err(risksheet::Error::usage(
+                    risksheet::error::lang().pick("既にあります（上書きするには --force）", "exists (use --force to replace it)"),
+                )
+                .in_file(&output));
+            }
+            let cat = load_catalog(catalog.as_ref())?;
+            let mut wb =
+                if ops::convert::is_legacy(&book) { Workbook::from_bytes(&book, ops::convert::legacy_to_xlsx(&book)?, &limits)? } else { open(&book)? };
+            let report = ops::soa::build_soa(&mut wb, &cat, &output, lang).map_err(|e| e.in_file(&book))?;
+            if json {
+                say_json(&report)?;
+            } else {
+                say(output::soa_summary(&report))?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The one workbook of a command given a single file; `None` for a batch (several inputs, a
+/// directory or a pattern).
+fn single(books: &[PathBuf]) -> Option<&PathBuf> {
+    match books {
+        [b] if !batch::is_batch_input(b) => Some(b),
+        _ => None,
+    }
+}
+
+fn no_ext(_: &Path) -> Option<&'static str> {
+    None
+}
+
+/// Runs a command over every workbook the inputs name, in parallel, printing a line (or a JSON
+/// object) per file and the table of counts. Exit code 1 when any file failed; when none failed
+/// but some have warnings, `warnings_code` if the command has one (`fill`), else 0.
+#[allow(clippy::too_many_arguments)]
+fn run_batch<T: batch::Outcome>(
+    warnings_code: Option<u8>,
+    inputs: &[PathBuf],
+    out_dir: Option<&Path>,
+    expand: Expand,
+    new_ext: impl Fn(&Path) -> Option<&'static str> + Sync,
+    args: &BatchArgs,
+    json: bool,
+    dry_run: bool,
+    job: impl Fn(&Path, Option<&Path>) -> risksheet::Result<T> + Sync,
+) -> risksheet::Result<ExitCode> {
+    if let Some(dir) = out_dir.filter(|_| !dry_run) {
+        batch::prepare_out_dir(dir)?;
+    }
+    let files = batch::expand(inputs, &expand.excluding(out_dir));
+    let output_of = |p: &Path| batch::output_path(p, out_dir, new_ext(p));
+    batch::check_outputs(&files.iter().map(|f| (f.clone(), output_of(f))).collect::<Vec<_>>())?;
+    let opts = batch::Options { jobs: args.jobs.filter(|&n| n > 0).unwrap_or_else(batch::default_jobs), quiet: args.quiet, json };
+    let tally = batch::report(&files, &opts, &mut std::io::stdout(), |p| job(p, output_of(p).as_deref()))?;
+    if json {
+        // Standard output holds only the JSON Lines.
+        if !args.quiet {
+            eprint!("{}", tally.to_text());
+        }
+    } else {
+        say(format_args!("\n{}", tally.to_text().trim_end()))?;
+    }
+    Ok(match (tally.failed, tally.warnings, warnings_code) {
+        (1.., _, _) => ExitCode::FAILURE,
+        (0, 1.., Some(code)) => ExitCode::from(code),
+        _ => ExitCode::SUCCESS,
+    })
+}
+
+/// Exit code of `fill` when it wrote everything it could but some inputs need a person (「高」 in
+/// a number column, a missing sheet): non-zero, and distinct from a failure (1).
+const EXIT_CHECK_INPUTS: u8 = 3;
+
+/// The bundled control catalogue, with titles loaded over it from `--catalog`.
+fn load_catalog(file: Option<&PathBuf>) -> risksheet::Result<risksheet::controls::Catalog> {
+    let mut cat = risksheet::controls::Catalog::bundled().clone();
+    if let Some(f) = file {
+        cat.load_titles(f)?;
+    }
+    Ok(cat)
+}
+
+/// A profile by builtin name or TOML file path.
+pub(crate) fn load_profile(arg: Option<&str>) -> risksheet::Result<Option<risksheet::profile::Profile>> {
+    use risksheet::profile::Profile;
+    Ok(match arg {
+        None => None,
+        Some(a) if std::path::Path::new(a).is_file() => Some(Profile::from_file(a)?),
+        Some(a) => Some(Profile::builtin(a)?),
+    })
+}

@@ -1,0 +1,144 @@
+//! What the command prints: text for a person (escaped for the terminal), JSON for programs,
+//! and the summary of each command.
+use risksheet::error::{lang, Lang};
+use risksheet::ops::convert::{Report as ConvertReport, Status};
+use risksheet::ops::ipa::fill::FillSummary;
+use risksheet::ops::soa::{Report as SoaReport, Source};
+use risksheet::xlsx::SaveReport;
+
+/// Writes text output to standard output, whatever a terminal would act on in it (ESC in a sheet
+/// name) shown escaped, reporting a closed pipe as an error instead of panicking.
+pub(crate) fn say(text: impl std::fmt::Display) -> risksheet::Result<()> {
+    use std::io::Write;
+    writeln!(std::io::stdout().lock(), "{}", risksheet::error::shown_lines(&text.to_string()))?;
+    Ok(())
+}
+
+/// Writes machine-readable output (JSON, TOML) as it is: its format escapes what it must, and a
+/// string in it keeps every character.
+pub(crate) fn say_raw(text: &str) -> risksheet::Result<()> {
+    use std::io::Write;
+    writeln!(std::io::stdout().lock(), "{text}")?;
+    Ok(())
+}
+
+/// Writes a value as pretty JSON (see [`say_raw`]).
+pub(crate) fn say_json(value: &impl serde::Serialize) -> risksheet::Result<()> {
+    say_raw(&serde_json::to_string_pretty(value).unwrap_or_default())
+}
+
+/// A few lines for people: what was filled, what needs attention.
+pub(crate) fn fill_summary(s: &FillSummary, saved: &SaveReport, dry_run: bool) -> String {
+    let l = lang();
+    let sep = l.pick("、", ", ");
+    // Filled before and nothing changed since: the file is written byte for byte as it was.
+    let unchanged = !dry_run && saved.parts_changed.is_empty() && saved.parts_removed.is_empty();
+    let mut out = match (l, unchanged) {
+        (Lang::Ja, false) => format!("{}: 資産 {} 件を計算（{}）、{} セルを書き込み", saved.file, s.assets, s.edition, saved.cells_written.len()),
+        (Lang::Ja, true) => format!("{}: 資産 {} 件を計算（{}）、結果は前回と同じです（変更なし）", saved.file, s.assets, s.edition),
+        (Lang::En, false) => format!("{}: {} assets computed ({}), {} cells written", saved.file, s.assets, s.edition, saved.cells_written.len()),
+        (Lang::En, true) => format!("{}: {} assets computed ({}), results as before (nothing changed)", saved.file, s.assets, s.edition),
+    };
+    if dry_run {
+        out += l.pick("（試行のみ。保存していません）", " (dry run: nothing saved)");
+    }
+    if !s.high_risk_assets.is_empty() {
+        let listed = &s.high_risk_assets[..s.high_risk_assets.len().min(risksheet::ops::ipa::MAX_LISTED_ASSETS)];
+        out += &format!("\n{}: {}", l.pick("リスク大", "high risk"), listed.join(sep));
+        let more = s.high_risk_assets.len() - listed.len();
+        if more > 0 {
+            out += &match l {
+                Lang::Ja => format!("{sep}ほか {more} 件"),
+                Lang::En => format!("{sep}and {more} more"),
+            };
+        }
+    }
+    out += &format!("\n{}: {}", l.pick("策定するポリシー", "chapters to write"), s.chapters_selected.join(sep));
+    list_lines(&mut out, l.pick("表記を統一", "normalized"), &s.normalized);
+    list_lines(&mut out, l.pick("要確認", "check"), &s.warnings);
+    list_lines(&mut out, l.pick("要確認", "check"), &s.facts_to_check);
+    out
+}
+
+/// The most lines of one kind the summary prints; `--json` has them all.
+const MAX_SUMMARY_LINES: usize = 20;
+
+/// One line per item under a label, the first [`MAX_SUMMARY_LINES`] of them, then how many more.
+fn list_lines(out: &mut String, label: &str, items: &[impl std::fmt::Display]) {
+    for item in items.iter().take(MAX_SUMMARY_LINES) {
+        *out += &format!("\n{label}: {item}");
+    }
+    if items.len() > MAX_SUMMARY_LINES {
+        let more = items.len() - MAX_SUMMARY_LINES;
+        *out += &match lang() {
+            Lang::Ja => format!("\n{label}: ほか {more} 件（全件は --json で出力されます）"),
+            Lang::En => format!("\n{label}: {more} more (--json lists them all)"),
+        };
+    }
+}
+
+/// The text summary of a conversion.
+pub(crate) fn convert_summary(r: &ConvertReport, saved: &SaveReport, dry_run: bool) -> String {
+    let lang = lang();
+    let mut s = String::new();
+    for ch in &r.changes {
+        let mark = match ch.status {
+            Status::Converted => "",
+            Status::Review => lang.pick("【要確認】", "[review] "),
+        };
+        let detail = if ch.status == Status::Review { ch.note.clone() } else { format!("{} → {}", ch.old.replace('\n', " "), ch.new.replace('\n', " ")) };
+        s.push_str(&format!("{}!{}\t{mark}{detail}\n", ch.sheet, ch.cell));
+    }
+    s.push_str(&format!(
+        "{}: {} {}, {} {}{}",
+        saved.file,
+        r.converted,
+        lang.pick("セルを変換", "cells converted"),
+        r.review,
+        lang.pick("セルは要確認", "cells to review"),
+        if dry_run { lang.pick("（保存していません）", " (not saved)") } else { "" }
+    ));
+    if let Some(t) = &r.trail_sheet {
+        s.push_str(&format!("; {} 「{t}」", lang.pick("記録シート", "trail sheet")));
+    }
+    s
+}
+
+/// The text summary of `soa` (risksheet::ops::soa::build_soa).
+pub(crate) fn soa_summary(r: &SoaReport) -> String {
+    let lang = lang();
+    let src = match &r.source {
+        Source::LegacySoa { sheet } => format!("{}「{sheet}」", lang.pick("旧適用宣言書", "legacy SoA ")),
+        Source::RiskSheet => lang.pick("リスク分析シートの管理策", "controls cited in the risk sheet").to_string(),
+    };
+    let mut s = String::new();
+    for u in &r.unreadable {
+        s.push_str(&format!("{}: {u}\n", lang.pick("読めない値", "unreadable value")));
+    }
+    s.push_str(&format!(
+        "{}: {} {} ({}: {src}, {} {}, {} {})",
+        r.file,
+        r.rows.len(),
+        lang.pick("管理策の適用宣言書を作成しました", "controls in the new Statement of Applicability"),
+        lang.pick("元", "from"),
+        r.prefilled,
+        lang.pick("件を転記", "prefilled"),
+        r.new_controls,
+        lang.pick("件は2022新規で要検討", "new in 2022 to review"),
+    ));
+    s
+}
+
+/// The text summary of `edit`.
+pub(crate) fn edit_summary(report: &SaveReport, dry_run: bool) -> String {
+    let l = lang();
+    format!(
+        "{}: {} {}, {} {}{}",
+        report.file,
+        report.cells_written.len(),
+        l.pick("セルを変更", "cells written"),
+        report.formulas_affected.len(),
+        l.pick("個の数式を再計算対象に", "formulas to recalculate"),
+        if dry_run { l.pick("（試行のみ。保存していません）", " (dry run: nothing saved)") } else { "" }
+    )
+}
