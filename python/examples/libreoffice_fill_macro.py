@@ -94,7 +94,9 @@ def fill_document(ctx, doc, profile=None):
         doc.store()
     with risksheet.open(path) as wb:
         summary = wb.fill(profile)
-        wb.save()  # atomic: written beside the file, then renamed over it
+        # The lock file LibreOffice keeps beside the file is this document's own, stored just
+        # above and reloaded below: force says so (a save otherwise refuses an open workbook).
+        wb.save(force=True)  # atomic: written beside the file, then renamed over it
     if doc.isModified():  # store() refused silently; never reload over the user's edits
         raise RuntimeError(f"{path}: the document could not be stored before filling.")
     return _reload(doc), summary

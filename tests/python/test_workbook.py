@@ -361,8 +361,9 @@ def test_part_too_large(tmp_path):
     with pytest.raises(risksheet.NotAWorkbookError) as e:
         wb.get("台帳!A1")
     assert e.value.kind == "part_too_large" and "xl/worksheets/sheet1.xml" in str(e.value)
-    with pytest.raises(risksheet.NotAWorkbookError):
-        risksheet.open(p, max_part_mb=0)
+    with pytest.raises(risksheet.WorkbookError) as e:
+        risksheet.open(p, max_part_mb=0)  # an absurd limit is a usage error
+    assert e.value.kind == "usage" and "1〜65536" in str(e.value)
 
 
 def test_missing_file(tmp_path):
@@ -498,7 +499,7 @@ def test_stubs_match_module():
     for cls in ("Workbook", "Cell"):
         in_stub, runtime = stub_members(classes[cls]), members(getattr(native, cls))
         assert runtime - {"__init__"} <= in_stub, runtime - in_stub
-        assert in_stub - {"__init__", "__eq__"} <= runtime, in_stub - runtime
+        assert in_stub - {"__init__", "__new__", "__eq__"} <= runtime, in_stub - runtime
 
     classes, functions, names = parse("__init__.pyi")
     assert set(risksheet.__all__) <= set(classes) | functions | names
