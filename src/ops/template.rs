@@ -156,7 +156,7 @@ fn profile_title(p: &Profile, lang: Lang) -> &str {
 fn check_sheet_names(sheets: &[(String, Sheet)]) -> Result<()> {
     let mut seen: Vec<String> = Vec::new();
     for (n, _) in sheets {
-        let bad = n.trim().is_empty() || n.chars().count() > 31 || n.contains(['[', ']', ':', '*', '?', '/', '\\']) || n.starts_with('\'') || n.ends_with('\'');
+        let bad = !crate::xlsx::address::is_valid_sheet_name(n);
         let key = n.to_lowercase();
         if bad || seen.contains(&key) {
             return Err(Error::new(ErrorKind::Profile(format!(

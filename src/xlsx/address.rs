@@ -254,6 +254,25 @@ impl fmt::Display for SheetCell {
     }
 }
 
+/// Whether Excel can hold `name` as a sheet's name: 1 to 31 characters, not blank, none of
+/// `[ ] : * ? / \`, no apostrophe at either end, and not `History` (reserved by Excel). (Whether
+/// another sheet has it already is the workbook's question.)
+///
+/// ```
+/// use risksheet::xlsx::address::is_valid_sheet_name;
+/// assert!(is_valid_sheet_name("情報資産管理台帳") && is_valid_sheet_name("My Sheet"));
+/// assert!(!is_valid_sheet_name("") && !is_valid_sheet_name("a/b") && !is_valid_sheet_name("'x"));
+/// assert!(!is_valid_sheet_name(&"あ".repeat(32)) && !is_valid_sheet_name("history"));
+/// ```
+pub fn is_valid_sheet_name(name: &str) -> bool {
+    !name.trim().is_empty()
+        && name.chars().count() <= 31
+        && !name.contains(['[', ']', ':', '*', '?', '/', '\\'])
+        && !name.starts_with('\'')
+        && !name.ends_with('\'')
+        && !name.eq_ignore_ascii_case("history")
+}
+
 /// Quotes a sheet name for use in a formula when Excel would: `My Sheet` → `'My Sheet'`.
 pub fn quote_sheet_name(name: &str) -> String {
     let plain = name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.' || !c.is_ascii())

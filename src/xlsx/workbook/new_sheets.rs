@@ -14,8 +14,7 @@ impl Workbook {
     /// # Ok::<(), risksheet::Error>(())
     /// ```
     pub fn add_sheet(&mut self, name: &str) -> Result<()> {
-        let bad = name.is_empty() || name.chars().count() > 31 || name.contains(['[', ']', ':', '*', '?', '/', '\\']) || name.starts_with('\'');
-        if bad {
+        if !crate::xlsx::address::is_valid_sheet_name(name) {
             return Err(Error::usage(format!("{}: {name}", crate::error::lang().pick("シート名に使えない名前です", "invalid sheet name"))).in_file(&self.path));
         }
         if self.sheet_index(name).is_ok() {
