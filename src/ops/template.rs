@@ -63,29 +63,30 @@ pub const LEDGER_CHOICES_COL: u32 = 23;
 /// Longest literal dropdown list (Excel's limit is 255 characters; two go to the quotes).
 const MAX_LITERAL_LIST: usize = 253;
 
-/// Ledger columns A..U (1-based).
+/// Ledger columns A..U (1-based): the schema's order (`LedgerField::template_col`).
 mod col {
-    pub const BUSINESS: u32 = 1;
-    pub const ASSET: u32 = 2;
-    pub const NOTE: u32 = 3;
-    pub const USERS: u32 = 4;
-    pub const OWNER: u32 = 5;
-    pub const MEDIUM: u32 = 6;
-    pub const PERSONAL: u32 = 7;
-    pub const SENSITIVE: u32 = 8;
-    pub const MYNUMBER: u32 = 9;
-    pub const CONFIDENTIALITY: u32 = 10;
-    pub const INTEGRITY: u32 = 11;
-    pub const AVAILABILITY: u32 = 12;
-    pub const IMPORTANCE: u32 = 13;
-    pub const RETENTION: u32 = 14;
-    pub const REGISTERED: u32 = 15;
-    pub const THREAT: u32 = 16;
-    pub const VULNERABILITY: u32 = 17;
-    pub const LIKELIHOOD: u32 = 18;
-    pub const LIKELIHOOD_LABEL: u32 = 19;
-    pub const RISK: u32 = 20;
-    pub const RISK_LABEL: u32 = 21;
+    use crate::ops::ipa::ledger::LedgerField;
+    pub const BUSINESS: u32 = LedgerField::Business.template_col();
+    pub const ASSET: u32 = LedgerField::Asset.template_col();
+    pub const NOTE: u32 = LedgerField::Note.template_col();
+    pub const USERS: u32 = LedgerField::Users.template_col();
+    pub const OWNER: u32 = LedgerField::Owner.template_col();
+    pub const MEDIUM: u32 = LedgerField::Medium.template_col();
+    pub const PERSONAL: u32 = LedgerField::Personal.template_col();
+    pub const SENSITIVE: u32 = LedgerField::Sensitive.template_col();
+    pub const MYNUMBER: u32 = LedgerField::MyNumber.template_col();
+    pub const CONFIDENTIALITY: u32 = LedgerField::Confidentiality.template_col();
+    pub const INTEGRITY: u32 = LedgerField::Integrity.template_col();
+    pub const AVAILABILITY: u32 = LedgerField::Availability.template_col();
+    pub const IMPORTANCE: u32 = LedgerField::Importance.template_col();
+    pub const RETENTION: u32 = LedgerField::Retention.template_col();
+    pub const REGISTERED: u32 = LedgerField::Registered.template_col();
+    pub const THREAT: u32 = LedgerField::Threat.template_col();
+    pub const VULNERABILITY: u32 = LedgerField::Vulnerability.template_col();
+    pub const LIKELIHOOD: u32 = LedgerField::Likelihood.template_col();
+    pub const LIKELIHOOD_LABEL: u32 = LedgerField::LikelihoodLabel.template_col();
+    pub const RISK: u32 = LedgerField::Risk.template_col();
+    pub const RISK_LABEL: u32 = LedgerField::RiskLabel.template_col();
 }
 
 /// Builds a new workbook in the IPA layout of `profile`'s edition and returns the bytes of the

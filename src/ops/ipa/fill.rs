@@ -13,6 +13,7 @@
 //! # Ok::<(), risksheet::Error>(())
 //! ```
 use super::layout::LedgerLayout;
+use super::ledger::LedgerField;
 use super::{Analysis, Asset, Normalization, Warning};
 use crate::domain::checklist::CheckAnswer;
 use crate::error::{lang, Lang, Result};
@@ -374,7 +375,11 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
         };
         return Ok(vec![Warning { sheet: l.sheet.clone(), cell: String::new(), message }]);
     }
-    let (Some(medium), Some(c), Some(i), Some(a)) = (l.col("medium"), l.col("c"), l.col("i"), l.col("a")) else { return Ok(Vec::new()) };
+    let (Some(medium), Some(c), Some(i), Some(a)) =
+        (l.of(LedgerField::Medium), l.of(LedgerField::Confidentiality), l.of(LedgerField::Integrity), l.of(LedgerField::Availability))
+    else {
+        return Ok(Vec::new());
+    };
     let grid = &an.grids[&l.sheet];
     let first_m = *s.medium_rows.first().unwrap_or(&1);
     let last_m = *s.medium_rows.last().unwrap_or(&1);
@@ -398,11 +403,7 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
     }
     let by_row = |r: u32| row_assets[(r - l.first_row) as usize];
     // The cells a formula row reads or writes.
-    let computed: Vec<u32> =
-        ["importance", "threat", "vulnerability", "likelihood", "likelihood_label", "risk", "risk_label", "c", "i", "a", "personal", "sensitive", "mynumber"]
-            .iter()
-            .filter_map(|f| l.col(f))
-            .collect();
+    let computed: Vec<u32> = LedgerField::COMPUTED.iter().chain(&LedgerField::CIA).chain(&LedgerField::FLAGS).filter_map(|&f| l.of(f)).collect();
     // Formulas by column, top to bottom; written below as shared formulas, one group per run of
     // consecutive rows, as Excel stores a formula filled down.
     let columns: std::cell::RefCell<ColumnFormulas> = Default::default();
@@ -434,11 +435,7 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
             let base = format!("MAX({cia})");
             let valid = format!("OR(COUNT({cia})<3,MIN({cia})<{},MAX({cia})>{})", p.cia.min, p.cia.max);
             let flags: Vec<String> = match p.personal_info_level() {
-                Some(_) => ["personal", "sensitive", "mynumber"]
-                    .iter()
-                    .filter_map(|f| l.col(f))
-                    .map(|col| format!("{}=\"{}\"", rel(r, col), super::flag_text(wl)))
-                    .collect(),
+                Some(_) => LedgerField::FLAGS.iter().filter_map(|&f| l.of(f)).map(|col| format!("{}=\"{}\"", rel(r, col), super::flag_text(wl))).collect(),
                 None => Vec::new(),
             };
             let value = match p.personal_info_level() {
@@ -447,15 +444,15 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
             };
             format!("IF({valid},\"\",{value})")
         };
-        let imp_col = l.col("importance");
+        let imp_col = l.of(LedgerField::Importance);
         write(wb, imp_col, &importance, num(asset.importance))?;
         let m = || rel(r, medium);
-        let t_col = l.col("threat");
-        let v_col = l.col("vulnerability");
+        let t_col = l.of(LedgerField::Threat);
+        let v_col = l.of(LedgerField::Vulnerability);
         write(wb, t_col, &|| format!("IF({m}=\"\",\"\",IFERROR(INDEX({},MATCH({m},{media_names},0)),\"\"))", lookup(2), m = m()), num(asset.threat))?;
         write(wb, v_col, &|| format!("IF({m}=\"\",\"\",IFERROR(INDEX({},MATCH({m},{media_names},0)),\"\"))", lookup(4), m = m()), num(asset.vulnerability))?;
         let (Some(tc), Some(vc)) = (t_col, v_col) else { continue };
-        let lk_col = l.col("likelihood");
+        let lk_col = l.of(LedgerField::Likelihood);
         write(
             wb,
             lk_col,
@@ -474,12 +471,12 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
         let lk_label = asset.likelihood.and_then(|x| lk.level(x)).map(|x| x.label_in(wl));
         write(
             wb,
-            l.col("likelihood_label"),
+            l.of(LedgerField::LikelihoodLabel),
             &|| format!("IF({lkr}=\"\",\"\",INDEX({lk_labels},{lkr}-{}))", lk.min as i32 - 1, lkr = rel(r, lc)),
             text(lk_label),
         )?;
         let Some(ic_) = imp_col else { continue };
-        let risk_col = l.col("risk");
+        let risk_col = l.of(LedgerField::Risk);
         write(wb, risk_col, &|| format!("IF(OR({imp}=\"\",{lkr}=\"\"),\"\",{imp}*{lkr})", imp = rel(r, ic_), lkr = rel(r, lc)), num(asset.risk))?;
         if let Some(rc) = risk_col {
             // Highest band first: IF(v>=6,"大",IF(v>=4,"中","小")).
@@ -491,7 +488,7 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
                 }
                 format!("IF({rv}=\"\",\"\",{f})")
             };
-            write(wb, l.col("risk_label"), &band_f, text(asset.band.as_deref()))?;
+            write(wb, l.of(LedgerField::RiskLabel), &band_f, text(asset.band.as_deref()))?;
         }
     }
     for (col, cells) in columns.into_inner() {
@@ -608,7 +605,7 @@ fn write_result(wb: &mut Workbook, an: &Analysis, s: &SummaryLayout) -> Result<V
                 not_applicable.push(format!("{}=\"{na}\"", abs(&s.sheet, gr, s.rate_col)));
             }
             if ch.condition == crate::profile::Condition::LedgerHasMynumber {
-                if let (Some(led), Some(mc)) = (ledger, ledger.and_then(|x| x.col("mynumber"))) {
+                if let (Some(led), Some(mc)) = (ledger, ledger.and_then(|x| x.of(LedgerField::MyNumber))) {
                     let last = input_last_row(an, led, &an.assets);
                     not_applicable.push(format!("COUNTIF({}:${}${},\"{}\")=0", abs(&led.sheet, led.first_row, mc), col_letters(mc), last, super::flag_text(l)));
                 }
@@ -707,19 +704,19 @@ fn add_input_validations(wb: &mut Workbook, an: &Analysis) -> Result<()> {
     let cia: Vec<String> = p.cia.values().map(|v| v.to_string()).collect();
     for (layout, assets) in &an.ledgers {
         let rows = (layout.first_row, input_last_row(an, layout, assets));
-        let mut add = |field: &str, rule: Rule, ime: &str, prompt: &str| -> Result<()> {
-            if let Some(col) = layout.col(field) {
+        let mut add = |field: LedgerField, rule: Rule, ime: &str, prompt: &str| -> Result<()> {
+            if let Some(col) = layout.of(field) {
                 add_uncovered(wb, &layout.sheet, col, rows, |range| {
                     DataValidation::new(range, rule.clone()).with_ime_mode(ime).with_prompt(prompt, l.pick("一覧から選んでください", "Choose from the list"))
                 })?;
             }
             Ok(())
         };
-        add("medium", Rule::List(media.iter().map(|s| s.to_string()).collect()), "hiragana", p.headers.ledger.medium.text_in(l))?;
-        for f in ["personal", "sensitive", "mynumber"] {
+        add(LedgerField::Medium, Rule::List(media.iter().map(|s| s.to_string()).collect()), "hiragana", p.headers.ledger.medium.text_in(l))?;
+        for f in LedgerField::FLAGS {
             add(f, Rule::List(vec![super::flag_text(l).into()]), "hiragana", super::flag_text(l))?;
         }
-        for f in ["c", "i", "a"] {
+        for f in LedgerField::CIA {
             add(f, Rule::List(cia.clone()), "off", &p.cia.expected())?;
         }
     }

@@ -106,31 +106,37 @@ fn fields(role: Role, p: &Profile) -> Vec<Field<'_>> {
     match role {
         Role::Ledger => {
             let h = &p.headers.ledger;
-            let mut v = vec![
-                f("business", &h.business, Free, 0.5),
-                f("asset", &h.asset, Text, 1.0),
-                f("note", &h.note, Free, 0.3),
-                f("users", &h.users, Free, 0.3),
-                f("owner", &h.owner, Free, 0.3),
-                f("medium", &h.medium, Medium, 1.5),
-                f("personal", &h.personal, Flag, 0.6),
-                f("sensitive", &h.sensitive, Flag, 0.6),
-                f("mynumber", &h.mynumber, Flag, 0.6),
-                f("c", &h.confidentiality, Level, 1.2),
-                f("i", &h.integrity, Level, 1.2),
-                f("a", &h.availability, Level, 1.2),
-                f("importance", &h.importance, Computed, 0.5),
-                f("retention", &h.retention, Free, 0.3),
-                f("registered", &h.registered, Free, 0.3),
-                f("threat", &h.threat, Computed, 0.5),
-                f("vulnerability", &h.vulnerability, Computed, 0.5),
-                f("likelihood", &h.likelihood, Computed, 0.5),
-                f("risk", &h.risk, Computed, 0.5),
+            use super::ledger::LedgerField::{self, *};
+            // The ledger's fields from its schema: what each column holds, and how much its
+            // header counts.
+            let weighted: [(LedgerField, Content, f32); 19] = [
+                (Business, Free, 0.5),
+                (Asset, Text, 1.0),
+                (Note, Free, 0.3),
+                (Users, Free, 0.3),
+                (Owner, Free, 0.3),
+                (Medium, Content::Medium, 1.5),
+                (Personal, Flag, 0.6),
+                (Sensitive, Flag, 0.6),
+                (MyNumber, Flag, 0.6),
+                (Confidentiality, Level, 1.2),
+                (Integrity, Level, 1.2),
+                (Availability, Level, 1.2),
+                (Importance, Computed, 0.5),
+                (Retention, Free, 0.3),
+                (Registered, Free, 0.3),
+                (Threat, Computed, 0.5),
+                (Vulnerability, Computed, 0.5),
+                (Likelihood, Computed, 0.5),
+                (Risk, Computed, 0.5),
             ];
+            let mut v: Vec<Field<'_>> =
+                weighted.iter().filter_map(|&(field, content, weight)| field.header(h).map(|hd| f(field.key(), hd, content, weight))).collect();
+            let keys = |fields: &[LedgerField]| fields.iter().map(|f| f.key()).collect::<Vec<_>>();
             let groups = [
-                (&h.personal_group, ["personal", "sensitive", "mynumber", ""]),
-                (&h.evaluation_group, ["c", "i", "a", "importance"]),
-                (&h.risk_group, ["threat", "vulnerability", "likelihood", "risk"]),
+                (&h.personal_group, keys(&LedgerField::FLAGS)),
+                (&h.evaluation_group, keys(&[Confidentiality, Integrity, Availability, Importance])),
+                (&h.risk_group, keys(&[Threat, Vulnerability, Likelihood, Risk])),
             ];
             for field in &mut v {
                 if let Some((g, _)) = groups.iter().find(|(_, keys)| keys.contains(&field.key)) {

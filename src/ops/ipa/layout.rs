@@ -163,9 +163,13 @@ pub struct LedgerLayout {
 }
 
 impl LedgerLayout {
-    /// The column number of a field.
+    /// The column number of a field, by its key (`"medium"`).
     pub fn col(&self, field: &str) -> Option<u32> {
         self.columns.get(field)
+    }
+    /// The column number of a field.
+    pub fn of(&self, field: super::ledger::LedgerField) -> Option<u32> {
+        self.columns.get(field.key())
     }
     /// The column number of a field the operation needs, or an error naming its header.
     pub fn need(&self, field: &str, header: &Header) -> Result<u32> {

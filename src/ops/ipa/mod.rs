@@ -15,6 +15,7 @@ pub mod facts;
 pub mod fill;
 pub mod infer;
 pub mod layout;
+pub mod ledger;
 mod options;
 mod read;
 
@@ -332,9 +333,9 @@ pub fn detect_profile(sheet_names: &[String], grids: &layout::Grids) -> Result<P
     }
     for l in &infer::ledgers(grids, &ipa3) {
         let grid = &grids[&l.sheet];
-        let values: Vec<f64> = ["c", "i", "a"]
+        let values: Vec<f64> = ledger::LedgerField::CIA
             .iter()
-            .filter_map(|f| l.col(f))
+            .filter_map(|&f| l.of(f))
             .flat_map(|c| (l.first_row..=grid.max_row).map(move |r| (r, c)))
             .filter_map(|(r, c)| crate::domain::cell::leading_number(input(grid.own_value(r, c))).map(f64::from))
             .collect();

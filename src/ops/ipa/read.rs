@@ -1,6 +1,7 @@
 //! Reading the user's tables into typed rows, each value with its cell: the ledger's assets, the
 //! threats per medium, the checklist's answers. What cannot be used becomes a warning naming the
 //! cell (and the value is left out), never a guess.
+use super::ledger::LedgerField;
 use super::*;
 
 pub(super) struct Collector {
@@ -28,14 +29,13 @@ pub(super) fn missing_ledger_fields(l: &LedgerLayout, p: &Profile, doubtful: &[i
     let reported = |f: &str| doubtful.iter().any(|a| a.field == f);
     let mut say = |message: String| out.warnings.push(Warning { sheet: l.sheet.clone(), cell: String::new(), message });
     let lg = lang();
-    if l.col("asset").is_none() && !reported("asset") {
+    if l.of(LedgerField::Asset).is_none() && !reported("asset") {
         say(match lg {
             Lang::Ja => format!("「{}」の列が見つかりません（資産名は空欄になります）。--map ledger.asset=列 で指定できます", h.asset.text),
             Lang::En => format!("no “{}” column found (asset names stay empty); give it with --map ledger.asset=COLUMN", h.asset.text_en),
         });
     }
-    let flags = ["personal", "sensitive", "mynumber"];
-    if p.importance.personal_info_override && flags.iter().all(|f| l.col(f).is_none() && !reported(f)) {
+    if p.importance.personal_info_override && LedgerField::FLAGS.iter().all(|&f| l.of(f).is_none() && !reported(f.key())) {
         say(match lg {
             Lang::Ja => {
                 format!("「{}」の列が見つからないため、重要度は個人情報の有無を考慮していません。--map ledger.personal=列 で指定できます", h.personal.text)
@@ -73,7 +73,7 @@ fn last_table_row(grid: &Grid, l: &LedgerLayout, is_asset: &dyn Fn(u32) -> bool,
         if strays > super::MAX_LISTED_ASSETS {
             continue;
         }
-        let col = ["asset", "medium"].iter().filter_map(|f| l.col(f)).find(|&c| !grid.own_value(r, c).is_blank()).unwrap_or(l.first_row);
+        let col = [LedgerField::Asset, LedgerField::Medium].iter().filter_map(|&f| l.of(f)).find(|&c| !grid.own_value(r, c).is_blank()).unwrap_or(l.first_row);
         let message = if lang() == Lang::Ja {
             format!("台帳の表から{MAX_GAP_ROWS}行以上離れた行です。表の一部とみなさず計算しませんでした（表の続きなら、間の空行を詰めてください）")
         } else {
@@ -96,8 +96,7 @@ fn last_table_row(grid: &Grid, l: &LedgerLayout, is_asset: &dyn Fn(u32) -> bool,
 pub(super) fn read_ledger(grid: &Grid, l: &LedgerLayout, p: &Profile, wl: crate::error::Lang, out: &mut Collector) -> Vec<Asset> {
     // An asset row names an asset or a medium; rows with neither (totals, notes under the table)
     // are not assets.
-    let keys = ["asset", "medium"];
-    let is_asset = |r: u32| keys.iter().filter_map(|f| l.col(f)).any(|c| !grid.own_value(r, c).is_blank());
+    let is_asset = |r: u32| [LedgerField::Asset, LedgerField::Medium].iter().filter_map(|&f| l.of(f)).any(|c| !grid.own_value(r, c).is_blank());
     let Some(last) = last_table_row(grid, l, &is_asset, out) else { return Vec::new() };
     let mut assets = Vec::new();
     // A ledger names a handful of media thousands of times: each distinct text is matched once.
@@ -108,8 +107,8 @@ pub(super) fn read_ledger(grid: &Grid, l: &LedgerLayout, p: &Profile, wl: crate:
         }
         // An input that is a formula without a stored result cannot be read until a spreadsheet
         // computes it: say so rather than treat it as blank.
-        for f in ["medium", "c", "i", "a", "personal", "sensitive", "mynumber"] {
-            if let Some(c) = l.col(f).filter(|&c| grid.uncomputed(r, c)) {
+        for f in [LedgerField::Medium].iter().chain(&LedgerField::CIA).chain(&LedgerField::FLAGS) {
+            if let Some(c) = l.of(*f).filter(|&c| grid.uncomputed(r, c)) {
                 let e = Error::new(ErrorKind::InvalidValue {
                     expected: lang()
                         .pick(
@@ -122,9 +121,9 @@ pub(super) fn read_ledger(grid: &Grid, l: &LedgerLayout, p: &Profile, wl: crate:
                 out.warn(&grid.sheet, r, c, &e);
             }
         }
-        let name = l.col("asset").map(|c| grid.text(r, c)).unwrap_or_default();
+        let name = l.of(LedgerField::Asset).map(|c| grid.text(r, c)).unwrap_or_default();
         let mut medium = None;
-        if let Some(c) = l.col("medium") {
+        if let Some(c) = l.of(LedgerField::Medium) {
             let cell = grid.own_value(r, c);
             let parsed = match known_media.get(&cell.to_string()) {
                 Some(m) => Ok(*m),
