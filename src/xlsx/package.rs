@@ -336,8 +336,7 @@ impl Package {
             |tmp| {
                 let mut saved = Package::open(tmp, &limits)?;
                 for part in changes.replaced.keys().filter(|p| is_xml_part(p)) {
-                    let text = saved.read_text(part)?;
-                    crate::xlsx::xml::check_well_formed(&text).map_err(|m| Error::xml(part, m))?;
+                    saved.check_xml_part(part)?;
                 }
                 then(saved)
             },
@@ -408,6 +407,52 @@ impl Package {
         drop(file);
         self.checked.insert(index);
         Ok(())
+    }
+}
+
+impl Package {
+    /// Checks that a part is well-formed XML with a good checksum, inflating it piece by piece
+    /// (a saved sheet is not held whole a second time).
+    fn check_xml_part(&mut self, part: &str) -> Result<()> {
+        let index = self.position(part).ok_or_else(|| Error::new(ErrorKind::NotWorkbook(format!("{part} missing"))))?;
+        let limit = self.limits.max_part;
+        let file = self.archive.by_index(index).map_err(|e| Error::corrupt(format!("{part}: {e}")))?;
+        let stripped = BomSkip { inner: file.take(limit + 1), start: true };
+        crate::xlsx::xml::check_well_formed_stream(stripped).map_err(|m| Error::xml(part, m))
+    }
+}
+
+/// A reader that drops a UTF-8 byte-order mark at the start.
+struct BomSkip<R> {
+    inner: R,
+    start: bool,
+}
+
+impl<R: Read> Read for BomSkip<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if !self.start {
+            return self.inner.read(buf);
+        }
+        self.start = false;
+        let mut head = [0u8; 3];
+        let mut got = 0;
+        while got < 3 {
+            match self.inner.read(&mut head[got..])? {
+                0 => break,
+                n => got += n,
+            }
+        }
+        let keep: &[u8] = if head[..got] == *b"\xEF\xBB\xBF" { &[] } else { &head[..got] };
+        if keep.is_empty() {
+            return self.inner.read(buf);
+        }
+        let n = keep.len().min(buf.len());
+        buf[..n].copy_from_slice(&keep[..n]);
+        if n < keep.len() {
+            // A buffer under 3 bytes: put the rest back in front (never happens with the checker).
+            return Err(std::io::Error::other("buffer too small"));
+        }
+        Ok(n)
     }
 }
 

@@ -424,36 +424,99 @@ pub fn find_element(xml: &str, name: &str) -> Result<Option<(usize, usize)>, Str
 /// assert!(check_well_formed("<a></a><a></a>").is_err());
 /// ```
 pub fn check_well_formed(xml: &str) -> Result<(), String> {
-    let mut open: Vec<&str> = Vec::new();
-    let mut roots = 0;
+    let mut tree = Tree::default();
     for t in Scanner::new(xml) {
-        let t = t?;
+        tree.token(xml, t?)?;
+    }
+    tree.finish()
+}
+
+/// [`check_well_formed`] on text read piece by piece (an inflating part), holding about 4 MiB
+/// of it at a time instead of the whole part.
+///
+/// ```
+/// use risksheet::xlsx::xml::check_well_formed_stream;
+/// let xml = format!("<a>{}</a>", "<b>t</b>".repeat(1_000_000));
+/// assert!(check_well_formed_stream(xml.as_bytes()).is_ok());
+/// assert!(check_well_formed_stream(&xml.as_bytes()[..xml.len() - 1]).is_err());
+/// ```
+pub fn check_well_formed_stream(mut r: impl std::io::Read) -> Result<(), String> {
+    const PIECE: usize = 4 << 20;
+    let mut tree = Tree::default();
+    let mut buf: Vec<u8> = Vec::new();
+    let mut chunk = vec![0u8; 1 << 20];
+    loop {
+        let n = r.read(&mut chunk).map_err(|e| e.to_string())?;
+        let eof = n == 0;
+        buf.extend_from_slice(&chunk[..n]);
+        if !eof && buf.len() < PIECE {
+            continue;
+        }
+        // Up to the last whole character; the rest waits for the next piece.
+        let valid = match std::str::from_utf8(&buf) {
+            Ok(s) => s.len(),
+            Err(e) if e.error_len().is_none() && !eof => e.valid_up_to(),
+            Err(e) => return Err(format!("not UTF-8 ({e})")),
+        };
+        let text = std::str::from_utf8(&buf[..valid]).map_err(|e| e.to_string())?;
+        let mut done = 0;
+        for t in Scanner::new(text) {
+            // A token running to the end of the piece may go on in the next one.
+            match t {
+                Ok(t) if eof || t.end < text.len() => {
+                    tree.token(text, t)?;
+                    done = t.end;
+                }
+                Err(e) if eof => return Err(e),
+                _ => break,
+            }
+        }
+        buf.drain(..done);
+        if eof {
+            return tree.finish();
+        }
+    }
+}
+
+/// The open elements of a document being checked.
+#[derive(Default)]
+struct Tree {
+    open: Vec<String>,
+    roots: usize,
+}
+
+impl Tree {
+    fn token(&mut self, xml: &str, t: Token) -> Result<(), String> {
         match t.kind {
             TokenKind::Start | TokenKind::Empty => {
-                if open.is_empty() {
-                    roots += 1;
-                    if roots > 1 {
-                        return Err(format!("a second root element at byte {}", t.start));
+                if self.open.is_empty() {
+                    self.roots += 1;
+                    if self.roots > 1 {
+                        return Err(format!("a second root element <{}>", t.name(xml)));
                     }
                 }
                 if t.kind == TokenKind::Start {
-                    open.push(t.name(xml));
+                    self.open.push(t.name(xml).to_string());
                 }
             }
-            TokenKind::End => match open.pop() {
+            TokenKind::End => match self.open.pop() {
                 Some(name) if name == t.name(xml) => {}
-                Some(name) => return Err(format!("</{}> closes <{name}> at byte {}", t.name(xml), t.start)),
-                None => return Err(format!("</{}> without a start tag at byte {}", t.name(xml), t.start)),
+                Some(name) => return Err(format!("</{}> closes <{name}>", t.name(xml))),
+                None => return Err(format!("</{}> without a start tag", t.name(xml))),
             },
-            TokenKind::Text if open.is_empty() && !t.text(xml).trim().is_empty() => return Err(format!("text outside the root element at byte {}", t.start)),
-            TokenKind::CData if open.is_empty() => return Err(format!("CDATA outside the root element at byte {}", t.start)),
+            TokenKind::Text if self.open.is_empty() && !t.text(xml).trim().is_empty() => return Err("text outside the root element".into()),
+            TokenKind::CData if self.open.is_empty() => return Err("CDATA outside the root element".into()),
             _ => {}
         }
+        Ok(())
     }
-    match (open.last(), roots) {
-        (Some(name), _) => Err(format!("<{name}> is not closed")),
-        (None, 0) => Err("no root element".into()),
-        _ => Ok(()),
+
+    fn finish(&self) -> Result<(), String> {
+        match (self.open.last(), self.roots) {
+            (Some(name), _) => Err(format!("<{name}> is not closed")),
+            (None, 0) => Err("no root element".into()),
+            _ => Ok(()),
+        }
     }
 }
 

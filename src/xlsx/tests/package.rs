@@ -45,3 +45,16 @@ fn a_large_part_deflated_in_pieces_reads_back_the_same() {
     f.read_to_end(&mut got).unwrap(); // checks the CRC too
     assert!(got == expected, "same bytes");
 }
+
+#[test]
+fn a_changed_part_is_checked_piece_by_piece_with_or_without_a_byte_order_mark() {
+    for bom in [&b""[..], &b"\xEF\xBB\xBF"[..]] {
+        let body: String = (0..200_000).map(|r| format!("<row r=\"{r}\"/>")).collect();
+        let good = [bom, format!("<sheetData>{body}</sheetData>").as_bytes()].concat();
+        let mut pkg = package_with("xl/worksheets/sheet1.xml", &good);
+        assert!(pkg.check_xml_part("xl/worksheets/sheet1.xml").is_ok());
+        let bad = [bom, format!("<sheetData>{body}</sheetData").as_bytes()].concat();
+        let mut pkg = package_with("xl/worksheets/sheet1.xml", &bad);
+        assert!(pkg.check_xml_part("xl/worksheets/sheet1.xml").is_err());
+    }
+}
