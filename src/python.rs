@@ -216,7 +216,7 @@ fn load_profile(arg: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Profile>> {
     let Some(arg) = arg.filter(|a| !a.is_none()) else { return Ok(None) };
     let path: PathBuf =
         arg.extract().map_err(|_| PyTypeError::new_err("a profile must be None, a builtin name (ipa-3, ipa-2.1) or the path of a TOML file"))?;
-    Ok(Some(if path.is_file() { Profile::from_file(&path)? } else { Profile::builtin(&path.to_string_lossy())? }))
+    Ok(Some(Profile::resolve(&path.to_string_lossy())?))
 }
 
 /// The read options of `fill`, `analysis` and `report`: the profile, explicit places
@@ -414,7 +414,7 @@ impl PyWorkbook {
         if to != "2022" {
             return Err(PyValueError::new_err(format!("to={to:?}: only \"2022\" is supported")));
         }
-        let cat = catalog_from(catalog)?;
+        let cat = crate::controls::Catalog::with_titles(catalog.as_deref())?;
         let opts = ops::convert::Options { sheets: sheets.unwrap_or_default(), ..Default::default() };
         let wb = self.wb()?;
         let path = wb.path().to_path_buf();
@@ -426,7 +426,7 @@ impl PyWorkbook {
     /// or a risk sheet) to `path`, as `risksheet soa`. Returns its report.
     #[pyo3(signature = (path, *, catalog = None, lang = None))]
     fn soa<'py>(&mut self, py: Python<'py>, path: PathBuf, catalog: Option<PathBuf>, lang: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
-        let cat = catalog_from(catalog)?;
+        let cat = crate::controls::Catalog::with_titles(catalog.as_deref())?;
         let lang = match lang {
             Some(l) => Lang::parse(l).ok_or_else(|| PyValueError::new_err(format!("lang={l:?}: \"ja\" or \"en\"")))?,
             None => error::lang(),
@@ -447,11 +447,7 @@ impl PyWorkbook {
         map: Option<&Bound<'_, pyo3::types::PyDict>>,
         facts: Option<&Bound<'_, pyo3::types::PyDict>>,
     ) -> PyResult<String> {
-        let format = match format {
-            "md" | "markdown" => ops::report::Format::Markdown,
-            "html" => ops::report::Format::Html,
-            other => return Err(PyValueError::new_err(format!("format={other:?}: \"md\" or \"html\""))),
-        };
+        let format = ops::report::Format::from_name(format).ok_or_else(|| PyValueError::new_err(format!("format={format:?}: \"md\" or \"html\"")))?;
         let opts = read_options(profile, map, facts)?;
         let wb = self.wb()?;
         let path = wb.path().to_path_buf();
@@ -550,15 +546,6 @@ fn get_lang() -> &'static str {
         Lang::Ja => "ja",
         Lang::En => "en",
     }
-}
-
-/// The bundled control catalogue, with licensed titles loaded over it when a CSV is given.
-fn catalog_from(path: Option<PathBuf>) -> PyResult<crate::controls::Catalog> {
-    let mut cat = crate::controls::Catalog::bundled().clone();
-    if let Some(p) = path {
-        cat.load_titles(p)?;
-    }
-    Ok(cat)
 }
 
 #[pymodule]

@@ -152,12 +152,11 @@ pub(crate) fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitC
             let analysis = ops::ipa::analyze_with(&mut wb, &opts).map_err(|e| e.in_file(&book))?;
             match output {
                 Some(path) => {
-                    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-                    if !matches!(ext.as_deref(), Some("md" | "markdown" | "html" | "htm")) {
+                    let Some(format) = path.extension().and_then(|e| e.to_str()).and_then(ops::report::Format::from_name) else {
                         let msg = risksheet::error::lang().pick("レポートの形式は .md か .html です", "a report is .md or .html");
                         return Err(risksheet::Error::usage(msg).in_file(&path));
-                    }
-                    let text = ops::report::render(&analysis, ops::report::Format::for_path(&path));
+                    };
+                    let text = ops::report::render(&analysis, format);
                     risksheet::xlsx::file::replace_with_bytes(&path, &SaveOptions::default(), text.as_bytes())?;
                 }
                 None => say(ops::report::render(&analysis, ops::report::Format::Markdown).trim_end())?,
@@ -171,7 +170,7 @@ pub(crate) fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitC
                     risksheet::error::lang().pick("変換先は 2022 のみです", "only 2022 is supported")
                 )));
             }
-            let cat = load_catalog(catalog.as_ref())?;
+            let cat = risksheet::controls::Catalog::with_titles(catalog.as_deref())?;
             let opts = ops::convert::Options { sheets, ..Default::default() };
             let job = |path: &Path, out: Option<&Path>| {
                 let (convert, save) = ops::convert::convert_file(path, out, &cat, &opts, dry_run, &save_opts, &limits)?;
@@ -197,7 +196,7 @@ pub(crate) fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitC
                 )
                 .in_file(&output));
             }
-            let cat = load_catalog(catalog.as_ref())?;
+            let cat = risksheet::controls::Catalog::with_titles(catalog.as_deref())?;
             let mut wb =
                 if ops::convert::is_legacy(&book) { Workbook::from_bytes(&book, ops::convert::legacy_to_xlsx(&book)?, &limits)? } else { open(&book)? };
             let report = ops::soa::build_soa(&mut wb, &cat, &output, lang).map_err(|e| e.in_file(&book))?;
@@ -266,21 +265,7 @@ fn run_batch<T: batch::Outcome>(
 /// a number column, a missing sheet): non-zero, and distinct from a failure (1).
 const EXIT_CHECK_INPUTS: u8 = 3;
 
-/// The bundled control catalogue, with titles loaded over it from `--catalog`.
-fn load_catalog(file: Option<&PathBuf>) -> risksheet::Result<risksheet::controls::Catalog> {
-    let mut cat = risksheet::controls::Catalog::bundled().clone();
-    if let Some(f) = file {
-        cat.load_titles(f)?;
-    }
-    Ok(cat)
-}
-
 /// A profile by builtin name or TOML file path.
 pub(crate) fn load_profile(arg: Option<&str>) -> risksheet::Result<Option<risksheet::profile::Profile>> {
-    use risksheet::profile::Profile;
-    Ok(match arg {
-        None => None,
-        Some(a) if std::path::Path::new(a).is_file() => Some(Profile::from_file(a)?),
-        Some(a) => Some(Profile::builtin(a)?),
-    })
+    arg.map(risksheet::profile::Profile::resolve).transpose()
 }

@@ -229,6 +229,16 @@ impl Catalog {
         Ok(Catalog { v2013, v2022, mappings })
     }
 
+    /// The bundled catalogues with titles loaded over them from a CSV when one is given
+    /// (`--catalog`, `catalog=` in Python; see [`Catalog::load_titles`]).
+    pub fn with_titles(csv: Option<&Path>) -> Result<Catalog> {
+        let mut cat = Catalog::bundled().clone();
+        if let Some(path) = csv {
+            cat.load_titles(path)?;
+        }
+        Ok(cat)
+    }
+
     /// The bundled catalogues (parsed once).
     pub fn bundled() -> &'static Catalog {
         static CAT: OnceLock<Catalog> = OnceLock::new();

@@ -26,9 +26,22 @@ pub enum Format {
 impl Format {
     /// The format a file name asks for: `.html`/`.htm` → HTML, anything else Markdown.
     pub fn for_path(path: &Path) -> Format {
-        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-            Some("html" | "htm") => Format::Html,
-            _ => Format::Markdown,
+        path.extension().and_then(|e| e.to_str()).and_then(Format::from_name).unwrap_or(Format::Markdown)
+    }
+
+    /// The format of a name or file extension (`md`, `markdown`, `html`, `htm`, any case), if it is
+    /// one.
+    ///
+    /// ```
+    /// use risksheet::ops::report::Format;
+    /// assert_eq!(Format::from_name("HTML"), Some(Format::Html));
+    /// assert_eq!(Format::from_name("pdf"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Format> {
+        match name.to_ascii_lowercase().as_str() {
+            "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" => Some(Format::Html),
+            _ => None,
         }
     }
 }

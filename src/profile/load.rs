@@ -37,6 +37,23 @@ impl Profile {
         Profile::from_toml_str(builtin_source(name)?)
     }
 
+    /// A profile as a user names one (`--profile`, `profile=` in Python): the path of a TOML file
+    /// when one is there, else a preset's name.
+    ///
+    /// ```
+    /// use risksheet::profile::Profile;
+    /// assert_eq!(Profile::resolve("ipa-2.1")?.id, "ipa-2.1");
+    /// assert!(Profile::resolve("no-such-profile").is_err());
+    /// # Ok::<(), risksheet::Error>(())
+    /// ```
+    pub fn resolve(name_or_path: &str) -> Result<Profile> {
+        if Path::new(name_or_path).is_file() {
+            Profile::from_file(name_or_path)
+        } else {
+            Profile::builtin(name_or_path)
+        }
+    }
+
     /// Reads a profile file; errors name the file.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Profile> {
         let path = path.as_ref();
