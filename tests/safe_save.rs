@@ -219,6 +219,14 @@ fn a_workbook_open_in_libreoffice_or_excel_is_not_changed_under_it() {
     let err = fails(&["edit", b, "--set", "台帳!H20=1"], "台帳.xlsx", "開かれています");
     assert!(err.contains("Excel"), "{err}");
     assert_eq!(fs::read(&book).unwrap(), original);
+    // Opened through a link: LibreOffice's lock is beside the link.
+    fs::remove_file(&excel).unwrap();
+    let link = dir.path().join("link.xlsx");
+    std::os::unix::fs::symlink("台帳.xlsx", &link).unwrap();
+    fs::write(dir.path().join(".~lock.link.xlsx#"), "佐藤 花子,pc01,pc01,30.11.2026 09:12,file:///x;").unwrap();
+    fails(&["edit", link.to_str().unwrap(), "--set", "台帳!H20=1"], "link.xlsx", "開かれています");
+    assert_eq!(fs::read(&book).unwrap(), original);
+    fs::write(&excel, b"x").unwrap();
     // With --force the user says the lock is stale.
     ok(&["edit", b, "--force", "--set", "台帳!H20=1"]);
     assert_eq!(get(&book, "台帳!H20"), "1");

@@ -232,7 +232,8 @@ pub fn replace(
     }
     let in_file = |e: Error| e.in_file(target);
     if !opts.force {
-        if let Some(by) = opened_by(&real) {
+        // LibreOffice keeps its lock beside the path it opened: the link's or the real file's.
+        if let Some(by) = opened_by(target).or_else(|| opened_by(&real)) {
             return Err(in_file(Error::new(ErrorKind::InUse(by))));
         }
     }
