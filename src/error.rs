@@ -204,6 +204,11 @@ pub enum ErrorKind {
     /// The new file failed its check before it would have replaced the old one (why); nothing
     /// was replaced.
     NotSaved(String),
+    /// The file to replace is read-only (for everyone, or for this user).
+    ReadOnly,
+    /// The file to replace has other hard links (how many names in all), which a save would leave
+    /// with the old content.
+    HardLinked(u64),
 }
 
 /// An error with the place it happened: file, sheet and cell where known. Boxed, so that a
@@ -384,6 +389,19 @@ impl Error {
                     "the file changed after it was read; it was not overwritten. Open it again and retry (--force overwrites)",
                 )
                 .into(),
+            ReadOnly => lang
+                .pick(
+                    "読み取り専用のファイルです。上書きしませんでした（それでも書き込むには --force）",
+                    "the file is read-only; it was not overwritten (--force writes anyway)",
+                )
+                .into(),
+            HardLinked(n) => {
+                if ja {
+                    format!("ほかの名前からもハードリンクされたファイルです（名前 {n} 個）。置き換えるとほかの名前は古い内容のまま残るため、書き込みませんでした（それでも書き込むには --force）")
+                } else {
+                    format!("the file has other hard links ({n} names); replacing it would leave them with the old content, so it was not written (--force writes anyway)")
+                }
+            }
             NotSaved(why) => {
                 if ja {
                     format!("保存前の確認で問題が見つかったため、保存しませんでした（{why}）")

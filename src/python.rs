@@ -49,6 +49,8 @@ fn kind_name(kind: &ErrorKind) -> &'static str {
         ChangedSinceRead => "changed_since_read",
         InUse(_) => "in_use",
         NotSaved(_) => "not_saved",
+        ReadOnly => "read_only",
+        HardLinked(_) => "hard_linked",
         _ => "other",
     }
 }

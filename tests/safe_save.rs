@@ -280,3 +280,47 @@ fn temporary_files_of_a_killed_run_are_removed_by_the_next_save() {
     assert!(!dead.exists(), "the leftover of a killed run is removed");
     assert!(young.exists() && alive.exists(), "files that may still be in use stay");
 }
+
+#[test]
+fn read_only_and_hard_linked_files_are_not_replaced_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = copy_of(dir.path(), "excel-style-features.xlsx", "ro.xlsx");
+    let b = book.to_str().unwrap();
+    fs::set_permissions(&book, fs::Permissions::from_mode(0o444)).unwrap();
+    let original = fs::read(&book).unwrap();
+    fails(&["edit", b, "--set", "台帳!H20=1"], "ro.xlsx", "読み取り専用");
+    assert_eq!(fs::read(&book).unwrap(), original);
+    ok(&["edit", b, "--force", "--set", "台帳!H20=1"]);
+    assert_eq!(fs::metadata(&book).unwrap().mode() & 0o777, 0o444, "still read-only after a forced save");
+    // A second name for the same file would keep the old content: refused.
+    let linked = copy_of(dir.path(), "excel-style-features.xlsx", "h.xlsx");
+    let other = dir.path().join("h2.xlsx");
+    fs::hard_link(&linked, &other).unwrap();
+    let err = fails(&["edit", linked.to_str().unwrap(), "--set", "台帳!H20=1"], "h.xlsx", "ハードリンク");
+    assert!(err.contains("2"), "{err}");
+    assert_eq!(fs::metadata(&linked).unwrap().ino(), fs::metadata(&other).unwrap().ino(), "still one file");
+    no_leftovers(dir.path());
+}
+
+#[test]
+fn a_lock_file_that_cannot_be_read_still_says_the_workbook_is_open() {
+    // A colleague's lock this user may not read (umask 077); here a folder of that name, which no
+    // one reads as a file, stands for it (the tests run as root, who reads any file).
+    let dir = tempfile::tempdir().unwrap();
+    let book = copy_of(dir.path(), "excel-style-features.xlsx", "a.xlsx");
+    fs::create_dir(dir.path().join(".~lock.a.xlsx#")).unwrap();
+    let original = fs::read(&book).unwrap();
+    fails(&["edit", book.to_str().unwrap(), "--set", "台帳!H20=1"], "a.xlsx", "開かれています");
+    assert_eq!(fs::read(&book).unwrap(), original);
+}
+
+#[test]
+fn a_report_is_never_written_over_a_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = copy_of(dir.path(), "ipa-like-ledger.xlsx", "r.xlsx");
+    std::os::unix::fs::symlink("r.xlsx", dir.path().join("rl.md")).unwrap();
+    let original = fs::read(&book).unwrap();
+    fails(&["report", book.to_str().unwrap(), "-o", dir.path().join("rl.md").to_str().unwrap()], "rl.md", "上書きしません");
+    assert_eq!(fs::read(&book).unwrap(), original, "the workbook is still the workbook");
+    no_leftovers(dir.path());
+}

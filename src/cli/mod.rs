@@ -156,6 +156,14 @@ pub(crate) fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitC
                         let msg = risksheet::error::lang().pick("レポートの形式は .md か .html です", "a report is .md or .html");
                         return Err(risksheet::Error::usage(msg).in_file(&path));
                     };
+                    // `-o` through a link to the workbook itself, or onto any workbook: never.
+                    if risksheet::xlsx::file::holds_package(&path) {
+                        let msg = risksheet::error::lang().pick(
+                            "既存のブック（zip）にはレポートを上書きしません。別の名前を指定してください",
+                            "will not write a report over a workbook (a zip package); name another file",
+                        );
+                        return Err(risksheet::Error::usage(msg).in_file(&path));
+                    }
                     let text = ops::report::render(&analysis, format);
                     risksheet::xlsx::file::replace_with_bytes(&path, &SaveOptions::default(), text.as_bytes())?;
                 }

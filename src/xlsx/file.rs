@@ -146,6 +146,23 @@ fn refuse_irregular(path: &Path, meta: &fs::Metadata) -> Result<()> {
     Ok(())
 }
 
+/// Refuses to replace a file the user would not expect to change: one marked read-only (no write
+/// permission for anyone, or none for this user: a rename would replace it all the same), and one
+/// with other hard links (they would keep the old content under their names).
+fn refuse_surprising_replace(real: &Path, meta: &fs::Metadata) -> Result<()> {
+    if meta.permissions().readonly() || fs::OpenOptions::new().write(true).open(real).is_err() {
+        return Err(Error::new(ErrorKind::ReadOnly));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            return Err(Error::new(ErrorKind::HardLinked(meta.nlink())));
+        }
+    }
+    Ok(())
+}
+
 /// The file a save to `target` replaces: `target` itself, or the file a symlink at `target`
 /// points to (through any number of links), so that the link stays and the real file gets the new
 /// content. An existing target must be a regular file.
@@ -183,6 +200,26 @@ pub fn real_target(target: &Path) -> Result<PathBuf> {
     Err(Error::from(std::io::Error::other(lang().pick("シンボリックリンクが循環しています", "too many levels of symbolic links"))).in_file(target))
 }
 
+/// Whether the file at `path` (through links) is a workbook or another zip or OLE package, by its
+/// first bytes: what a report or other text output must never replace.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let (book, text) = (dir.path().join("b.xlsx"), dir.path().join("r.md"));
+/// std::fs::write(&book, b"PK\x03\x04....")?;
+/// std::fs::write(&text, "# report")?;
+/// assert!(risksheet::xlsx::file::holds_package(&book) && !risksheet::xlsx::file::holds_package(&text));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn holds_package(path: &Path) -> bool {
+    // Looked at before it is opened: opening a FIFO waits for a writer.
+    if !fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let mut head = [0u8; 4];
+    fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && (head == *b"PK\x03\x04" || head == [0xD0, 0xCF, 0x11, 0xE0])
+}
+
 /// Who has the workbook at `path` open, by the lock files LibreOffice (`.~lock.NAME#`, whose first
 /// field is the user's name) and Excel (`~$NAME`) keep beside it.
 ///
@@ -197,7 +234,9 @@ pub fn real_target(target: &Path) -> Result<PathBuf> {
 pub fn opened_by(path: &Path) -> Option<String> {
     let name = path.file_name()?.to_string_lossy();
     let office_lock = path.with_file_name(format!(".~lock.{name}#"));
-    if let Ok(text) = fs::read(&office_lock) {
+    // A lock that exists is a lock, even one this user may not read (a colleague's umask 077).
+    if fs::symlink_metadata(&office_lock).is_ok() {
+        let text = fs::read(&office_lock).unwrap_or_default();
         let user = String::from_utf8_lossy(&text).split(',').next().unwrap_or("").trim().to_string();
         let by = if user.is_empty() { "LibreOffice".to_string() } else { format!("LibreOffice ({user})") };
         return Some(format!("{by}: {}", office_lock.display()));
@@ -235,6 +274,9 @@ pub fn replace(
         // LibreOffice keeps its lock beside the path it opened: the link's or the real file's.
         if let Some(by) = opened_by(target).or_else(|| opened_by(&real)) {
             return Err(in_file(Error::new(ErrorKind::InUse(by))));
+        }
+        if let Ok(meta) = fs::metadata(&real) {
+            refuse_surprising_replace(&real, &meta).map_err(in_file)?;
         }
     }
     remove_leftovers(&dir);
