@@ -4,41 +4,9 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_risksheet"));
-    c.env("RISKSHEET_LANG", "ja");
-    c
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().expect("run risksheet")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-/// Runs a failing command; checks exit code 1, one line naming `name`, no panic.
-fn fails(args: &[&str], name: &str, reason: &str) -> String {
-    let o = run(args);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
-    assert!(!err.contains("panicked"), "{err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-    assert!(err.contains(name), "names {name}: {err}");
-    assert!(err.contains(reason), "says {reason}: {err}");
-    err
-}
+mod common;
+use common::{bin, fails, fixture, run, stderr, stdout};
 
 fn temp_copy(dir: &Path, name: &str) -> PathBuf {
     let p = dir.join(name);

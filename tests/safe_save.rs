@@ -5,42 +5,15 @@
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_risksheet")).env("RISKSHEET_LANG", "ja").args(args).output().expect("run risksheet")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
-}
+mod common;
+use common::{fails, fixture, ok, stderr};
 
 fn copy_of(dir: &Path, fixture_name: &str, name: &str) -> PathBuf {
     let p = dir.join(name);
     fs::copy(fixture(fixture_name), &p).unwrap();
     p
-}
-
-fn ok(args: &[&str]) -> String {
-    let o = run(args);
-    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-/// A failing command: exit 1, one line, no panic, naming `name` and saying `reason`.
-fn fails(args: &[&str], name: &str, reason: &str) -> String {
-    let o = run(args);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
-    assert!(!err.contains("panicked"), "{err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-    assert!(err.contains(name), "names {name}: {err}");
-    assert!(err.contains(reason), "says {reason}: {err}");
-    err
 }
 
 fn no_leftovers(dir: &Path) {
