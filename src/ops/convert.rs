@@ -472,7 +472,7 @@ pub fn legacy_to_xlsx(path: &Path) -> Result<Vec<u8>> {
     let read = || -> std::result::Result<Vec<(String, calamine::Range<Data>)>, String> {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         let rs = std::io::Cursor::new(bytes.as_slice());
-        let mut book = if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        let mut book = if bytes.starts_with(&crate::xlsx::package::OLE_MAGIC[..4]) {
             calamine::Sheets::Xls(calamine::open_workbook_from_rs(rs).map_err(|e: calamine::XlsError| e.to_string())?)
         } else if ext == "ods" {
             calamine::Sheets::Ods(calamine::open_workbook_from_rs(rs).map_err(|e: calamine::OdsError| e.to_string())?)

@@ -62,7 +62,7 @@ pub fn check(path: &Path, bytes: &[u8]) -> Result<()> {
     if bytes.len() as u64 > MAX_FILE {
         return Err(Error::new(ErrorKind::PartTooLarge { part: "(file)".into(), limit: MAX_FILE }).in_file(path));
     }
-    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+    if bytes.starts_with(&crate::xlsx::package::OLE_MAGIC[..4]) {
         let stream = workbook_stream(bytes).map_err(|why| damaged(path, why))?;
         let cells = xls_cells(&stream);
         if cells > MAX_CELLS {

@@ -217,7 +217,7 @@ pub fn holds_package(path: &Path) -> bool {
         return false;
     }
     let mut head = [0u8; 4];
-    fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && (head == *b"PK\x03\x04" || head == [0xD0, 0xCF, 0x11, 0xE0])
+    fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && (head == *b"PK\x03\x04" || head[..] == crate::xlsx::package::OLE_MAGIC[..4])
 }
 
 /// Who has the workbook at `path` open, by the lock files LibreOffice (`.~lock.NAME#`, whose first

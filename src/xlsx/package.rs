@@ -169,7 +169,8 @@ pub struct Package {
     inflated: u64,
 }
 
-const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+/// The first bytes of an OLE compound file (a legacy .xls, or an encrypted workbook).
+pub(crate) const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Canonical form of a part name for lookups: forward slashes, no leading slash, lower case.
 /// Real files use backslashes or other letter case, and Excel and LibreOffice accept them.
