@@ -1,63 +1,23 @@
 //! One error type for the whole crate: a kind that says what went wrong, and the place it went
-//! wrong in (file, sheet, cell), filled in as the error travels up. Messages are Japanese by
-//! default and English with [`set_lang`]`(Lang::En)` (the CLI's `--lang en`).
+//! wrong in (file, sheet, cell), filled in as the error travels up. Each layer has its kinds: the
+//! package and workbook layer its own enum ([`XlsxError`]), the profile, the domain rules and the
+//! operations one kind each. The message is in both languages until it is shown: `Display` shows
+//! Japanese, [`Error::display`] the language asked for (the CLI's `--lang`).
 //!
 //! ```
-//! use risksheet::error::{Error, ErrorKind, Lang, set_lang};
-//! let e = Error::new(ErrorKind::InvalidValue { expected: "1〜3".into(), found: "高".into() })
+//! use risksheet::error::{Error, ErrorKind};
+//! use risksheet::lang::{Lang, Message};
+//! let expected = Message::new("1〜3の数値", "a number 1–3");
+//! let e = Error::new(ErrorKind::InvalidValue { expected, found: "高".into() })
 //!     .in_file("ledger.xlsx").in_sheet("情報資産管理台帳").at_cell("J7");
-//! set_lang(Lang::En);
-//! assert_eq!(e.to_string(), "ledger.xlsx: 情報資産管理台帳!J7: expected 1〜3, found 「高」");
-//! set_lang(Lang::Ja);
+//! assert_eq!(e.display(Lang::En).to_string(), "ledger.xlsx: 情報資産管理台帳!J7: expected a number 1–3, found 「高」");
+//! assert_eq!(e.to_string(), "ledger.xlsx: 情報資産管理台帳!J7: 1〜3の数値 を入力してください（「高」が入っています）");
 //! ```
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU8, Ordering};
 
-/// Language of messages and generated sheets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    /// 日本語 (default).
-    #[default]
-    Ja,
-    /// English.
-    En,
-}
-
-impl Lang {
-    /// Parses `ja` / `en` (case-insensitive); anything else is `None`.
-    pub fn parse(s: &str) -> Option<Lang> {
-        match s.to_ascii_lowercase().as_str() {
-            "ja" | "jp" | "japanese" => Some(Lang::Ja),
-            "en" | "english" => Some(Lang::En),
-            _ => None,
-        }
-    }
-    /// Picks the Japanese or the English text.
-    pub fn pick<'a>(self, ja: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Ja => ja,
-            Lang::En => en,
-        }
-    }
-}
-
-static LANG: AtomicU8 = AtomicU8::new(0);
-
-/// Sets the language of error messages for the whole process.
-pub fn set_lang(lang: Lang) {
-    LANG.store(lang as u8, Ordering::Relaxed);
-}
-
-/// The language error messages are shown in.
-pub fn lang() -> Lang {
-    if LANG.load(Ordering::Relaxed) == Lang::En as u8 {
-        Lang::En
-    } else {
-        Lang::Ja
-    }
-}
+pub use crate::lang::{Lang, Message};
+pub use crate::xlsx::XlsxError;
 
 /// Whether a terminal could act on `c` instead of showing it: C0 and C1 controls (ESC starts
 /// the sequences that move the cursor, recolour, retitle the window), DEL, the bidirectional
@@ -138,77 +98,30 @@ pub fn catch_panic<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
     r.map_err(|p| p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default())
 }
 
-/// What went wrong.
+/// What went wrong, by the layer that found it.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// Reading or writing a file failed.
     Io(std::io::Error),
-    /// The file is not a zip package at all.
-    NotZip,
-    /// An encrypted (password-protected) workbook: an OLE compound file, not a zip.
-    Encrypted,
-    /// A legacy binary `.xls` where an `.xlsx` was expected.
-    LegacyXls,
-    /// A zip package that is not a spreadsheet (no workbook part).
-    NotWorkbook(String),
-    /// A damaged package: truncated, bad zip structure, a part that cannot be read.
-    Corrupt(String),
-    /// A part whose uncompressed size is over the limit (a zip bomb or an absurd sheet).
-    PartTooLarge {
-        /// Part name inside the package.
-        part: String,
-        /// The limit in bytes.
-        limit: u64,
-    },
-    /// A part whose XML cannot be parsed.
-    Xml {
-        /// Part name inside the package.
-        part: String,
-        /// What the parser said.
-        message: String,
-    },
-    /// No sheet of that name.
-    SheetNotFound {
-        /// The name asked for.
-        name: String,
-        /// The sheets the workbook has.
-        available: Vec<String>,
-    },
-    /// A cell address or range that cannot be parsed.
-    InvalidAddress(String),
-    /// An edit that lands inside an array formula's range.
-    ArrayFormula {
-        /// The array formula's range.
-        range: String,
-    },
-    /// A value of the wrong kind in an input cell (「高」 where a number 1–3 belongs).
+    /// The package and workbook layer ([`crate::xlsx`]): the file on disk, the zip, XML, sheets,
+    /// addresses.
+    Xlsx(XlsxError),
+    /// A profile or catalogue file that cannot be used ([`crate::profile`], [`crate::controls`]).
+    Profile(Message),
+    /// A value of the wrong kind in an input cell, by the domain rules ([`crate::domain`]): 「高」
+    /// where a number 1–3 belongs.
     InvalidValue {
         /// What the cell should hold.
-        expected: String,
+        expected: Message,
         /// What it holds.
         found: String,
     },
-    /// A sheet or column that the layout needs could not be found by its header text.
-    MissingHeader(String),
-    /// A profile file that cannot be used.
-    Profile(String),
-    /// A bad command-line argument or API argument.
-    Usage(String),
-    /// A path that is not a regular file (a device, a FIFO, a socket).
-    NotRegularFile,
-    /// The file changed on disk after it was read: saving would overwrite another program's save.
-    ChangedSinceRead,
-    /// The workbook is open in another program (which one, and the lock file that says so).
-    InUse(String),
-    /// The new file failed its check before it would have replaced the old one (why); nothing
-    /// was replaced.
-    NotSaved(String),
-    /// The file to replace is read-only (for everyone, or for this user).
-    ReadOnly,
-    /// The file to replace has other hard links (how many names in all), which a save would leave
-    /// with the old content.
-    HardLinked(u64),
+    /// A sheet or column that an operation needs could not be found by its header text
+    /// ([`crate::ops`]).
+    MissingHeader(Message),
+    /// A bad command-line or API argument.
+    Usage(Message),
 }
 
 /// An error with the place it happened: file, sheet and cell where known. Boxed, so that a
@@ -276,17 +189,24 @@ impl Error {
     pub fn into_kind(self) -> ErrorKind {
         self.0.kind
     }
-    /// Shorthand for a [`ErrorKind::Corrupt`] error.
-    pub fn corrupt(msg: impl Into<String>) -> Error {
-        Error::new(ErrorKind::Corrupt(msg.into()))
+    /// Shorthand for a [`XlsxError::Corrupt`] error.
+    pub fn corrupt(msg: impl Into<Message>) -> Error {
+        Error::from(XlsxError::Corrupt(msg.into()))
     }
     /// Shorthand for a [`ErrorKind::Usage`] error.
-    pub fn usage(msg: impl Into<String>) -> Error {
+    pub fn usage(msg: impl Into<Message>) -> Error {
         Error::new(ErrorKind::Usage(msg.into()))
     }
-    /// Shorthand for an [`ErrorKind::Xml`] error.
+    /// Shorthand for an [`XlsxError::Xml`] error.
     pub fn xml(part: &str, message: impl fmt::Display) -> Error {
-        Error::new(ErrorKind::Xml { part: part.to_string(), message: message.to_string() })
+        Error::from(XlsxError::Xml { part: part.to_string(), message: message.to_string() })
+    }
+    /// The package-layer kind, if that is what this is.
+    pub fn xlsx(&self) -> Option<&XlsxError> {
+        match &self.kind {
+            ErrorKind::Xlsx(x) => Some(x),
+            _ => None,
+        }
     }
     /// The message of the kind alone, in the given language.
     pub fn message(&self, lang: Lang) -> String {
@@ -294,73 +214,20 @@ impl Error {
         let ja = lang == Lang::Ja;
         match &self.kind {
             Io(e) => {
+                // An I/O error risksheet raised itself carries its text in both languages.
+                let e: &dyn fmt::Display = match e.get_ref().and_then(|inner| inner.downcast_ref::<Message>()) {
+                    Some(m) => &m.get(lang).to_string(),
+                    None => e,
+                };
                 if ja {
                     format!("ファイルを読み書きできません（{e}）")
                 } else {
                     format!("cannot read or write the file ({e})")
                 }
             }
-            NotZip => lang.pick("Excelブック（.xlsx）ではありません（zip形式でない）", "not an Excel workbook (.xlsx): not a zip package").into(),
-            Encrypted => lang
-                .pick(
-                    "パスワードで保護（暗号化）されたブックです。Excelでパスワードを解除して保存し直してください",
-                    "the workbook is password-protected (encrypted); remove the password in Excel and save it again",
-                )
-                .into(),
-            LegacyXls => lang
-                .pick("旧形式の .xls ブックです。.xlsx で保存し直すか convert を使ってください", "a legacy .xls workbook; save it as .xlsx or use convert")
-                .into(),
-            NotWorkbook(why) => {
-                if ja {
-                    format!("zipですがExcelブックではありません（{why}）")
-                } else {
-                    format!("a zip package but not an Excel workbook ({why})")
-                }
-            }
-            Corrupt(why) => {
-                if ja {
-                    format!("ファイルが壊れています（{why}）")
-                } else {
-                    format!("the file is damaged ({why})")
-                }
-            }
-            PartTooLarge { part, limit } => {
-                if ja {
-                    format!("{part} が大きすぎます（展開後 {limit} バイトの上限を超えています）")
-                } else {
-                    format!("{part} is too large (over the limit of {limit} bytes uncompressed)")
-                }
-            }
-            Xml { part, message } => {
-                if ja {
-                    format!("{part} のXMLを読めません（{message}）")
-                } else {
-                    format!("cannot parse the XML of {part} ({message})")
-                }
-            }
-            SheetNotFound { name, available } => {
-                let list = available.join(", ");
-                if ja {
-                    format!("シート「{name}」がありません（あるシート: {list}）")
-                } else {
-                    format!("no sheet named '{name}' (sheets: {list})")
-                }
-            }
-            InvalidAddress(a) => {
-                if ja {
-                    format!("セル番地「{a}」を解釈できません")
-                } else {
-                    format!("invalid cell address '{a}'")
-                }
-            }
-            ArrayFormula { range } => {
-                if ja {
-                    format!("配列数式（{range}）の一部は変更できません")
-                } else {
-                    format!("cannot change part of an array formula ({range})")
-                }
-            }
+            Xlsx(x) => x.message(lang),
             InvalidValue { expected, found } => {
+                let expected = expected.get(lang);
                 if ja {
                     format!("{expected} を入力してください（「{found}」が入っています）")
                 } else {
@@ -368,6 +235,7 @@ impl Error {
                 }
             }
             MissingHeader(what) => {
+                let what = what.get(lang);
                 if ja {
                     format!("見出し「{what}」が見つかりません")
                 } else {
@@ -375,70 +243,52 @@ impl Error {
                 }
             }
             Profile(why) => {
+                let why = why.get(lang);
                 if ja {
                     format!("プロファイルを使えません（{why}）")
                 } else {
                     format!("cannot use the profile ({why})")
                 }
             }
-            Usage(why) => why.clone(),
-            NotRegularFile => lang.pick("通常のファイルではありません（デバイスやパイプなど）", "not a regular file (a device, a pipe …)").into(),
-            ChangedSinceRead => lang
-                .pick(
-                    "読み込んだ後にファイルが変更されています。上書きしませんでした。開き直してからやり直してください（上書きするには --force）",
-                    "the file changed after it was read; it was not overwritten. Open it again and retry (--force overwrites)",
-                )
-                .into(),
-            ReadOnly => lang
-                .pick(
-                    "読み取り専用のファイルです。上書きしませんでした（それでも書き込むには --force）",
-                    "the file is read-only; it was not overwritten (--force writes anyway)",
-                )
-                .into(),
-            HardLinked(n) => {
-                if ja {
-                    format!("ほかの名前からもハードリンクされたファイルです（名前 {n} 個）。置き換えるとほかの名前は古い内容のまま残るため、書き込みませんでした（それでも書き込むには --force）")
-                } else {
-                    format!("the file has other hard links ({n} names); replacing it would leave them with the old content, so it was not written (--force writes anyway)")
-                }
-            }
-            NotSaved(why) => {
-                if ja {
-                    format!("保存前の確認で問題が見つかったため、保存しませんでした（{why}）")
-                } else {
-                    format!("not saved: the new file failed its check before replacing the old one ({why})")
-                }
-            }
-            InUse(by) => {
-                if ja {
-                    format!("ほかのプログラムで開かれています（{by}）。閉じてからやり直してください（それでも書き込むには --force）")
-                } else {
-                    format!("the workbook is open in another program ({by}); close it and retry (--force writes anyway)")
-                }
-            }
+            Usage(why) => why.get(lang).to_string(),
         }
+    }
+    /// The error as one line in `lang`: the file, sheet and cell and the message, with whatever a
+    /// terminal would act on in them (a sheet name holding ESC) shown escaped ([`shown`]).
+    pub fn display(&self, lang: Lang) -> impl fmt::Display + '_ {
+        Shown { error: self, lang }
     }
 }
 
-/// One line: the file, sheet and cell and the message, with whatever a terminal would act on in
-/// them (a sheet name holding ESC) shown escaped ([`shown`]).
-impl fmt::Display for Error {
+struct Shown<'a> {
+    error: &'a Error,
+    lang: Lang,
+}
+
+impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = self.error;
         let mut line = String::new();
-        if let Some(file) = &self.file {
+        if let Some(file) = &e.file {
             line += &format!("{}: ", file.display());
         }
-        match (&self.sheet, &self.cell) {
+        match (&e.sheet, &e.cell) {
             (Some(s), Some(c)) => line += &format!("{s}!{c}: "),
             (Some(s), None) => line += &format!("{s}: "),
             (None, Some(c)) => line += &format!("{c}: "),
             (None, None) => {}
         }
-        line += &self.message(lang());
+        line += &e.message(self.lang);
         f.write_str(&shown(&line))
     }
 }
 
+/// One line in Japanese, the default language ([`Error::display`] for the other).
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.display(Lang::Ja).fmt(f)
+    }
+}
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.kind {
@@ -457,5 +307,11 @@ impl From<std::io::Error> for Error {
 impl From<ErrorKind> for Error {
     fn from(kind: ErrorKind) -> Error {
         Error::new(kind)
+    }
+}
+
+impl From<XlsxError> for Error {
+    fn from(kind: XlsxError) -> Error {
+        Error::new(ErrorKind::Xlsx(kind))
     }
 }

@@ -3,6 +3,7 @@
 pub mod controls;
 pub mod domain;
 pub mod error;
+pub mod lang;
 pub mod ops;
 pub mod profile;
 #[cfg(feature = "python")]

@@ -1,6 +1,6 @@
 //! The `risksheet` command: a thin layer over the library's operations (see `cli`).
 use clap::{CommandFactory, FromArgMatches};
-use risksheet::error::{set_lang, Lang};
+use risksheet::error::{Lang, Message};
 use std::process::ExitCode;
 
 mod cli;
@@ -28,15 +28,21 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
-    set_lang(Lang::parse(&cli.lang).unwrap_or_default());
+    // The language of messages, checked first so that every later message is in it.
+    let Some(lang) = Lang::parse(&cli.lang) else {
+        let l = &cli.lang;
+        let e = risksheet::Error::usage(Message::new(format!("--lang {l}: ja か en を指定してください"), format!("--lang {l}: expected ja or en")));
+        eprintln!("risksheet: {e}");
+        return ExitCode::from(2);
+    };
     let from_command_line = matches!(matches.value_source("lang"), Some(clap::parser::ValueSource::CommandLine));
     let cli_lang = from_command_line.then(|| cli.lang.clone());
-    match cli::run(cli, cli_lang) {
+    match cli::run(cli, lang, cli_lang) {
         Ok(code) => code,
         // `risksheet get … | head` closes the pipe early: that is not an error.
         Err(e) if matches!(&e.kind, risksheet::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("risksheet: {e}");
+            eprintln!("risksheet: {}", e.display(lang));
             ExitCode::FAILURE
         }
     }

@@ -2,9 +2,10 @@
 //! [`crate::xlsx::Workbook`] and [`crate::ops`]. Everything here is conversion between Rust and
 //! Python values; the logic lives in the library. The Python package `risksheet`
 //! (`python/risksheet/`) re-exports these names.
-use crate::error::{self, Error, ErrorKind, Lang};
+use crate::error::{Error, ErrorKind, Lang, Message};
 use crate::ops;
 use crate::profile::Profile;
+use crate::xlsx::XlsxError;
 use crate::xlsx::{self, CellValue, Limits, SheetCell};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
@@ -25,32 +26,47 @@ create_exception!(risksheet, ArrayFormulaError, InvalidAddressError, "An edit th
 create_exception!(risksheet, InvalidValueError, WorkbookError, "A value of the wrong kind.");
 create_exception!(risksheet, ProfileError, WorkbookError, "A profile that cannot be used, or a layout whose headers cannot be found.");
 
+/// The language of messages of this module (`set_lang`): the binding's own setting, passed to
+/// the library where a message is made.
+static MESSAGE_LANG: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn message_lang() -> Lang {
+    if MESSAGE_LANG.load(std::sync::atomic::Ordering::Relaxed) {
+        Lang::En
+    } else {
+        Lang::Ja
+    }
+}
+
 /// Machine-readable name of an error kind (`.kind` on the exception).
 #[allow(unreachable_patterns)]
 fn kind_name(kind: &ErrorKind) -> &'static str {
-    use ErrorKind::*;
+    use XlsxError::*;
     match kind {
-        Io(_) => "io",
-        NotZip => "not_zip",
-        Encrypted => "encrypted",
-        LegacyXls => "legacy_xls",
-        NotWorkbook(_) => "not_workbook",
-        Corrupt(_) => "corrupt",
-        PartTooLarge { .. } => "part_too_large",
-        Xml { .. } => "xml",
-        SheetNotFound { .. } => "sheet_not_found",
-        InvalidAddress(_) => "invalid_address",
-        ArrayFormula { .. } => "array_formula",
-        InvalidValue { .. } => "invalid_value",
-        MissingHeader(_) => "missing_header",
-        Profile(_) => "profile",
-        Usage(_) => "usage",
-        NotRegularFile => "not_regular_file",
-        ChangedSinceRead => "changed_since_read",
-        InUse(_) => "in_use",
-        NotSaved(_) => "not_saved",
-        ReadOnly => "read_only",
-        HardLinked(_) => "hard_linked",
+        ErrorKind::Io(_) => "io",
+        ErrorKind::Xlsx(x) => match x {
+            NotZip => "not_zip",
+            Encrypted => "encrypted",
+            LegacyXls => "legacy_xls",
+            NotWorkbook(_) => "not_workbook",
+            Corrupt(_) => "corrupt",
+            PartTooLarge { .. } => "part_too_large",
+            Xml { .. } => "xml",
+            SheetNotFound { .. } => "sheet_not_found",
+            InvalidAddress(_) => "invalid_address",
+            ArrayFormula { .. } => "array_formula",
+            NotRegularFile => "not_regular_file",
+            ChangedSinceRead => "changed_since_read",
+            InUse(_) => "in_use",
+            NotSaved(_) => "not_saved",
+            ReadOnly => "read_only",
+            HardLinked(_) => "hard_linked",
+            _ => "other",
+        },
+        ErrorKind::InvalidValue { .. } => "invalid_value",
+        ErrorKind::MissingHeader(_) => "missing_header",
+        ErrorKind::Profile(_) => "profile",
+        ErrorKind::Usage(_) => "usage",
         _ => "other",
     }
 }
@@ -58,15 +74,15 @@ fn kind_name(kind: &ErrorKind) -> &'static str {
 impl From<Error> for PyErr {
     #[allow(unreachable_patterns)]
     fn from(e: Error) -> PyErr {
-        use ErrorKind::*;
-        let msg = e.to_string();
+        use XlsxError::*;
+        let msg = e.display(message_lang()).to_string();
         let err = match &e.kind {
-            NotZip | Encrypted | LegacyXls | NotWorkbook(_) | Corrupt(_) | PartTooLarge { .. } | Xml { .. } => NotAWorkbookError::new_err(msg),
-            SheetNotFound { .. } => SheetNotFoundError::new_err(msg),
-            InvalidAddress(_) => InvalidAddressError::new_err(msg),
-            ArrayFormula { .. } => ArrayFormulaError::new_err(msg),
-            InvalidValue { .. } => InvalidValueError::new_err(msg),
-            Profile(_) | MissingHeader(_) => ProfileError::new_err(msg),
+            ErrorKind::Xlsx(NotZip | Encrypted | LegacyXls | NotWorkbook(_) | Corrupt(_) | PartTooLarge { .. } | Xml { .. }) => NotAWorkbookError::new_err(msg),
+            ErrorKind::Xlsx(SheetNotFound { .. }) => SheetNotFoundError::new_err(msg),
+            ErrorKind::Xlsx(InvalidAddress(_)) => InvalidAddressError::new_err(msg),
+            ErrorKind::Xlsx(ArrayFormula { .. }) => ArrayFormulaError::new_err(msg),
+            ErrorKind::InvalidValue { .. } => InvalidValueError::new_err(msg),
+            ErrorKind::Profile(_) | ErrorKind::MissingHeader(_) => ProfileError::new_err(msg),
             _ => WorkbookError::new_err(msg),
         };
         Python::attach(|py| {
@@ -75,17 +91,17 @@ impl From<Error> for PyErr {
             let _ = value.setattr("file", path);
             // Where the kind itself names the place (a missing sheet, a bad address), say it.
             let sheet = e.sheet.clone().or_else(|| match &e.kind {
-                ErrorKind::SheetNotFound { name, .. } => Some(name.clone()),
+                crate::error::ErrorKind::Xlsx(XlsxError::SheetNotFound { name, .. }) => Some(name.clone()),
                 _ => None,
             });
             let cell = e.cell.clone().or_else(|| match &e.kind {
-                ErrorKind::InvalidAddress(a) => Some(a.clone()),
+                crate::error::ErrorKind::Xlsx(XlsxError::InvalidAddress(a)) => Some(a.clone()),
                 _ => None,
             });
             let _ = value.setattr("sheet", sheet.as_deref());
             let _ = value.setattr("cell", cell.as_deref());
             let _ = value.setattr("kind", kind_name(&e.kind));
-            if let Io(io) = &e.kind {
+            if let ErrorKind::Io(io) = &e.kind {
                 // `raise WorkbookError from FileNotFoundError(...)`: the OSError subclass matches the cause.
                 err.set_cause(py, Some(PyErr::from(std::io::Error::new(io.kind(), io.to_string()))));
             }
@@ -198,7 +214,7 @@ fn to_python<'py, T: serde::Serialize>(py: Python<'py>, v: &T) -> PyResult<Bound
 fn check_finite(v: CellValue, path: &std::path::Path, at: &SheetCell) -> PyResult<CellValue> {
     match v {
         CellValue::Number(n) if !n.is_finite() => {
-            Err(Error::new(ErrorKind::InvalidValue { expected: error::lang().pick("有限の数値", "a finite number").into(), found: n.to_string() })
+            Err(Error::new(ErrorKind::InvalidValue { expected: Message::new("有限の数値", "a finite number"), found: n.to_string() })
                 .in_file(path)
                 .in_sheet(at.sheet.clone())
                 .at_cell(at.cell.to_string())
@@ -241,7 +257,7 @@ fn read_options(
             })
             .collect()
     };
-    Ok(ops::ipa::ReadOptions { profile: load_profile(profile)?, map: pairs(map)?, facts: pairs(facts)? })
+    Ok(ops::ipa::ReadOptions { profile: load_profile(profile)?, map: pairs(map)?, facts: pairs(facts)?, lang: message_lang() })
 }
 
 /// A workbook opened for reading and in-place editing. Edits stay in memory until `save()`.
@@ -417,7 +433,7 @@ impl PyWorkbook {
             return Err(PyValueError::new_err(format!("to={to:?}: only \"2022\" is supported")));
         }
         let cat = crate::controls::Catalog::with_titles(catalog.as_deref())?;
-        let opts = ops::convert::Options { sheets: sheets.unwrap_or_default(), ..Default::default() };
+        let opts = ops::convert::Options { sheets: sheets.unwrap_or_default(), lang: message_lang(), ..Default::default() };
         let wb = self.wb()?;
         let path = wb.path().to_path_buf();
         let report = py.detach(|| ops::convert::convert(wb, &cat, &opts)).map_err(|e| e.in_file(&path))?;
@@ -431,7 +447,7 @@ impl PyWorkbook {
         let cat = crate::controls::Catalog::with_titles(catalog.as_deref())?;
         let lang = match lang {
             Some(l) => Lang::parse(l).ok_or_else(|| PyValueError::new_err(format!("lang={l:?}: \"ja\" or \"en\"")))?,
-            None => error::lang(),
+            None => message_lang(),
         };
         let wb = self.wb()?;
         let report = py.detach(|| ops::soa::build_soa(wb, &cat, &path, lang))?;
@@ -454,7 +470,7 @@ impl PyWorkbook {
         let wb = self.wb()?;
         let path = wb.path().to_path_buf();
         let analysis = py.detach(|| ops::ipa::analyze_with(wb, &opts)).map_err(|e| e.in_file(&path))?;
-        Ok(ops::report::render(&analysis, format))
+        Ok(ops::report::render(&analysis, format, message_lang()))
     }
 
     /// Saves the safe way, in place or to `path` (then the workbook reads from `path`): the new
@@ -526,7 +542,7 @@ fn new_workbook<'py>(py: Python<'py>, path: PathBuf, edition: Option<&Bound<'py,
         None => Profile::builtin("ipa-3")?,
     };
     if !force && path.exists() {
-        let msg = error::lang().pick("既にあります（上書きするには force=True）", "exists (use force=True to replace it)");
+        let msg = Message::new("既にあります（上書きするには force=True）", "exists (use force=True to replace it)");
         return Err(Error::from(std::io::Error::new(std::io::ErrorKind::AlreadyExists, msg)).in_file(&path).into());
     }
     let summary = py.detach(|| ops::template::new_workbook(&path, &profile, wl))?;
@@ -537,14 +553,14 @@ fn new_workbook<'py>(py: Python<'py>, path: PathBuf, edition: Option<&Bound<'py,
 #[pyfunction]
 fn set_lang(lang: &str) -> PyResult<()> {
     let l = Lang::parse(lang).ok_or_else(|| PyValueError::new_err(format!("unknown language '{lang}' (ja, en)")))?;
-    error::set_lang(l);
+    MESSAGE_LANG.store(l == Lang::En, std::sync::atomic::Ordering::Relaxed);
     Ok(())
 }
 
 /// The language of error messages: `"ja"` or `"en"`.
 #[pyfunction]
 fn get_lang() -> &'static str {
-    match error::lang() {
+    match message_lang() {
         Lang::Ja => "ja",
         Lang::En => "en",
     }

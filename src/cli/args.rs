@@ -72,16 +72,17 @@ pub(crate) struct ReadArgs {
 }
 
 impl ReadArgs {
-    /// The options the operations take; `KEY=VALUE` pairs are split here, once.
-    pub(crate) fn options(&self) -> risksheet::Result<ops::ipa::ReadOptions> {
+    /// The options the operations take, their messages in `lang`; `KEY=VALUE` pairs are split
+    /// here, once.
+    pub(crate) fn options(&self, lang: risksheet::Lang) -> risksheet::Result<ops::ipa::ReadOptions> {
         let pairs = |flag: &str, items: &[String]| -> risksheet::Result<Vec<(String, String)>> {
             items
                 .iter()
                 .map(|item| match item.split_once('=') {
                     Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
-                    _ => Err(risksheet::Error::usage(format!(
-                        "{flag} {item}: {}",
-                        risksheet::error::lang().pick("KEY=VALUE の形で指定してください", "expected KEY=VALUE")
+                    _ => Err(risksheet::Error::usage(risksheet::lang::Message::new(
+                        format!("{flag} {item}: KEY=VALUE の形で指定してください"),
+                        format!("{flag} {item}: expected KEY=VALUE"),
                     ))),
                 })
                 .collect()
@@ -89,7 +90,7 @@ impl ReadArgs {
         let facts = pairs("--fact", &self.facts)?;
         // An unknown key or an unreadable value stops before any file is read.
         ops::ipa::facts::from_pairs(&facts)?;
-        Ok(ops::ipa::ReadOptions { profile: load_profile(self.profile.as_deref())?, map: pairs("--map", &self.map)?, facts })
+        Ok(ops::ipa::ReadOptions { profile: load_profile(self.profile.as_deref())?, map: pairs("--map", &self.map)?, facts, lang })
     }
 }
 

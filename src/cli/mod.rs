@@ -2,13 +2,14 @@
 //! library's operations, used for a single file and for every file of a batch; what is printed
 //! lives in [`output`].
 pub(crate) mod args;
+pub(crate) mod batch;
 pub(crate) mod output;
 
 use args::*;
 use output::{say, say_json, say_raw};
-use risksheet::error::Lang;
+use risksheet::error::{Lang, Message};
 use risksheet::ops;
-use risksheet::ops::batch::{self, Expand};
+use risksheet::ops::batch::Expand;
 use risksheet::xlsx::file::SaveOptions;
 use risksheet::xlsx::{Limits, Workbook};
 use std::path::{Path, PathBuf};
@@ -22,13 +23,14 @@ fn book_language(book_lang: Option<&str>, cli_lang: Option<&str>) -> risksheet::
     match book_lang.or(cli_lang) {
         None => Ok(Lang::Ja),
         Some(l) => Lang::parse(l).ok_or_else(|| {
-            risksheet::Error::usage(format!("--book-lang {l}: {}", risksheet::error::lang().pick("ja か en を指定してください", "expected ja or en")))
+            risksheet::Error::usage(Message::new(format!("--book-lang {l}: ja か en を指定してください"), format!("--book-lang {l}: expected ja or en")))
         }),
     }
 }
 
-/// `cli_lang`: `--lang` when it was given on the command line (not taken from RISKSHEET_LANG).
-pub(crate) fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitCode> {
+/// `lang`: the language of messages; `cli_lang`: `--lang` when it was given on the command line
+/// (not taken from RISKSHEET_LANG).
+pub(crate) fn run(cli: Cli, lang: Lang, cli_lang: Option<String>) -> risksheet::Result<ExitCode> {
     let limits = Limits::with_max_part_mb(cli.max_part_mb)?;
     let open = |book: &Path| Workbook::open_with(book, &limits);
     // A workbook changed in place is read under a lock held until it is saved, so that two
@@ -51,13 +53,13 @@ pub(crate) fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitC
                 Ok(batch::EditOutcome { save })
             };
             let Some(book) = single(&books).cloned() else {
-                return run_batch(None, &books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, job);
+                return run_batch(None, &books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, lang, job);
             };
             let report = job(&book, output.as_deref())?.save;
             if json {
                 say_json(&report)?;
             } else {
-                say(output::edit_summary(&report, dry_run))?;
+                say(output::edit_summary(&report, dry_run, lang))?;
             }
         }
         Command::Get { book, targets, json } => {
@@ -80,7 +82,7 @@ pub(crate) fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitC
         }
         Command::Fill { books, output, read, write, batch: args } => {
             let (dry_run, json, save_opts) = (write.dry_run, write.json, write.save_options());
-            let opts = read.options()?;
+            let opts = read.options(lang)?;
             let job = |path: &Path, out: Option<&Path>| {
                 let mut wb = open_to_change(path, out, dry_run)?;
                 let fill = ops::ipa::fill::fill_with(&mut wb, &opts).map_err(|e| e.in_file(path))?;
@@ -88,14 +90,14 @@ pub(crate) fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitC
                 Ok(batch::FillOutcome { fill, save })
             };
             let Some(book) = single(&books).cloned() else {
-                return run_batch(Some(EXIT_CHECK_INPUTS), &books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, job);
+                return run_batch(Some(EXIT_CHECK_INPUTS), &books, output.as_deref(), Expand::workbooks(), no_ext, &args, json, dry_run, lang, job);
             };
             let batch::FillOutcome { fill: summary, save: saved } = job(&book, output.as_deref())?;
             if json {
                 let v = serde_json::json!({ "fill": summary, "save": saved });
                 say_json(&v)?;
             } else {
-                say(output::fill_summary(&summary, &saved, dry_run))?;
+                say(output::fill_summary(&summary, &saved, dry_run, lang))?;
             }
             if !summary.warnings.is_empty() {
                 return Ok(ExitCode::from(EXIT_CHECK_INPUTS));
@@ -103,28 +105,28 @@ pub(crate) fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitC
         }
         Command::New { output, edition, book_lang, force } => {
             let profile = load_profile(Some(&edition))?.ok_or_else(|| risksheet::Error::usage("edition"))?;
-            let lang = book_language(book_lang.as_deref(), cli_lang.as_deref())?;
+            let wl = book_language(book_lang.as_deref(), cli_lang.as_deref())?;
             let ext = output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
             if ext.as_deref() != Some("xlsx") {
-                let msg = risksheet::error::lang().pick("作成するブックの名前は .xlsx で終えてください", "the new workbook's name must end in .xlsx");
+                let msg = Message::new("作成するブックの名前は .xlsx で終えてください", "the new workbook's name must end in .xlsx");
                 return Err(risksheet::Error::usage(msg).in_file(&output));
             }
             if output.exists() && !force {
-                let msg = risksheet::error::lang().pick("既にあります（上書きするには --force）", "exists (use --force to replace it)");
+                let msg = Message::new("既にあります（上書きするには --force）", "exists (use --force to replace it)");
                 return Err(risksheet::Error::usage(msg).in_file(&output));
             }
-            let summary = ops::template::new_workbook(&output, &profile, lang)?;
+            let summary = ops::template::new_workbook(&output, &profile, wl)?;
             say(format_args!(
                 "{}: {} {}",
                 output.display(),
                 summary.edition,
-                risksheet::error::lang().pick("の新しいリスク分析シートを作成しました", "risk analysis workbook created")
+                lang.pick("の新しいリスク分析シートを作成しました", "risk analysis workbook created")
             ))?;
         }
         Command::Inspect { books, json, layout_toml, read, batch: args } => {
-            let opts = read.options()?;
+            let opts = read.options(lang)?;
             let Some(book) = single(&books).cloned() else {
-                return run_batch(None, &books, None, Expand::workbooks(), no_ext, &args, json, true, |path, _| {
+                return run_batch(None, &books, None, Expand::workbooks(), no_ext, &args, json, true, lang, |path, _| {
                     let mut wb = open(path)?;
                     Ok(batch::InspectOutcome { inspect: ops::inspect::inspect_with(&mut wb, &opts)? })
                 });
@@ -143,75 +145,71 @@ pub(crate) fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitC
             if json {
                 say_json(&report)?;
             } else {
-                say(report.to_text().trim_end())?;
+                say(report.to_text(lang).trim_end())?;
             }
         }
         Command::Report { book, output, read } => {
-            let opts = read.options()?;
+            let opts = read.options(lang)?;
             let mut wb = open(&book)?;
             let analysis = ops::ipa::analyze_with(&mut wb, &opts).map_err(|e| e.in_file(&book))?;
             match output {
                 Some(path) => {
                     let Some(format) = path.extension().and_then(|e| e.to_str()).and_then(ops::report::Format::from_name) else {
-                        let msg = risksheet::error::lang().pick("レポートの形式は .md か .html です", "a report is .md or .html");
+                        let msg = Message::new("レポートの形式は .md か .html です", "a report is .md or .html");
                         return Err(risksheet::Error::usage(msg).in_file(&path));
                     };
                     // `-o` through a link to the workbook itself, or onto any workbook: never.
                     if risksheet::xlsx::file::holds_package(&path) {
-                        let msg = risksheet::error::lang().pick(
+                        let msg = Message::new(
                             "既存のブック（zip）にはレポートを上書きしません。別の名前を指定してください",
                             "will not write a report over a workbook (a zip package); name another file",
                         );
                         return Err(risksheet::Error::usage(msg).in_file(&path));
                     }
-                    let text = ops::report::render(&analysis, format);
+                    let text = ops::report::render(&analysis, format, lang);
                     risksheet::xlsx::file::replace_with_bytes(&path, &SaveOptions::default(), text.as_bytes())?;
                 }
-                None => say(ops::report::render(&analysis, ops::report::Format::Markdown).trim_end())?,
+                None => say(ops::report::render(&analysis, ops::report::Format::Markdown, lang).trim_end())?,
             }
         }
         Command::Convert { books, output, to, sheets, catalog, write, batch: args } => {
             let (dry_run, json, save_opts) = (write.dry_run, write.json, write.save_options());
             if to.trim() != "2022" {
-                return Err(risksheet::Error::usage(format!(
-                    "--to {to}: {}",
-                    risksheet::error::lang().pick("変換先は 2022 のみです", "only 2022 is supported")
-                )));
+                return Err(risksheet::Error::usage(Message::new(format!("--to {to}: 変換先は 2022 のみです"), format!("--to {to}: only 2022 is supported"))));
             }
             let cat = risksheet::controls::Catalog::with_titles(catalog.as_deref())?;
-            let opts = ops::convert::Options { sheets, ..Default::default() };
+            let opts = ops::convert::Options { sheets, lang, ..Default::default() };
             let job = |path: &Path, out: Option<&Path>| {
                 let (convert, save) = ops::convert::convert_file(path, out, &cat, &opts, dry_run, &save_opts, &limits)?;
                 Ok(batch::ConvertOutcome { convert, save })
             };
             let Some(book) = single(&books).cloned() else {
                 let xlsx_for_legacy = |p: &Path| ops::convert::is_legacy(p).then_some("xlsx");
-                return run_batch(None, &books, output.as_deref(), Expand::convertible(), xlsx_for_legacy, &args, json, dry_run, job);
+                return run_batch(None, &books, output.as_deref(), Expand::convertible(), xlsx_for_legacy, &args, json, dry_run, lang, job);
             };
             let batch::ConvertOutcome { convert: report, save: saved } = job(&book, output.as_deref())?;
             if json {
                 let v = serde_json::json!({ "convert": report, "save": saved });
                 say_json(&v)?;
             } else {
-                say(output::convert_summary(&report, &saved, dry_run))?;
+                say(output::convert_summary(&report, &saved, dry_run, lang))?;
             }
         }
         Command::Soa { book, output, catalog, book_lang, force, json } => {
-            let lang = book_language(book_lang.as_deref(), cli_lang.as_deref())?;
+            let wl = book_language(book_lang.as_deref(), cli_lang.as_deref())?;
             if output.exists() && !force {
-                return Err(risksheet::Error::usage(
-                    risksheet::error::lang().pick("既にあります（上書きするには --force）", "exists (use --force to replace it)"),
-                )
-                .in_file(&output));
+                return Err(
+                    risksheet::Error::usage(Message::new("既にあります（上書きするには --force）", "exists (use --force to replace it)")).in_file(&output)
+                );
             }
             let cat = risksheet::controls::Catalog::with_titles(catalog.as_deref())?;
             let mut wb =
                 if ops::convert::is_legacy(&book) { Workbook::from_bytes(&book, ops::convert::legacy_to_xlsx(&book)?, &limits)? } else { open(&book)? };
-            let report = ops::soa::build_soa(&mut wb, &cat, &output, lang).map_err(|e| e.in_file(&book))?;
+            let report = ops::soa::build_soa(&mut wb, &cat, &output, wl).map_err(|e| e.in_file(&book))?;
             if json {
                 say_json(&report)?;
             } else {
-                say(output::soa_summary(&report))?;
+                say(output::soa_summary(&report, lang))?;
             }
         }
     }
@@ -222,7 +220,7 @@ pub(crate) fn run(cli: Cli, cli_lang: Option<String>) -> risksheet::Result<ExitC
 /// directory or a pattern).
 fn single(books: &[PathBuf]) -> Option<&PathBuf> {
     match books {
-        [b] if !batch::is_batch_input(b) => Some(b),
+        [b] if !risksheet::ops::batch::is_batch_input(b) => Some(b),
         _ => None,
     }
 }
@@ -244,23 +242,24 @@ fn run_batch<T: batch::Outcome>(
     args: &BatchArgs,
     json: bool,
     dry_run: bool,
+    lang: Lang,
     job: impl Fn(&Path, Option<&Path>) -> risksheet::Result<T> + Sync,
 ) -> risksheet::Result<ExitCode> {
     if let Some(dir) = out_dir.filter(|_| !dry_run) {
-        batch::prepare_out_dir(dir)?;
+        risksheet::ops::batch::prepare_out_dir(dir)?;
     }
-    let files = batch::expand(inputs, &expand.excluding(out_dir));
-    let output_of = |p: &Path| batch::output_path(p, out_dir, new_ext(p));
-    batch::check_outputs(&files.iter().map(|f| (f.clone(), output_of(f))).collect::<Vec<_>>())?;
-    let opts = batch::Options { jobs: args.jobs.filter(|&n| n > 0).unwrap_or_else(batch::default_jobs), quiet: args.quiet, json };
+    let files = risksheet::ops::batch::expand(inputs, &expand.excluding(out_dir));
+    let output_of = |p: &Path| risksheet::ops::batch::output_path(p, out_dir, new_ext(p));
+    risksheet::ops::batch::check_outputs(&files.iter().map(|f| (f.clone(), output_of(f))).collect::<Vec<_>>())?;
+    let opts = batch::Options { jobs: args.jobs.filter(|&n| n > 0).unwrap_or_else(risksheet::ops::batch::default_jobs), quiet: args.quiet, json, lang };
     let tally = batch::report(&files, &opts, &mut std::io::stdout(), |p| job(p, output_of(p).as_deref()))?;
     if json {
         // Standard output holds only the JSON Lines.
         if !args.quiet {
-            eprint!("{}", tally.to_text());
+            eprint!("{}", tally.to_text(lang));
         }
     } else {
-        say(format_args!("\n{}", tally.to_text().trim_end()))?;
+        say(format_args!("\n{}", tally.to_text(lang).trim_end()))?;
     }
     Ok(match (tally.failed, tally.warnings, warnings_code) {
         (1.., _, _) => ExitCode::FAILURE,

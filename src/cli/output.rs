@@ -1,6 +1,6 @@
 //! What the command prints: text for a person (escaped for the terminal), JSON for programs,
 //! and the summary of each command.
-use risksheet::error::{lang, Lang};
+use risksheet::error::Lang;
 use risksheet::ops::convert::{Report as ConvertReport, Status};
 use risksheet::ops::ipa::fill::FillSummary;
 use risksheet::ops::soa::{Report as SoaReport, Source};
@@ -28,8 +28,7 @@ pub(crate) fn say_json(value: &impl serde::Serialize) -> risksheet::Result<()> {
 }
 
 /// A few lines for people: what was filled, what needs attention.
-pub(crate) fn fill_summary(s: &FillSummary, saved: &SaveReport, dry_run: bool) -> String {
-    let l = lang();
+pub(crate) fn fill_summary(s: &FillSummary, saved: &SaveReport, dry_run: bool, l: Lang) -> String {
     let sep = l.pick("、", ", ");
     // Filled before and nothing changed since: the file is written byte for byte as it was.
     let unchanged = !dry_run && saved.parts_changed.is_empty() && saved.parts_removed.is_empty();
@@ -54,9 +53,9 @@ pub(crate) fn fill_summary(s: &FillSummary, saved: &SaveReport, dry_run: bool) -
         }
     }
     out += &format!("\n{}: {}", l.pick("策定するポリシー", "chapters to write"), s.chapters_selected.join(sep));
-    list_lines(&mut out, l.pick("表記を統一", "normalized"), &s.normalized);
-    list_lines(&mut out, l.pick("要確認", "check"), &s.warnings);
-    list_lines(&mut out, l.pick("要確認", "check"), &s.facts_to_check);
+    list_lines(&mut out, l, l.pick("表記を統一", "normalized"), &s.normalized);
+    list_lines(&mut out, l, l.pick("要確認", "check"), &s.warnings);
+    list_lines(&mut out, l, l.pick("要確認", "check"), &s.facts_to_check);
     out
 }
 
@@ -64,13 +63,13 @@ pub(crate) fn fill_summary(s: &FillSummary, saved: &SaveReport, dry_run: bool) -
 const MAX_SUMMARY_LINES: usize = 20;
 
 /// One line per item under a label, the first [`MAX_SUMMARY_LINES`] of them, then how many more.
-fn list_lines(out: &mut String, label: &str, items: &[impl std::fmt::Display]) {
+fn list_lines(out: &mut String, l: Lang, label: &str, items: &[impl std::fmt::Display]) {
     for item in items.iter().take(MAX_SUMMARY_LINES) {
         *out += &format!("\n{label}: {item}");
     }
     if items.len() > MAX_SUMMARY_LINES {
         let more = items.len() - MAX_SUMMARY_LINES;
-        *out += &match lang() {
+        *out += &match l {
             Lang::Ja => format!("\n{label}: ほか {more} 件（全件は --json で出力されます）"),
             Lang::En => format!("\n{label}: {more} more (--json lists them all)"),
         };
@@ -78,8 +77,7 @@ fn list_lines(out: &mut String, label: &str, items: &[impl std::fmt::Display]) {
 }
 
 /// The text summary of a conversion.
-pub(crate) fn convert_summary(r: &ConvertReport, saved: &SaveReport, dry_run: bool) -> String {
-    let lang = lang();
+pub(crate) fn convert_summary(r: &ConvertReport, saved: &SaveReport, dry_run: bool, lang: Lang) -> String {
     let mut s = String::new();
     for ch in &r.changes {
         let mark = match ch.status {
@@ -105,8 +103,7 @@ pub(crate) fn convert_summary(r: &ConvertReport, saved: &SaveReport, dry_run: bo
 }
 
 /// The text summary of `soa` (risksheet::ops::soa::build_soa).
-pub(crate) fn soa_summary(r: &SoaReport) -> String {
-    let lang = lang();
+pub(crate) fn soa_summary(r: &SoaReport, lang: Lang) -> String {
     let src = match &r.source {
         Source::LegacySoa { sheet } => format!("{}「{sheet}」", lang.pick("旧適用宣言書", "legacy SoA ")),
         Source::RiskSheet => lang.pick("リスク分析シートの管理策", "controls cited in the risk sheet").to_string(),
@@ -130,8 +127,7 @@ pub(crate) fn soa_summary(r: &SoaReport) -> String {
 }
 
 /// The text summary of `edit`.
-pub(crate) fn edit_summary(report: &SaveReport, dry_run: bool) -> String {
-    let l = lang();
+pub(crate) fn edit_summary(report: &SaveReport, dry_run: bool, l: Lang) -> String {
     format!(
         "{}: {} {}, {} {}{}",
         report.file,

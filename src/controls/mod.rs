@@ -153,7 +153,7 @@ pub struct Catalog {
 }
 
 fn data_error(file: &str, line: usize, msg: impl std::fmt::Display) -> Error {
-    Error::new(ErrorKind::Profile(format!("{file}:{line}: {msg}")))
+    Error::new(ErrorKind::Profile(format!("{file}:{line}: {msg}").into()))
 }
 
 fn split_list(s: &str) -> Vec<String> {
@@ -299,13 +299,12 @@ impl Catalog {
         let path = path.as_ref();
         let bytes = std::fs::read(path).map_err(|e| Error::from(e).in_file(path))?;
         let text =
-            String::from_utf8(bytes).map_err(|_| Error::usage(crate::error::lang().pick("UTF-8 のCSVではありません", "not a UTF-8 CSV file")).in_file(path))?;
+            String::from_utf8(bytes).map_err(|_| Error::usage(crate::lang::Message::new("UTF-8 のCSVではありません", "not a UTF-8 CSV file")).in_file(path))?;
         self.apply_titles(&text).map_err(|e| e.in_file(path))
     }
 
     /// [`Catalog::load_titles`] on CSV text.
     pub fn apply_titles(&mut self, text: &str) -> Result<()> {
-        let lang = crate::error::lang();
         let rows = csv::parse(text).map_err(Error::usage)?;
         for (i, (line, r)) in rows.iter().enumerate() {
             let id = crate::text::to_narrow(r[0].trim());
@@ -314,9 +313,9 @@ impl Catalog {
             }
             let ja = r.get(1).map(|s| s.trim()).unwrap_or("");
             let en = r.get(2).map(|s| s.trim()).unwrap_or("");
-            let at = |m: String| Error::usage(format!("{} {line}: {m}", lang.pick("行", "line")));
+            let at = |ja: &str, en: &str| Error::usage(crate::lang::Message::new(format!("行 {line}: {ja}: {id}"), format!("line {line}: {en}: {id}")));
             if ja.is_empty() && en.is_empty() {
-                return Err(at(format!("{}: {id}", lang.pick("名称がありません", "no title"))));
+                return Err(at("名称がありません", "no title"));
             }
             if let Some(c) = self.v2022.iter_mut().find(|c| c.id == id) {
                 if !ja.is_empty() {
@@ -333,7 +332,7 @@ impl Catalog {
                     c.title_en = en.to_string();
                 }
             } else {
-                return Err(at(format!("{}: {id}", lang.pick("不明な管理策番号", "unknown control id"))));
+                return Err(at("不明な管理策番号", "unknown control id"));
             }
         }
         Ok(())

@@ -61,7 +61,7 @@ impl CellInput<'_> {
     }
 }
 
-fn invalid(expected: impl Into<String>, found: impl Into<String>) -> Error {
+fn invalid(expected: impl Into<crate::lang::Message>, found: impl Into<String>) -> Error {
     Error::new(ErrorKind::InvalidValue { expected: expected.into(), found: found.into() })
 }
 
@@ -126,7 +126,7 @@ pub fn parse_flag(cell: CellInput<'_>) -> Result<bool> {
     } else if NO.contains(&key.as_str()) {
         Ok(false)
     } else {
-        Err(invalid("「有」または空欄", shown))
+        Err(invalid(crate::lang::Message::new("「有」または空欄", "「有」 (yes) or empty"), shown))
     }
 }
 
@@ -224,7 +224,13 @@ pub fn parse_medium<'p>(cell: CellInput<'_>, profile: &'p Profile) -> Result<Opt
     };
     profile.find_medium(&shown).map(Some).ok_or_else(|| {
         let names: Vec<&str> = profile.media.iter().map(|m| m.name.as_str()).collect();
-        invalid(format!("媒体・保存先（{}のいずれか）", names.join("／")), shown)
+        invalid(
+            crate::lang::Message::new(
+                format!("媒体・保存先（{}のいずれか）", names.join("／")),
+                format!("a medium or place of storage (one of {})", names.join(", ")),
+            ),
+            shown,
+        )
     })
 }
 

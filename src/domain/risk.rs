@@ -103,13 +103,12 @@ pub fn likelihood(threat: ThreatLevel, vulnerability: Vulnerability, profile: &P
     let v = check_on_scale(vulnerability.0, profile.vulnerability.scale())?;
     let row = usize::from(t - profile.threat.min);
     let col = usize::from(v - profile.vulnerability.min);
-    profile
-        .likelihood
-        .matrix
-        .get(row)
-        .and_then(|r| r.get(col))
-        .map(|&l| Likelihood(l))
-        .ok_or_else(|| Error::new(ErrorKind::Profile(format!("likelihood.matrix has no value for threat {t}, vulnerability {v}"))))
+    profile.likelihood.matrix.get(row).and_then(|r| r.get(col)).map(|&l| Likelihood(l)).ok_or_else(|| {
+        Error::new(ErrorKind::Profile(crate::lang::Message::new(
+            format!("likelihood.matrix に脅威 {t}・脆弱性 {v} の値がありません"),
+            format!("likelihood.matrix has no value for threat {t}, vulnerability {v}"),
+        )))
+    })
 }
 
 /// リスク値 = 重要度 × 被害発生可能性.
@@ -131,7 +130,10 @@ pub fn risk_band(value: RiskValue, profile: &Profile) -> Result<&RiskBand> {
     profile.risk.band(value.0).ok_or_else(|| {
         let values = profile.possible_risk_values();
         let (min, max) = (values.first().copied().unwrap_or(0), values.last().copied().unwrap_or(0));
-        Error::new(ErrorKind::InvalidValue { expected: format!("{min}〜{max}のリスク値"), found: value.0.to_string() })
+        Error::new(ErrorKind::InvalidValue {
+            expected: crate::lang::Message::new(format!("{min}〜{max}のリスク値"), format!("a risk value {min}–{max}")),
+            found: value.0.to_string(),
+        })
     })
 }
 

@@ -37,10 +37,11 @@
 //! ```
 use crate::controls::refs::{find, render_id, Context, RefKind, Reference};
 use crate::controls::{Catalog, Relation};
-use crate::error::{Error, ErrorKind, Lang, Result};
+use crate::error::{Error, ErrorKind, Lang, Message, Result};
 use crate::text::to_narrow;
 use crate::xlsx::file::SaveOptions;
 use crate::xlsx::new_book::{self, Sheet};
+use crate::xlsx::XlsxError;
 use crate::xlsx::{CellRef, CellValue, Limits, SaveReport, SheetKind, Workbook};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -78,14 +79,14 @@ pub struct Converted {
 }
 
 /// What converting one text gives.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// No legacy reference.
     None,
     /// Rewritten.
     Converted(Converted),
     /// Left as it is; the reason says why it needs a person.
-    Review(String),
+    Review(Message),
 }
 
 fn default_separator(text: &str, r: &Reference) -> &'static str {
@@ -102,22 +103,22 @@ fn title_2022(cat: &Catalog, id: &str, lang: Lang) -> String {
 
 /// Converts the legacy references of one text. See the module documentation for the rules.
 pub fn convert_text(text: &str, cat: &Catalog, ctx: Context) -> Outcome {
-    let lang = crate::error::lang();
     let found = find(text, cat, ctx);
     if found.refs.is_empty() {
         if !ctx.bare_ids {
             let bare = find(text, cat, Context { bare_ids: true });
             if !bare.refs.is_empty() && bare.only_references(text) && bare.refs.iter().all(|r| !matches!(r.kind, RefKind::Unknown(_))) {
-                return Outcome::Review(
-                    lang.pick("「A.」のない番号（管理策の列ではないため変換しません）", "ids without \"A.\" outside a control column (not converted)").into(),
-                );
+                return Outcome::Review(Message::new(
+                    "「A.」のない番号（管理策の列ではないため変換しません）",
+                    "ids without \"A.\" outside a control column (not converted)",
+                ));
             }
         }
         return Outcome::None;
     }
     if let Some(r) = found.refs.iter().find(|r| matches!(r.kind, RefKind::Unknown(_))) {
         let RefKind::Unknown(what) = &r.kind else { return Outcome::None };
-        return Outcome::Review(format!("{}: {what}", lang.pick("2013年版の管理策として解釈できません", "not a 2013 control")));
+        return Outcome::Review(Message::new(format!("2013年版の管理策として解釈できません: {what}"), format!("not a 2013 control: {what}")));
     }
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;
@@ -248,6 +249,8 @@ pub struct Options {
     pub sheets: Vec<String>,
     /// Do not add the trail sheet.
     pub no_trail: bool,
+    /// The language of the report and of the trail sheet.
+    pub lang: Lang,
 }
 
 /// Status of a trail row.
@@ -324,7 +327,7 @@ fn is_trail_sheet(name: &str) -> bool {
 /// # Ok::<(), risksheet::Error>(())
 /// ```
 pub fn convert(wb: &mut Workbook, cat: &Catalog, opts: &Options) -> Result<Report> {
-    let lang = crate::error::lang();
+    let lang = opts.lang;
     let path = wb.path().to_path_buf();
     for s in &opts.sheets {
         wb.sheet_index(s).map_err(|e| e.in_file(&path))?;
@@ -376,7 +379,7 @@ pub fn convert(wb: &mut Workbook, cat: &Catalog, opts: &Options) -> Result<Repor
                         new: text.clone(),
                         pairs: Vec::new(),
                         status: Status::Review,
-                        note: why,
+                        note: why.get(lang).to_string(),
                     });
                 }
                 Outcome::Converted(cv) => {
@@ -465,7 +468,7 @@ pub fn is_legacy(path: &Path) -> bool {
 /// styles, merges and validations are not carried over.
 pub fn legacy_to_xlsx(path: &Path) -> Result<Vec<u8>> {
     use calamine::{Data, Reader};
-    let fail = |m: String| Error::new(ErrorKind::Corrupt(m)).in_file(path);
+    let fail = |m: Message| Error::from(XlsxError::Corrupt(m)).in_file(path);
     let (bytes, _) = crate::xlsx::file::read(path, crate::ops::legacy::MAX_FILE).map_err(|e| e.in_file(path))?;
     // What calamine would build is measured first: an allocation it cannot make aborts.
     crate::ops::legacy::check(path, &bytes)?;
@@ -485,8 +488,8 @@ pub fn legacy_to_xlsx(path: &Path) -> Result<Vec<u8>> {
     };
     // calamine panics on some damaged records: that is this file's error, said quietly.
     let ranges = crate::error::catch_panic(read)
-        .map_err(|p| fail(format!("{}: {p}", crate::error::lang().pick("旧形式の読み込みが異常終了しました", "the legacy reader failed"))))?
-        .map_err(fail)?;
+        .map_err(|p| fail(Message::new(format!("旧形式の読み込みが異常終了しました: {p}"), format!("the legacy reader failed: {p}"))))?
+        .map_err(|m| fail(m.into()))?;
     let mut sheets: Vec<(String, Sheet)> = Vec::new();
     for (name, range) in ranges {
         let mut sh = Sheet::new(false);
@@ -513,11 +516,12 @@ pub fn legacy_to_xlsx(path: &Path) -> Result<Vec<u8>> {
         sheets.push((name, sh));
     }
     if sheets.is_empty() {
-        return Err(fail("no sheets".into()));
+        return Err(fail(Message::new("シートがありません", "no sheets")));
     }
     sheets[0].1.selected = true;
     let title = path.file_stem().and_then(|s| s.to_str()).unwrap_or("workbook").to_string();
-    new_book::package(&title, &sheets, 0, crate::error::lang())
+    // What language the values are in is not known: the Japanese font shows both.
+    new_book::package(&title, &sheets, 0, Lang::Ja)
 }
 
 /// The whole `convert` command: opens `input` (`.xlsx`/`.xlsm` in place, or `.xls`/`.ods`
@@ -532,7 +536,6 @@ pub fn convert_file(
     save: &SaveOptions,
     limits: &Limits,
 ) -> Result<(Report, SaveReport)> {
-    let lang = crate::error::lang();
     let legacy = is_legacy(input);
     let (mut wb, target): (Workbook, PathBuf) = if legacy {
         let target = match output {
@@ -540,7 +543,7 @@ pub fn convert_file(
             None => {
                 let t = input.with_extension("xlsx");
                 if t.exists() && !dry_run {
-                    return Err(Error::usage(lang.pick("既にあります（-o で保存先を指定してください）", "exists (name the output with -o)")).in_file(&t));
+                    return Err(Error::usage(Message::new("既にあります（-o で保存先を指定してください）", "exists (name the output with -o)")).in_file(&t));
                 }
                 t
             }

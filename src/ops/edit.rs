@@ -10,7 +10,8 @@
 //! let t = Assignment::parse_text("台帳!C3==1+2").unwrap();
 //! assert_eq!((t.input.as_str(), t.text), ("=1+2", true));
 //! ```
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
+use crate::xlsx::XlsxError;
 use crate::xlsx::{Cell, CellValue, SheetCell, Workbook};
 
 /// One `SHEET!A1=VALUE` assignment.
@@ -28,7 +29,7 @@ pub struct Assignment {
 impl Assignment {
     /// Parses `SHEET!A1=VALUE`; the sheet may be quoted as in Excel (`'My Sheet'!A1=x`).
     pub fn parse(text: &str) -> Result<Assignment> {
-        let bad = || Error::new(ErrorKind::InvalidAddress(text.to_string()));
+        let bad = || Error::from(XlsxError::InvalidAddress(text.to_string()));
         // The address ends at the first '=' after the sheet name (which may itself hold '=').
         let search_from = if text.starts_with('\'') {
             let mut i = 1;

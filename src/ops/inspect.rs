@@ -40,15 +40,14 @@ pub fn inspect_with(wb: &mut Workbook, opts: &crate::ops::ipa::ReadOptions) -> R
         Ok(a) => (Some(a), None),
         // A wrong --map or profile is the user's command to fix, not a property of the workbook.
         Err(e) if matches!(e.kind, crate::error::ErrorKind::Usage(_)) => return Err(e.in_file(wb.path())),
-        Err(e) => (None, Some(e.message(crate::error::lang()))),
+        Err(e) => (None, Some(e.message(opts.lang))),
     };
     Ok(Inspection { file: wb.path().display().to_string(), sheets, defined_names: wb.defined_names().len(), ipa, ipa_error })
 }
 
 impl Inspection {
-    /// A plain-text table.
-    pub fn to_text(&self) -> String {
-        let lang = crate::error::lang();
+    /// A plain-text table, in `lang`.
+    pub fn to_text(&self, lang: crate::Lang) -> String {
         let mut s = format!("{}\n", self.file);
         if let Some(a) = &self.ipa {
             s += &format!("  {}: {}\n", lang.pick("プロファイル", "profile"), a.edition);

@@ -28,8 +28,9 @@
 //! assert!(MAX_CELLS >= 1_000_000);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Message, Result};
 use crate::xlsx::xml::{attr, Scanner, TokenKind};
+use crate::xlsx::XlsxError;
 use std::io::Read;
 use std::path::Path;
 
@@ -42,17 +43,15 @@ pub const MAX_CELLS: u64 = 4_000_000;
 /// Largest `content.xml` of an `.ods` read, inflated, in bytes.
 pub const MAX_XML: u64 = 128 << 20;
 
-fn damaged(path: &Path, why: impl Into<String>) -> Error {
-    Error::new(ErrorKind::Corrupt(why.into())).in_file(path)
+fn damaged(path: &Path, why: impl Into<Message>) -> Error {
+    Error::from(XlsxError::Corrupt(why.into())).in_file(path)
 }
 
 fn too_many_cells(path: &Path, cells: u64) -> Error {
-    let lang = crate::error::lang();
-    let msg = if lang == crate::Lang::Ja {
-        format!("シートの範囲が大きすぎます（{cells} セル。上限は {MAX_CELLS} セル）")
-    } else {
-        format!("the sheets span too many cells ({cells}; the limit is {MAX_CELLS})")
-    };
+    let msg = Message::new(
+        format!("シートの範囲が大きすぎます（{cells} セル。上限は {MAX_CELLS} セル）"),
+        format!("the sheets span too many cells ({cells}; the limit is {MAX_CELLS})"),
+    );
     damaged(path, msg)
 }
 
@@ -60,7 +59,7 @@ fn too_many_cells(path: &Path, cells: u64) -> Error {
 /// within the limits of this module; see the module documentation.
 pub fn check(path: &Path, bytes: &[u8]) -> Result<()> {
     if bytes.len() as u64 > MAX_FILE {
-        return Err(Error::new(ErrorKind::PartTooLarge { part: "(file)".into(), limit: MAX_FILE }).in_file(path));
+        return Err(Error::from(XlsxError::PartTooLarge { part: "(file)".into(), limit: MAX_FILE }).in_file(path));
     }
     if bytes.starts_with(&crate::xlsx::package::OLE_MAGIC[..4]) {
         let stream = workbook_stream(bytes).map_err(|why| damaged(path, why))?;
@@ -80,7 +79,7 @@ pub fn check(path: &Path, bytes: &[u8]) -> Result<()> {
         }
         return Ok(());
     }
-    Err(damaged(path, crate::error::lang().pick("Excel・OpenDocument のブックではありません", "not an Excel or OpenDocument workbook")))
+    Err(damaged(path, Message::new("Excel・OpenDocument のブックではありません", "not an Excel or OpenDocument workbook")))
 }
 
 fn u16_at(b: &[u8], i: usize) -> Option<u16> {

@@ -6,11 +6,11 @@
 //! use risksheet::ops::{ipa, report};
 //! let mut wb = risksheet::xlsx::Workbook::open("workbooks/example-ipa-3.xlsx")?;
 //! let analysis = ipa::analyze(&mut wb, None)?;
-//! let md = report::render(&analysis, report::Format::Markdown);
+//! let md = report::render(&analysis, report::Format::Markdown, risksheet::Lang::Ja);
 //! assert!(md.contains("リスク大"));
 //! # Ok::<(), risksheet::Error>(())
 //! ```
-use crate::error::{lang, Lang};
+use crate::error::Lang;
 use crate::ops::ipa::Analysis;
 use std::path::Path;
 
@@ -176,9 +176,8 @@ fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// Renders the report in the message language.
-pub fn render(an: &Analysis, format: Format) -> String {
-    let l = lang();
+/// Renders the report in `l`.
+pub fn render(an: &Analysis, format: Format, l: Lang) -> String {
     let blocks = blocks(an, l);
     let mut out = String::new();
     match format {

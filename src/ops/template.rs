@@ -160,8 +160,9 @@ fn check_sheet_names(sheets: &[(String, Sheet)]) -> Result<()> {
         let bad = !crate::xlsx::address::is_valid_sheet_name(n);
         let key = n.to_lowercase();
         if bad || seen.contains(&key) {
-            return Err(Error::new(ErrorKind::Profile(format!(
-                "headers.sheets: 「{n}」はシート名に使えません（31文字以内、[]:*?/\\ を含まない、重複しない）"
+            return Err(Error::new(ErrorKind::Profile(crate::lang::Message::new(
+                format!("headers.sheets: 「{n}」はシート名に使えません（31文字以内、[]:*?/\\ を含まない、重複しない）"),
+                format!("headers.sheets: 「{n}」 cannot be a sheet name (at most 31 characters, none of []:*?/\\, no duplicates)"),
             ))));
         }
         seen.push(key);

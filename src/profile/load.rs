@@ -1,6 +1,6 @@
 //! Loading profiles: embedded presets, files, `extends` and validation.
 use super::Profile;
-use crate::error::{lang, Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Message, Result};
 use std::path::Path;
 
 /// Embedded presets: name and TOML text.
@@ -13,9 +13,9 @@ const BUILTINS: &[(&str, &str)] = &[
 /// How many `extends` steps a profile may take (a guard against runaway chains).
 const MAX_EXTENDS_DEPTH: usize = 8;
 
-/// A [`ErrorKind::Profile`] error with its message in the current language.
+/// A [`ErrorKind::Profile`] error with its message in both languages.
 pub(crate) fn profile_error(ja: String, en: String) -> Error {
-    Error::new(ErrorKind::Profile(lang().pick(&ja, &en).to_string()))
+    Error::new(ErrorKind::Profile(Message::new(ja, en)))
 }
 
 impl Profile {

@@ -204,8 +204,8 @@ impl Scale {
         self.min..=self.max
     }
     /// What a cell on this scale should hold, for error messages: 「1〜3の数値」.
-    pub fn expected(self) -> String {
-        format!("{}〜{}の数値", self.min, self.max)
+    pub fn expected(self) -> crate::lang::Message {
+        crate::lang::Message::new(format!("{}〜{}の数値", self.min, self.max), format!("a number {}–{}", self.min, self.max))
     }
 }
 
@@ -401,11 +401,11 @@ impl Checklist {
         self.answers.iter().find(|a| a.value == value)
     }
     /// What an answer cell should hold, for error messages: 「1〜4の回答（1:実施している など）」.
-    pub fn expected_answer(&self) -> String {
+    pub fn expected_answer(&self) -> crate::lang::Message {
         let min = self.answers.iter().map(|a| a.value).min().unwrap_or(1);
         let max = self.answers.iter().map(|a| a.value).max().unwrap_or(min);
         let example = self.answers.first().map(|a| a.label.as_str()).unwrap_or_default();
-        format!("{min}〜{max}の回答（「{example}」など）")
+        crate::lang::Message::new(format!("{min}〜{max}の回答（「{example}」など）"), format!("an answer {min}–{max} (such as 「{example}」)"))
     }
     /// Total number of check items.
     pub fn item_count(&self) -> usize {

@@ -11,7 +11,7 @@ fn ipa3() -> Profile {
 /// The profile message of an error (language independent checks use the TOML field names).
 fn profile_message(e: Error) -> String {
     match e.into_kind() {
-        ErrorKind::Profile(why) => why,
+        ErrorKind::Profile(why) => why.get(crate::Lang::Ja).to_string(),
         other => panic!("expected a profile error, got {other:?}"),
     }
 }

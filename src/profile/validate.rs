@@ -51,7 +51,7 @@ impl Profile {
             }
             if let Some(bad) = row.iter().find(|v| !likely.contains(**v)) {
                 return fail(
-                    format!("likelihood.matrix の脅威 {t} の行に可能性の範囲 {} 外の値 {bad} があります", likely.expected()),
+                    format!("likelihood.matrix の脅威 {t} の行に可能性の範囲 {} 外の値 {bad} があります", likely.expected().get(crate::Lang::Ja)),
                     format!("likelihood.matrix row of threat {t} holds {bad}, outside the likelihood scale {}–{}", likely.min, likely.max),
                 );
             }
@@ -62,7 +62,7 @@ impl Profile {
     fn check_importance(&self) -> Result<()> {
         match self.importance.personal_info_level {
             Some(level) if !self.cia.contains(level) => fail(
-                format!("importance.personal_info_level {level} が重要度の範囲 {} の外です", self.cia.expected()),
+                format!("importance.personal_info_level {level} が重要度の範囲 {} の外です", self.cia.expected().get(crate::Lang::Ja)),
                 format!("importance.personal_info_level {level} is outside the importance scale {}–{}", self.cia.min, self.cia.max),
             ),
             _ => Ok(()),

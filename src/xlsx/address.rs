@@ -9,7 +9,8 @@
 //! assert_eq!(sc.sheet, "My Sheet");
 //! assert_eq!(sc.cell.to_string(), "C3");
 //! ```
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
+use crate::xlsx::XlsxError;
 use std::fmt;
 
 /// Largest row number Excel allows.
@@ -73,7 +74,7 @@ impl CellRef {
                 return Ok(c);
             }
         }
-        Self::parse_ascii(&crate::text::to_narrow(text.trim())).ok_or_else(|| Error::new(ErrorKind::InvalidAddress(text.to_string())))
+        Self::parse_ascii(&crate::text::to_narrow(text.trim())).ok_or_else(|| Error::from(XlsxError::InvalidAddress(text.to_string())))
     }
 
     fn parse_ascii(text: &str) -> Option<CellRef> {
@@ -213,7 +214,7 @@ pub struct SheetCell {
 impl SheetCell {
     /// Parses `SHEET!A1`; the sheet may be quoted as Excel quotes it (`'It''s'!A1`).
     pub fn parse(text: &str) -> Result<SheetCell> {
-        let bad = || Error::new(ErrorKind::InvalidAddress(text.to_string()));
+        let bad = || Error::from(XlsxError::InvalidAddress(text.to_string()));
         let text = text.trim();
         let (sheet, cell) = if let Some(rest) = text.strip_prefix('\'') {
             // Quoted name: '' is an escaped quote; the name ends at a lone quote followed by '!'.

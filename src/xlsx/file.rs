@@ -24,7 +24,8 @@
 //! replace("report.md".as_ref(), &SaveOptions::default(), None, |f| Ok(f.write_all(b"# report")?), |_tmp| Ok(()))?;
 //! # Ok::<(), risksheet::Error>(())
 //! ```
-use crate::error::{lang, Error, ErrorKind, Result};
+use crate::error::{Error, Message, Result};
+use crate::xlsx::XlsxError;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -95,7 +96,7 @@ pub fn read_for_update(path: &Path, max: u64) -> Result<(Vec<u8>, Fingerprint, U
                 continue;
             }
             Err(fs::TryLockError::WouldBlock) => {
-                return Err(Error::new(ErrorKind::InUse(lang().pick("別の risksheet が更新中", "another risksheet is updating it").into())))
+                return Err(Error::from(XlsxError::InUse(Message::new("別の risksheet が更新中", "another risksheet is updating it"))))
             }
             // A file system without locks: the fingerprint check before the rename still holds.
             Err(fs::TryLockError::Error(_)) => {}
@@ -114,12 +115,12 @@ fn read_open(path: &Path, file: &mut fs::File, max: u64) -> Result<(Vec<u8>, Fin
     let meta = file.metadata()?;
     refuse_irregular(path, &meta)?;
     if meta.len() > max {
-        return Err(Error::new(ErrorKind::PartTooLarge { part: "(file)".into(), limit: max }));
+        return Err(Error::from(XlsxError::PartTooLarge { part: "(file)".into(), limit: max }));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     file.take(max + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > max {
-        return Err(Error::new(ErrorKind::PartTooLarge { part: "(file)".into(), limit: max }));
+        return Err(Error::from(XlsxError::PartTooLarge { part: "(file)".into(), limit: max }));
     }
     let fingerprint = Fingerprint::of(&meta, &bytes);
     Ok((bytes, fingerprint))
@@ -138,10 +139,10 @@ fn same_file(a: &fs::Metadata, b: &fs::Metadata) -> bool {
 
 fn refuse_irregular(path: &Path, meta: &fs::Metadata) -> Result<()> {
     if meta.is_dir() {
-        return Err(Error::usage(lang().pick("フォルダーではなくファイルを指定してください", "a directory, not a file")).in_file(path));
+        return Err(Error::usage(Message::new("フォルダーではなくファイルを指定してください", "a directory, not a file")).in_file(path));
     }
     if !meta.is_file() {
-        return Err(Error::new(ErrorKind::NotRegularFile).in_file(path));
+        return Err(Error::from(XlsxError::NotRegularFile).in_file(path));
     }
     Ok(())
 }
@@ -151,13 +152,13 @@ fn refuse_irregular(path: &Path, meta: &fs::Metadata) -> Result<()> {
 /// with other hard links (they would keep the old content under their names).
 fn refuse_surprising_replace(real: &Path, meta: &fs::Metadata) -> Result<()> {
     if meta.permissions().readonly() || fs::OpenOptions::new().write(true).open(real).is_err() {
-        return Err(Error::new(ErrorKind::ReadOnly));
+        return Err(Error::from(XlsxError::ReadOnly));
     }
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
         if meta.nlink() > 1 {
-            return Err(Error::new(ErrorKind::HardLinked(meta.nlink())));
+            return Err(Error::from(XlsxError::HardLinked(meta.nlink())));
         }
     }
     Ok(())
@@ -197,7 +198,7 @@ pub fn real_target(target: &Path) -> Result<PathBuf> {
             Err(e) => return Err(Error::from(e).in_file(target)),
         }
     }
-    Err(Error::from(std::io::Error::other(lang().pick("シンボリックリンクが循環しています", "too many levels of symbolic links"))).in_file(target))
+    Err(Error::from(std::io::Error::other(Message::new("シンボリックリンクが循環しています", "too many levels of symbolic links"))).in_file(target))
 }
 
 /// Whether the file at `path` (through links) is a workbook or another zip or OLE package, by its
@@ -266,14 +267,17 @@ pub fn replace(
         _ => PathBuf::from("."),
     };
     if !dir.is_dir() {
-        return Err(Error::from(std::io::Error::new(std::io::ErrorKind::NotFound, lang().pick("保存先のフォルダーがありません", "the folder does not exist")))
-            .in_file(&dir));
+        return Err(Error::from(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            Message::new("保存先のフォルダーがありません", "the folder does not exist"),
+        ))
+        .in_file(&dir));
     }
     let in_file = |e: Error| e.in_file(target);
     if !opts.force {
         // LibreOffice keeps its lock beside the path it opened: the link's or the real file's.
         if let Some(by) = opened_by(target).or_else(|| opened_by(&real)) {
-            return Err(in_file(Error::new(ErrorKind::InUse(by))));
+            return Err(in_file(Error::from(XlsxError::InUse(by.into()))));
         }
         if let Ok(meta) = fs::metadata(&real) {
             refuse_surprising_replace(&real, &meta).map_err(in_file)?;
@@ -284,7 +288,7 @@ pub fn replace(
     write(tmp.as_file_mut()).map_err(in_file)?;
     tmp.as_file().sync_all().map_err(|e| in_file(e.into()))?;
     // Said of the target: the temporary file is gone once this returns.
-    verify(tmp.path()).map_err(|e| in_file(Error::new(ErrorKind::NotSaved(e.message(lang())))))?;
+    verify(tmp.path()).map_err(|e| in_file(Error::from(XlsxError::NotSaved(Message::each(|l| e.message(l))))))?;
     let existing = fs::metadata(&real).ok();
     match &existing {
         Some(meta) => keep_owner_and_mode(tmp.as_file(), meta),
@@ -293,7 +297,7 @@ pub fn replace(
     }
     if let (Some(fp), false) = (expect, opts.force) {
         if !fp.still_matches(&real) {
-            return Err(in_file(Error::new(ErrorKind::ChangedSinceRead)));
+            return Err(in_file(Error::from(XlsxError::ChangedSinceRead)));
         }
     }
     if opts.backup && existing.is_some() {

@@ -8,6 +8,7 @@ pub mod address;
 pub mod conditional;
 mod deps;
 pub mod edit;
+mod error;
 pub mod file;
 pub mod formula;
 pub mod new_book;
@@ -24,6 +25,7 @@ pub mod workbook;
 pub mod xml;
 
 pub use address::{CellRef, Range, SheetCell};
+pub use error::XlsxError;
 pub use package::Limits;
 pub use value::{Cell, CellValue};
 pub use workbook::{SaveReport, SheetKind, SheetSummary, Workbook};

@@ -10,8 +10,9 @@
 //! pkg.save("ledger.xlsx", &changes, &Default::default())?;
 //! # Ok::<(), risksheet::Error>(())
 //! ```
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Message, Result};
 use crate::xlsx::file::{self, Fingerprint, SaveOptions, UpdateLock};
+use crate::xlsx::XlsxError;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{Cursor, Read, Write};
@@ -56,11 +57,10 @@ impl Limits {
     /// ```
     pub fn with_max_part_mb(mb: u64) -> Result<Limits> {
         if !(1..=MAX_PART_MB).contains(&mb) {
-            let msg = if crate::error::lang() == crate::Lang::Ja {
-                format!("--max-part-mb {mb}: 1〜{MAX_PART_MB} で指定してください（MiB）")
-            } else {
-                format!("--max-part-mb {mb}: give a size from 1 to {MAX_PART_MB} (MiB)")
-            };
+            let msg = Message::new(
+                format!("--max-part-mb {mb}: 1〜{MAX_PART_MB} で指定してください（MiB）"),
+                format!("--max-part-mb {mb}: give a size from 1 to {MAX_PART_MB} (MiB)"),
+            );
             return Err(Error::usage(msg));
         }
         let d = Limits::default();
@@ -212,10 +212,10 @@ impl Package {
             // Encrypted OOXML is an OLE compound file with an "EncryptedPackage" stream.
             let needle: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
             let encrypted = bytes.windows(needle.len()).any(|w| w == needle.as_slice());
-            return Err(Error::new(if encrypted { ErrorKind::Encrypted } else { ErrorKind::LegacyXls }));
+            return Err(Error::from(if encrypted { XlsxError::Encrypted } else { XlsxError::LegacyXls }));
         }
         if !bytes.starts_with(b"PK") {
-            return Err(Error::new(ErrorKind::NotZip));
+            return Err(Error::from(XlsxError::NotZip));
         }
         let archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| Error::corrupt(e.to_string()))?;
         if archive.len() > limits.max_parts {
@@ -231,7 +231,7 @@ impl Package {
         let pkg =
             Package { path: path.to_path_buf(), archive, names, limits: limits.clone(), source: None, lock: None, checked: Default::default(), inflated: 0 };
         if pkg.find("[Content_Types].xml").is_none() {
-            return Err(Error::new(ErrorKind::NotWorkbook("[Content_Types].xml missing".into())));
+            return Err(Error::from(XlsxError::NotWorkbook("[Content_Types].xml missing".into())));
         }
         Ok(pkg)
     }
@@ -264,13 +264,13 @@ impl Package {
     /// Reads a whole part, refusing parts over the size limit (checked on the bytes actually
     /// inflated, since a zip header can lie).
     pub fn read_part(&mut self, part: &str) -> Result<Vec<u8>> {
-        let index = self.position(part).ok_or_else(|| Error::new(ErrorKind::NotWorkbook(format!("{part} missing"))))?;
+        let index = self.position(part).ok_or_else(|| Error::from(XlsxError::NotWorkbook(format!("{part} missing").into())))?;
         let stored = self.names[index].clone();
         let limit = self.limits.max_part;
-        let too_large = || Error::new(ErrorKind::PartTooLarge { part: stored.clone(), limit });
+        let too_large = || Error::from(XlsxError::PartTooLarge { part: stored.clone().into(), limit });
         let mut file = self.archive.by_index(index).map_err(|e| Error::corrupt(format!("{stored}: {e}")))?;
         if file.encrypted() {
-            return Err(Error::new(ErrorKind::Encrypted));
+            return Err(Error::from(XlsxError::Encrypted));
         }
         if file.size() > limit {
             return Err(too_large());
@@ -278,8 +278,8 @@ impl Package {
         // What the whole package may still inflate: past it, the error names the budget.
         let left = self.limits.max_total.saturating_sub(self.inflated);
         let total = self.limits.max_total;
-        let what = format!("{stored}（{}）", crate::error::lang().pick("先に読んだパーツとの合計", "with the parts read before it"));
-        let over_total = || Error::new(ErrorKind::PartTooLarge { part: what.clone(), limit: total });
+        let what = Message::new(format!("{stored}（先に読んだパーツとの合計）"), format!("{stored} (with the parts read before it)"));
+        let over_total = || Error::from(XlsxError::PartTooLarge { part: what.clone(), limit: total });
         if file.size() > left {
             return Err(over_total());
         }
@@ -403,7 +403,7 @@ impl Package {
         let limit = self.limits.max_part;
         let read = std::io::copy(&mut (&mut file).take(limit + 1), &mut std::io::sink()).map_err(|e| damaged(&e))?;
         if read > limit {
-            return Err(Error::new(ErrorKind::PartTooLarge { part: name.clone(), limit }));
+            return Err(Error::from(XlsxError::PartTooLarge { part: name.clone().into(), limit }));
         }
         drop(file);
         self.checked.insert(index);
@@ -415,7 +415,7 @@ impl Package {
     /// Checks that a part is well-formed XML with a good checksum, inflating it piece by piece
     /// (a saved sheet is not held whole a second time).
     fn check_xml_part(&mut self, part: &str) -> Result<()> {
-        let index = self.position(part).ok_or_else(|| Error::new(ErrorKind::NotWorkbook(format!("{part} missing"))))?;
+        let index = self.position(part).ok_or_else(|| Error::from(XlsxError::NotWorkbook(format!("{part} missing").into())))?;
         let limit = self.limits.max_part;
         let file = self.archive.by_index(index).map_err(|e| Error::corrupt(format!("{part}: {e}")))?;
         let stripped = BomSkip { inner: file.take(limit + 1), start: true };
@@ -475,7 +475,7 @@ fn refuse_overlapping_entries(archive: &ZipArchive<Cursor<Vec<u8>>>) -> Result<(
     spans.sort_unstable();
     // Each entry's data starts after its local header, so it ends beyond header + compressed size.
     if spans.windows(2).any(|w| w[0].0 == w[1].0 || w[0].0.saturating_add(w[0].1) > w[1].0) {
-        return Err(Error::corrupt(crate::error::lang().pick("zip の項目が重なっています", "zip entries overlap")));
+        return Err(Error::corrupt(Message::new("zip の項目が重なっています", "zip entries overlap")));
     }
     Ok(())
 }

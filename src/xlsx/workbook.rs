@@ -13,7 +13,7 @@
 //! wb.save()?;
 //! # Ok::<(), risksheet::Error>(())
 //! ```
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Message, Result};
 use crate::xlsx::address::{CellRef, Range};
 use crate::xlsx::conditional::ConditionalFormat;
 use crate::xlsx::edit::{plan_sheet, Content, Pending, SheetEdits};
@@ -26,6 +26,7 @@ use crate::xlsx::styles::{add_dxfs, append_items};
 use crate::xlsx::validation::DataValidation;
 use crate::xlsx::value::{Cell, CellValue};
 use crate::xlsx::xml::{self, attr, Scanner, TokenKind};
+use crate::xlsx::XlsxError;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -215,7 +216,7 @@ impl Workbook {
 
     fn from_package(mut pkg: Package, limits: &Limits) -> Result<Workbook> {
         if !pkg.has("_rels/.rels") {
-            return Err(Error::new(ErrorKind::NotWorkbook("_rels/.rels missing".into())));
+            return Err(Error::from(XlsxError::NotWorkbook("_rels/.rels missing".into())));
         }
         let root_rels = pkg.read_text("_rels/.rels")?;
         let workbook_part = parse_rels("_rels/.rels", &root_rels)?
@@ -223,11 +224,11 @@ impl Workbook {
             .find(|r| r.1.ends_with(REL_OFFICE_DOCUMENT))
             .map(|r| resolve_target("", &r.2))
             .filter(|p| pkg.has(p))
-            .ok_or_else(|| Error::new(ErrorKind::NotWorkbook("no workbook part".into())))?;
+            .ok_or_else(|| Error::from(XlsxError::NotWorkbook("no workbook part".into())))?;
         let wb_bytes = pkg.read_part(&workbook_part)?;
         let wb_xml = xml::as_text(&workbook_part, &wb_bytes)?.to_string();
         if !wb_xml.contains("workbook") {
-            return Err(Error::new(ErrorKind::NotWorkbook(format!("{workbook_part} is not a workbook"))));
+            return Err(Error::from(XlsxError::NotWorkbook(format!("{workbook_part} is not a workbook").into())));
         }
         let workbook_rels = rels_of(&workbook_part);
         let rels = match pkg.find(&workbook_rels).map(str::to_string) {
@@ -274,7 +275,7 @@ impl Workbook {
             }
         }
         if sheets.is_empty() {
-            return Err(Error::new(ErrorKind::NotWorkbook("no sheets".into())));
+            return Err(Error::from(XlsxError::NotWorkbook("no sheets".into())));
         }
         let n = sheets.len();
         Ok(Workbook {
@@ -323,13 +324,13 @@ impl Workbook {
             .iter()
             .position(|s| s.name == name)
             .or_else(|| self.sheets.iter().position(|s| fold(&s.name) == fold(name)))
-            .ok_or_else(|| Error::new(ErrorKind::SheetNotFound { name: name.to_string(), available: self.sheet_names() }).in_file(&self.path))
+            .ok_or_else(|| Error::from(XlsxError::SheetNotFound { name: name.to_string(), available: self.sheet_names() }).in_file(&self.path))
     }
 
     fn worksheet(&mut self, sheet: usize) -> Result<&Loaded> {
         let entry = &self.sheets[sheet];
         if entry.kind != SheetKind::Worksheet {
-            return Err(Error::usage(crate::error::lang().pick("このシートはセルを持つワークシートではありません", "not a worksheet with cells"))
+            return Err(Error::usage(Message::new("このシートはセルを持つワークシートではありません", "not a worksheet with cells"))
                 .in_sheet(&entry.name)
                 .in_file(&self.path));
         }
@@ -494,7 +495,7 @@ impl Workbook {
     fn check_editable(&mut self, si: usize, at: CellRef) -> Result<()> {
         let l = self.worksheet(si)?;
         if let Some(r) = l.index.arrays.iter().find(|r| r.contains(at)) {
-            let e = Error::new(ErrorKind::ArrayFormula { range: r.to_string() }).at_cell(at.to_string());
+            let e = Error::from(XlsxError::ArrayFormula { range: r.to_string() }).at_cell(at.to_string());
             return Err(e.in_sheet(&self.sheets[si].name).in_file(&self.path));
         }
         Ok(())
@@ -508,7 +509,7 @@ impl Workbook {
     pub fn set_value(&mut self, sheet: &str, at: CellRef, value: CellValue) -> Result<()> {
         let si = self.sheet_index(sheet)?;
         let invalid = |expected: (&str, &str), found: String| {
-            let expected = crate::error::lang().pick(expected.0, expected.1).to_string();
+            let expected = Message::new(expected.0, expected.1);
             Err(Error::new(ErrorKind::InvalidValue { expected, found }).in_sheet(sheet).at_cell(at.to_string()).in_file(&self.path))
         };
         match &value {

@@ -9,7 +9,7 @@ fn level(text: &str, scale: Scale) -> Result<Option<u8>> {
 }
 fn expected_of(e: Error) -> (String, String) {
     match e.into_kind() {
-        ErrorKind::InvalidValue { expected, found } => (expected, found),
+        ErrorKind::InvalidValue { expected, found } => (expected.get(crate::Lang::Ja).to_string(), found),
         other => panic!("unexpected error kind {other:?}"),
     }
 }

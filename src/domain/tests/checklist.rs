@@ -43,7 +43,7 @@ fn blanks_are_reported_not_counted() {
 #[test]
 fn unknown_answer_is_an_error() {
     let err = implementation_rate(&answers(&[5]), &ipa21()).unwrap_err();
-    assert!(matches!(&err.kind, ErrorKind::InvalidValue { expected, found } if expected.starts_with("1〜4の回答") && found == "5"));
+    assert!(matches!(&err.kind, ErrorKind::InvalidValue { expected, found } if expected.get(crate::Lang::Ja).starts_with("1〜4の回答") && found == "5"));
 }
 
 #[test]

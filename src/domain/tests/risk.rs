@@ -104,7 +104,7 @@ fn lv3_priorities() {
 fn out_of_scale_values_are_errors() {
     let p = ipa3();
     let err = importance(Cia::new(0, 1, 1), false, &p).unwrap_err();
-    assert!(matches!(&err.kind, ErrorKind::InvalidValue { expected, found } if expected == "1〜3の数値" && found == "0"));
+    assert!(matches!(&err.kind, ErrorKind::InvalidValue { expected, found } if expected.get(crate::Lang::Ja) == "1〜3の数値" && found == "0"));
     assert!(likelihood(ThreatLevel(4), Vulnerability(1), &p).is_err());
     assert!(likelihood(ThreatLevel(1), Vulnerability(0), &p).is_err());
 }

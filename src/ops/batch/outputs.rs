@@ -1,6 +1,6 @@
 //! Where a batch writes: each input's output in an output directory, checked before anything
 //! is written.
-use crate::error::{lang, Error, Result};
+use crate::error::{Error, Message, Result};
 use std::path::{Path, PathBuf};
 
 /// Where a batch writes `input`: in `out_dir` under the same file name (with the extension
@@ -38,13 +38,10 @@ pub fn check_outputs(pairs: &[(PathBuf, Option<PathBuf>)]) -> Result<()> {
     for (input, output) in pairs {
         let Some(o) = output else { continue };
         if let Some(first) = seen.insert(o.clone(), input) {
-            let l = lang();
-            return Err(Error::usage(format!(
-                "{} {} {} {}",
-                first.display(),
-                l.pick("と", "and"),
-                input.display(),
-                l.pick("の保存先が同じです（ファイル名が重複しています）", "would be written to the same file (duplicate file names)")
+            let (first, input) = (first.display(), input.display());
+            return Err(Error::usage(Message::new(
+                format!("{first} と {input} の保存先が同じです（ファイル名が重複しています）"),
+                format!("{first} and {input} would be written to the same file (duplicate file names)"),
             ))
             .in_file(o));
         }
@@ -55,10 +52,10 @@ pub fn check_outputs(pairs: &[(PathBuf, Option<PathBuf>)]) -> Result<()> {
 /// Prepares an output directory: creates it when missing; an existing file there is an error.
 pub fn prepare_out_dir(dir: &Path) -> Result<()> {
     if dir.exists() && !dir.is_dir() {
-        let l = lang();
-        return Err(Error::usage(
-            l.pick("複数のファイルを処理するときは -o にディレクトリを指定してください", "with several inputs, -o must name a directory"),
-        )
+        return Err(Error::usage(Message::new(
+            "複数のファイルを処理するときは -o にディレクトリを指定してください",
+            "with several inputs, -o must name a directory",
+        ))
         .in_file(dir));
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::from(e).in_file(dir))

@@ -1,9 +1,25 @@
 //! Running a job over many files on a pool of threads, results in input order, a panic in one
 //! file being that file's error.
-use super::Progress;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
+use crate::xlsx::XlsxError;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// What a batch tells whoever watches it, a progress bar say: each file finished, each result
+/// about to be emitted and emitted, the end. Every method does nothing unless implemented; `()`
+/// watches nothing.
+pub trait Watch {
+    /// One file finished (`failed`: with an error).
+    fn finished(&mut self, _failed: bool) {}
+    /// A result is about to be emitted (a bar on the same terminal steps aside).
+    fn emitting(&mut self) {}
+    /// A result was emitted.
+    fn emitted(&mut self) {}
+    /// Every file is done.
+    fn end(&mut self) {}
+}
+
+impl Watch for () {}
 
 /// The number of worker threads by default: the cores available.
 pub fn default_jobs() -> usize {
@@ -12,14 +28,14 @@ pub fn default_jobs() -> usize {
 
 /// Runs `job` on every file with `jobs` threads and hands each result to `emit` on the calling
 /// thread, in the order of `files` (each as soon as it and every file before it are done). A
-/// panic in `job` becomes that file's error. `progress` advances as files finish.
+/// panic in `job` becomes that file's error. `progress` is told as files finish ([`Watch`]).
 ///
 /// ```
-/// use risksheet::ops::batch::{run, Progress};
+/// use risksheet::ops::batch::run;
 /// use std::path::PathBuf;
 /// let files: Vec<PathBuf> = (1..=20).map(|i| PathBuf::from(format!("{i}.xlsx"))).collect();
 /// let mut seen = Vec::new();
-/// run(&files, 4, &mut Progress::new(files.len(), false), |p| {
+/// run(&files, 4, &mut (), |p| {
 ///     let n: u32 = p.file_stem().unwrap().to_str().unwrap().parse().unwrap();
 ///     if n == 7 { panic!("boom") }
 ///     if n % 5 == 0 { Err(risksheet::Error::usage("five")) } else { Ok(n * 2) }
@@ -30,7 +46,7 @@ pub fn default_jobs() -> usize {
 /// assert_eq!(seen[6].1, None);
 /// assert_eq!(seen[19].0, "20.xlsx");
 /// ```
-pub fn run<T, F, G>(files: &[PathBuf], jobs: usize, progress: &mut Progress, job: F, mut emit: G)
+pub fn run<T, F, G>(files: &[PathBuf], jobs: usize, progress: &mut dyn Watch, job: F, mut emit: G)
 where
     T: Send,
     F: Fn(&Path) -> Result<T> + Sync,
@@ -51,7 +67,7 @@ where
                 }
                 let path = &files[i];
                 let r = crate::error::catch_panic(|| job(path))
-                    .unwrap_or_else(|what| Err(Error::new(ErrorKind::Corrupt(format!("internal error: {what}"))).in_file(path)));
+                    .unwrap_or_else(|what| Err(Error::from(XlsxError::Corrupt(format!("internal error: {what}").into())).in_file(path)));
                 if tx.send((i, r)).is_err() {
                     break;
                 }
@@ -61,16 +77,16 @@ where
         let mut pending: Vec<Option<Result<T>>> = (0..n).map(|_| None).collect();
         let mut emitted = 0;
         for (i, r) in rx {
-            progress.advance(r.is_err());
+            progress.finished(r.is_err());
             pending[i] = Some(r);
             while emitted < n {
                 let Some(r) = pending[emitted].take() else { break };
-                progress.clear();
+                progress.emitting();
                 emit(&files[emitted], r);
-                progress.draw(false);
+                progress.emitted();
                 emitted += 1;
             }
         }
-        progress.finish();
+        progress.end();
     });
 }

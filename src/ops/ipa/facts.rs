@@ -20,7 +20,7 @@
 use super::layout::{Grid, TableLayout};
 use super::{Normalization, Warning};
 use crate::domain::policy::ChapterFacts;
-use crate::error::{lang, Error, Lang, Result};
+use crate::error::{Error, Lang, Message, Result};
 use crate::profile::{Condition, Profile};
 use crate::text::{normalize_key, to_narrow};
 use crate::xlsx::address::col_letters;
@@ -197,11 +197,11 @@ fn cell_value(key: FactKey, v: &CellValue) -> std::result::Result<Option<FactVal
 }
 
 /// What the accepted forms are, for messages.
-fn expected(key: FactKey) -> &'static str {
+fn expected(key: FactKey) -> Message {
     if key.is_count() {
-        lang().pick("人数（0以上の整数）", "a number of people (a whole number)")
+        Message::new("人数（0以上の整数）", "a number of people (a whole number)")
     } else {
-        lang().pick("はい／いいえ", "yes/no (はい/いいえ)")
+        Message::new("はい／いいえ", "yes/no (はい/いいえ)")
     }
 }
 
@@ -302,20 +302,20 @@ impl ProfileFacts {
 /// # Ok::<(), risksheet::Error>(())
 /// ```
 pub fn from_pairs(pairs: &[(String, String)]) -> Result<Vec<(FactKey, FactValue)>> {
-    let l = lang();
     let mut out: Vec<(FactKey, FactValue)> = Vec::new();
     for (k, v) in pairs {
         let Some(key) = FactKey::parse(k) else {
-            return Err(Error::usage(match l {
-                Lang::Ja => format!("--fact {k}: 会社の状況の項目名ではありません（使える項目: {}）", FactKey::keys()),
-                Lang::En => format!("--fact {k}: not a company fact (valid keys: {})", FactKey::keys()),
-            }));
+            return Err(Error::usage(Message::new(
+                format!("--fact {k}: 会社の状況の項目名ではありません（使える項目: {}）", FactKey::keys()),
+                format!("--fact {k}: not a company fact (valid keys: {})", FactKey::keys()),
+            )));
         };
         let Some(value) = parse_value(key, v) else {
-            return Err(Error::usage(match l {
-                Lang::Ja => format!("--fact {k}={v}: 値が読めません（{}を指定してください）", expected(key)),
-                Lang::En => format!("--fact {k}={v}: cannot read the value (expected {})", expected(key)),
-            }));
+            let expected = expected(key);
+            return Err(Error::usage(Message::new(
+                format!("--fact {k}={v}: 値が読めません（{}を指定してください）", expected.get(Lang::Ja)),
+                format!("--fact {k}={v}: cannot read the value (expected {})", expected.get(Lang::En)),
+            )));
         };
         // The last one given wins.
         out.retain(|(x, _)| *x != key);
@@ -526,8 +526,9 @@ pub struct Read {
 
 /// Decides every fact of a workbook from the command line (`given`, as [`from_pairs`] reads
 /// it), the 会社の状況 block of the result sheet (`result`: its grid, table and last header row)
-/// and the profile's `[facts]`, in that order of precedence.
-pub fn read(p: &Profile, given: &[(String, String)], result: Option<(&Grid, &TableLayout, u32)>, wl: Lang) -> Result<Read> {
+/// and the profile's `[facts]`, in that order of precedence. Values written back are in the
+/// workbook's language `wl`, warnings in `lang`.
+pub fn read(p: &Profile, given: &[(String, String)], result: Option<(&Grid, &TableLayout, u32)>, wl: Lang, lang: Lang) -> Result<Read> {
     let cli = from_pairs(given)?;
     let from_profile = p.facts.values()?;
     let used = used_keys(p);
@@ -540,7 +541,7 @@ pub fn read(p: &Profile, given: &[(String, String)], result: Option<(&Grid, &Tab
             None => match plan_block(grid, table, bottom, &used) {
                 Ok(b) => Some(b),
                 Err((r, c)) => {
-                    let message = lang()
+                    let message = lang
                         .pick(
                             "既存の内容があるため、会社の状況の欄は書き込みませんでした（--fact で指定できます）",
                             "cells in use: the company facts block was not written (give them with --fact)",
@@ -571,11 +572,11 @@ pub fn read(p: &Profile, given: &[(String, String)], result: Option<(&Grid, &Tab
                     }
                     Ok(None) => {}
                     Err(()) => {
-                        let e = Error::new(crate::error::ErrorKind::InvalidValue { expected: expected(key).into(), found: v.to_string() });
+                        let e = Error::new(crate::error::ErrorKind::InvalidValue { expected: expected(key), found: v.to_string() });
                         warnings.push(Warning {
                             sheet: g.sheet.clone(),
                             cell: format!("{}{r}", col_letters(c)),
-                            message: format!("{}: {}", key.label(lang()), e.message(lang())),
+                            message: format!("{}: {}", key.label(lang), e.message(lang)),
                         });
                     }
                 }

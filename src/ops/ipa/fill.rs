@@ -16,13 +16,14 @@ use super::layout::LedgerLayout;
 use super::ledger::LedgerField;
 use super::{Analysis, Asset, Normalization, Warning};
 use crate::domain::checklist::CheckAnswer;
-use crate::error::{lang, Lang, Result};
+use crate::error::{Lang, Result};
 use crate::profile::{LabelledScale, Profile};
 use crate::xlsx::address::{col_letters, quote_sheet_name, Range};
 use crate::xlsx::conditional::ConditionalFormat;
 use crate::xlsx::validation::{DataValidation, Rule};
 use crate::xlsx::value::format_number;
 use crate::xlsx::workbook::fit_cell_text;
+use crate::xlsx::XlsxError;
 use crate::xlsx::{CellRef, CellValue, Workbook};
 use serde::Serialize;
 
@@ -63,7 +64,7 @@ fn summary_sheet(wb: &mut Workbook, wl: Lang) -> Result<String> {
             return Ok(name.to_string());
         }
     }
-    Err(crate::error::Error::usage(lang().pick("集計シートの名前が空いていません", "no free name for the summary sheet")).in_file(wb.path()))
+    Err(crate::error::Error::usage(crate::lang::Message::new("集計シートの名前が空いていません", "no free name for the summary sheet")).in_file(wb.path()))
 }
 /// Rows of the ledger given dropdowns below the header, at least.
 const MIN_INPUT_ROWS: u32 = 100;
@@ -104,7 +105,7 @@ pub fn fill_with(wb: &mut Workbook, opts: &super::ReadOptions) -> Result<FillSum
         chapters_selected: analysis.chapters.iter().filter(|c| c.selected).map(|c| format!("{} {}", c.number, c.title)).collect(),
         normalized: analysis.normalizations.iter().map(|n| format!("{}!{}{}: 「{}」→「{}」", n.sheet, col_letters(n.col), n.row, n.from, n.to)).collect(),
         warnings: analysis.warnings.iter().cloned().chain(skipped).collect(),
-        facts_to_check: analysis.facts.to_check(lang()),
+        facts_to_check: analysis.facts.to_check(opts.lang),
     })
 }
 
@@ -365,11 +366,13 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
     if !unplaced.is_empty() {
         let doubtful = |f: &str| an.layout.ambiguities.iter().any(|x| x.sheet == l.sheet && x.field == f);
         let message = if needed.iter().any(|(f, _)| l.col(f).is_none() && doubtful(f)) {
-            lang().pick("列が確かでないため、この台帳には数式を書き込みませんでした", "columns not certain: no formulas written on this ledger").to_string()
+            an.message_lang
+                .pick("列が確かでないため、この台帳には数式を書き込みませんでした", "columns not certain: no formulas written on this ledger")
+                .to_string()
         } else {
             format!(
                 "{}: {}",
-                lang().pick("列が見つからないため、この台帳には数式を書き込みませんでした", "columns not found, no formulas written on this ledger"),
+                an.message_lang.pick("列が見つからないため、この台帳には数式を書き込みませんでした", "columns not found, no formulas written on this ledger"),
                 unplaced.join("、")
             )
         };
@@ -505,13 +508,13 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
             match wb.set_shared_formula(&l.sheet, range, &anchor, cached) {
                 // A computed cell inside the user's array formula is left to it (and reported);
                 // the run's other cells get their formulas one by one.
-                Err(e) if matches!(e.kind, crate::error::ErrorKind::ArrayFormula { .. }) => {
+                Err(e) if matches!(e.kind, crate::error::ErrorKind::Xlsx(XlsxError::ArrayFormula { .. })) => {
                     for (r, _, v) in run {
                         let at = CellRef::new(*r, col);
                         let f = crate::xlsx::formula::shift(&anchor, (*r - run[0].0) as i64, 0);
                         match wb.set_formula(&l.sheet, at, &f, Some(v.clone())) {
-                            Err(e) if matches!(e.kind, crate::error::ErrorKind::ArrayFormula { .. }) => {
-                                skipped.borrow_mut().push(Warning { sheet: l.sheet.clone(), cell: at.to_string(), message: e.message(lang()) });
+                            Err(e) if matches!(e.kind, crate::error::ErrorKind::Xlsx(XlsxError::ArrayFormula { .. })) => {
+                                skipped.borrow_mut().push(Warning { sheet: l.sheet.clone(), cell: at.to_string(), message: e.message(an.message_lang) });
                             }
                             other => other?,
                         }
@@ -717,7 +720,7 @@ fn add_input_validations(wb: &mut Workbook, an: &Analysis) -> Result<()> {
             add(f, Rule::List(vec![super::flag_text(l).into()]), "hiragana", super::flag_text(l))?;
         }
         for f in LedgerField::CIA {
-            add(f, Rule::List(cia.clone()), "off", &p.cia.expected())?;
+            add(f, Rule::List(cia.clone()), "off", p.cia.expected().get(l))?;
         }
     }
     if let (Some(sheet), Some(col)) = (&an.layout.sheets.threats, an.layout.threats.as_ref().and_then(|t| t.col("frequency"))) {

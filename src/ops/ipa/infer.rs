@@ -21,7 +21,7 @@ mod evidence;
 mod overrides;
 
 use super::layout::{FieldColumns, Grid, Grids, LedgerLayout, SheetRoles, TableLayout};
-use crate::error::{lang, Error, Lang, Result};
+use crate::error::{Error, Lang, Message, Result};
 use crate::profile::{Header, Profile};
 use crate::xlsx::address::col_letters;
 use crate::xlsx::CellValue;
@@ -270,7 +270,7 @@ impl Found {
 }
 
 /// Finds a role's table on one sheet: the best header position and the columns of its fields.
-fn find_on_sheet(sheet: &mut SheetMemo<'_>, role: Role, p: &Profile, over: &Overrides) -> Option<Found> {
+fn find_on_sheet(sheet: &mut SheetMemo<'_>, role: Role, p: &Profile, over: &Overrides, l: Lang) -> Option<Found> {
     let grid = sheet.grid;
     let fields = fields(role, p);
     let max_col = grid.max_col.clamp(1, MAX_COLS);
@@ -308,7 +308,7 @@ fn find_on_sheet(sheet: &mut SheetMemo<'_>, role: Role, p: &Profile, over: &Over
     by_header.truncate(6);
     let mut best: Option<Found> = None;
     for (_, top, bottom) in by_header {
-        let Some(found) = assign(grid, role, p, &fields, &mut scores, top, bottom, max_col, &forced, &forced_labels) else { continue };
+        let Some(found) = assign(grid, role, p, &fields, &mut scores, top, bottom, max_col, &forced, &forced_labels, l) else { continue };
         let better = match &best {
             None => true,
             Some(b) => found.score > b.score + 1e-4 || ((found.score - b.score).abs() <= 1e-4 && found.bottom - found.top < b.bottom - b.top),
@@ -333,6 +333,7 @@ fn assign(
     max_col: u32,
     forced: &[(usize, u32)],
     forced_labels: &[(&'static str, u32)],
+    l: Lang,
 ) -> Option<Found> {
     // Data starts below the header, and below header cells merged further down.
     let merged_down = (1..=max_col).filter_map(|c| grid.merge_of(bottom, c)).filter(|m| m.start.row <= bottom).map(|m| m.end.row).max().unwrap_or(bottom);
@@ -421,7 +422,6 @@ fn assign(
         }
     }
     // A decisive input whose column is doubtful is not used: weak, or with a rival as good.
-    let l = lang();
     let mut ambiguities = Vec::new();
     for (i, f) in fields.iter().enumerate() {
         let Some((c, s)) = chosen[i] else { continue };
@@ -593,30 +593,28 @@ impl Inferred {
     }
 }
 
-/// Every sheet's ledger table, in tab order: what edition detection reads the C/I/A values of.
+/// Every sheet's ledger table, in tab order: what edition detection reads the C/I/A values of
+/// (its doubts are not shown, so their language does not matter).
 pub fn ledgers(grids: &Grids, p: &Profile) -> Vec<LedgerLayout> {
     grids
         .values()
         .filter(|g| !is_own_summary(g))
-        .filter_map(|g| find_on_sheet(&mut SheetMemo::new(g), Role::Ledger, p, &Overrides::default()))
+        .filter_map(|g| find_on_sheet(&mut SheetMemo::new(g), Role::Ledger, p, &Overrides::default(), Lang::Ja))
         .map(|f| f.ledger())
         .collect()
 }
 
 /// Infers the layout of a whole workbook: the best table of each role, one role per sheet.
-pub fn infer(grids: &Grids, p: &Profile, over: &Overrides) -> Result<Inferred> {
+pub fn infer(grids: &Grids, p: &Profile, over: &Overrides, l: Lang) -> Result<Inferred> {
     let sh = &p.headers.sheets;
     let is_example = |n: &str| sh.ledger_example.as_ref().is_some_and(|h| h.matches(n)) || n.contains("記入例") || n.to_lowercase().contains("example");
     for role in Role::ALL {
         if let Some(s) = over.sheet(role) {
             if !grids.contains_key(s) {
                 let names: Vec<&str> = grids.keys().map(String::as_str).collect();
-                return Err(Error::usage(format!(
-                    "{}={s}: {}: {}",
-                    role.key(),
-                    lang().pick("そのシートはありません。シート", "no such sheet; sheets"),
-                    names.join(", ")
-                )));
+                return Err(Error::usage(Message::each(|l| {
+                    format!("{}={s}: {}: {}", role.key(), l.pick("そのシートはありません。シート", "no such sheet; sheets"), names.join(", "))
+                })));
             }
         }
     }
@@ -631,7 +629,7 @@ pub fn infer(grids: &Grids, p: &Profile, over: &Overrides) -> Result<Inferred> {
             if over.sheet(role).is_some_and(|s| s != name) {
                 continue;
             }
-            let Some(found) = find_on_sheet(&mut memo, role, p, over) else { continue };
+            let Some(found) = find_on_sheet(&mut memo, role, p, over, l) else { continue };
             let mut score = found.score + role.sheet_header(p).score(name).max(0.0) * 1.0;
             if over.sheet(role).is_some() {
                 score += 100.0;

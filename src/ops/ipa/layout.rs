@@ -173,7 +173,7 @@ impl LedgerLayout {
     }
     /// The column number of a field the operation needs, or an error naming its header.
     pub fn need(&self, field: &str, header: &Header) -> Result<u32> {
-        self.col(field).ok_or_else(|| Error::new(ErrorKind::MissingHeader(header.text.clone())).in_sheet(&self.sheet))
+        self.col(field).ok_or_else(|| Error::new(ErrorKind::MissingHeader(header.text.clone().into())).in_sheet(&self.sheet))
     }
 }
 
@@ -199,7 +199,7 @@ impl TableLayout {
     }
     /// The column number of a field the operation needs, or an error naming its header.
     pub fn need(&self, field: &str, header: &Header) -> Result<u32> {
-        self.col(field).ok_or_else(|| Error::new(ErrorKind::MissingHeader(header.text.clone())).in_sheet(&self.sheet))
+        self.col(field).ok_or_else(|| Error::new(ErrorKind::MissingHeader(header.text.clone().into())).in_sheet(&self.sheet))
     }
 }
 

@@ -26,7 +26,7 @@ use crate::domain::checklist::{group_tally, medium_tally, vulnerability_from_rat
 use crate::domain::policy::{select_chapters, AssetRisk, ChapterFacts};
 use crate::domain::risk::{assess_partial, Cia, ThreatLevel, Vulnerability};
 use crate::domain::threat::medium_threat;
-use crate::error::{lang, Error, ErrorKind, Lang, Result};
+use crate::error::{Error, ErrorKind, Lang, Result};
 use crate::profile::Profile;
 use crate::xlsx::address::col_letters;
 use crate::xlsx::{CellValue, Workbook};
@@ -187,6 +187,9 @@ pub struct Analysis {
     pub edition: String,
     /// The language the workbook is written in (its headers); texts written into cells use it.
     pub lang: crate::error::Lang,
+    /// The language of the warnings (the caller's, [`ReadOptions::lang`]).
+    #[serde(skip)]
+    pub message_lang: crate::error::Lang,
     /// The sheets found.
     pub layout: FoundLayout,
     /// Assets of the main ledger.
@@ -365,13 +368,12 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
     // Places the user gave: the profile's [layout], then --map over it.
     let mut over = infer::Overrides::parse(&p.layout_entries(), &p, "[layout]").map_err(|e| e.in_file(&path))?;
     over.add(&opts.map, &p, "--map")?;
-    let inferred = infer::infer(&grids, &p, &over)?;
+    let inferred = infer::infer(&grids, &p, &over, opts.lang)?;
     let roles = inferred.roles.clone();
-    let ledger_sheet = roles
-        .ledger
-        .clone()
-        .ok_or_else(|| Error::new(ErrorKind::MissingHeader(format!("{}（{}）", p.headers.sheets.ledger.text, p.headers.ledger.medium.text))).in_file(&path))?;
-    let mut out = Collector { warnings: Vec::new(), normalizations: Vec::new() };
+    let ledger_sheet = roles.ledger.clone().ok_or_else(|| {
+        Error::new(ErrorKind::MissingHeader(format!("{}（{}）", p.headers.sheets.ledger.text, p.headers.ledger.medium.text).into())).in_file(&path)
+    })?;
+    let mut out = Collector { warnings: Vec::new(), normalizations: Vec::new(), lang: opts.lang };
     // A column risksheet is not sure of is named with its candidates; nothing is computed from it.
     for a in &inferred.ambiguities {
         out.warnings.push(Warning { sheet: a.sheet.clone(), cell: a.cell.clone(), message: a.message.clone() });
@@ -389,7 +391,7 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
     let threats_layout = inferred.table(Role::Threats).map(infer::Found::table);
     // A sheet whose table lacks a column it needs is a warning: the rest is still computed.
     let missing =
-        |out: &mut Collector, sheet: &str, e: Error| out.warnings.push(Warning { sheet: sheet.to_string(), cell: String::new(), message: e.message(lang()) });
+        |out: &mut Collector, sheet: &str, e: Error| out.warnings.push(Warning { sheet: sheet.to_string(), cell: String::new(), message: e.message(out.lang) });
     let threat_blocks = match (&threats_layout, &roles.threats) {
         (Some(t), Some(s)) => read_threats(&grids[s], t, &p, wl, &mut out).unwrap_or_else(|e| {
             missing(&mut out, s, e);
@@ -409,14 +411,16 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
     // Sheets that are there but not answered yet leave every risk value empty: say so.
     if threats_layout.is_some() && !threat_blocks.is_empty() && threat_blocks.iter().all(|b| b.levels.iter().all(Option::is_none)) {
         let sheet = roles.threats.clone().unwrap_or_default();
-        let message = lang()
+        let message = opts
+            .lang
             .pick("脅威の発生頻度がまだ選ばれていません（リスク値は空欄のままです）", "no threat frequency chosen yet (risk values stay empty)")
             .to_string();
         out.warnings.push(Warning { sheet, cell: String::new(), message });
     }
     if check_layout.is_some() && !answers.is_empty() && answers.values().all(|a| a.iter().all(Option::is_none)) {
         let sheet = roles.checklist.clone().unwrap_or_default();
-        let message = lang()
+        let message = opts
+            .lang
             .pick(
                 "対策状況チェックがまだ回答されていません（脆弱性とリスク値は空欄のままです）",
                 "the checklist is not answered yet (vulnerability and risk values stay empty)",
@@ -434,8 +438,8 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
     for (found, sheet, role, anchor) in tables {
         if !found {
             let sheet = role.clone().unwrap_or_else(|| sheet.text_in(wl).to_string());
-            let e = Error::new(ErrorKind::MissingHeader(anchor.text_in(wl).to_string()));
-            out.warnings.push(Warning { sheet, cell: String::new(), message: e.message(lang()) });
+            let e = Error::new(ErrorKind::MissingHeader(anchor.text_in(wl).into()));
+            out.warnings.push(Warning { sheet, cell: String::new(), message: e.message(opts.lang) });
         }
     }
 
@@ -491,7 +495,7 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
         (Some(s), Some(t)) => t.col("chapter").map(|c| (&grids[s], t, grids[s].merge_of(t.header_row, c).map_or(t.header_row, |m| m.end.row))),
         _ => None,
     };
-    let company = facts::read(&p, &opts.facts, result_at, wl)?;
+    let company = facts::read(&p, &opts.facts, result_at, wl, opts.lang)?;
     out.warnings.extend(company.warnings);
     out.normalizations.extend(company.normalizations);
     let facts: ChapterFacts = company.facts.chapter_facts(main_assets.iter().any(|a| a.mynumber));
@@ -508,7 +512,7 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
             rate: d.rate.and_then(|r| r.value()),
             selected: d.selected,
             // "Not confirmed, counted as met" reads as a contradiction beside 該当なし.
-            reasons: reason_texts(&d.reasons, d.selected, &p, lang()),
+            reasons: reason_texts(&d.reasons, d.selected, &p, opts.lang),
             book_reasons: reason_texts(&d.reasons, d.selected, &p, wl),
         })
         .collect();
@@ -516,6 +520,7 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
     Ok(Analysis {
         edition: p.id.clone(),
         lang: wl,
+        message_lang: opts.lang,
         layout: FoundLayout {
             sheets: roles,
             ledger: ledgers.first().map(|l| l.0.clone()),

@@ -1,4 +1,5 @@
 //! What a caller gives beside the workbook: profile, explicit places and company facts.
+use crate::lang::Lang;
 use crate::profile::Profile;
 
 /// What a caller says beside the workbook: the profile, where things are when the inference
@@ -23,6 +24,9 @@ pub struct ReadOptions {
     /// Company facts, over the workbook's 会社の状況 block and the profile's `[facts]`:
     /// `("outsourcing", "はい")`, `("employees", "12")`.
     pub facts: Vec<(String, String)>,
+    /// The language of warnings and messages. Text written into the workbook follows the
+    /// workbook's own language, whatever this says.
+    pub lang: Lang,
 }
 
 impl ReadOptions {
@@ -33,6 +37,11 @@ impl ReadOptions {
     /// Adds an explicit place (`ledger.medium` → `G`).
     pub fn map(mut self, key: &str, value: &str) -> ReadOptions {
         self.map.push((key.to_string(), value.to_string()));
+        self
+    }
+    /// Sets the language of warnings and messages.
+    pub fn lang(mut self, lang: Lang) -> ReadOptions {
+        self.lang = lang;
         self
     }
     /// Adds a company fact (`employees` → `12`).

@@ -7,11 +7,13 @@ use super::*;
 pub(super) struct Collector {
     pub(super) warnings: Vec<Warning>,
     pub(super) normalizations: Vec<Normalization>,
+    /// The language of the warnings.
+    pub(super) lang: Lang,
 }
 
 impl Collector {
     fn warn(&mut self, sheet: &str, row: u32, col: u32, e: &Error) {
-        self.warnings.push(Warning { sheet: sheet.to_string(), cell: addr(row, col), message: e.message(lang()) });
+        self.warnings.push(Warning { sheet: sheet.to_string(), cell: addr(row, col), message: e.message(self.lang) });
     }
     fn normalize(&mut self, grid: &Grid, row: u32, col: u32, to: CellValue) {
         let from = grid.own_value(row, col);
@@ -27,8 +29,8 @@ impl Collector {
 pub(super) fn missing_ledger_fields(l: &LedgerLayout, p: &Profile, doubtful: &[infer::Ambiguity], out: &mut Collector) {
     let h = &p.headers.ledger;
     let reported = |f: &str| doubtful.iter().any(|a| a.field == f);
+    let lg = out.lang;
     let mut say = |message: String| out.warnings.push(Warning { sheet: l.sheet.clone(), cell: String::new(), message });
-    let lg = lang();
     if l.of(LedgerField::Asset).is_none() && !reported("asset") {
         say(match lg {
             Lang::Ja => format!("「{}」の列が見つかりません（資産名は空欄になります）。--map ledger.asset=列 で指定できます", h.asset.text),
@@ -74,7 +76,7 @@ fn last_table_row(grid: &Grid, l: &LedgerLayout, is_asset: &dyn Fn(u32) -> bool,
             continue;
         }
         let col = [LedgerField::Asset, LedgerField::Medium].iter().filter_map(|&f| l.of(f)).find(|&c| !grid.own_value(r, c).is_blank()).unwrap_or(l.first_row);
-        let message = if lang() == Lang::Ja {
+        let message = if out.lang == Lang::Ja {
             format!("台帳の表から{MAX_GAP_ROWS}行以上離れた行です。表の一部とみなさず計算しませんでした（表の続きなら、間の空行を詰めてください）")
         } else {
             format!("more than {MAX_GAP_ROWS} empty rows below the ledger's table: not read as part of it, nothing computed (if it belongs to the table, move it up)")
@@ -83,7 +85,7 @@ fn last_table_row(grid: &Grid, l: &LedgerLayout, is_asset: &dyn Fn(u32) -> bool,
     }
     if strays > super::MAX_LISTED_ASSETS {
         let more = strays - super::MAX_LISTED_ASSETS;
-        let message = if lang() == Lang::Ja {
+        let message = if out.lang == Lang::Ja {
             format!("ほかに{more}行、同じく表から離れた行があります")
         } else {
             format!("{more} more rows as far below the table")
@@ -110,13 +112,11 @@ pub(super) fn read_ledger(grid: &Grid, l: &LedgerLayout, p: &Profile, wl: crate:
         for f in [LedgerField::Medium].iter().chain(&LedgerField::CIA).chain(&LedgerField::FLAGS) {
             if let Some(c) = l.of(*f).filter(|&c| grid.uncomputed(r, c)) {
                 let e = Error::new(ErrorKind::InvalidValue {
-                    expected: lang()
-                        .pick(
-                            "値（数式の結果が保存されていません。Excelで開いて保存するか、値を入力してください）",
-                            "a value (the formula's result is not stored; open and save the file in Excel, or type the value)",
-                        )
-                        .into(),
-                    found: format!("={}", lang().pick("数式", "formula")),
+                    expected: crate::lang::Message::new(
+                        "値（数式の結果が保存されていません。Excelで開いて保存するか、値を入力してください）",
+                        "a value (the formula's result is not stored; open and save the file in Excel, or type the value)",
+                    ),
+                    found: format!("={}", out.lang.pick("数式", "formula")),
                 });
                 out.warn(&grid.sheet, r, c, &e);
             }

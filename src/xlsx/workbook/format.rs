@@ -1,6 +1,7 @@
 //! Cell formats, data validations, conditional formats and merges: reading them, and adding
 //! new ones to a sheet or to the styles part.
 use super::*;
+use crate::xlsx::XlsxError;
 
 impl Workbook {
     /// The style index of a cell (0 when not stored).
@@ -35,7 +36,7 @@ impl Workbook {
         let si = self.sheet_index(sheet)?;
         self.worksheet(si)?;
         if self.styles_part.is_none() {
-            return Err(Error::new(ErrorKind::NotWorkbook("no styles part".into())).in_file(&self.path));
+            return Err(Error::from(XlsxError::NotWorkbook("no styles part".into())).in_file(&self.path));
         }
         let existing = self.dxf_count()?;
         let dxf = existing + self.new_dxfs.len();
@@ -49,7 +50,7 @@ impl Workbook {
     pub fn percent_style(&mut self) -> Result<u32> {
         const PERCENT_XF: &str = r#"<xf numFmtId="10" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#;
         let Some(part) = self.styles_part.clone() else {
-            return Err(Error::new(ErrorKind::NotWorkbook("no styles part".into())).in_file(&self.path));
+            return Err(Error::from(XlsxError::NotWorkbook("no styles part".into())).in_file(&self.path));
         };
         let xml = self.pkg.read_text(&part)?;
         let (s, e) = xml::find_element(&xml, "cellXfs").map_err(|m| Error::xml(&part, m))?.unwrap_or((0, 0));

@@ -15,11 +15,11 @@ impl Workbook {
     /// ```
     pub fn add_sheet(&mut self, name: &str) -> Result<()> {
         if !crate::xlsx::address::is_valid_sheet_name(name) {
-            return Err(Error::usage(format!("{}: {name}", crate::error::lang().pick("シート名に使えない名前です", "invalid sheet name"))).in_file(&self.path));
+            return Err(Error::usage(Message::new(format!("シート名に使えない名前です: {name}"), format!("invalid sheet name: {name}"))).in_file(&self.path));
         }
         if self.sheet_index(name).is_ok() {
             return Err(
-                Error::usage(format!("{}: {name}", crate::error::lang().pick("同じ名前のシートがあります", "a sheet of that name exists"))).in_file(&self.path)
+                Error::usage(Message::new(format!("同じ名前のシートがあります: {name}"), format!("a sheet of that name exists: {name}"))).in_file(&self.path)
             );
         }
         let dir = part_dir(&self.workbook_part).to_string();

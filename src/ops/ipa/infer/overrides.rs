@@ -1,6 +1,6 @@
 //! Places a user gives (`--map`, a profile's `[layout]`) over what the inference finds.
 use super::{field_keys, Role};
-use crate::error::{lang, Error, Result};
+use crate::error::{Error, Message, Result};
 use crate::profile::Profile;
 use crate::xlsx::address::col_number;
 
@@ -34,34 +34,37 @@ impl Overrides {
     /// Adds entries over those already given (a later entry for the same place wins); `source`
     /// names where they come from in messages (`--map`, `[layout]`).
     pub fn add(&mut self, entries: &[(String, String)], p: &Profile, source: &str) -> Result<()> {
-        let l = lang();
         let o = self;
         for (key, value) in entries {
             let (role_key, field) = key.split_once('.').map_or((key.as_str(), "sheet"), |(r, f)| (r, f.trim()));
             let role = Role::parse(role_key).ok_or_else(|| {
-                Error::usage(format!("{source} {key}: {} ledger, threats, checklist, result", l.pick("役割は次のいずれかです:", "the role is one of")))
+                Error::usage(Message::each(|l| {
+                    format!("{source} {key}: {} ledger, threats, checklist, result", l.pick("役割は次のいずれかです:", "the role is one of"))
+                }))
             })?;
             let value = value.trim();
             match field {
                 "sheet" => o.sheets.push((role, value.to_string())),
                 "header_row" => {
                     let row = crate::text::to_narrow(value).parse::<u32>().ok().filter(|&r| r >= 1).ok_or_else(|| {
-                        Error::usage(format!("{source} {key}={value}: {}", l.pick("見出し行は1以上の行番号です", "the header row is a row number from 1")))
+                        Error::usage(Message::each(|l| {
+                            format!("{source} {key}={value}: {}", l.pick("見出し行は1以上の行番号です", "the header row is a row number from 1"))
+                        }))
                     })?;
                     o.header_rows.push((role, row));
                 }
                 _ => {
                     let keys = field_keys(role, p);
                     let Some(&f) = keys.iter().find(|k| **k == field) else {
-                        return Err(Error::usage(format!(
-                            "{source} {key}: {} sheet, header_row, {}",
-                            l.pick("項目は次のいずれかです:", "the field is one of"),
-                            keys.join(", ")
-                        )));
+                        return Err(Error::usage(Message::each(|l| {
+                            format!("{source} {key}: {} sheet, header_row, {}", l.pick("項目は次のいずれかです:", "the field is one of"), keys.join(", "))
+                        })));
                     };
                     let narrow = crate::text::to_narrow(value).to_ascii_uppercase();
                     let col = narrow.parse::<u32>().ok().or_else(|| col_number(&narrow)).filter(|&c| (1..=16_384).contains(&c)).ok_or_else(|| {
-                        Error::usage(format!("{source} {key}={value}: {}", l.pick("列は A〜XFD の列名か列番号です", "a column is letters A–XFD or a number")))
+                        Error::usage(Message::each(|l| {
+                            format!("{source} {key}={value}: {}", l.pick("列は A〜XFD の列名か列番号です", "a column is letters A–XFD or a number"))
+                        }))
                     })?;
                     o.columns.retain(|x| !(x.0 == role && x.1 == f));
                     o.columns.push((role, f, col));
