@@ -145,7 +145,7 @@ pub(crate) fn run(cli: Cli, lang: Lang, cli_lang: Option<String>) -> risksheet::
             if json {
                 say_json(&report)?;
             } else {
-                say(report.to_text(lang).trim_end())?;
+                say(output::inspect_text(&report, lang).trim_end())?;
             }
         }
         Command::Report { book, output, read } => {

@@ -2,7 +2,9 @@
 //! and the summary of each command.
 use risksheet::error::Lang;
 use risksheet::ops::convert::{Report as ConvertReport, Status};
+use risksheet::ops::inspect::Inspection;
 use risksheet::ops::ipa::fill::FillSummary;
+use risksheet::ops::ipa::infer::Role;
 use risksheet::ops::soa::{Report as SoaReport, Source};
 use risksheet::xlsx::SaveReport;
 
@@ -137,4 +139,104 @@ pub(crate) fn edit_summary(report: &SaveReport, dry_run: bool, l: Lang) -> Strin
         l.pick("個の数式を再計算対象に", "formulas to recalculate"),
         if dry_run { l.pick("（試行のみ。保存していません）", " (dry run: nothing saved)") } else { "" }
     )
+}
+
+/// The text of `inspect`: the sheets, what was found where and why, the assets, chapters and
+/// facts.
+pub(crate) fn inspect_text(r: &Inspection, lang: Lang) -> String {
+    let mut s = format!("{}\n", r.file);
+    if let Some(a) = &r.ipa {
+        s += &format!("  {}: {}\n", lang.pick("プロファイル", "profile"), a.edition);
+    }
+    s += &format!(
+        "  {:<24} {:>12} {:>8} {:>8} {:>8} {:>8}\n",
+        lang.pick("シート", "sheet"),
+        lang.pick("範囲", "dimension"),
+        lang.pick("セル", "cells"),
+        lang.pick("数式", "formulas"),
+        lang.pick("入力規則", "valid."),
+        lang.pick("結合", "merges")
+    );
+    for sh in &r.sheets {
+        s += &format!(
+            "  {:<24} {:>12} {:>8} {:>8} {:>8} {:>8}\n",
+            sh.name,
+            sh.dimension.clone().unwrap_or_default(),
+            sh.cells,
+            sh.formulas,
+            sh.validations,
+            sh.merges
+        );
+    }
+    if let Some(e) = &r.ipa_error {
+        s += &format!("\n  {}: {e}\n", lang.pick("リスク分析シートとしては読めません", "not read as a risk analysis workbook"));
+    }
+    if let Some(a) = &r.ipa {
+        let r = &a.layout.sheets;
+        let show = |x: &Option<String>| x.clone().unwrap_or_else(|| lang.pick("（見つかりません）", "(not found)").to_string());
+        s += &format!(
+            "\n  {}: {} / {}: {} / {}: {} / {}: {}\n",
+            lang.pick("台帳", "ledger"),
+            show(&r.ledger),
+            lang.pick("脅威", "threats"),
+            show(&r.threats),
+            lang.pick("チェック", "checklist"),
+            show(&r.checklist),
+            lang.pick("診断結果", "result"),
+            show(&r.result)
+        );
+        // Where each field was found and why: what a user checks before trusting the results.
+        let lay = &a.layout;
+        for t in lay.tables() {
+            let name = match t.role {
+                Role::Ledger => lang.pick("台帳", "ledger"),
+                Role::Threats => lang.pick("脅威", "threats"),
+                Role::Checklist => lang.pick("チェック", "checklist"),
+                Role::Result => lang.pick("診断結果", "result"),
+            };
+            s += &format!("  {name}: {} {} {}\n", t.sheet, lang.pick("見出し行", "header row"), t.header_row);
+            for e in t.evidence {
+                s += &format!("    {:<16} {:<3} {:<6} 「{}」 {:.2}  {}\n", e.field, e.column, e.header_cell, e.header, e.score, e.evidence);
+            }
+        }
+        for amb in &lay.ambiguities {
+            s += &format!("  ? {}!{}: {}\n", amb.sheet, amb.cell, amb.message);
+        }
+        s += &format!(
+            "\n  {}\n",
+            lang.pick("情報資産（重要度・脅威・脆弱性・可能性・リスク値）", "assets (importance, threat, vulnerability, likelihood, risk)")
+        );
+        let show = |v: Option<u8>| v.map_or("-".to_string(), |x| x.to_string());
+        for x in &a.assets {
+            s += &format!(
+                "  {:>4} {:<24} {:<10} {} {} {} {} {} {}\n",
+                x.row,
+                x.name,
+                x.medium.clone().unwrap_or_default(),
+                show(x.importance),
+                show(x.threat),
+                show(x.vulnerability),
+                show(x.likelihood),
+                x.risk.map_or("-".into(), |v| v.to_string()),
+                x.band.clone().unwrap_or_default()
+            );
+        }
+        s += &format!("\n  {}\n", lang.pick("ポリシー（策定の必要性・実施率・判定）", "policy chapters (need, rate, decision)"));
+        for c in &a.chapters {
+            let rate = c.rate.map_or("-".into(), |r| format!("{:.1}%", r * 100.0));
+            let verdict = if c.selected { lang.pick("策定する", "write") } else { lang.pick("該当なし", "n/a") };
+            s += &format!("  {:>2} {:<36} {} {:>7} {}\n", c.number, c.title, c.need, rate, verdict);
+        }
+        s += &format!("\n  {}\n", lang.pick("会社の状況", "company facts"));
+        for line in a.facts.lines(lang) {
+            s += &format!("  {line}\n");
+        }
+        for w in &a.warnings {
+            s += &format!("  ! {w}\n");
+        }
+        for f in a.facts.to_check(lang) {
+            s += &format!("  ! {}: {f}\n", lang.pick("要確認", "to check"));
+        }
+    }
+    s
 }
