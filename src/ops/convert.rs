@@ -517,7 +517,7 @@ pub fn legacy_to_xlsx(path: &Path) -> Result<Vec<u8>> {
     }
     sheets[0].1.selected = true;
     let title = path.file_stem().and_then(|s| s.to_str()).unwrap_or("workbook").to_string();
-    new_book::package(&title, &sheets, 0, crate::error::lang())
+    new_book::package(&title, &sheets, 0, crate::error::lang()).map_err(|e| e.in_file(path))
 }
 
 /// The whole `convert` command: opens `input` (`.xlsx`/`.xlsm` in place, or `.xls`/`.ods`
