@@ -191,9 +191,12 @@ impl Sheet {
             done.map_err(fail(Some((r, c))))?;
         }
         for (&c, &w) in &self.widths {
-            // Pixels of the default font's digit (7), so the stored width is `w` as given;
-            // `set_column_width` would add Excel's 5 pixels of padding.
-            ws.set_column_width_pixels((c - 1) as u16, (w * 7.0).round() as u32).map_err(fail(None))?;
+            // The pixels Excel shows for a stored width of `w` digits of 7 pixels (its rule:
+            // trunc((256w + trunc(128/7)) / 256 × 7)); rust_xlsxwriter stores whole pixels, so a
+            // width such as 4.5 is kept as the 31 pixels Excel draws. (`set_column_width` would
+            // add Excel's 5 pixels of padding to `w`.)
+            let pixels = (((w * 256.0).trunc() + 18.0) / 256.0 * 7.0).trunc() as u32;
+            ws.set_column_width_pixels((c - 1) as u16, pixels).map_err(fail(None))?;
         }
         for (&r, &h) in &self.heights {
             ws.set_row_height(r - 1, h).map_err(fail(None))?;
