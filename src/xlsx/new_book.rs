@@ -213,7 +213,7 @@ impl Sheet {
         for cf in &self.formats {
             let rule = xw::ConditionalFormatCell::new()
                 .set_rule(xw::ConditionalFormatCellRule::EqualTo(xw::Formula::new(&cf.equals)))
-                .set_format(highlight_format(&cf.highlight).map_err(|e| e.at_cell(cf.range.to_string()))?);
+                .set_format(highlight_format(&cf.highlight, lang).map_err(|e| e.at_cell(cf.range.to_string()))?);
             let (s, e) = (cf.range.start, cf.range.end);
             ws.add_conditional_format(s.row - 1, (s.col - 1) as u16, e.row - 1, (e.col - 1) as u16, &rule).map_err(fail(Some((s.row, s.col))))?;
         }
@@ -279,10 +279,11 @@ fn cell_formats(lang: Lang) -> Vec<xw::Format> {
 }
 
 /// The differential format of a highlight (font colour, bold, fill).
-fn highlight_format(h: &Highlight) -> Result<xw::Format> {
+fn highlight_format(h: &Highlight, lang: Lang) -> Result<xw::Format> {
     let rgb = |argb: &str| {
         let hex = if argb.len() == 8 { &argb[2..] } else { argb };
-        u32::from_str_radix(hex, 16).ok().filter(|_| hex.len() == 6).ok_or_else(|| Error::usage(format!("colour {argb}")))
+        let bad = || Error::usage(format!("{}: {argb}", lang.pick("色（RRGGBB または AARRGGBB）ではありません", "not a colour (RRGGBB or AARRGGBB)")));
+        u32::from_str_radix(hex, 16).ok().filter(|_| hex.len() == 6).ok_or_else(bad)
     };
     let mut f = xw::Format::new();
     if h.bold {
@@ -364,12 +365,18 @@ mod tests {
     }
 
     #[test]
-    fn one_format_per_style_constant_and_no_unknown_style() {
+    fn one_format_per_style_constant_and_no_unknown_style_or_colour() {
         assert_eq!(cell_formats(Lang::Ja).len(), STYLE_BOLD as usize + 1);
         let mut sh = Sheet::default();
         sh.text(1, 1, "x", 99);
         let e = package("t", &[("S".into(), sh)], 0, Lang::En).unwrap_err();
         assert_eq!((e.sheet.as_deref(), e.cell.as_deref()), (Some("S"), Some("A1")));
+        let mut sh = Sheet::default();
+        let red = Highlight { fill_rgb: Some("red".into()), ..Default::default() };
+        sh.highlight(ConditionalFormat::text_equals(Range::parse("B2:B9").unwrap(), "x", red));
+        let e = package("t", &[("S".into(), sh)], 0, Lang::En).unwrap_err();
+        assert_eq!((e.sheet.as_deref(), e.cell.as_deref()), (Some("S"), Some("B2:B9")));
+        assert!(e.to_string().contains("red"), "{e}");
     }
 
     #[test]
