@@ -521,7 +521,7 @@ pub fn legacy_to_xlsx(path: &Path) -> Result<Vec<u8>> {
     sheets[0].1.selected = true;
     let title = path.file_stem().and_then(|s| s.to_str()).unwrap_or("workbook").to_string();
     // What language the values are in is not known: the Japanese font shows both.
-    new_book::package(&title, &sheets, 0, Lang::Ja)
+    new_book::package(&title, &sheets, 0, Lang::Ja).map_err(|e| e.in_file(path))
 }
 
 /// The whole `convert` command: opens `input` (`.xlsx`/`.xlsm` in place, or `.xls`/`.ods`

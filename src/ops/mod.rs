@@ -5,6 +5,7 @@ pub mod edit;
 pub mod inspect;
 pub mod ipa;
 pub mod legacy;
+pub mod looks;
 pub mod report;
 pub mod soa;
 pub mod template;

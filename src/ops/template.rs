@@ -36,8 +36,8 @@ use text::{t, Names, EXAMPLES};
 
 // The cell formats and differential formats of the fresh workbook writer.
 pub use crate::xlsx::new_book::{
-    DXF_HIGH, DXF_LOW, DXF_MEDIUM, STYLE_BODY, STYLE_BODY_CENTER, STYLE_BODY_WRAP, STYLE_BOLD, STYLE_COMPUTED, STYLE_COMPUTED_WRAP, STYLE_DATE, STYLE_DEFAULT,
-    STYLE_HEADER, STYLE_HEADER_COMPUTED, STYLE_NOTE, STYLE_PERCENT, STYLE_TITLE,
+    STYLE_BODY, STYLE_BODY_CENTER, STYLE_BODY_WRAP, STYLE_BOLD, STYLE_COMPUTED, STYLE_COMPUTED_WRAP, STYLE_DATE, STYLE_DEFAULT, STYLE_HEADER,
+    STYLE_HEADER_COMPUTED, STYLE_NOTE, STYLE_PERCENT, STYLE_TITLE,
 };
 
 /// Ledger: row of the group headers (個人情報の種類, 評価値, 現状から想定されるリスク).
@@ -351,10 +351,11 @@ fn ledger_sheet(p: &Profile, lang: Lang, example: bool) -> Sheet {
     );
 
     // Colours of the computed labels, as `fill` gives a user's own ledger.
+    let looks = crate::ops::looks::level_highlights();
     for (field, labels) in crate::ops::ipa::label_colours(p) {
         let c = if field == "risk_label" { col::RISK_LABEL } else { col::LIKELIHOOD_LABEL };
         for (label, level) in labels {
-            sh.highlight(ConditionalFormat::text_equals(range(r1, c, r2, c), &label, Default::default()), [DXF_HIGH, DXF_MEDIUM, DXF_LOW][level]);
+            sh.highlight(ConditionalFormat::text_equals(range(r1, c, r2, c), &label, looks[level].clone()));
         }
     }
     sh.freeze(LEDGER_FIELD_ROW, col::ASSET);
@@ -683,8 +684,10 @@ mod tests {
         assert_eq!(choices(&mut sh, Lang::Ja, &long, CHOICES_COL, 4), Rule::ListFrom("$H$5:$H$7".into()));
         let comma = vec!["a, b".to_string()];
         assert_eq!(choices(&mut sh, Lang::En, &comma, CHOICES_COL, 4), Rule::ListFrom("$H$5:$H$5".into()));
-        let x = sh.to_xml();
-        assert!(x.contains("<c r=\"H4\" s=\"2\" t=\"inlineStr\"><is><t>Choices</t></is></c>"), "{x}");
+        let bytes = new_book::package("t", &[("S".into(), sh)], 0, Lang::En).unwrap();
+        let mut wb = crate::xlsx::Workbook::from_bytes("t.xlsx", bytes, &Default::default()).unwrap();
+        let h4 = wb.cell("S", CellRef::new(4, CHOICES_COL)).unwrap().unwrap();
+        assert_eq!((h4.value.to_string(), h4.style != 0), ("Choices".to_string(), true));
     }
 
     #[test]

@@ -746,7 +746,7 @@ fn add_input_validations(wb: &mut Workbook, an: &Analysis) -> Result<()> {
 /// for a ledger column no conditional format touches yet: a user's own colours are kept.
 fn add_label_colours(wb: &mut Workbook, an: &Analysis) -> Result<()> {
     let colours = super::label_colours(&an.profile);
-    let looks = crate::xlsx::new_book::level_highlights();
+    let looks = crate::ops::looks::level_highlights();
     for (layout, assets) in &an.ledgers {
         let (first, last) = (layout.first_row, input_last_row(an, layout, assets));
         for (field, labels) in &colours {

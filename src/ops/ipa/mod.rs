@@ -581,7 +581,7 @@ fn reason_texts(reasons: &[crate::domain::policy::Reason], selected: bool, p: &P
 
 /// The colour of each computed label, in both languages so either text is coloured, by the
 /// ledger field that shows it: `(field, [(label, level)])`, level 0 for the highest (red), 2 for
-/// the lowest (green), 1 between (yellow), as [`crate::xlsx::new_book::level_highlights`]
+/// the lowest (green), 1 between (yellow), as [`crate::ops::looks::level_highlights`]
 /// orders them. The template and `fill` colour the same labels the same way.
 pub(crate) fn label_colours(p: &Profile) -> Vec<(&'static str, Vec<(String, usize)>)> {
     let rank = |i: usize, n: usize| {
