@@ -38,7 +38,7 @@
 //! # std::fs::remove_file(&path)?;
 //! # Ok::<(), risksheet::Error>(())
 //! ```
-use crate::error::{Error, Lang, Result};
+use crate::error::{Error, Lang, Message, Result};
 use crate::xlsx::address::{CellRef, Range};
 use crate::xlsx::conditional::{ConditionalFormat, Highlight};
 use crate::xlsx::validation::DataValidation;
@@ -165,7 +165,7 @@ impl Sheet {
     fn write_to(&self, ws: &mut xw::Worksheet, looks: &[xw::Format], lang: Lang) -> Result<()> {
         let fail = |at: Option<(u32, u32)>| {
             move |e: xw::XlsxError| {
-                let err = writer_error(e, lang);
+                let err = writer_error(e);
                 match at {
                     Some((r, c)) => err.at_cell(CellRef::new(r, c).to_string()),
                     None => err,
@@ -174,7 +174,7 @@ impl Sheet {
         };
         let look = |style: u32, at: (u32, u32)| {
             looks.get(style as usize).ok_or_else(|| {
-                Error::usage(lang.pick(&format!("セル書式 {style} はありません"), &format!("no cell format {style}")))
+                Error::usage(Message::new(format!("セル書式 {style} はありません"), format!("no cell format {style}")))
                     .at_cell(CellRef::new(at.0, at.1).to_string())
             })
         };
@@ -213,7 +213,7 @@ impl Sheet {
         for cf in &self.formats {
             let rule = xw::ConditionalFormatCell::new()
                 .set_rule(xw::ConditionalFormatCellRule::EqualTo(xw::Formula::new(&cf.equals)))
-                .set_format(highlight_format(&cf.highlight, lang).map_err(|e| e.at_cell(cf.range.to_string()))?);
+                .set_format(highlight_format(&cf.highlight).map_err(|e| e.at_cell(cf.range.to_string()))?);
             let (s, e) = (cf.range.start, cf.range.end);
             ws.add_conditional_format(s.row - 1, (s.col - 1) as u16, e.row - 1, (e.col - 1) as u16, &rule).map_err(fail(Some((s.row, s.col))))?;
         }
@@ -235,9 +235,9 @@ impl Sheet {
     }
 }
 
-/// A library error as the crate's, in `lang`.
-fn writer_error(e: xw::XlsxError, lang: Lang) -> Error {
-    Error::usage(format!("{}: {e}", lang.pick("新しいブックを書けません", "cannot write the new workbook")))
+/// A library error as the crate's.
+fn writer_error(e: xw::XlsxError) -> Error {
+    Error::usage(Message::new(format!("新しいブックを書けません: {e}"), format!("cannot write the new workbook: {e}")))
 }
 
 /// The font of every cell: a Japanese font for Japanese sheets; Excel and LibreOffice substitute
@@ -279,10 +279,11 @@ fn cell_formats(lang: Lang) -> Vec<xw::Format> {
 }
 
 /// The differential format of a highlight (font colour, bold, fill).
-fn highlight_format(h: &Highlight, lang: Lang) -> Result<xw::Format> {
+fn highlight_format(h: &Highlight) -> Result<xw::Format> {
     let rgb = |argb: &str| {
         let hex = if argb.len() == 8 { &argb[2..] } else { argb };
-        let bad = || Error::usage(format!("{}: {argb}", lang.pick("色（RRGGBB または AARRGGBB）ではありません", "not a colour (RRGGBB or AARRGGBB)")));
+        let bad =
+            || Error::usage(Message::new(format!("色（RRGGBB または AARRGGBB）ではありません: {argb}"), format!("not a colour (RRGGBB or AARRGGBB): {argb}")));
         u32::from_str_radix(hex, 16).ok().filter(|_| hex.len() == 6).ok_or_else(bad)
     };
     let mut f = xw::Format::new();
@@ -302,7 +303,7 @@ fn highlight_format(h: &Highlight, lang: Lang) -> Result<xw::Format> {
 /// the tab shown on opening, the document title `title` and the `STYLE_*` cell formats in
 /// `lang`'s font.
 pub fn package(title: &str, sheets: &[(String, Sheet)], active: usize, lang: Lang) -> Result<Vec<u8>> {
-    let fail = |e| writer_error(e, lang);
+    let fail = writer_error;
     let mut book = xw::Workbook::new();
     // 24 pixels: rows 18 pt high unless set; 64: the digit width of 7 pixels the widths assume.
     book.set_default_format(&base_format(lang), 24, 64).map_err(fail)?;
