@@ -11,9 +11,11 @@ pub mod edit;
 mod error;
 pub mod file;
 pub mod formula;
+// `# Errors` sections wait for the rewrite of this module under way (issue 13).
+#[allow(clippy::missing_errors_doc)]
 pub mod new_book;
-pub mod package;
-pub mod parallel;
+pub(crate) mod package;
+pub(crate) mod parallel;
 mod rels;
 mod shared_strings;
 pub mod sheet;
@@ -26,6 +28,6 @@ pub mod xml;
 
 pub use address::{CellRef, Range, SheetCell};
 pub use error::XlsxError;
-pub use package::Limits;
+pub use package::{Limits, MAX_PART_MB};
 pub use value::{Cell, CellValue};
 pub use workbook::{SaveReport, SheetKind, SheetSummary, Workbook};
