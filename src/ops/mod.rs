@@ -4,7 +4,7 @@ pub mod convert;
 pub mod edit;
 pub mod inspect;
 pub mod ipa;
-pub mod legacy;
+pub(crate) mod legacy;
 pub mod report;
 pub mod soa;
 pub mod template;
