@@ -76,6 +76,10 @@ thread_local! {
 /// printing anything (on this thread; panics elsewhere print as before). For code that must not
 /// take the process down on hostile input (the legacy reader, each file of a batch).
 ///
+/// # Errors
+///
+/// The panic's message, when `f` panics (empty when the panic carried no text).
+///
 /// ```
 /// use risksheet::error::catch_panic;
 /// assert_eq!(catch_panic(|| 2 + 2), Ok(4));

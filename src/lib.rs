@@ -1,5 +1,6 @@
 //! risksheet: read, fill and convert IPA-style information-security risk analysis workbooks
 //! in place, without damaging anything else in them.
+#![warn(clippy::missing_errors_doc)]
 pub mod controls;
 pub mod domain;
 pub mod error;

@@ -1,16 +1,11 @@
 //! A small RFC 4180 CSV reader for the control catalogues (quoted fields, doubled quotes,
-//! CRLF or LF line ends, a UTF-8 byte-order mark).
-//!
-//! ```
-//! use risksheet::controls::csv::parse;
-//! let rows = parse("id,title\n5.1,\"a, b\"\n").unwrap();
-//! assert_eq!(rows[1].1, vec!["5.1".to_string(), "a, b".to_string()]);
-//! ```
+//! CRLF or LF line ends, a UTF-8 byte-order mark). Internal: the catalogues are read through
+//! [`Catalog`](super::Catalog).
 
 /// Parses CSV text into `(line number, fields)` rows, skipping blank lines. The line number is
 /// 1-based and names the line the row starts on. An unterminated quoted field is an error
 /// naming its line.
-pub fn parse(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
+pub(crate) fn parse(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut rows = Vec::new();
     let mut fields: Vec<String> = Vec::new();

@@ -16,7 +16,7 @@
 //! assert!(cat.predecessors("5.7").is_empty()); // threat intelligence is new in 2022
 //! assert_eq!(cat.control_2022("8.8").unwrap().title_ja, "技術的ぜい弱性の管理");
 //! ```
-pub mod csv;
+pub(crate) mod csv;
 pub mod refs;
 
 use crate::error::{Error, ErrorKind, Lang, Result};
@@ -172,6 +172,11 @@ impl Catalog {
     /// 2013 `id,domain,domain_ja,title_en`; 2022 `id,theme,title_en,title_ja,control_type,
     /// properties,concepts`; table `old_id,new_id,relation`. Every id of the table must be in
     /// the catalogues.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Profile`], naming the file and line, when a row has too few columns, an id,
+    /// theme or relation is unknown, or a quoted field is not closed.
     pub fn from_csv(c2013: &str, c2022: &str, map: &str) -> Result<Catalog> {
         let rows = |name: &str, text: &str, cols: usize| -> Result<Vec<(usize, Vec<String>)>> {
             let rows = csv::parse(text).map_err(|m| data_error(name, 0, m))?;
@@ -231,6 +236,10 @@ impl Catalog {
 
     /// The bundled catalogues with titles loaded over them from a CSV when one is given
     /// (`--catalog`, `catalog=` in Python; see [`Catalog::load_titles`]).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Catalog::load_titles`].
     pub fn with_titles(csv: Option<&Path>) -> Result<Catalog> {
         let mut cat = Catalog::bundled().clone();
         if let Some(path) = csv {
@@ -284,6 +293,11 @@ impl Catalog {
     /// or 2013 ids (`A.5.1.1`: titles recognised beside a legacy reference and shown for the
     /// legacy control). An unknown id or a row without a title is an error naming the line.
     ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Io`] when the file cannot be read; [`ErrorKind::Usage`], naming the file, when
+    /// it is not UTF-8 or [`Catalog::apply_titles`] refuses it.
+    ///
     /// ```
     /// let path = std::env::temp_dir().join("risksheet-doc-catalog.csv");
     /// std::fs::write(&path, "id,title_ja,title_en\n5.1,情報セキュリティ方針,\nA.5.1.1,情報セキュリティのための方針群,\n")?;
@@ -304,6 +318,11 @@ impl Catalog {
     }
 
     /// [`Catalog::load_titles`] on CSV text.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Usage`], naming the line, when a row has no title or an id that is in neither
+    /// catalogue, or a quoted field is not closed.
     pub fn apply_titles(&mut self, text: &str) -> Result<()> {
         let rows = csv::parse(text).map_err(Error::usage)?;
         for (i, (line, r)) in rows.iter().enumerate() {

@@ -90,6 +90,10 @@ fn whole(n: f64) -> Option<u32> {
 
 /// A level on `scale` from a cell: 「2」, 「２」, 「2:特定の状況で発生する…」, 「2：…」, 2.0.
 /// Blank → `None`; anything else (「高」, 2.5, 4 on a 1–3 scale) → 「1〜3の数値」 error.
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidValue`] (「1〜3の数値」) when the cell holds anything but a level of `scale`.
 pub fn parse_level(cell: CellInput<'_>, scale: Scale) -> Result<Option<u8>> {
     let Some(shown) = cell.text() else {
         return Ok(None);
@@ -104,6 +108,10 @@ const NO: &[&str] = &["無", "無し", "なし", "×", "✕", "✗", "-", "ー",
 
 /// A yes/no mark of the 個人情報 columns: 有/○/〇/●/✓ (and TRUE, 1) are yes; blank, 無, ×, -
 /// (and FALSE, 0) are no; anything else is an 「「有」または空欄」 error.
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidValue`] (「「有」または空欄」) when the cell holds neither a yes nor a no mark.
 ///
 /// ```
 /// use risksheet::domain::cell::{parse_flag, CellInput};
@@ -133,6 +141,10 @@ pub fn parse_flag(cell: CellInput<'_>) -> Result<bool> {
 /// A checklist answer by its leading number (「1:実施している」, 「２」, 1.0), which must be on the
 /// profile's answer scale, or written in words the profile lists for it (「一部実施している」,
 /// 「○」, 「該当しない」). Blank → `None`.
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidValue`], listing the profile's answers, when the cell holds none of them.
 ///
 /// ```
 /// use risksheet::domain::cell::{parse_answer, CellInput};
@@ -166,6 +178,11 @@ pub fn parse_answer(cell: CellInput<'_>, profile: &Profile) -> Result<Option<Che
 
 /// A level typed as its label's text without the number (「特定の状況で発生する（年に数回程度）」 for
 /// 「2:特定の状況で発生する（年に数回程度）」), or as the number: the level's value.
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidValue`] when the cell holds neither a level of the scale nor a level's
+/// label.
 ///
 /// ```
 /// use risksheet::domain::cell::{parse_labelled, CellInput};
@@ -209,6 +226,10 @@ fn label_without_number(label: &str) -> String {
 /// The profile's medium a 媒体・保存先 cell names: canonical name or a variant, ignoring width,
 /// spaces and case (「社内サーバ」「 事務所ＰＣ」). Blank → `None`; an unknown name is an error
 /// listing the media.
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidValue`], listing the profile's media, when the cell names none of them.
 ///
 /// ```
 /// use risksheet::domain::cell::{parse_medium, CellInput};

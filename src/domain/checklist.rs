@@ -96,6 +96,10 @@ impl Tally {
 
 /// Counts answers with the weights of the profile's answer scale. An answer the scale lacks is an
 /// [`ErrorKind::InvalidValue`] error.
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidValue`] when an answer is not on the profile's answer scale.
 pub fn tally(answers: &[Option<CheckAnswer>], profile: &Profile) -> Result<Tally> {
     let mut t = Tally::default();
     for answer in answers {
@@ -120,6 +124,10 @@ pub fn tally(answers: &[Option<CheckAnswer>], profile: &Profile) -> Result<Tally
 
 /// The implementation rate of one group's answers.
 ///
+/// # Errors
+///
+/// As [`tally`].
+///
 /// ```
 /// use risksheet::domain::checklist::{implementation_rate, CheckAnswer, Rate};
 /// use risksheet::profile::Profile;
@@ -139,6 +147,10 @@ pub fn unanswered_items(answers: &[Option<CheckAnswer>]) -> Vec<usize> {
 
 /// The tally of one group: its answers in `answers`, or all its items blank when the group is
 /// missing there.
+///
+/// # Errors
+///
+/// As [`tally`].
 pub fn group_tally(group_id: &str, answers: &GroupAnswers, profile: &Profile) -> Result<Tally> {
     match answers.get(group_id) {
         Some(list) => tally(list, profile),
@@ -176,6 +188,10 @@ pub fn vulnerability_from_rate(rate: Rate, profile: &Profile) -> Option<Vulnerab
 }
 
 /// The pooled tally over the items of every group mapped to a medium.
+///
+/// # Errors
+///
+/// As [`tally`], for any group of the medium.
 pub fn medium_tally(medium: &Medium, answers: &GroupAnswers, profile: &Profile) -> Result<Tally> {
     let mut pooled = Tally::default();
     for group in &medium.groups {
@@ -185,6 +201,10 @@ pub fn medium_tally(medium: &Medium, answers: &GroupAnswers, profile: &Profile) 
 }
 
 /// 脆弱性 of a medium: [`vulnerability_from_rate`] of its [`medium_tally`].
+///
+/// # Errors
+///
+/// As [`tally`], for any group of the medium.
 ///
 /// ```
 /// use risksheet::domain::checklist::{medium_vulnerability, CheckAnswer, GroupAnswers};

@@ -189,11 +189,21 @@ impl ChapterDecision<'_> {
 
 /// Decides every chapter of the profile, in the profile's order, from the checklist answers,
 /// the facts about the company and the assessed ledger rows.
+///
+/// # Errors
+///
+/// As [`decide_chapter`], for any chapter.
 pub fn select_chapters<'p>(profile: &'p Profile, answers: &GroupAnswers, facts: &ChapterFacts, assets: &[AssetRisk]) -> Result<Vec<ChapterDecision<'p>>> {
     profile.chapters.iter().map(|c| decide_chapter(c, profile, answers, facts, assets)).collect()
 }
 
 /// Decides one chapter; see the module documentation for the rule.
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) when an answer of the chapter's
+/// group is not on the profile's answer scale, or an asset's リスク値 lies in none of the profile's
+/// bands.
 pub fn decide_chapter<'p>(
     chapter: &'p Chapter,
     profile: &Profile,

@@ -60,6 +60,10 @@ pub struct RiskValue(pub u32);
 
 /// `value` when it lies on `scale`, otherwise an [`ErrorKind::InvalidValue`] error
 /// (「1〜3の数値」).
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidValue`] when `value` is off `scale`.
 pub fn check_on_scale(value: u8, scale: Scale) -> Result<u8> {
     if scale.contains(value) {
         Ok(value)
@@ -70,6 +74,10 @@ pub fn check_on_scale(value: u8, scale: Scale) -> Result<u8> {
 
 /// 重要度 = max(C, I, A); when the profile says so (ipa-3), raised to its personal-information
 /// level for an asset with personal information. Values off the C/I/A scale are errors.
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidValue`] when C, I or A is off the profile's C/I/A scale.
 ///
 /// ```
 /// use risksheet::domain::risk::{importance, Cia};
@@ -89,6 +97,11 @@ pub fn importance(cia: Cia, has_personal_info: bool, profile: &Profile) -> Resul
 }
 
 /// 被害発生可能性 looked up in the profile's 換算表 (for IPA: max(1, t + v − 3)).
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidValue`] when the threat or the vulnerability is off its scale;
+/// [`ErrorKind::Profile`] when the profile is inconsistent (its 換算表 has no value for the pair).
 ///
 /// ```
 /// use risksheet::domain::risk::{likelihood, ThreatLevel, Vulnerability};
@@ -117,6 +130,10 @@ pub fn risk_value(importance: Importance, likelihood: Likelihood) -> RiskValue {
 }
 
 /// The band (リスク大/中/小) that holds a リスク値.
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidValue`] when no band of the profile holds `value`.
 ///
 /// ```
 /// use risksheet::domain::risk::{risk_band, RiskValue};
@@ -151,6 +168,10 @@ pub struct Assessment<'p> {
 }
 
 /// Computes 重要度, 被害発生可能性, リスク値 and its band for one ledger row.
+///
+/// # Errors
+///
+/// Those of [`importance`], [`likelihood`] and [`risk_band`].
 pub fn assess(cia: Cia, has_personal_info: bool, threat: ThreatLevel, vulnerability: Vulnerability, profile: &Profile) -> Result<Assessment<'_>> {
     let importance = importance(cia, has_personal_info, profile)?;
     let likelihood = likelihood(threat, vulnerability, profile)?;
@@ -171,6 +192,10 @@ pub struct PartialAssessment<'p> {
 }
 
 /// [`assess`] for a row with missing inputs: every step whose inputs are known.
+///
+/// # Errors
+///
+/// Those of [`importance`], [`likelihood`] and [`risk_band`], for the steps whose inputs are known.
 ///
 /// ```
 /// use risksheet::domain::risk::{assess_partial, Cia, ThreatLevel};

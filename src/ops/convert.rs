@@ -317,6 +317,12 @@ fn is_trail_sheet(name: &str) -> bool {
 /// Converts every legacy reference of `wb` (see the module documentation) and adds the trail
 /// sheet. The workbook is not saved.
 ///
+/// # Errors
+///
+/// [`XlsxError::SheetNotFound`] when a sheet of `opts.sheets` is not in the workbook;
+/// [`XlsxError::Xml`] when a sheet's XML cannot be read; [`XlsxError::ArrayFormula`] when a
+/// converted cell lies inside an array formula.
+///
 /// ```no_run
 /// use risksheet::controls::Catalog;
 /// use risksheet::ops::convert::{convert, Options};
@@ -466,6 +472,12 @@ pub fn is_legacy(path: &Path) -> bool {
 /// Reads a `.xls`/`.ods`/`.xlsb` workbook with calamine into a new `.xlsx` package holding its
 /// values (text, numbers; dates as serial numbers, booleans and errors as text). Formulas,
 /// styles, merges and validations are not carried over.
+///
+/// # Errors
+///
+/// [`ErrorKind::Io`] when the file cannot be read; [`XlsxError::PartTooLarge`] or
+/// [`XlsxError::Corrupt`] when it is over the limits of the legacy reader, damaged, or holds no
+/// sheets (a panic of the reader becomes this error).
 pub fn legacy_to_xlsx(path: &Path) -> Result<Vec<u8>> {
     use calamine::{Data, Reader};
     let fail = |m: Message| Error::from(XlsxError::Corrupt(m)).in_file(path);
@@ -527,6 +539,12 @@ pub fn legacy_to_xlsx(path: &Path) -> Result<Vec<u8>> {
 /// The whole `convert` command: opens `input` (`.xlsx`/`.xlsm` in place, or `.xls`/`.ods`
 /// through [`legacy_to_xlsx`]), converts, and saves to `output` (default: `input` itself, or
 /// `input` with `.xlsx` for a legacy file, which must not exist yet), unless `dry_run`.
+///
+/// # Errors
+///
+/// Those of opening the input ([`Workbook::open_with`], [`legacy_to_xlsx`]), of [`convert`] and of
+/// saving ([`Workbook::save_as`]); [`ErrorKind::Usage`] when a legacy input's default output
+/// (`input.xlsx`) exists already.
 pub fn convert_file(
     input: &Path,
     output: Option<&Path>,

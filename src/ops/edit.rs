@@ -28,6 +28,11 @@ pub struct Assignment {
 
 impl Assignment {
     /// Parses `SHEET!A1=VALUE`; the sheet may be quoted as in Excel (`'My Sheet'!A1=x`).
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::InvalidAddress`] when `text` has no `=` after a `SHEET!A1` address or the
+    /// address cannot be parsed.
     pub fn parse(text: &str) -> Result<Assignment> {
         let bad = || Error::from(XlsxError::InvalidAddress(text.to_string()));
         // The address ends at the first '=' after the sheet name (which may itself hold '=').
@@ -51,12 +56,23 @@ impl Assignment {
 
     /// Parses `SHEET!A1=TEXT` as [`Assignment::parse`] does, for a value stored as text exactly
     /// as typed (`--set-text`): `=1+2` stays the text 「=1+2」, `007` the text 「007」.
+    ///
+    /// # Errors
+    ///
+    /// As [`Assignment::parse`].
     pub fn parse_text(text: &str) -> Result<Assignment> {
         Ok(Assignment { text: true, ..Assignment::parse(text)? })
     }
 
     /// Applies the assignment: `=…` becomes a formula, a number a number, anything else text;
     /// with [`Assignment::text`] the input is text as it stands (empty input empties the cell).
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::SheetNotFound`] when the sheet does not exist; [`XlsxError::ArrayFormula`] when
+    /// the cell lies inside an array formula;
+    /// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) for text longer than Excel's
+    /// 32,767 characters.
     pub fn apply(&self, wb: &mut Workbook) -> Result<()> {
         let sheet = &self.target.sheet;
         if self.text {
@@ -72,6 +88,11 @@ impl Assignment {
 
 /// Parses and applies every assignment, `sets` (`--set`: number, `=formula` or text) then
 /// `texts` (`--set-text`: text as typed); nothing is applied when one is invalid.
+///
+/// # Errors
+///
+/// [`XlsxError::InvalidAddress`] when an assignment cannot be parsed (then nothing is applied);
+/// then those of [`Assignment::apply`], which leave the assignments before it applied.
 pub fn apply_all(wb: &mut Workbook, sets: &[String], texts: &[String]) -> Result<()> {
     let parsed = sets.iter().map(|a| Assignment::parse(a)).chain(texts.iter().map(|a| Assignment::parse_text(a))).collect::<Result<Vec<_>>>()?;
     for a in &parsed {
@@ -82,6 +103,11 @@ pub fn apply_all(wb: &mut Workbook, sets: &[String], texts: &[String]) -> Result
 
 /// The cells named by targets: a sheet name gives all its cells, `SHEET!A1` one cell.
 /// Each cell comes with its sheet's name.
+///
+/// # Errors
+///
+/// [`XlsxError::SheetNotFound`] when a target names no sheet of the workbook; [`XlsxError::Xml`]
+/// when a sheet's XML cannot be read.
 pub fn get_cells(wb: &mut Workbook, targets: &[String]) -> Result<Vec<(String, Cell)>> {
     let mut out = Vec::new();
     for t in targets {

@@ -22,6 +22,11 @@ pub struct Inspection {
 
 /// Inspects a workbook.
 ///
+/// # Errors
+///
+/// [`XlsxError::Xml`](crate::xlsx::XlsxError::Xml) when a sheet's XML cannot be read. A workbook
+/// that is not an IPA risk analysis is not an error ([`Inspection::ipa_error`] says why).
+///
 /// ```no_run
 /// let mut wb = risksheet::xlsx::Workbook::open("ledger.xlsx")?;
 /// let report = risksheet::ops::inspect::inspect(&mut wb)?;
@@ -33,6 +38,13 @@ pub fn inspect(wb: &mut Workbook) -> Result<Inspection> {
 }
 
 /// Inspects a workbook, reading it as an IPA risk analysis with `opts` (profile, places, facts).
+///
+/// # Errors
+///
+/// [`XlsxError::Xml`](crate::xlsx::XlsxError::Xml) when a sheet's XML cannot be read;
+/// [`ErrorKind::Usage`](crate::ErrorKind::Usage) when `opts` names a place or fact that is unknown
+/// or unreadable. A workbook that is not an IPA risk analysis is not an error
+/// ([`Inspection::ipa_error`] says why).
 pub fn inspect_with(wb: &mut Workbook, opts: &crate::ops::ipa::ReadOptions) -> Result<Inspection> {
     let sheets = wb.summary()?;
     let (ipa, ipa_error) = match crate::ops::ipa::analyze_with(wb, opts) {

@@ -16,18 +16,8 @@
 //!   counted the same way.
 //!
 //! Then calamine runs behind [`crate::error::catch_panic`]: a panic inside it (an index out of
-//! range on a mutated record) becomes an error naming the file.
-//!
-//! ```
-//! use risksheet::ops::legacy::{check, MAX_CELLS};
-//! let dir = tempfile::tempdir()?;
-//! let junk = dir.path().join("junk.xls");
-//! std::fs::write(&junk, b"not a compound file")?;
-//! let e = check(&junk, &std::fs::read(&junk)?).unwrap_err();
-//! assert!(e.to_string().contains("junk.xls"));
-//! assert!(MAX_CELLS >= 1_000_000);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! range on a mutated record) becomes an error naming the file. Internal: used by
+//! [`convert`](crate::ops::convert).
 use crate::error::{Error, Message, Result};
 use crate::xlsx::xml::{attr, Scanner, TokenKind};
 use crate::xlsx::XlsxError;
@@ -312,6 +302,15 @@ fn ods_cells(bytes: &[u8]) -> std::result::Result<u64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn junk_is_refused_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let junk = dir.path().join("junk.xls");
+        std::fs::write(&junk, b"not a compound file").unwrap();
+        let e = check(&junk, &std::fs::read(&junk).unwrap()).unwrap_err();
+        assert!(e.to_string().contains("junk.xls"));
+    }
 
     #[test]
     fn dimensions_that_wrap_are_refused() {

@@ -4,7 +4,7 @@ pub mod convert;
 pub mod edit;
 pub mod inspect;
 pub mod ipa;
-pub mod legacy;
+pub(crate) mod legacy;
 pub mod looks;
 pub mod report;
 pub mod soa;

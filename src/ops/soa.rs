@@ -236,6 +236,13 @@ fn cited(text: &str, cat: &Catalog, bare: bool, ids_2022: bool) -> Vec<(String, 
 }
 
 /// Builds the 2022 SoA from `wb` (a legacy SoA or a risk sheet) and writes it to `output`.
+///
+/// # Errors
+///
+/// [`XlsxError::Xml`](crate::xlsx::XlsxError::Xml) when a sheet's XML cannot be read; those of
+/// [`replace_with_bytes`](crate::xlsx::file::replace_with_bytes) when `output` cannot be written
+/// ([`XlsxError::InUse`](crate::xlsx::XlsxError::InUse) when it is open in Excel,
+/// [`ErrorKind::Io`](crate::ErrorKind::Io)).
 pub fn build_soa(wb: &mut Workbook, cat: &Catalog, output: &Path, lang: Lang) -> Result<Report> {
     let path = wb.path().to_path_buf();
     let mut evidence: BTreeMap<String, Vec<Evidence>> = BTreeMap::new();

@@ -97,6 +97,11 @@ mod col {
 /// output is the same byte for byte for the same profile and language (fixed timestamps).
 /// The workbook holds no formulas; run `fill` on it to compute the grey cells.
 ///
+/// # Errors
+///
+/// [`ErrorKind::Profile`] when the profile's sheet names cannot be Excel sheet names (too long,
+/// `[]:*?/\\`, the same twice).
+///
 /// ```
 /// use risksheet::ops::template::build_template;
 /// use risksheet::profile::Profile;
@@ -655,6 +660,13 @@ fn definition_sheet(p: &Profile, lang: Lang) -> Sheet {
 
 /// Creates `path` as a fresh workbook in the IPA layout, with every formula, cached value and
 /// dropdown `fill` writes (so the template computes as soon as the user types).
+///
+/// # Errors
+///
+/// Those of [`build_template`]; those of saving
+/// ([`Workbook::save_as`](crate::xlsx::Workbook::save_as)) when `path` cannot be written
+/// ([`XlsxError::InUse`](crate::xlsx::XlsxError::InUse),
+/// [`XlsxError::ReadOnly`](crate::xlsx::XlsxError::ReadOnly), [`ErrorKind::Io`]).
 ///
 /// ```no_run
 /// use risksheet::profile::Profile;

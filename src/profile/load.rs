@@ -26,6 +26,10 @@ impl Profile {
 
     /// An embedded preset by name (case-insensitive).
     ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Profile`], listing the presets, when there is no preset of that name.
+    ///
     /// ```
     /// use risksheet::profile::Profile;
     /// let p = Profile::builtin("IPA-3")?;
@@ -39,6 +43,10 @@ impl Profile {
 
     /// A profile as a user names one (`--profile`, `profile=` in Python): the path of a TOML file
     /// when one is there, else a preset's name.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Profile::from_file`] for a file, of [`Profile::builtin`] otherwise.
     ///
     /// ```
     /// use risksheet::profile::Profile;
@@ -55,6 +63,11 @@ impl Profile {
     }
 
     /// Reads a profile file; errors name the file.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Io`] when the file cannot be read; those of [`Profile::from_toml_str`], naming
+    /// the file.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Profile> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| Error::from(e).in_file(path))?;
@@ -63,6 +76,12 @@ impl Profile {
 
     /// Parses and validates a profile from TOML text. A top-level `extends = "NAME"` starts from
     /// that preset: tables merge key by key, other values (arrays too) replace the inherited ones.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Profile`], naming the line and key where it can, when the text is not TOML, a
+    /// field is unknown, missing or of the wrong type, `extends` names no preset or goes too deep,
+    /// or [`Profile::validate`] fails.
     ///
     /// ```
     /// use risksheet::profile::Profile;

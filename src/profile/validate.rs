@@ -14,6 +14,11 @@ impl Profile {
     /// Checks that the data is consistent: scales, labels, the matrix size and contents, that the
     /// risk bands cover every possible リスク値 exactly once, and that every medium, group and
     /// chapter reference exists. [`Profile::from_toml_str`] calls it.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Profile`](crate::ErrorKind::Profile), naming the field, on the first
+    /// inconsistency found.
     pub fn validate(&self) -> Result<()> {
         if self.id.trim().is_empty() {
             return fail("id が空です".into(), "id is empty".into());

@@ -68,6 +68,11 @@ impl CellRef {
     }
 
     /// Parses `B3` or `$B$3` (also full-width letters and digits, as users type them).
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::InvalidAddress`] when `text` is not a cell address or lies outside the sheet's
+    /// 1,048,576 rows and XFD columns.
     pub fn parse(text: &str) -> Result<CellRef> {
         if text.is_ascii() {
             if let Some(c) = Self::parse_ascii(text.trim()) {
@@ -162,6 +167,10 @@ impl Range {
         Range { start: CellRef::new(a.row.min(b.row), a.col.min(b.col)), end: CellRef::new(a.row.max(b.row), a.col.max(b.col)) }
     }
     /// Parses `A1:C9` or `B3`.
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::InvalidAddress`] when either corner is not a cell address.
     pub fn parse(text: &str) -> Result<Range> {
         match text.split_once(':') {
             Some((a, b)) => Ok(Range::new(CellRef::parse(a)?, CellRef::parse(b)?)),
@@ -172,6 +181,10 @@ impl Range {
         }
     }
     /// Parses a space-separated list of ranges, as in a `sqref` attribute.
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::InvalidAddress`] when one of the ranges cannot be parsed.
     pub fn parse_list(text: &str) -> Result<Vec<Range>> {
         text.split_whitespace().map(Range::parse).collect()
     }
@@ -213,6 +226,11 @@ pub struct SheetCell {
 
 impl SheetCell {
     /// Parses `SHEET!A1`; the sheet may be quoted as Excel quotes it (`'It''s'!A1`).
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::InvalidAddress`] when `text` has no `!`, an empty or badly quoted sheet name,
+    /// or a bad cell address.
     pub fn parse(text: &str) -> Result<SheetCell> {
         let bad = || Error::from(XlsxError::InvalidAddress(text.to_string()));
         let text = text.trim();

@@ -236,6 +236,11 @@ fn default_style(col_styles: &[(u32, u32, u32)], row_tag: Option<&str>, col: u32
 }
 
 /// Renders the new text of a worksheet part.
+///
+/// # Errors
+///
+/// [`XlsxError::Xml`](crate::xlsx::XlsxError::Xml) when a row or cell of `xml` that an edit touches
+/// cannot be parsed.
 pub fn render_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEdits) -> Result<String> {
     let splices = plan_sheet(part, xml, ix, edits)?;
     let mut out = String::with_capacity(xml.len() + splices.iter().map(|s| s.2.len()).sum::<usize>());
@@ -251,7 +256,7 @@ pub fn render_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEdits) 
 
 /// The replacements that turn a worksheet part into its edited form: (start, end, new text),
 /// sorted and disjoint.
-pub fn plan_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEdits) -> Result<Vec<(usize, usize, String)>> {
+pub(crate) fn plan_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEdits) -> Result<Vec<(usize, usize, String)>> {
     let p = ix.prefix.as_str();
     let mut splices: Vec<(usize, usize, String)> = Vec::new();
     let col_styles = column_styles(xml, ix);

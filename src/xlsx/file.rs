@@ -74,6 +74,12 @@ const LOCK_WAIT: Duration = Duration::from_secs(60);
 
 /// Reads a whole regular file of at most `max` bytes, with its fingerprint. Folders, devices and
 /// FIFOs are refused before anything is read (reading `/dev/zero` would never end).
+///
+/// # Errors
+///
+/// [`ErrorKind::Io`](crate::ErrorKind::Io) when the file cannot be read;
+/// [`ErrorKind::Usage`](crate::ErrorKind::Usage) for a folder and [`XlsxError::NotRegularFile`] for
+/// a device or FIFO; [`XlsxError::PartTooLarge`] when it is larger than `max` bytes.
 pub fn read(path: &Path, max: u64) -> Result<(Vec<u8>, Fingerprint)> {
     // Looked at before it is opened: opening a FIFO waits for a writer.
     refuse_irregular(path, &fs::metadata(path)?)?;
@@ -84,6 +90,13 @@ pub fn read(path: &Path, max: u64) -> Result<(Vec<u8>, Fingerprint)> {
 /// Like [`read`], under an exclusive advisory lock that the returned [`UpdateLock`] holds until it
 /// is dropped (after the save), so that two risksheet processes updating one file take turns
 /// instead of one losing the other's edit. Waits up to a minute for the other process.
+///
+/// # Errors
+///
+/// [`ErrorKind::Io`](crate::ErrorKind::Io) when the file cannot be read;
+/// [`ErrorKind::Usage`](crate::ErrorKind::Usage) for a folder and [`XlsxError::NotRegularFile`] for
+/// a device or FIFO; [`XlsxError::PartTooLarge`] when it is larger than `max` bytes.
+/// [`XlsxError::InUse`] when another risksheet process holds the file for more than a minute.
 pub fn read_for_update(path: &Path, max: u64) -> Result<(Vec<u8>, Fingerprint, UpdateLock)> {
     let start = std::time::Instant::now();
     loop {
@@ -167,18 +180,7 @@ fn refuse_surprising_replace(real: &Path, meta: &fs::Metadata) -> Result<()> {
 /// The file a save to `target` replaces: `target` itself, or the file a symlink at `target`
 /// points to (through any number of links), so that the link stays and the real file gets the new
 /// content. An existing target must be a regular file.
-///
-/// ```
-/// # #[cfg(unix)] {
-/// let dir = tempfile::tempdir()?;
-/// std::fs::write(dir.path().join("real.xlsx"), b"")?;
-/// std::os::unix::fs::symlink("real.xlsx", dir.path().join("link.xlsx"))?;
-/// let real = risksheet::xlsx::file::real_target(&dir.path().join("link.xlsx")).unwrap();
-/// assert_eq!(real.file_name().unwrap(), "real.xlsx");
-/// # }
-/// # Ok::<(), std::io::Error>(())
-/// ```
-pub fn real_target(target: &Path) -> Result<PathBuf> {
+pub(crate) fn real_target(target: &Path) -> Result<PathBuf> {
     let mut path = target.to_path_buf();
     for _ in 0..40 {
         match fs::symlink_metadata(&path) {
@@ -254,6 +256,15 @@ pub fn opened_by(path: &Path) -> Option<String> {
 /// target (after a backup when asked). `expect` is what the target was when it was read: when it
 /// has changed since, nothing is replaced (unless forced). On any error the target, and any
 /// earlier backup, are as they were, and no temporary file is left. Returns the real target.
+///
+/// # Errors
+///
+/// The errors of `write` and `verify` (those of `verify` as [`XlsxError::NotSaved`]);
+/// [`XlsxError::InUse`], [`XlsxError::ChangedSinceRead`], [`XlsxError::ReadOnly`] or
+/// [`XlsxError::HardLinked`] unless `opts.force` (see [`SaveOptions`]);
+/// [`ErrorKind::Usage`](crate::ErrorKind::Usage) or [`XlsxError::NotRegularFile`] when the target
+/// is a folder or a device; [`ErrorKind::Io`](crate::ErrorKind::Io) when the folder does not exist
+/// or the file cannot be written.
 pub fn replace(
     target: &Path,
     opts: &SaveOptions,
@@ -312,6 +323,11 @@ pub fn replace(
 
 /// [`replace`] for content already in memory, with nothing to verify (a report, a new workbook
 /// checked before).
+///
+/// # Errors
+///
+/// As [`replace`]: [`XlsxError::InUse`], [`XlsxError::ReadOnly`] or [`XlsxError::HardLinked`]
+/// unless `opts.force`; [`ErrorKind::Io`](crate::ErrorKind::Io) when the file cannot be written.
 pub fn replace_with_bytes(target: &Path, opts: &SaveOptions, bytes: &[u8]) -> Result<PathBuf> {
     use std::io::Write;
     replace(target, opts, None, |f| Ok(f.write_all(bytes)?), |_| Ok(()))

@@ -12,8 +12,8 @@ mod error;
 pub mod file;
 pub mod formula;
 pub mod new_book;
-pub mod package;
-pub mod parallel;
+pub(crate) mod package;
+pub(crate) mod parallel;
 mod rels;
 mod shared_strings;
 pub mod sheet;
@@ -26,6 +26,6 @@ pub mod xml;
 
 pub use address::{CellRef, Range, SheetCell};
 pub use error::XlsxError;
-pub use package::Limits;
+pub use package::{Limits, MAX_PART_MB};
 pub use value::{Cell, CellValue};
 pub use workbook::{SaveReport, SheetKind, SheetSummary, Workbook};

@@ -162,7 +162,7 @@ impl Sheet {
     }
 
     /// Everything but the validations, onto a rust_xlsxwriter worksheet.
-    fn write_to(&self, ws: &mut xw::Worksheet, looks: &[xw::Format], lang: Lang) -> Result<()> {
+    fn write_to(&self, ws: &mut xw::Worksheet, looks: &[xw::Format]) -> Result<()> {
         let fail = |at: Option<(u32, u32)>| {
             move |e: xw::XlsxError| {
                 let err = writer_error(e);
@@ -302,6 +302,12 @@ fn highlight_format(h: &Highlight) -> Result<xw::Format> {
 /// The whole `.xlsx` package of `sheets` (tab names and sheets, in tab order), with `active`
 /// the tab shown on opening, the document title `title` and the `STYLE_*` cell formats in
 /// `lang`'s font.
+///
+/// # Errors
+///
+/// [`ErrorKind::Usage`](crate::ErrorKind::Usage) naming the sheet and cell when a cell uses a
+/// format that is not one of the `STYLE_*`, a highlight's colour is not `RRGGBB`, or
+/// rust_xlsxwriter refuses the sheet (a name, a range past the sheet's edge).
 pub fn package(title: &str, sheets: &[(String, Sheet)], active: usize, lang: Lang) -> Result<Vec<u8>> {
     let fail = writer_error;
     let mut book = xw::Workbook::new();
@@ -314,7 +320,7 @@ pub fn package(title: &str, sheets: &[(String, Sheet)], active: usize, lang: Lan
         let ws = book.add_worksheet();
         ws.set_name(name).map_err(|e| fail(e).in_sheet(name))?;
         ws.set_active(i == active);
-        sh.write_to(ws, &looks, lang).map_err(|e| e.in_sheet(name))?;
+        sh.write_to(ws, &looks).map_err(|e| e.in_sheet(name))?;
     }
     let bytes = book.save_to_buffer().map_err(fail)?;
     if sheets.iter().all(|(_, sh)| sh.validations.is_empty()) {

@@ -1,15 +1,7 @@
 //! The zip package under a workbook: reading parts within limits, and saving atomically with
-//! every unchanged part copied raw (its compressed bytes untouched).
-//!
-//! ```no_run
-//! use risksheet::xlsx::package::{Package, Limits, PartChanges};
-//! let mut pkg = Package::open("ledger.xlsx", &Limits::default())?;
-//! let wb = pkg.read_part("xl/workbook.xml")?;
-//! let mut changes = PartChanges::default();
-//! changes.replace("xl/workbook.xml", wb);
-//! pkg.save("ledger.xlsx", &changes, &Default::default())?;
-//! # Ok::<(), risksheet::Error>(())
-//! ```
+//! every unchanged part copied raw (its compressed bytes untouched). Internal: the library's
+//! users reach it through [`Workbook`](crate::xlsx::Workbook); [`Limits`] is re-exported as
+//! [`crate::xlsx::Limits`].
 use crate::error::{Error, Message, Result};
 use crate::xlsx::file::{self, Fingerprint, SaveOptions, UpdateLock};
 use crate::xlsx::XlsxError;
@@ -46,6 +38,10 @@ pub const MAX_PART_MB: u64 = 64 << 10;
 impl Limits {
     /// The default limits with the largest part (and the whole package's inflated total, when
     /// it is larger) set to `mb` MiB; an error for 0 or more than [`MAX_PART_MB`].
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Usage`](crate::ErrorKind::Usage) when `mb` is 0 or more than [`MAX_PART_MB`].
     ///
     /// ```
     /// use risksheet::xlsx::Limits;
@@ -241,11 +237,6 @@ impl Package {
         &self.path
     }
 
-    /// Part names as stored, in stored order.
-    pub fn part_names(&self) -> &[String] {
-        &self.names
-    }
-
     /// The stored name of a part, looked up as Excel does (case and slashes ignored).
     pub fn find(&self, part: &str) -> Option<&str> {
         self.position(part).map(|i| self.names[i].as_str())
@@ -309,13 +300,9 @@ impl Package {
     /// package is checked before it replaces anything (it opens within the limits, every changed
     /// XML part is well-formed, every copied part has a good checksum), and when `target` is the
     /// file the package was read from, it must not have changed since. On any error the target is
-    /// untouched. Returns the file written (the real file behind a symlinked target).
-    pub fn save(&mut self, target: impl AsRef<Path>, changes: &PartChanges, opts: &SaveOptions) -> Result<PathBuf> {
-        self.save_checked(target.as_ref(), changes, opts, |_| Ok(()))
-    }
-
-    /// [`Package::save`], handing the reopened new package to `then` before the rename, so that a
-    /// caller can check more, or keep it as what it now has open.
+    /// untouched. Returns the file written (the real file behind a symlinked target). The
+    /// reopened new package is handed to `then` before the rename, so that a caller can check
+    /// more, or keep it as what it now has open.
     pub(crate) fn save_checked(
         &mut self,
         target: &Path,

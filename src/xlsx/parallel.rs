@@ -7,13 +7,6 @@ pub const MIN_ROWS_PER_THREAD: usize = 2_000;
 
 /// Applies `f` to consecutive runs of `items`, on one thread per run when there are at least
 /// `min_per_thread` items for each, and joins the results in the order of `items`.
-///
-/// ```
-/// use risksheet::xlsx::parallel::map_runs;
-/// let items: Vec<u32> = (0..10_000).collect();
-/// let doubled = map_runs(&items, 1_000, |run| Ok(run.iter().map(|x| x * 2).collect())).unwrap();
-/// assert_eq!(doubled, items.iter().map(|x| x * 2).collect::<Vec<_>>());
-/// ```
 pub fn map_runs<T: Sync, R: Send>(items: &[T], min_per_thread: usize, f: impl Fn(&[T]) -> Result<Vec<R>> + Sync) -> Result<Vec<R>> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = cores.min(items.len() / min_per_thread.max(1)).max(1);
@@ -31,4 +24,16 @@ pub fn map_runs<T: Sync, R: Send>(items: &[T], min_per_thread: usize, f: impl Fn
         out.extend(r?);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_join_in_order() {
+        let items: Vec<u32> = (0..10_000).collect();
+        let doubled = map_runs(&items, 1_000, |run| Ok(run.iter().map(|x| x * 2).collect())).unwrap();
+        assert_eq!(doubled, items.iter().map(|x| x * 2).collect::<Vec<_>>());
+    }
 }

@@ -248,6 +248,11 @@ pub struct SheetIndex {
 impl SheetIndex {
     /// Indexes a worksheet part. `part` names it in errors. A large part's rows are indexed in
     /// runs on all cores.
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::Xml`](crate::xlsx::XlsxError::Xml) naming `part` when `xml` is not a worksheet
+    /// (no `<worksheet>` root, a broken tag, a part that ends early).
     pub fn scan(part: &str, xml: &str) -> Result<SheetIndex> {
         let mut ix = Self::scan_in_runs(xml).unwrap_or_else(|| Self::scan_inner(xml)).map_err(|m| Error::xml(part, m))?;
         ix.unordered = ix.rows.windows(2).any(|w| w[0].r >= w[1].r);
@@ -348,7 +353,7 @@ impl SheetIndex {
 
     /// Index in `rows` of row `r`, or where it would be inserted (in a sheet whose rows are in
     /// order; see [`SheetIndex::row_copies`] for one that is not).
-    pub fn row_position(&self, r: u32) -> std::result::Result<usize, usize> {
+    pub(crate) fn row_position(&self, r: u32) -> std::result::Result<usize, usize> {
         self.rows.binary_search_by_key(&r, |row| row.r)
     }
 
@@ -362,18 +367,23 @@ impl SheetIndex {
     }
 
     /// The cells of one row.
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::Xml`](crate::xlsx::XlsxError::Xml) naming `part` when a cell of the row cannot
+    /// be parsed.
     pub fn row_cells(&self, part: &str, xml: &str, row: &RowSpan) -> Result<Vec<CellXml>> {
         self.row_cells_with(part, xml, row, true)
     }
 
     /// The cells of one row as places to splice at: positions, spans, styles and types, without
     /// copying any text out (`inline` is `None`, formula texts are empty).
-    pub fn row_layout(&self, part: &str, xml: &str, row: &RowSpan) -> Result<Vec<CellXml>> {
+    pub(crate) fn row_layout(&self, part: &str, xml: &str, row: &RowSpan) -> Result<Vec<CellXml>> {
         self.row_cells_with(part, xml, row, false)
     }
 
     /// Where the cells of `rows[i]` are: from the recorded layout when there is one, else parsed.
-    pub fn row_spans(&self, part: &str, xml: &str, i: usize) -> Result<std::borrow::Cow<'_, [CellSpan]>> {
+    pub(crate) fn row_spans(&self, part: &str, xml: &str, i: usize) -> Result<std::borrow::Cow<'_, [CellSpan]>> {
         if let Some(l) = &self.layout {
             return Ok(std::borrow::Cow::Borrowed(&l.cells[l.starts[i]..l.starts[i + 1]]));
         }
@@ -381,13 +391,13 @@ impl SheetIndex {
     }
 
     /// The cell at a span, parsed without copying text out.
-    pub fn cell_at(&self, part: &str, xml: &str, row: &RowSpan, span: &CellSpan) -> Result<CellXml> {
+    pub(crate) fn cell_at(&self, part: &str, xml: &str, row: &RowSpan, span: &CellSpan) -> Result<CellXml> {
         Self::cell_starting(part, xml, CellRef::new(row.r, span.at.col), span.start, false)
     }
 
     /// The cell `at` whose `<c` starts at `start` (one of [`SheetIndex::formula_cells`]);
     /// with `texts`, its formula and inline string are copied out.
-    pub fn cell_starting(part: &str, xml: &str, at: CellRef, start: usize, texts: bool) -> Result<CellXml> {
+    pub(crate) fn cell_starting(part: &str, xml: &str, at: CellRef, start: usize, texts: bool) -> Result<CellXml> {
         let mut sc = Scanner::at(xml, start);
         let t = match sc.next() {
             Some(t) => t.map_err(|m| Error::xml(part, m))?,

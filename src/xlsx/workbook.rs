@@ -177,11 +177,22 @@ pub struct Workbook {
 
 impl Workbook {
     /// Opens a workbook with the default size limits.
+    ///
+    /// # Errors
+    ///
+    /// As [`Workbook::open_with`].
     pub fn open(path: impl AsRef<Path>) -> Result<Workbook> {
         Self::open_with(path, &Limits::default())
     }
 
     /// Opens a workbook with the given size limits.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Io`] when the file cannot be read; [`XlsxError::NotZip`],
+    /// [`XlsxError::Encrypted`], [`XlsxError::LegacyXls`] or [`XlsxError::NotWorkbook`] when the
+    /// file is not an .xlsx/.xlsm workbook; [`XlsxError::Corrupt`], [`XlsxError::Xml`] or
+    /// [`XlsxError::PartTooLarge`] when it is damaged or over `limits`. The error names the file.
     pub fn open_with(path: impl AsRef<Path>, limits: &Limits) -> Result<Workbook> {
         let path = path.as_ref();
         let pkg = Package::open(path, limits)?;
@@ -191,6 +202,11 @@ impl Workbook {
     /// Opens a workbook to change it and save it in place: as [`Workbook::open_with`], holding
     /// an advisory lock until it is saved or dropped, so that risksheet processes updating the
     /// same file take turns instead of one losing the other's edit.
+    ///
+    /// # Errors
+    ///
+    /// As [`Workbook::open_with`], and [`XlsxError::InUse`] when another risksheet process keeps
+    /// the file for more than a minute.
     pub fn open_for_update(path: impl AsRef<Path>, limits: &Limits) -> Result<Workbook> {
         let path = path.as_ref();
         let pkg = Package::open_for_update(path, limits)?;
@@ -199,6 +215,13 @@ impl Workbook {
 
     /// Opens a workbook held in memory; `name` stands for the file in messages and is where
     /// [`Workbook::save`] writes.
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::NotZip`], [`XlsxError::Encrypted`], [`XlsxError::LegacyXls`] or
+    /// [`XlsxError::NotWorkbook`] when the file is not an .xlsx/.xlsm workbook;
+    /// [`XlsxError::Corrupt`], [`XlsxError::Xml`] or [`XlsxError::PartTooLarge`] when it is damaged
+    /// or over `limits`. The error names `name`.
     pub fn from_bytes(name: impl AsRef<Path>, bytes: Vec<u8>, limits: &Limits) -> Result<Workbook> {
         let name = name.as_ref();
         let pkg = Package::from_bytes(name, bytes, limits).map_err(|e| e.in_file(name))?;
@@ -206,6 +229,11 @@ impl Workbook {
     }
 
     /// The package the pending edits would produce, as bytes, without writing a file.
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::Xml`] or [`XlsxError::Corrupt`] when a part the edits touch, or one copied
+    /// unchanged, cannot be read.
     pub fn to_bytes(&mut self) -> Result<Vec<u8>> {
         let mut report = SaveReport::default();
         let edits = self.edits.clone();
@@ -318,6 +346,10 @@ impl Workbook {
     }
 
     /// The index of a sheet by name: exact match first, then ignoring case and width.
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::SheetNotFound`], listing the sheets there are, when no sheet matches `name`.
     pub fn sheet_index(&self, name: &str) -> Result<usize> {
         let fold = |s: &str| crate::text::to_narrow(s.trim()).to_lowercase();
         self.sheets
@@ -380,6 +412,11 @@ impl Workbook {
     }
 
     /// Every stored cell of a sheet, row by row, with pending edits applied.
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::SheetNotFound`] when the workbook has no sheet `sheet`; [`ErrorKind::Usage`]
+    /// when it is a chart sheet, not a worksheet; [`XlsxError::Xml`] when its XML cannot be read.
     pub fn cells(&mut self, sheet: &str) -> Result<Vec<Cell>> {
         Ok(self.stored_cells(sheet, true)?.into_iter().map(Cell::from).collect())
     }
@@ -457,6 +494,11 @@ impl Workbook {
     }
 
     /// One cell, with pending edits applied; `None` when the cell is not stored.
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::SheetNotFound`] when the workbook has no sheet `sheet`; [`ErrorKind::Usage`]
+    /// when it is a chart sheet, not a worksheet; [`XlsxError::Xml`] when its XML cannot be read.
     pub fn cell(&mut self, sheet: &str, at: CellRef) -> Result<Option<Cell>> {
         let si = self.sheet_index(sheet)?;
         let name = self.sheets[si].name.clone();
@@ -488,6 +530,11 @@ impl Workbook {
     }
 
     /// The value of one cell (empty when not stored).
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::SheetNotFound`] when the workbook has no sheet `sheet`; [`ErrorKind::Usage`]
+    /// when it is a chart sheet, not a worksheet; [`XlsxError::Xml`] when its XML cannot be read.
     pub fn value(&mut self, sheet: &str, at: CellRef) -> Result<CellValue> {
         Ok(self.cell(sheet, at)?.map(|c| c.value).unwrap_or_default())
     }
@@ -506,6 +553,13 @@ impl Workbook {
     }
 
     /// Sets a cell's value (text, number, boolean, or empty), keeping its style.
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::SheetNotFound`] when the workbook has no sheet `sheet`; [`ErrorKind::Usage`]
+    /// when it is a chart sheet, not a worksheet; [`XlsxError::ArrayFormula`] when `at` lies inside
+    /// an array formula's range. [`ErrorKind::InvalidValue`] for a number that is not finite (NaN,
+    /// infinity) or text longer than Excel's 32,767 characters.
     pub fn set_value(&mut self, sheet: &str, at: CellRef, value: CellValue) -> Result<()> {
         let si = self.sheet_index(sheet)?;
         let invalid = |expected: (&str, &str), found: String| {
@@ -529,6 +583,12 @@ impl Workbook {
     /// Sets a cell's formula (without `=`) with the value it computes, when known. A formula
     /// without a cached value is computed by Excel on load and by LibreOffice, which computes
     /// cells that have none.
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::SheetNotFound`] when the workbook has no sheet `sheet`; [`ErrorKind::Usage`]
+    /// when it is a chart sheet, not a worksheet; [`XlsxError::ArrayFormula`] when `at` lies inside
+    /// an array formula's range.
     pub fn set_formula(&mut self, sheet: &str, at: CellRef, formula: &str, cached: Option<CellValue>) -> Result<()> {
         let si = self.sheet_index(sheet)?;
         self.check_editable(si, at)?;
@@ -541,6 +601,13 @@ impl Workbook {
     /// formula filled down: `formula` is the top cell's; each cell below gets it moved to its
     /// row, with its own cached value (`cached`, top to bottom). Writing the same group again
     /// gives the same bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::SheetNotFound`] when the workbook has no sheet `sheet`; [`ErrorKind::Usage`]
+    /// when it is a chart sheet, not a worksheet; [`XlsxError::ArrayFormula`] when a cell of
+    /// `range` lies inside an array formula's range. [`ErrorKind::Usage`] when `cached` does not
+    /// hold one value per cell of `range`.
     ///
     /// ```no_run
     /// use risksheet::xlsx::{Workbook, Range, CellValue};
@@ -578,6 +645,10 @@ impl Workbook {
     }
 
     /// Counts per sheet, as `inspect` reports them.
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::Xml`] when a worksheet's XML cannot be read.
     pub fn summary(&mut self) -> Result<Vec<SheetSummary>> {
         let mut out = Vec::new();
         for si in 0..self.sheets.len() {

@@ -386,7 +386,7 @@ pub fn remove_attr(tag: &str, name: &str) -> String {
 
 /// Finds the span of the first element with local name `name` below the root, searching the
 /// whole text: returns (start of its start tag, end of its end tag).
-pub fn find_element(xml: &str, name: &str) -> Result<Option<(usize, usize)>, String> {
+pub(crate) fn find_element(xml: &str, name: &str) -> Result<Option<(usize, usize)>, String> {
     let mut depth = 0usize;
     let mut open: Option<(usize, usize)> = None; // (start, depth)
     for t in Scanner::new(xml) {
@@ -413,34 +413,11 @@ pub fn find_element(xml: &str, name: &str) -> Result<Option<(usize, usize)>, Str
     Ok(None)
 }
 
-/// Checks that `xml` is one well-formed element tree: every tag closed by its own end tag, one
-/// root, nothing but white space and markup declarations around it. (Checked on every changed
-/// part before a save replaces the user's file.)
-///
-/// ```
-/// use risksheet::xlsx::xml::check_well_formed;
-/// assert!(check_well_formed(r#"<?xml version="1.0"?><a><b x="1"/>t</a>"#).is_ok());
-/// assert!(check_well_formed("<a><b></a></b>").is_err());
-/// assert!(check_well_formed("<a></a><a></a>").is_err());
-/// ```
-pub fn check_well_formed(xml: &str) -> Result<(), String> {
-    let mut tree = Tree::default();
-    for t in Scanner::new(xml) {
-        tree.token(xml, t?)?;
-    }
-    tree.finish()
-}
-
-/// [`check_well_formed`] on text read piece by piece (an inflating part), holding about 4 MiB
-/// of it at a time instead of the whole part.
-///
-/// ```
-/// use risksheet::xlsx::xml::check_well_formed_stream;
-/// let xml = format!("<a>{}</a>", "<b>t</b>".repeat(1_000_000));
-/// assert!(check_well_formed_stream(xml.as_bytes()).is_ok());
-/// assert!(check_well_formed_stream(&xml.as_bytes()[..xml.len() - 1]).is_err());
-/// ```
-pub fn check_well_formed_stream(mut r: impl std::io::Read) -> Result<(), String> {
+/// Checks that the text read from `r` is one well-formed element tree: every tag closed by its
+/// own end tag, one root, nothing but white space and markup declarations around it. (Checked on
+/// every changed part before a save replaces the user's file.) The text is read piece by piece
+/// (an inflating part), holding about 4 MiB of it at a time instead of the whole part.
+pub(crate) fn check_well_formed_stream(mut r: impl std::io::Read) -> Result<(), String> {
     const PIECE: usize = 4 << 20;
     let mut tree = Tree::default();
     let mut buf: Vec<u8> = Vec::new();
@@ -560,7 +537,7 @@ pub fn remove_elements(xml: &str, name: &str, pred: impl Fn(&str) -> bool) -> St
 
 /// The text of a part: UTF-8 (a byte-order mark stripped), or ISO-8859-1 as some generators
 /// declare, decoded and re-declared as UTF-8 (the form it is written back in). UTF-16 is refused.
-pub fn as_text<'a>(part: &str, bytes: &'a [u8]) -> Result<Cow<'a, str>, crate::Error> {
+pub(crate) fn as_text<'a>(part: &str, bytes: &'a [u8]) -> Result<Cow<'a, str>, crate::Error> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return Err(crate::Error::xml(part, "UTF-16 parts are not supported"));
@@ -578,7 +555,7 @@ pub fn as_text<'a>(part: &str, bytes: &'a [u8]) -> Result<Cow<'a, str>, crate::E
 
 /// Like [`as_text`], taking ownership so a UTF-8 part becomes text without a copy (a 30 MB
 /// sheet must not be held twice).
-pub fn into_text(part: &str, mut bytes: Vec<u8>) -> Result<String, crate::Error> {
+pub(crate) fn into_text(part: &str, mut bytes: Vec<u8>) -> Result<String, crate::Error> {
     if let Cow::Owned(s) = as_text(part, &bytes)? {
         return Ok(s);
     }

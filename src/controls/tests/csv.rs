@@ -10,3 +10,9 @@ fn quotes_and_line_ends() {
     assert!(parse("a,\"b\n").is_err());
     assert_eq!(parse("a,b").unwrap().len(), 1);
 }
+
+#[test]
+fn a_quoted_comma_stays_in_its_field() {
+    let rows = parse("id,title\n5.1,\"a, b\"\n").unwrap();
+    assert_eq!(rows[1].1, vec!["5.1".to_string(), "a, b".to_string()]);
+}

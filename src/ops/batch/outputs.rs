@@ -25,6 +25,11 @@ pub fn output_path(input: &Path, out_dir: Option<&Path>, new_ext: Option<&str>) 
 
 /// Checks that no two inputs would be written to the same output; the error names both.
 ///
+/// # Errors
+///
+/// [`ErrorKind::Usage`](crate::ErrorKind::Usage), naming both inputs, when two of them would be
+/// written to the same output.
+///
 /// ```
 /// use risksheet::ops::batch::check_outputs;
 /// use std::path::PathBuf;
@@ -50,6 +55,11 @@ pub fn check_outputs(pairs: &[(PathBuf, Option<PathBuf>)]) -> Result<()> {
 }
 
 /// Prepares an output directory: creates it when missing; an existing file there is an error.
+///
+/// # Errors
+///
+/// [`ErrorKind::Usage`](crate::ErrorKind::Usage) when `dir` exists and is not a folder;
+/// [`ErrorKind::Io`](crate::ErrorKind::Io) when it cannot be created.
 pub fn prepare_out_dir(dir: &Path) -> Result<()> {
     if dir.exists() && !dir.is_dir() {
         return Err(Error::usage(Message::new(

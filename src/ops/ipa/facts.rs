@@ -264,6 +264,11 @@ impl ProfileFacts {
     }
 
     /// The values given, each checked; an unreadable one is an error naming `facts.KEY`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Profile`](crate::ErrorKind::Profile), naming `facts.KEY`, when a value does not
+    /// read as that fact (a number for a yes/no fact, text that is neither).
     pub fn values(&self) -> Result<Vec<(FactKey, FactValue)>> {
         let mut out = Vec::new();
         for key in FactKey::ALL {
@@ -293,6 +298,11 @@ impl ProfileFacts {
 
 /// Reads `--fact KEY=VALUE` pairs: an unknown key or an unreadable value is a usage error that
 /// lists what is accepted.
+///
+/// # Errors
+///
+/// [`ErrorKind::Usage`](crate::ErrorKind::Usage), listing what is accepted, when a key is not a
+/// company fact or its value cannot be read.
 ///
 /// ```
 /// use risksheet::ops::ipa::facts::{from_pairs, FactKey, FactValue};
@@ -491,7 +501,7 @@ pub fn find_block(grid: &Grid) -> Option<FactBlock> {
 /// Where `fill` puts a new block: to the right of the 診断結果 table after one blank column,
 /// title in the table's (last) header row, one row per fact below. `Err` names the first cell
 /// in use (nothing is written over).
-pub fn plan_block(grid: &Grid, table: &TableLayout, header_bottom: u32, keys: &[FactKey]) -> std::result::Result<FactBlock, (u32, u32)> {
+pub(crate) fn plan_block(grid: &Grid, table: &TableLayout, header_bottom: u32, keys: &[FactKey]) -> std::result::Result<FactBlock, (u32, u32)> {
     // The table's right edge: its known columns, and any header cell right of them.
     let mut right = table.columns.letters().filter_map(|(k, _)| table.col(k)).max().unwrap_or(1);
     while !grid.text(table.header_row, right + 1).is_empty() || grid.merge_of(table.header_row, right + 1).is_some() {
@@ -515,7 +525,7 @@ pub fn used_keys(p: &Profile) -> Vec<FactKey> {
 }
 
 /// What [`read`] found: the facts, and the warnings and canonical rewrites of the block's cells.
-pub struct Read {
+pub(crate) struct Read {
     /// The facts.
     pub facts: Facts,
     /// Unreadable answers, with their cells.
@@ -528,7 +538,7 @@ pub struct Read {
 /// it), the 会社の状況 block of the result sheet (`result`: its grid, table and last header row)
 /// and the profile's `[facts]`, in that order of precedence. Values written back are in the
 /// workbook's language `wl`, warnings in `lang`.
-pub fn read(p: &Profile, given: &[(String, String)], result: Option<(&Grid, &TableLayout, u32)>, wl: Lang, lang: Lang) -> Result<Read> {
+pub(crate) fn read(p: &Profile, given: &[(String, String)], result: Option<(&Grid, &TableLayout, u32)>, wl: Lang, lang: Lang) -> Result<Read> {
     let cli = from_pairs(given)?;
     let from_profile = p.facts.values()?;
     let used = used_keys(p);

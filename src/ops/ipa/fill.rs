@@ -90,11 +90,21 @@ pub struct FillSummary {
 }
 
 /// Computes everything and stages the writes in `wb` (save it afterwards, or `preview`).
+///
+/// # Errors
+///
+/// As [`fill_with`].
 pub fn fill(wb: &mut Workbook, profile: Option<&Profile>) -> Result<FillSummary> {
     fill_with(wb, &super::ReadOptions::with_profile(profile))
 }
 
 /// [`fill`] with explicit places and company facts ([`super::ReadOptions`]).
+///
+/// # Errors
+///
+/// Those of [`analyze_with`](super::analyze_with); [`XlsxError::ArrayFormula`] when a cell to write
+/// lies inside an array formula; [`ErrorKind::Usage`](crate::ErrorKind::Usage) when the summary
+/// sheet's names are taken by other sheets.
 pub fn fill_with(wb: &mut Workbook, opts: &super::ReadOptions) -> Result<FillSummary> {
     let analysis = super::analyze_with(wb, opts)?;
     let skipped = stage(wb, &analysis)?;

@@ -605,7 +605,7 @@ pub fn ledgers(grids: &Grids, p: &Profile) -> Vec<LedgerLayout> {
 }
 
 /// Infers the layout of a whole workbook: the best table of each role, one role per sheet.
-pub fn infer(grids: &Grids, p: &Profile, over: &Overrides, l: Lang) -> Result<Inferred> {
+pub(crate) fn infer(grids: &Grids, p: &Profile, over: &Overrides, l: Lang) -> Result<Inferred> {
     let sh = &p.headers.sheets;
     let is_example = |n: &str| sh.ledger_example.as_ref().is_some_and(|h| h.matches(n)) || n.contains("記入例") || n.to_lowercase().contains("example");
     for role in Role::ALL {

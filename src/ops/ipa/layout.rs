@@ -33,7 +33,7 @@ struct GridCell {
 
 impl Grid {
     /// Reads a sheet.
-    pub fn read(wb: &mut Workbook, sheet: &str) -> Result<Grid> {
+    pub(crate) fn read(wb: &mut Workbook, sheet: &str) -> Result<Grid> {
         let mut stored = wb.stored_cells(sheet, false)?;
         // Files keep rows and cells in order; a broken one that does not is put in order (the
         // last of two cells at one position counts).
@@ -171,10 +171,6 @@ impl LedgerLayout {
     pub fn of(&self, field: super::ledger::LedgerField) -> Option<u32> {
         self.columns.get(field.key())
     }
-    /// The column number of a field the operation needs, or an error naming its header.
-    pub fn need(&self, field: &str, header: &Header) -> Result<u32> {
-        self.col(field).ok_or_else(|| Error::new(ErrorKind::MissingHeader(header.text.clone().into())).in_sheet(&self.sheet))
-    }
 }
 
 /// A simple table: one header row, named columns.
@@ -198,7 +194,7 @@ impl TableLayout {
         self.columns.get(field)
     }
     /// The column number of a field the operation needs, or an error naming its header.
-    pub fn need(&self, field: &str, header: &Header) -> Result<u32> {
+    pub(crate) fn need(&self, field: &str, header: &Header) -> Result<u32> {
         self.col(field).ok_or_else(|| Error::new(ErrorKind::MissingHeader(header.text.clone().into())).in_sheet(&self.sheet))
     }
 }
@@ -222,7 +218,7 @@ pub struct SheetRoles {
 pub type Grids = indexmap::IndexMap<String, Grid>;
 
 /// Reads every worksheet once; edition detection and role finding both work from the result.
-pub fn read_grids(wb: &mut Workbook) -> Result<Grids> {
+pub(crate) fn read_grids(wb: &mut Workbook) -> Result<Grids> {
     let names: Vec<String> = wb.sheets().iter().filter(|s| s.kind == crate::xlsx::SheetKind::Worksheet).map(|s| s.name.clone()).collect();
     let mut grids = Grids::new();
     for n in names {

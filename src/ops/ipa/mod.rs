@@ -327,7 +327,7 @@ fn addr(row: u32, col: u32) -> String {
 /// The edition a workbook looks like: ipa-3 when it has the 利用方法 or 重要度定義 sheet (in
 /// Japanese or English); otherwise the C/I/A values decide (a 0 means the 0–2 scale of ipa-2.1,
 /// a 3 the 1–3 scale of ipa-3); a workbook with neither is the older five-sheet ipa-2.1 layout.
-pub fn detect_profile(sheet_names: &[String], grids: &layout::Grids) -> Result<Profile> {
+pub(crate) fn detect_profile(sheet_names: &[String], grids: &layout::Grids) -> Result<Profile> {
     let ipa3 = Profile::builtin("ipa-3")?;
     let sh = &ipa3.headers.sheets;
     let has = |h: &Option<crate::profile::Header>| h.as_ref().is_some_and(|h| sheet_names.iter().any(|n| h.matches(n)));
@@ -353,11 +353,24 @@ pub fn detect_profile(sheet_names: &[String], grids: &layout::Grids) -> Result<P
 }
 
 /// Reads an IPA workbook and computes every result. `profile` overrides edition detection.
+///
+/// # Errors
+///
+/// As [`analyze_with`].
 pub fn analyze(wb: &mut Workbook, profile: Option<&Profile>) -> Result<Analysis> {
     analyze_with(wb, &ReadOptions::with_profile(profile))
 }
 
 /// Reads an IPA workbook with explicit [`ReadOptions`] and computes every result.
+///
+/// # Errors
+///
+/// [`ErrorKind::Usage`] when a place given by `opts.map` or the profile's `[layout]` (a role,
+/// field, column or sheet) or a fact of `opts.facts` is unknown or unreadable;
+/// [`ErrorKind::Profile`] when the profile's `[facts]` cannot be read; [`ErrorKind::MissingHeader`]
+/// when no sheet has the ledger's 媒体・保存先 header; [`XlsxError::Xml`](crate::xlsx::XlsxError::Xml)
+/// when a sheet's XML cannot be read. Unusable cells are not errors: they are the analysis's
+/// warnings.
 pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
     let grids = layout::read_grids(wb)?;
     let p = match &opts.profile {

@@ -58,3 +58,33 @@ fn a_changed_part_is_checked_piece_by_piece_with_or_without_a_byte_order_mark() 
         assert!(pkg.check_xml_part("xl/worksheets/sheet1.xml").is_err());
     }
 }
+
+#[test]
+fn open_read_replace_save_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.xlsx");
+    let mut zw = ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, text) in [("[Content_Types].xml", "<Types/>"), ("xl/workbook.xml", "<workbook/>"), ("xl/other.xml", "<other/>")] {
+        zw.start_file(name, SimpleFileOptions::default()).unwrap();
+        zw.write_all(text.as_bytes()).unwrap();
+    }
+    fs::write(&path, zw.finish().unwrap().into_inner()).unwrap();
+    let mut pkg = Package::open(&path, &Limits::default()).unwrap();
+    assert_eq!(pkg.read_part("xl/workbook.xml").unwrap(), b"<workbook/>");
+    let mut changes = PartChanges::default();
+    changes.replace("xl/workbook.xml", b"<workbook><sheets/></workbook>".to_vec());
+    pkg.save_checked(&path, &changes, &Default::default(), |_| Ok(())).unwrap();
+    let mut saved = Package::open(&path, &Limits::default()).unwrap();
+    assert_eq!(saved.read_text("xl/workbook.xml").unwrap(), "<workbook><sheets/></workbook>");
+    assert_eq!(saved.read_part("xl/other.xml").unwrap(), b"<other/>");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_is_followed_to_the_real_file() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("real.xlsx"), b"").unwrap();
+    std::os::unix::fs::symlink("real.xlsx", dir.path().join("link.xlsx")).unwrap();
+    let real = file::real_target(&dir.path().join("link.xlsx")).unwrap();
+    assert_eq!(real.file_name().unwrap(), "real.xlsx");
+}

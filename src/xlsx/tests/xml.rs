@@ -54,3 +54,18 @@ fn finds_elements() {
     assert_eq!(find_element(xml, "b").unwrap(), Some((6, 10)));
     assert_eq!(find_element(xml, "zz").unwrap(), None);
 }
+
+#[test]
+fn well_formed_trees_only() {
+    let check = |xml: &str| check_well_formed_stream(xml.as_bytes());
+    assert!(check(r#"<?xml version="1.0"?><a><b x="1"/>t</a>"#).is_ok());
+    assert!(check("<a><b></a></b>").is_err());
+    assert!(check("<a></a><a></a>").is_err());
+}
+
+#[test]
+fn well_formed_stream_reads_in_pieces() {
+    let xml = format!("<a>{}</a>", "<b>t</b>".repeat(1_000_000));
+    assert!(check_well_formed_stream(xml.as_bytes()).is_ok());
+    assert!(check_well_formed_stream(&xml.as_bytes()[..xml.len() - 1]).is_err());
+}

@@ -5,11 +5,22 @@ use crate::xlsx::XlsxError;
 
 impl Workbook {
     /// The style index of a cell (0 when not stored).
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::SheetNotFound`] when the workbook has no sheet `sheet`; [`ErrorKind::Usage`]
+    /// when it is a chart sheet, not a worksheet; [`XlsxError::Xml`] when its XML cannot be read.
     pub fn style(&mut self, sheet: &str, at: CellRef) -> Result<u32> {
         Ok(self.cell(sheet, at)?.map_or(0, |c| c.style))
     }
 
     /// Sets a cell's style index (a cell format of the workbook, e.g. taken from a neighbour).
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::SheetNotFound`] when the workbook has no sheet `sheet`; [`ErrorKind::Usage`]
+    /// when it is a chart sheet, not a worksheet; [`XlsxError::ArrayFormula`] when `at` lies inside
+    /// an array formula's range.
     pub fn set_style(&mut self, sheet: &str, at: CellRef, style: u32) -> Result<()> {
         let si = self.sheet_index(sheet)?;
         self.check_editable(si, at)?;
@@ -18,12 +29,23 @@ impl Workbook {
     }
 
     /// Gives `at` the style of `from` (e.g. the cell above, for a row the user appended).
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::SheetNotFound`] when the workbook has no sheet `sheet`; [`ErrorKind::Usage`]
+    /// when it is a chart sheet, not a worksheet; [`XlsxError::ArrayFormula`] when `at` lies inside
+    /// an array formula's range.
     pub fn copy_style(&mut self, sheet: &str, from: CellRef, at: CellRef) -> Result<()> {
         let s = self.style(sheet, from)?;
         self.set_style(sheet, at, s)
     }
 
     /// Adds a data validation to a sheet.
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::SheetNotFound`] when the workbook has no sheet `sheet`; [`ErrorKind::Usage`]
+    /// when it is a chart sheet, not a worksheet; [`XlsxError::Xml`] when its XML cannot be read.
     pub fn add_validation(&mut self, sheet: &str, dv: DataValidation) -> Result<()> {
         let si = self.sheet_index(sheet)?;
         self.worksheet(si)?;
@@ -32,6 +54,13 @@ impl Workbook {
     }
 
     /// Adds a conditional format to a sheet (its highlight becomes a new differential format).
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::SheetNotFound`] when the workbook has no sheet `sheet`; [`ErrorKind::Usage`]
+    /// when it is a chart sheet, not a worksheet; [`XlsxError::NotWorkbook`] when the workbook has
+    /// no styles part to hold the highlight; [`XlsxError::Xml`] when the sheet's or the styles' XML
+    /// cannot be read.
     pub fn add_conditional_format(&mut self, sheet: &str, cf: ConditionalFormat) -> Result<()> {
         let si = self.sheet_index(sheet)?;
         self.worksheet(si)?;
@@ -47,6 +76,11 @@ impl Workbook {
 
     /// The index of a cell format (`<xf>` of `cellXfs`) showing numbers as percentages with two
     /// decimals: an identical one the workbook has, or a new one (so saving twice adds nothing).
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::NotWorkbook`] when the workbook has no styles part; [`XlsxError::Xml`] when its
+    /// XML cannot be read.
     pub fn percent_style(&mut self) -> Result<u32> {
         const PERCENT_XF: &str = r#"<xf numFmtId="10" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#;
         let Some(part) = self.styles_part.clone() else {
@@ -80,6 +114,11 @@ impl Workbook {
     }
 
     /// The ranges covered by the sheet's data validations, plain and x14 (Excel 2010) ones.
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::SheetNotFound`] when the workbook has no sheet `sheet`; [`ErrorKind::Usage`]
+    /// when it is a chart sheet, not a worksheet; [`XlsxError::Xml`] when its XML cannot be read.
     pub fn validation_ranges(&mut self, sheet: &str) -> Result<Vec<Range>> {
         let si = self.sheet_index(sheet)?;
         let mut out: Vec<Range> = self.edits[si].validations.iter().flat_map(|v| v.ranges.clone()).collect();
@@ -88,6 +127,11 @@ impl Workbook {
     }
 
     /// The ranges covered by the sheet's conditional formats, plain and x14 (Excel 2010) ones.
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::SheetNotFound`] when the workbook has no sheet `sheet`; [`ErrorKind::Usage`]
+    /// when it is a chart sheet, not a worksheet; [`XlsxError::Xml`] when its XML cannot be read.
     pub fn conditional_format_ranges(&mut self, sheet: &str) -> Result<Vec<Range>> {
         let si = self.sheet_index(sheet)?;
         let mut out: Vec<Range> = self.edits[si].formats.iter().map(|(cf, _)| cf.range).collect();
@@ -129,6 +173,11 @@ impl Workbook {
     }
 
     /// The merged ranges of a sheet.
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::SheetNotFound`] when the workbook has no sheet `sheet`; [`ErrorKind::Usage`]
+    /// when it is a chart sheet, not a worksheet; [`XlsxError::Xml`] when its XML cannot be read.
     pub fn merges(&mut self, sheet: &str) -> Result<Vec<Range>> {
         let si = self.sheet_index(sheet)?;
         let l = self.worksheet(si)?;

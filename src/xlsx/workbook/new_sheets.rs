@@ -6,6 +6,12 @@ use crate::xlsx::rels::{parse_rels, part_dir};
 impl Workbook {
     /// Adds an empty worksheet at the end of the tabs.
     ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Usage`] when Excel cannot hold `name` as a sheet name
+    /// ([`is_valid_sheet_name`](crate::xlsx::address::is_valid_sheet_name)) or a sheet of that name
+    /// exists.
+    ///
     /// ```no_run
     /// let mut wb = risksheet::xlsx::Workbook::open("ledger.xlsx")?;
     /// wb.add_sheet("集計")?;

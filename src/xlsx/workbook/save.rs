@@ -9,6 +9,10 @@ impl Workbook {
     }
 
     /// Saves in place, the safe way (see [`Workbook::save_as`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Workbook::save_as`].
     pub fn save(&mut self) -> Result<SaveReport> {
         let path = self.path.clone();
         self.save_as(&path, &SaveOptions::default())
@@ -23,6 +27,14 @@ impl Workbook {
     /// through a link, never over an earlier one). Edits that change nothing in place write
     /// nothing. On error, the target is untouched; once it is replaced, the save has succeeded and
     /// the workbook reads from `target`.
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::InUse`] when the workbook is open in LibreOffice or Excel,
+    /// [`XlsxError::ChangedSinceRead`] when the file changed on disk since it was read,
+    /// [`XlsxError::ReadOnly`] or [`XlsxError::HardLinked`] for a read-only or hard-linked target
+    /// (all four unless `force`); [`XlsxError::NotSaved`] when the new file fails its check;
+    /// [`ErrorKind::Io`] when it cannot be written. The target is untouched on every error.
     ///
     /// ```no_run
     /// use risksheet::xlsx::{file::SaveOptions, Workbook};
@@ -61,6 +73,10 @@ impl Workbook {
     }
 
     /// What saving would change, without writing anything (for `--dry-run`).
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::Xml`] or [`XlsxError::Corrupt`] when a part the edits touch cannot be read.
     pub fn preview(&mut self) -> Result<SaveReport> {
         let mut report = SaveReport { file: self.path.display().to_string(), ..Default::default() };
         let edits = self.edits.clone();

@@ -16,16 +16,7 @@ impl Overrides {
     /// Reads `ROLE=SHEET`, `ROLE.sheet=SHEET`, `ROLE.header_row=N` and `ROLE.FIELD=COLUMN`
     /// (letters, or a number) entries; an unknown role, field or column is a usage error that
     /// lists what is valid.
-    ///
-    /// ```
-    /// use risksheet::ops::ipa::infer::Overrides;
-    /// let p = risksheet::profile::Profile::builtin("ipa-3")?;
-    /// let map = vec![("ledger.medium".to_string(), "G".to_string()), ("checklist".to_string(), "チェック表".to_string())];
-    /// assert!(Overrides::parse(&map, &p, "--map").is_ok());
-    /// assert!(Overrides::parse(&[("ledger.colour".to_string(), "G".to_string())], &p, "--map").is_err());
-    /// # Ok::<(), risksheet::Error>(())
-    /// ```
-    pub fn parse(entries: &[(String, String)], p: &Profile, source: &str) -> Result<Overrides> {
+    pub(crate) fn parse(entries: &[(String, String)], p: &Profile, source: &str) -> Result<Overrides> {
         let mut o = Overrides::default();
         o.add(entries, p, source)?;
         Ok(o)
@@ -33,7 +24,7 @@ impl Overrides {
 
     /// Adds entries over those already given (a later entry for the same place wins); `source`
     /// names where they come from in messages (`--map`, `[layout]`).
-    pub fn add(&mut self, entries: &[(String, String)], p: &Profile, source: &str) -> Result<()> {
+    pub(crate) fn add(&mut self, entries: &[(String, String)], p: &Profile, source: &str) -> Result<()> {
         let o = self;
         for (key, value) in entries {
             let (role_key, field) = key.split_once('.').map_or((key.as_str(), "sheet"), |(r, f)| (r, f.trim()));
@@ -82,5 +73,18 @@ impl Overrides {
     }
     pub(super) fn columns(&self, role: Role) -> impl Iterator<Item = (&'static str, u32)> + '_ {
         self.columns.iter().filter(move |c| c.0 == role).map(|c| (c.1, c.2))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_places_parse_unknown_fields_do_not() {
+        let p = Profile::builtin("ipa-3").unwrap();
+        let map = vec![("ledger.medium".to_string(), "G".to_string()), ("checklist".to_string(), "チェック表".to_string())];
+        assert!(Overrides::parse(&map, &p, "--map").is_ok());
+        assert!(Overrides::parse(&[("ledger.colour".to_string(), "G".to_string())], &p, "--map").is_err());
     }
 }
