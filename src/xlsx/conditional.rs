@@ -11,7 +11,7 @@
 //! assert!(cf.rule_xml("", 0, 7).contains(r#"<formula>"リスク大"</formula>"#));
 //! ```
 use crate::xlsx::address::Range;
-use crate::xlsx::xml::{escape, escape_text};
+use crate::xlsx::xml_writer::XmlWriter;
 
 /// A differential format: font colour, fill colour, bold (ARGB hex such as `FFFFC7CE`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -27,21 +27,24 @@ pub struct Highlight {
 impl Highlight {
     /// The `<dxf>` element.
     pub fn to_dxf_xml(&self) -> String {
-        let mut s = String::from("<dxf>");
+        let mut s = String::new();
+        let mut w = XmlWriter::new(&mut s, "");
+        w.start("dxf").open();
         if self.font_rgb.is_some() || self.bold {
-            s += "<font>";
+            w.start("font").open();
             if self.bold {
-                s += "<b/>";
+                w.empty("b");
             }
             if let Some(c) = &self.font_rgb {
-                s += &format!("<color rgb=\"{}\"/>", escape(c));
+                w.start("color").attr("rgb", c).close();
             }
-            s += "</font>";
+            w.end("font");
         }
         if let Some(c) = &self.fill_rgb {
-            s += &format!("<fill><patternFill><bgColor rgb=\"{}\"/></patternFill></fill>", escape(c));
+            w.start("fill").open().start("patternFill").open().start("bgColor").attr("rgb", c).close().end("patternFill").end("fill");
         }
-        s + "</dxf>"
+        w.end("dxf");
+        s
     }
 }
 
@@ -69,10 +72,21 @@ impl ConditionalFormat {
 
     /// The `<conditionalFormatting>` element using format `dxf_id` at `priority`.
     pub fn rule_xml(&self, p: &str, dxf_id: usize, priority: u32) -> String {
-        format!(
-            "<{p}conditionalFormatting sqref=\"{r}\"><{p}cfRule type=\"cellIs\" dxfId=\"{dxf_id}\" priority=\"{priority}\" operator=\"equal\"><{p}formula>{f}</{p}formula></{p}cfRule></{p}conditionalFormatting>",
-            r = self.range,
-            f = escape_text(&self.equals)
-        )
+        let mut s = String::new();
+        let dxf_id = u32::try_from(dxf_id).unwrap_or(u32::MAX);
+        XmlWriter::new(&mut s, p)
+            .start("conditionalFormatting")
+            .attr("sqref", &self.range.to_string())
+            .open()
+            .start("cfRule")
+            .attr("type", "cellIs")
+            .attr_u32("dxfId", dxf_id)
+            .attr_u32("priority", priority)
+            .attr("operator", "equal")
+            .open()
+            .text_element("formula", &self.equals)
+            .end("cfRule")
+            .end("conditionalFormatting");
+        s
     }
 }

@@ -1,12 +1,13 @@
 //! Rewriting a worksheet part by splicing: rows and elements that change are re-rendered, every
 //! other byte is copied from the original.
 use crate::error::Result;
-use crate::xlsx::address::{push_u32, CellRef, Range};
+use crate::xlsx::address::{CellRef, Range};
 use crate::xlsx::conditional::ConditionalFormat;
 use crate::xlsx::sheet::{CellSpan, CellType, CellXml, RowSpan, SheetIndex};
 use crate::xlsx::validation::DataValidation;
 use crate::xlsx::value::{format_number, CellValue};
-use crate::xlsx::xml::{self, attr, escape_text, remove_attr, set_attr};
+use crate::xlsx::xml::{self, attr, remove_attr, set_attr};
+use crate::xlsx::xml_writer::XmlWriter;
 use std::collections::BTreeMap;
 
 /// New content for a cell.
@@ -75,24 +76,12 @@ pub fn render_cell(p: &str, at: CellRef, style: Option<u32>, content: &Content) 
 /// Renders a fresh `<c>` element at the end of `out`, piece by piece (a fill renders tens of
 /// thousands of cells; the formatting machinery would cost more than the rest).
 fn render_cell_into(out: &mut String, p: &str, at: CellRef, style: Option<u32>, content: &Content) {
-    let open = |out: &mut String, name: &str| {
-        out.push('<');
-        out.push_str(p);
-        out.push_str(name);
-    };
-    let close = |out: &mut String, name: &str| {
-        out.push_str("</");
-        out.push_str(p);
-        out.push_str(name);
-        out.push('>');
-    };
-    open(out, "c r=\"");
-    at.push_to(out);
-    out.push('"');
+    let mut w = XmlWriter::new(out, p);
+    w.start("c").raw(" r=\"");
+    at.push_to(w.out());
+    w.raw("\"");
     if let Some(s) = style.filter(|&s| s != 0) {
-        out.push_str(" s=\"");
-        push_u32(out, s);
-        out.push('"');
+        w.attr_u32("s", s);
     }
     let t = |v: &CellValue| match v {
         CellValue::Text(_) => " t=\"str\"",
@@ -100,74 +89,83 @@ fn render_cell_into(out: &mut String, p: &str, at: CellRef, style: Option<u32>, 
         CellValue::Error(_) => " t=\"e\"",
         CellValue::Empty | CellValue::Number(_) => "",
     };
-    let v = |out: &mut String, v: &CellValue| {
-        open(out, "v>");
+    let v = |w: &mut XmlWriter<'_>, v: &CellValue| {
+        w.start("v").open();
         match v {
             CellValue::Empty => {}
-            CellValue::Number(n) if n.fract() == 0.0 && (0.0..1e9).contains(n) => push_u32(out, *n as u32),
-            CellValue::Number(n) => out.push_str(&format_number(*n)),
-            CellValue::Text(t) => out.push_str(&xml::escape_xstring(t)),
-            CellValue::Error(t) => out.push_str(&escape_text(t)),
-            CellValue::Bool(b) => out.push(if *b { '1' } else { '0' }),
+            CellValue::Number(n) if n.fract() == 0.0 && (0.0..1e9).contains(n) => {
+                w.u32(*n as u32);
+            }
+            CellValue::Number(n) => {
+                w.raw(&format_number(*n));
+            }
+            CellValue::Text(t) => {
+                w.xstring(t);
+            }
+            CellValue::Error(t) => {
+                w.text(t);
+            }
+            CellValue::Bool(b) => {
+                w.raw(if *b { "1" } else { "0" });
+            }
         }
-        close(out, "v");
+        w.end("v");
     };
     match content {
-        Content::Value(CellValue::Empty) => out.push_str("/>"),
+        Content::Value(CellValue::Empty) => {
+            w.close();
+        }
         Content::Value(CellValue::Text(text)) => {
-            out.push_str(" t=\"inlineStr\">");
-            open(out, "is>");
-            open(out, "t");
+            w.attr("t", "inlineStr").open().start("is").open().start("t");
             if text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace) {
-                out.push_str(" xml:space=\"preserve\"");
+                w.attr("xml:space", "preserve");
             }
-            out.push('>');
-            out.push_str(&xml::escape_xstring(text));
-            close(out, "t");
-            close(out, "is");
-            close(out, "c");
+            w.open().xstring(text).end("t").end("is").end("c");
         }
         Content::Value(value) => {
-            out.push_str(t(value));
-            out.push('>');
-            v(out, value);
-            close(out, "c");
+            w.raw(t(value)).open();
+            v(&mut w, value);
+            w.end("c");
         }
         Content::Formula(_, cached) | Content::Shared(_, cached) => {
             let cached = cached.as_ref().filter(|c| **c != CellValue::Empty);
-            out.push_str(cached.map_or("", t));
-            out.push('>');
+            w.raw(cached.map_or("", t)).open();
             match content {
                 Content::Shared(g, _) => {
-                    open(out, "f t=\"shared\"");
+                    w.start("f").attr("t", "shared");
                     if g.range.start == at {
-                        out.push_str(" ref=\"");
-                        out.push_str(&g.range.to_string());
-                        out.push('"');
+                        w.attr("ref", &g.range.to_string());
                     }
-                    out.push_str(" si=\"");
-                    push_u32(out, g.si);
+                    w.attr_u32("si", g.si);
                     if g.range.start == at {
-                        out.push_str("\">");
-                        out.push_str(&escape_text(&g.text));
-                        close(out, "f");
+                        w.open().text(&g.text).end("f");
                     } else {
-                        out.push_str("\"/>");
+                        w.close();
                     }
                 }
                 Content::Formula(f, _) => {
-                    open(out, "f>");
-                    out.push_str(&escape_text(f));
-                    close(out, "f");
+                    w.text_element("f", f);
                 }
                 Content::Value(_) => {}
             }
             if let Some(c) = cached {
-                v(out, c);
+                v(&mut w, c);
             }
-            close(out, "c");
+            w.end("c");
         }
     }
+}
+
+/// `<name attrs…>inner</name>`: an element around XML already made.
+fn wrap(p: &str, name: &str, attrs: &[(&str, u32)], inner: &str) -> String {
+    let mut s = String::with_capacity(inner.len() + 64);
+    let mut w = XmlWriter::new(&mut s, p);
+    w.start(name);
+    for &(a, n) in attrs {
+        w.attr_u32(a, n);
+    }
+    w.open().raw(inner).end(name);
+    s
 }
 
 /// Applies style/cache/expansion changes to an existing `<c>` element, keeping the rest.
@@ -188,7 +186,11 @@ fn patch_cell(p: &str, xml: &str, c: &CellXml, pend: &Pending) -> String {
     // Inner pieces to replace, by span: the formula and the value.
     let mut cuts: Vec<(usize, usize, String)> = Vec::new();
     if let (Some(f), Some(span)) = (&pend.expand, c.f_span) {
-        cuts.push((span.0, span.1, format!("<{p}f>{}</{p}f>", escape_text(f))));
+        cuts.push((span.0, span.1, {
+            let mut f_xml = String::new();
+            XmlWriter::new(&mut f_xml, p).text_element("f", f);
+            f_xml
+        }));
     }
     if pend.drop_cache {
         if let Some(span) = c.v_span {
@@ -317,12 +319,13 @@ pub(crate) fn plan_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEd
                     Some(next) => next.start,
                     None => data_end_tag.unwrap_or(ix.insertion_point("sheetData")),
                 };
-                let mut s = format!("<{p}row r=\"{r}\">");
+                let mut s = String::new();
+                XmlWriter::new(&mut s, p).start("row").attr_u32("r", r).open();
                 for (c, pd) in pend {
                     let style = pd.style.or_else(|| default_style(&col_styles, None, *c));
                     render_cell_into(&mut s, p, CellRef::new(r, *c), style, pd.content.as_ref().unwrap_or(&Content::Value(CellValue::Empty)));
                 }
-                s += &format!("</{p}row>");
+                XmlWriter::new(&mut s, p).end("row");
                 new_rows.entry(at).or_default().push_str(&s);
             }
             1 => jobs.push((copies[0], std::borrow::Cow::Borrowed(pend), Vec::new())),
@@ -368,10 +371,10 @@ pub(crate) fn plan_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEd
     for (at, rows) in new_rows {
         match sheet_data {
             Some(sd) if xml[sd.start..sd.end].ends_with("/>") => {
-                splices.push((sd.start, sd.end, format!("<{p}sheetData>{rows}</{p}sheetData>")));
+                splices.push((sd.start, sd.end, wrap(p, "sheetData", &[], &rows)));
             }
             Some(_) => splices.push((at, at, rows)),
-            None => splices.push((at, at, format!("<{p}sheetData>{rows}</{p}sheetData>"))),
+            None => splices.push((at, at, wrap(p, "sheetData", &[], &rows))),
         }
     }
 
@@ -424,8 +427,8 @@ pub(crate) fn plan_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEd
             }
             None => {
                 let at = ix.insertion_point("dataValidations");
-                let count = edits.validations.len();
-                splices.push((at, at, format!("<{p}dataValidations count=\"{count}\">{new}</{p}dataValidations>")));
+                let count = u32::try_from(edits.validations.len()).unwrap_or(u32::MAX);
+                splices.push((at, at, wrap(p, "dataValidations", &[("count", count)], &new)));
             }
         }
     }
@@ -526,7 +529,7 @@ fn render_row(
         }
     }
     if row.tag_end == row.end {
-        out += &format!("</{p}row>");
+        XmlWriter::new(&mut out, p).end("row");
     } else {
         out += &xml[pos..row.end];
     }

@@ -23,6 +23,7 @@ pub mod validation;
 pub mod value;
 pub mod workbook;
 pub mod xml;
+mod xml_writer;
 
 pub use address::{CellRef, Range, SheetCell};
 pub use error::XlsxError;

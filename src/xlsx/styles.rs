@@ -31,5 +31,8 @@ pub(crate) fn append_items(part: &str, xml: &str, list: &str, item: &str, items:
             at = at.min(s);
         }
     }
-    Ok(format!("{}<{list} count=\"{}\">{new}</{list}>{}", &xml[..at], items.len(), &xml[at..]))
+    let mut out = xml[..at].to_string();
+    let count = u32::try_from(items.len()).unwrap_or(u32::MAX);
+    crate::xlsx::xml_writer::XmlWriter::new(&mut out, "").start(list).attr_u32("count", count).open().raw(&new).end(list).raw(&xml[at..]);
+    Ok(out)
 }

@@ -11,7 +11,7 @@
 //! assert!(dv.to_xml().contains(r#"<formula1>"書類,クラウド"</formula1>"#));
 //! ```
 use crate::xlsx::address::Range;
-use crate::xlsx::xml::{escape, escape_text};
+use crate::xlsx::xml_writer::XmlWriter;
 
 /// Which values a validation accepts.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,29 +85,31 @@ impl DataValidation {
             Rule::WholeBetween(a, b) => ("whole", Some("between"), a.to_string(), Some(b.to_string())),
             Rule::DecimalBetween(a, b) => ("decimal", Some("between"), a.to_string(), Some(b.to_string())),
         };
-        let mut s = format!("<{p}dataValidation type=\"{ty}\"");
+        let mut s = String::new();
+        let mut w = XmlWriter::new(&mut s, p);
+        w.start("dataValidation").attr("type", ty);
         if let Some(op) = op {
-            s += &format!(" operator=\"{op}\"");
+            w.attr("operator", op);
         }
         if self.allow_blank {
-            s += " allowBlank=\"1\"";
+            w.attr("allowBlank", "1");
         }
         if let Some(m) = &self.ime_mode {
-            s += &format!(" imeMode=\"{}\"", escape(m));
+            w.attr("imeMode", m);
         }
-        s += " showInputMessage=\"1\" showErrorMessage=\"1\"";
+        w.attr("showInputMessage", "1").attr("showErrorMessage", "1");
         if let Some((t, e)) = &self.error {
-            s += &format!(" errorTitle=\"{}\" error=\"{}\"", escape(t), escape(e));
+            w.attr("errorTitle", t).attr("error", e);
         }
         if let Some((t, e)) = &self.prompt {
-            s += &format!(" promptTitle=\"{}\" prompt=\"{}\"", escape(t), escape(e));
+            w.attr("promptTitle", t).attr("prompt", e);
         }
         let sqref: Vec<String> = self.ranges.iter().map(|r| r.to_string()).collect();
-        s += &format!(" sqref=\"{}\"><{p}formula1>{}</{p}formula1>", sqref.join(" "), escape_text(&f1));
+        w.attr("sqref", &sqref.join(" ")).open().text_element("formula1", &f1);
         if let Some(f2) = f2 {
-            s += &format!("<{p}formula2>{}</{p}formula2>", escape_text(&f2));
+            w.text_element("formula2", &f2);
         }
-        s += &format!("</{p}dataValidation>");
+        w.end("dataValidation");
         s
     }
 }

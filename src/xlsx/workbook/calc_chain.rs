@@ -51,5 +51,7 @@ pub(super) fn set_full_calc_on_load(part: &str, xml: &str) -> Result<String> {
             at = at.min(s);
         }
     }
-    Ok(format!("{}<{prefix}calcPr fullCalcOnLoad=\"1\"/>{}", &xml[..at], &xml[at..]))
+    let mut out = xml[..at].to_string();
+    crate::xlsx::xml_writer::XmlWriter::new(&mut out, &prefix).start("calcPr").attr("fullCalcOnLoad", "1").close().raw(&xml[at..]);
+    Ok(out)
 }

@@ -2,6 +2,7 @@
 //! workbook's relationships and the content types, written when the workbook is saved.
 use super::*;
 use crate::xlsx::rels::{parse_rels, part_dir};
+use crate::xlsx::xml_writer::XmlWriter;
 
 impl Workbook {
     /// Adds an empty worksheet at the end of the tabs.
@@ -91,19 +92,25 @@ impl Workbook {
             let rid = format!("rId{rid_n}");
             rid_n += 1;
             let target = entry.part.strip_prefix(&dir).unwrap_or(&entry.part).to_string();
-            let sheet_tag = format!("<{prefix}sheet name=\"{}\" sheetId=\"{sheet_id}\" {id_attr}=\"{rid}\"/>", xml::escape(&entry.name));
+            let mut sheet_tag = String::new();
+            XmlWriter::new(&mut sheet_tag, &prefix).start("sheet").attr("name", &entry.name).attr_u32("sheetId", sheet_id).attr(&id_attr, &rid).close();
             let close = wb.find(&format!("</{prefix}sheets>")).ok_or_else(|| Error::xml(&wb_part, "no </sheets>"))?;
             wb.insert_str(close, &sheet_tag);
-            let rel = format!(
-                "<Relationship Id=\"{rid}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"{}\"/>",
-                xml::escape(&target)
-            );
+            let mut rel = String::new();
+            XmlWriter::new(&mut rel, "")
+                .start("Relationship")
+                .attr("Id", &rid)
+                .attr("Type", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet")
+                .attr("Target", &target)
+                .close();
             let rclose = rels.rfind("</").ok_or_else(|| Error::xml(&rels_part, "no end tag"))?;
             rels.insert_str(rclose, &rel);
-            let ov = format!(
-                "<Override PartName=\"/{}\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>",
-                xml::escape(&entry.part)
-            );
+            let mut ov = String::new();
+            XmlWriter::new(&mut ov, "")
+                .start("Override")
+                .attr("PartName", &format!("/{}", entry.part))
+                .attr("ContentType", "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml")
+                .close();
             let cclose = ct.rfind("</").ok_or_else(|| Error::xml(&ct_part, "no end tag"))?;
             ct.insert_str(cclose, &ov);
             if !changes.replaced.contains_key(&entry.part) {
