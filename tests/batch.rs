@@ -303,6 +303,8 @@ fn what_a_walk_and_a_pattern_take() {
     std::os::unix::fs::symlink("../other", p.join("in/link")).unwrap();
     std::os::unix::fs::symlink(".", p.join("in/loop")).unwrap();
     std::os::unix::fs::symlink("nowhere.xlsx", p.join("in/dangling.xlsx")).unwrap();
+    fs::create_dir(p.join("in/x")).unwrap();
+    std::os::unix::fs::symlink("../sub/deeper", p.join("in/x/alias")).unwrap();
     let files = |dir: &Path, input: &str| -> Vec<String> {
         let o = run_in(dir, &["inspect", input, "--json", "--quiet"]);
         assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
@@ -314,11 +316,10 @@ fn what_a_walk_and_a_pattern_take() {
         ["in/B.XLSM", "in/[old]/d.xlsx", "in/a.xlsx", &format!("in/{lossy}"), "in/link/h.xlsx", "in/sub/c.xlsx", "in/sub/deeper/g.xlsm"]
     );
     assert_eq!(files(p, "in/*.xlsx"), ["in/a.xlsx", &format!("in/{lossy}")]);
-    assert_eq!(
-        files(p, "in/**/*.xls?"),
-        ["in/[old]/d.xlsx", "in/a.xlsx", &format!("in/{lossy}"), "in/link/h.xlsx", "in/sub/c.xlsx", "in/sub/deeper/g.xlsm"]
-    );
+    assert_eq!(files(p, "in/**/*.xls?"), ["in/[old]/d.xlsx", "in/a.xlsx", &format!("in/{lossy}"), "in/link/h.xlsx", "in/sub/c.xlsx", "in/sub/deeper/g.xlsm"]);
     assert_eq!(files(p, "in/**/a.xlsx"), ["in/a.xlsx"]);
+    // a folder walked under one name is searched again under a link's other name
+    assert_eq!(files(p, "in/**/alias/*.xlsm"), ["in/x/alias/g.xlsm"]);
     assert_eq!(files(p, "in/[o*/d.xlsx"), ["in/[old]/d.xlsx"]);
     assert_eq!(files(p, "in/?old]/*"), ["in/[old]/d.xlsx"]);
     assert_eq!(files(p, "in/*/c.xlsx"), ["in/sub/c.xlsx"]);
