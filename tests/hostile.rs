@@ -227,6 +227,25 @@ fn parts_under_the_part_limit_are_still_bounded_by_the_workbook_budget() {
 }
 
 #[test]
+fn a_part_over_the_limit_that_is_only_copied_stops_the_save() {
+    // A part no command reads (copied raw on save) is still inflated within the part limit first.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("pad.xlsx");
+    let mut buf = std::io::Cursor::new(padded_workbook(0, 0));
+    let mut zw = zip::ZipWriter::new_append(&mut buf).unwrap();
+    zw.start_file("xl/media/pad.bin", zip::write::SimpleFileOptions::default()).unwrap();
+    zw.write_all(&vec![0u8; 3 << 20]).unwrap();
+    zw.finish().unwrap();
+    std::fs::write(&p, buf.into_inner()).unwrap();
+    let before = std::fs::read(&p).unwrap();
+    let o = bin().args(["--max-part-mb", "2", "edit"]).arg(&p).args(["--set", "S!B1=1"]).output().unwrap();
+    one_line_failure(&o, "xl/media/pad.bin", "大きすぎます");
+    assert_eq!(std::fs::read(&p).unwrap(), before, "the workbook is as it was");
+    let o = bin().args(["--max-part-mb", "4", "edit"]).arg(&p).args(["--set", "S!B1=1"]).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
 fn absurd_max_part_sizes_are_usage_errors() {
     let book = legacy("risk-register.xlsx");
     for v in ["9223372036854775807", "18446744073709551615", "17592186044416", "0"] {
