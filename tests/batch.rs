@@ -269,3 +269,62 @@ fn bad_batches() {
     let o = ok_in(p, &["inspect", "x"]);
     assert!(stdout(&o).contains("合計"), "{}", stdout(&o));
 }
+
+/// What a walk and a pattern take, in order: sorted, workbooks only (any case of extension in a
+/// walk, the pattern's case in a pattern), no hidden file or folder, no Excel lock (`~$`),
+/// LibreOffice lock (`.~lock…#`) or `--backup` backup, no dangling link; a linked folder is
+/// followed, a link back up is walked once; a name that is not UTF-8 is taken; `[` and `]`
+/// in a pattern are plain characters.
+#[cfg(unix)]
+#[test]
+fn what_a_walk_and_a_pattern_take() {
+    use std::os::unix::ffi::OsStrExt;
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    let books = [
+        "in/a.xlsx",
+        "in/B.XLSM",
+        "in/sub/c.xlsx",
+        "in/sub/deeper/g.xlsm",
+        "in/[old]/d.xlsx",
+        "in/.hidden/e.xlsx",
+        "in/.f.xlsx",
+        "in/~$a.xlsx",
+        "in/.~lock.a.xlsx#",
+        "in/a.bak.xlsx",
+        "in/a.bak-2.xlsx",
+        "other/h.xlsx",
+    ];
+    for f in books {
+        copy_example(&p.join(f));
+    }
+    fs::write(p.join("in/notes.txt"), "not a workbook").unwrap();
+    fs::copy(example(), p.join("in").join(std::ffi::OsStr::from_bytes(b"caf\xe9.xlsx"))).unwrap();
+    std::os::unix::fs::symlink("../other", p.join("in/link")).unwrap();
+    std::os::unix::fs::symlink(".", p.join("in/loop")).unwrap();
+    std::os::unix::fs::symlink("nowhere.xlsx", p.join("in/dangling.xlsx")).unwrap();
+    fs::create_dir(p.join("in/x")).unwrap();
+    std::os::unix::fs::symlink("../sub/deeper", p.join("in/x/alias")).unwrap();
+    let files = |dir: &Path, input: &str| -> Vec<String> {
+        let o = run_in(dir, &["inspect", input, "--json", "--quiet"]);
+        assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+        json_lines(&o).iter().map(|v| v["file"].as_str().unwrap().to_string()).collect()
+    };
+    let lossy = "caf\u{FFFD}.xlsx";
+    assert_eq!(
+        files(p, "in"),
+        ["in/B.XLSM", "in/[old]/d.xlsx", "in/a.xlsx", &format!("in/{lossy}"), "in/link/h.xlsx", "in/sub/c.xlsx", "in/sub/deeper/g.xlsm"]
+    );
+    assert_eq!(files(p, "in/*.xlsx"), ["in/a.xlsx", &format!("in/{lossy}")]);
+    assert_eq!(files(p, "in/**/*.xls?"), ["in/[old]/d.xlsx", "in/a.xlsx", &format!("in/{lossy}"), "in/link/h.xlsx", "in/sub/c.xlsx", "in/sub/deeper/g.xlsm"]);
+    assert_eq!(files(p, "in/**/a.xlsx"), ["in/a.xlsx"]);
+    // a folder walked under one name is searched again under a link's other name
+    assert_eq!(files(p, "in/**/alias/*.xlsm"), ["in/x/alias/g.xlsm"]);
+    assert_eq!(files(p, "in/[o*/d.xlsx"), ["in/[old]/d.xlsx"]);
+    assert_eq!(files(p, "in/?old]/*"), ["in/[old]/d.xlsx"]);
+    assert_eq!(files(p, "in/*/c.xlsx"), ["in/sub/c.xlsx"]);
+    assert_eq!(files(p, "in/.hidden/*.xlsx"), ["in/.hidden/e.xlsx"], "a hidden folder named in the pattern is searched");
+    // relative to the working directory, without "./"
+    assert_eq!(files(&p.join("in"), "*.xlsx"), ["a.xlsx", lossy]);
+    assert_eq!(files(&p.join("in"), "sub/**/*.xlsm"), ["sub/deeper/g.xlsm"]);
+}

@@ -2,25 +2,13 @@
 //! every converted reference equals the 2013→2022 table's answer, every cell without a reference
 //! is byte-identical in the XML, formulas are untouched, the trail lists each change, unreadable
 //! references are listed for review and left alone, and bad input fails with one line.
+mod common;
+
+use common::{bin, legacy, ok, one_line_failure, run, stderr};
 use risksheet::xlsx::{CellRef, CellValue, Workbook};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn legacy(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/legacy").join(name)
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_risksheet")).env("RISKSHEET_LANG", "ja").args(args).output().expect("run risksheet")
-}
-
-fn ok(args: &[&str]) -> String {
-    let o = run(args);
-    assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 fn tmp(name: &str) -> (tempfile::TempDir, PathBuf) {
     let d = tempfile::tempdir().expect("tempdir");
@@ -207,9 +195,7 @@ fn sheets_option_dry_run_and_english() {
     let v: serde_json::Value = serde_json::from_str(&said).unwrap();
     assert_eq!(v["convert"]["converted"], 3);
     assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&src).unwrap(), "dry run writes nothing");
-    let o = Command::new(env!("CARGO_BIN_EXE_risksheet")).args(["--lang", "en", "convert"]).arg(&out).output().unwrap();
-    assert!(o.status.success());
-    assert!(String::from_utf8_lossy(&o.stdout).contains("cells converted"));
+    assert!(ok(&["--lang", "en", "convert", out.to_str().unwrap()]).contains("cells converted"));
     let wb = Workbook::open(&out).unwrap();
     assert!(wb.sheet_names().contains(&"Conversion log".to_string()));
 }
@@ -229,7 +215,7 @@ fn ods_input_gives_a_new_xlsx() {
     // a second run would overwrite the .xlsx: refused without -o
     let o = run(&["convert", src.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("soa.xlsx"));
+    assert!(stderr(&o).contains("soa.xlsx"));
 }
 
 #[test]
@@ -252,12 +238,7 @@ fn bad_input_fails_with_one_line() {
     std::fs::write(d.path().join("broken.ods"), b"PK\x03\x04garbage").unwrap();
     for (args, name) in cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let o = run(&args);
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
-        assert!(!err.contains("panicked"), "{err}");
-        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
-        assert!(err.contains(name), "{args:?} names {name}: {err}");
+        one_line_failure(&run(&args), name, "");
     }
     assert_eq!(std::fs::read(&src).unwrap().len(), std::fs::metadata(&src).unwrap().len() as usize);
 }
@@ -334,8 +315,7 @@ fn soa_from_a_risk_sheet_with_a_catalogue_and_in_english() {
     assert_eq!(text(&mut wb, "適用宣言書", &format!("D{row88}")), "技術的脆弱性の管理（JIS）");
     assert!(text(&mut wb, "適用宣言書", &format!("G{row88}")).contains("リスク対応!A5"));
     let en = d.path().join("en.xlsx");
-    let o = Command::new(env!("CARGO_BIN_EXE_risksheet")).args(["--lang", "en", "soa"]).arg(legacy("risk-register.xlsx")).arg("-o").arg(&en).output().unwrap();
-    assert!(o.status.success());
+    ok(&["--lang", "en", "soa", legacy("risk-register.xlsx").to_str().unwrap(), "-o", en.to_str().unwrap()]);
     let mut wb = Workbook::open(&en).unwrap();
     assert_eq!(text(&mut wb, "Statement of Applicability", "D5"), "Policies for information security");
     assert_eq!(text(&mut wb, "Statement of Applicability", "J11"), "To review (new in 2022)", "5.7");
@@ -345,12 +325,8 @@ fn soa_from_a_risk_sheet_with_a_catalogue_and_in_english() {
 fn the_soa_workbook_language_is_chosen_apart_from_the_messages() {
     // RISKSHEET_LANG chooses messages only: the new SoA stays Japanese; --book-lang en makes it English.
     let (_d, out) = tmp("soa-ja.xlsx");
-    let o = Command::new(env!("CARGO_BIN_EXE_risksheet"))
-        .env("RISKSHEET_LANG", "en")
-        .args(["soa", legacy("soa-2013.xlsx").to_str().unwrap(), "-o", out.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = bin().env("RISKSHEET_LANG", "en").args(["soa", legacy("soa-2013.xlsx").to_str().unwrap(), "-o", out.to_str().unwrap()]).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(Workbook::open(&out).unwrap().sheet_names(), vec!["適用宣言書".to_string()]);
     let en = out.with_file_name("soa-en.xlsx");
     ok(&["soa", legacy("soa-2013.xlsx").to_str().unwrap(), "-o", en.to_str().unwrap(), "--book-lang", "en"]);

@@ -2,19 +2,12 @@
 //! limits, devices and FIFOs, symlink loops. Each is a clear one-line error naming the file and
 //! a non-zero exit, never a panic or an abort; where memory is the point, the child's peak RSS
 //! is measured (generous bounds, no timings).
+mod common;
+
+use common::{bin, legacy, one_line_failure, stderr, stdout};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_risksheet"));
-    c.env("RISKSHEET_LANG", "ja");
-    c
-}
-
-fn legacy(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/legacy").join(name)
-}
 
 const GIB: u64 = 1 << 30;
 
@@ -52,19 +45,6 @@ fn run_measured(mut cmd: Command) -> (Output, Option<u64>) {
     {
         (cmd.output().expect("run risksheet"), None)
     }
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-/// A failed single-file run: exit 1, one line naming `name` and saying `reason`, no panic.
-fn one_line_failure(o: &Output, name: &str, reason: &str) {
-    let err = text(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(!err.contains("panicked"), "{err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-    assert!(err.contains(name) && err.contains(reason), "names {name}, says {reason}: {err}");
 }
 
 fn assert_rss_below(rss: Option<u64>, bound: u64, what: &str) {
@@ -116,7 +96,7 @@ fn a_batch_of_mutated_legacy_workbooks_always_finishes_with_its_table() {
     let mut cmd = bin();
     cmd.args(["convert", "--dry-run", "-q", "-j", "2"]).arg(dir.path());
     let (o, rss) = run_measured(cmd);
-    let (out, err) = (text(&o.stdout), text(&o.stderr));
+    let (out, err) = (stdout(&o), stderr(&o));
     assert!(o.status.code().is_some(), "ended by a signal: {:?}\n{err}", o.status);
     assert!(!err.contains("panicked"), "{err}");
     let total = out.lines().find(|l| l.starts_with("合計")).unwrap_or_else(|| panic!("no table: {out}"));
@@ -242,8 +222,27 @@ fn parts_under_the_part_limit_are_still_bounded_by_the_workbook_budget() {
     // Small parts pass, and the value is read.
     std::fs::write(&p, padded_workbook(1, 1)).unwrap();
     let o = bin().arg("get").arg(&p).arg("S!A1").output().unwrap();
-    assert!(o.status.success(), "{}", text(&o.stderr));
-    assert!(text(&o.stdout).contains("hello"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("hello"));
+}
+
+#[test]
+fn a_part_over_the_limit_that_is_only_copied_stops_the_save() {
+    // A part no command reads (copied raw on save) is still inflated within the part limit first.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("pad.xlsx");
+    let mut buf = std::io::Cursor::new(padded_workbook(0, 0));
+    let mut zw = zip::ZipWriter::new_append(&mut buf).unwrap();
+    zw.start_file("xl/media/pad.bin", zip::write::SimpleFileOptions::default()).unwrap();
+    zw.write_all(&vec![0u8; 3 << 20]).unwrap();
+    zw.finish().unwrap();
+    std::fs::write(&p, buf.into_inner()).unwrap();
+    let before = std::fs::read(&p).unwrap();
+    let o = bin().args(["--max-part-mb", "2", "edit"]).arg(&p).args(["--set", "S!B1=1"]).output().unwrap();
+    one_line_failure(&o, "xl/media/pad.bin", "大きすぎます");
+    assert_eq!(std::fs::read(&p).unwrap(), before, "the workbook is as it was");
+    let o = bin().args(["--max-part-mb", "4", "edit"]).arg(&p).args(["--set", "S!B1=1"]).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
 }
 
 #[test]
@@ -251,13 +250,13 @@ fn absurd_max_part_sizes_are_usage_errors() {
     let book = legacy("risk-register.xlsx");
     for v in ["9223372036854775807", "18446744073709551615", "17592186044416", "0"] {
         let o = bin().args(["--max-part-mb", v, "get"]).arg(&book).arg("A1").output().unwrap();
-        let err = text(&o.stderr);
+        let err = stderr(&o);
         assert_eq!(o.status.code(), Some(1), "{v}: {err}");
         assert!(err.contains("--max-part-mb") && err.contains("65536"), "{v}: {err}");
         assert!(!err.contains("0 バイト") && !err.contains("panicked"), "{err}");
     }
     let o = bin().args(["--max-part-mb", "65536", "get"]).arg(&book).arg("リスク対応!A3").output().unwrap();
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(o.status.success(), "{}", stderr(&o));
 }
 
 #[cfg(unix)]
@@ -280,7 +279,7 @@ fn devices_and_fifos_are_refused_without_reading() {
     // In a walk they are skipped: the batch sees only the real workbook.
     std::fs::copy(legacy("risk-register.xlsx"), dir.path().join("real.xlsx")).unwrap();
     let o = bin().args(["inspect", "-q"]).arg(dir.path()).output().unwrap();
-    let out = text(&o.stdout);
+    let out = stdout(&o);
     assert!(out.contains("real.xlsx") && !out.contains("pipe.xlsx") && !out.contains("zero.xls"), "{out}");
 }
 
@@ -297,8 +296,8 @@ fn symlink_loops_are_walked_once() {
         let mut cmd = bin();
         cmd.args(["inspect", "-q"]).arg(&input);
         let (o, rss) = run_measured(cmd);
-        let out = text(&o.stdout);
-        assert!(out.contains("book.xlsx"), "{out}{}", text(&o.stderr));
+        let out = stdout(&o);
+        assert!(out.contains("book.xlsx"), "{out}{}", stderr(&o));
         let total = out.lines().find(|l| l.starts_with("合計")).unwrap_or_else(|| panic!("{out}"));
         assert!(total.ends_with(" 1"), "one workbook, once: {out}");
         assert_rss_below(rss, GIB, "symlink loop");
@@ -314,14 +313,14 @@ fn one_asset_typed_at_the_last_row_is_reported_not_filled_down_to() {
     std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("workbooks/example-ipa-3.xlsx"), &book).unwrap();
     let b = book.to_str().unwrap();
     let o = bin().args(["edit", b, "--set", "情報資産管理台帳!B1048576=迷子の資産", "--set", "情報資産管理台帳!F1048576=書類"]).output().unwrap();
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(o.status.success(), "{}", stderr(&o));
     let before = std::fs::metadata(&book).unwrap().len();
     let (o, rss) = run_measured({
         let mut c = bin();
         c.args(["fill", b, "--json"]);
         c
     });
-    assert_eq!(o.status.code(), Some(3), "fill wrote what it could and asks for a look: {}", text(&o.stderr));
+    assert_eq!(o.status.code(), Some(3), "fill wrote what it could and asks for a look: {}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let warnings = v["fill"]["warnings"].as_array().unwrap();
     let stray = warnings.iter().find(|w| w["cell"] == "B1048576").unwrap_or_else(|| panic!("the stray cell is named: {warnings:?}"));
@@ -332,5 +331,5 @@ fn one_asset_typed_at_the_last_row_is_reported_not_filled_down_to() {
     assert_rss_below(rss, GIB / 4, "fill with a stray last row");
     // Nothing was computed on the stray row.
     let got = bin().args(["get", b, "情報資産管理台帳!M1048576", "情報資産管理台帳!T1048576"]).output().unwrap();
-    assert!(!text(&got.stdout).contains('='), "no formulas on the stray row: {}", text(&got.stdout));
+    assert!(!stdout(&got).contains('='), "no formulas on the stray row: {}", stdout(&got));
 }

@@ -3,15 +3,14 @@
 //! ever. These tests edit real workbooks through the CLI and read the saved sheet XML: exactly
 //! the formulas that may have changed lose their cache, and the others keep theirs. Where
 //! LibreOffice is installed, it is asked what it shows.
+mod common;
+
+use common::ok;
 use std::collections::HashMap;
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_risksheet")).env("RISKSHEET_LANG", "en").args(args).output().expect("run risksheet")
-}
+use std::process::Command;
 
 /// Runs `risksheet edit BOOK --set … --json`; returns the JSON report.
 fn edit(book: &Path, sets: &[&str]) -> serde_json::Value {
@@ -19,9 +18,7 @@ fn edit(book: &Path, sets: &[&str]) -> serde_json::Value {
     for s in sets {
         args.extend(["--set", s]);
     }
-    let o = run(&args);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    serde_json::from_slice(&o.stdout).unwrap()
+    serde_json::from_str(&ok(&args)).unwrap()
 }
 
 /// A table part: (name, ref, column names).
@@ -404,9 +401,7 @@ fn a_cell_stored_twice_in_a_row_is_edited_in_the_copy_libreoffice_shows() {
     write_book(&implicit, &[("S", r#"<row r="1"><c r="B1"><v>10</v></c><c r="A1"><v>20</v></c><c><v>30</v></c></row>"#.to_string(), Vec::new())]);
 
     let get = |book: &Path, cell: &str| {
-        let o = run(&["get", book.to_str().unwrap(), &format!("S!{cell}"), "--json"]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()[0][1]["value"].clone()
+        serde_json::from_str::<serde_json::Value>(&ok(&["get", book.to_str().unwrap(), &format!("S!{cell}"), "--json"])).unwrap()[0][1]["value"].clone()
     };
     assert_eq!(get(&cells_twice, "B1"), 20.0, "get reads the copy LibreOffice shows");
     assert_eq!(get(&rows_twice, "B1"), 20.0);

@@ -285,13 +285,15 @@ pub fn replace(
         .in_file(&dir));
     }
     let in_file = |e: Error| e.in_file(target);
+    // Read once: for the checks below and, at the rename, the owner and mode the new file keeps.
+    let existing = fs::metadata(&real).ok();
     if !opts.force {
         // LibreOffice keeps its lock beside the path it opened: the link's or the real file's.
         if let Some(by) = opened_by(target).or_else(|| opened_by(&real)) {
             return Err(in_file(Error::from(XlsxError::InUse(by.into()))));
         }
-        if let Ok(meta) = fs::metadata(&real) {
-            refuse_surprising_replace(&real, &meta).map_err(in_file)?;
+        if let Some(meta) = &existing {
+            refuse_surprising_replace(&real, meta).map_err(in_file)?;
         }
     }
     remove_leftovers(&dir);
@@ -300,7 +302,6 @@ pub fn replace(
     tmp.as_file().sync_all().map_err(|e| in_file(e.into()))?;
     // Said of the target: the temporary file is gone once this returns.
     verify(tmp.path()).map_err(|e| in_file(Error::from(XlsxError::NotSaved(Message::each(|l| e.message(l))))))?;
-    let existing = fs::metadata(&real).ok();
     match &existing {
         Some(meta) => keep_owner_and_mode(tmp.as_file(), meta),
         // A temporary file is private (0600); a new file gets the usual permissions.

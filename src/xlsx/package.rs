@@ -259,33 +259,32 @@ impl Package {
         let stored = self.names[index].clone();
         let limit = self.limits.max_part;
         let too_large = || Error::from(XlsxError::PartTooLarge { part: stored.clone().into(), limit });
-        let mut file = self.archive.by_index(index).map_err(|e| Error::corrupt(format!("{stored}: {e}")))?;
-        if file.encrypted() {
-            return Err(Error::from(XlsxError::Encrypted));
-        }
-        if file.size() > limit {
-            return Err(too_large());
-        }
         // What the whole package may still inflate: past it, the error names the budget.
         let left = self.limits.max_total.saturating_sub(self.inflated);
         let total = self.limits.max_total;
         let what = Message::new(format!("{stored}（先に読んだパーツとの合計）"), format!("{stored} (with the parts read before it)"));
         let over_total = || Error::from(XlsxError::PartTooLarge { part: what.clone(), limit: total });
-        if file.size() > left {
-            return Err(over_total());
-        }
         let cap = limit.min(left);
-        let mut out = Vec::with_capacity(file.size().min(cap) as usize);
-        let read = (&mut file).take(cap.saturating_add(1)).read_to_end(&mut out);
-        self.inflated = self.inflated.saturating_add(out.len() as u64);
-        read.map_err(|e| Error::corrupt(format!("{stored}: {e}")))?;
-        if out.len() as u64 > limit {
+        let mut entry = self.inflate(index, cap)?;
+        if entry.inner.encrypted() {
+            return Err(Error::from(XlsxError::Encrypted));
+        }
+        let declared = entry.inner.size();
+        if declared > limit {
             return Err(too_large());
         }
-        if out.len() as u64 > left {
+        if declared > left {
             return Err(over_total());
         }
-        drop(file);
+        let mut out = Vec::with_capacity(declared.min(cap) as usize);
+        let read = entry.read_to_end(&mut out);
+        let (inflated, over) = (entry.read, entry.over());
+        drop(entry);
+        self.inflated = self.inflated.saturating_add(inflated);
+        if over {
+            return Err(if inflated > limit { too_large() } else { over_total() });
+        }
+        read.map_err(|e| Error::corrupt(format!("{stored}: {e}")))?;
         self.checked.insert(index);
         Ok(out)
     }
@@ -384,15 +383,15 @@ impl Package {
         if self.checked.contains(&index) {
             return Ok(());
         }
-        let name = &self.names[index];
-        let damaged = |e: &dyn std::fmt::Display| Error::corrupt(format!("{name}: {e}"));
-        let mut file = self.archive.by_index(index).map_err(|e| damaged(&e))?;
+        let name = self.names[index].clone();
         let limit = self.limits.max_part;
-        let read = std::io::copy(&mut (&mut file).take(limit + 1), &mut std::io::sink()).map_err(|e| damaged(&e))?;
-        if read > limit {
-            return Err(Error::from(XlsxError::PartTooLarge { part: name.clone().into(), limit }));
+        let mut entry = self.inflate(index, limit)?;
+        let read = std::io::copy(&mut entry, &mut std::io::sink());
+        if entry.over() {
+            return Err(Error::from(XlsxError::PartTooLarge { part: name.into(), limit }));
         }
-        drop(file);
+        read.map_err(|e| Error::corrupt(format!("{name}: {e}")))?;
+        drop(entry);
         self.checked.insert(index);
         Ok(())
     }
@@ -404,9 +403,54 @@ impl Package {
     fn check_xml_part(&mut self, part: &str) -> Result<()> {
         let index = self.position(part).ok_or_else(|| Error::from(XlsxError::NotWorkbook(format!("{part} missing").into())))?;
         let limit = self.limits.max_part;
-        let file = self.archive.by_index(index).map_err(|e| Error::corrupt(format!("{part}: {e}")))?;
-        let stripped = BomSkip { inner: file.take(limit + 1), start: true };
-        crate::xlsx::xml::check_well_formed_stream(stripped).map_err(|m| Error::xml(part, m))
+        let mut entry = self.inflate(index, limit)?;
+        let checked = crate::xlsx::xml::check_well_formed_stream(BomSkip { inner: &mut entry, start: true });
+        if entry.over() {
+            return Err(Error::from(XlsxError::PartTooLarge { part: part.into(), limit }));
+        }
+        checked.map_err(|m| Error::xml(part, m))
+    }
+
+    /// Entry `index` opened to be inflated, at most `bound` bytes (an entry that cannot be opened
+    /// is damage, named).
+    fn inflate(&mut self, index: usize, bound: u64) -> Result<Bounded<zip::read::ZipFile<'_, Cursor<Vec<u8>>>>> {
+        let name = &self.names[index];
+        let inner = self.archive.by_index(index).map_err(|e| Error::corrupt(format!("{name}: {e}")))?;
+        Ok(Bounded { inner, bound, read: 0 })
+    }
+}
+
+/// An entry being inflated within a bound, the one reader behind `read_part`, the check of an
+/// entry before it is copied and the check of a saved XML part: reading more than `bound` bytes
+/// fails, counted on the bytes actually inflated since a zip header's sizes can lie.
+struct Bounded<R> {
+    inner: R,
+    bound: u64,
+    /// Bytes inflated so far (at most `bound` + 1).
+    read: u64,
+}
+
+impl<R> Bounded<R> {
+    /// Whether the entry holds more than the bound.
+    fn over(&self) -> bool {
+        self.read > self.bound
+    }
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let past = || std::io::Error::other("the part is over its size limit");
+        // One byte past the bound is read, to tell an entry of exactly `bound` bytes from a larger one.
+        let room = (self.bound.saturating_add(1).saturating_sub(self.read)).min(buf.len() as u64) as usize;
+        if room == 0 && !buf.is_empty() {
+            return Err(past());
+        }
+        let n = self.inner.read(&mut buf[..room])?;
+        self.read += n as u64;
+        if self.over() {
+            return Err(past());
+        }
+        Ok(n)
     }
 }
 

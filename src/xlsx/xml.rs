@@ -1,6 +1,14 @@
 //! A small XML tokenizer that reports the exact byte span of every tag, so that edits can be
 //! spliced into the original text and everything else is kept byte for byte.
 //!
+//! Kept rather than quick-xml, measured: `cargo run --release --example bench_xml`
+//! (tests/bench/bench_xml.rs) walks every event of the sheet part of a 100,000-row ledger
+//! (32.9 MB, 4,000,004 tags) taking each tag's span and name; on the 2-core machine this scanner
+//! ran at 217–221 MB/s and quick-xml 0.42's borrowed `Reader` over `&[u8]` (spans from
+//! `buffer_position()`, end names not checked) at 106–115 MB/s: quick-xml took 1.9–2.0× the time,
+//! for the same tags and spans. This scanner does less (no name checks, no entity events) and
+//! the editor needs no more than spans.
+//!
 //! ```
 //! use risksheet::xlsx::xml::{Scanner, TokenKind, attr};
 //! let xml = r#"<row r="3"><c r="A3" t="s"><v>0</v></c></row>"#;

@@ -29,6 +29,11 @@ pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
+/// A file of tests/fixtures/legacy (made by make_legacy.py).
+pub fn legacy(name: &str) -> PathBuf {
+    fixture("legacy").join(name)
+}
+
 /// A successful command's standard output.
 pub fn ok(args: &[&str]) -> String {
     let o = run(args);
@@ -39,11 +44,16 @@ pub fn ok(args: &[&str]) -> String {
 /// Runs a failing command; checks exit code 1, one line naming `name` and saying `reason`, no panic.
 pub fn fails(args: &[&str], name: &str, reason: &str) -> String {
     let o = run(args);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+    one_line_failure(&o, name, reason);
+    stderr(&o)
+}
+
+/// A failed single-file run: exit 1, one line naming `name` and saying `reason`, no panic.
+pub fn one_line_failure(o: &Output, name: &str, reason: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
     assert!(err.contains(name), "names {name}: {err}");
     assert!(err.contains(reason), "says {reason}: {err}");
-    err
 }
