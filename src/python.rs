@@ -425,15 +425,21 @@ impl PyWorkbook {
 
     /// Rewrites every ISO/IEC 27001:2013 control reference in the text cells to the 2022 set and
     /// adds the trail sheet 「変換記録」, as `risksheet convert`; `save()` writes it. `to` must be
-    /// `"2022"`; `sheets` limits the sheets; `catalog` is a CSV of licensed titles (id,title_ja[,title_en]).
-    /// Returns the report (cells converted, to review, every change).
-    #[pyo3(signature = (to = "2022", *, sheets = None, catalog = None))]
-    fn convert<'py>(&mut self, py: Python<'py>, to: &str, sheets: Option<Vec<String>>, catalog: Option<PathBuf>) -> PyResult<Bound<'py, PyAny>> {
+    /// `"2022"`; `source` is the legacy edition, `"2005"`, `"2013"` or `"auto"` (decided from the
+    /// workbook; cells that cannot be decided are listed for review); `sheets` limits the sheets;
+    /// `catalog` is a CSV of licensed titles (id,title_ja[,title_en]).
+    /// Returns the report (cells converted, to review, every change, the source edition).
+    #[pyo3(signature = (to = "2022", *, source = "auto", sheets = None, catalog = None))]
+    fn convert<'py>(&mut self, py: Python<'py>, to: &str, source: &str, sheets: Option<Vec<String>>, catalog: Option<PathBuf>) -> PyResult<Bound<'py, PyAny>> {
         if to != "2022" {
             return Err(PyValueError::new_err(format!("to={to:?}: only \"2022\" is supported")));
         }
+        let from = match source {
+            "auto" => None,
+            s => Some(crate::controls::Edition::parse(s).ok_or_else(|| PyValueError::new_err(format!("source={s:?}: \"2005\", \"2013\" or \"auto\"")))?),
+        };
         let cat = crate::controls::Catalog::with_titles(catalog.as_deref())?;
-        let opts = ops::convert::Options { sheets: sheets.unwrap_or_default(), lang: message_lang(), ..Default::default() };
+        let opts = ops::convert::Options { sheets: sheets.unwrap_or_default(), lang: message_lang(), from, ..Default::default() };
         let wb = self.wb()?;
         let path = wb.path().to_path_buf();
         let report = py.detach(|| ops::convert::convert(wb, &cat, &opts)).map_err(|e| e.in_file(&path))?;

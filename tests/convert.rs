@@ -53,7 +53,7 @@ fn text(wb: &mut Workbook, sheet: &str, at: &str) -> String {
 fn trail(wb: &mut Workbook) -> Vec<Vec<String>> {
     let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
     for c in wb.cells("変換記録").unwrap() {
-        let r = rows.entry(c.row).or_insert_with(|| vec![String::new(); 7]);
+        let r = rows.entry(c.row).or_insert_with(|| vec![String::new(); 8]);
         r[c.col as usize - 1] = c.value.to_string();
     }
     rows.into_values().collect()
@@ -126,7 +126,7 @@ fn soa_of_114_controls_converts_to_the_tables_answer() {
     assert_eq!(rows[0][..4], ["シート", "セル", "変換前", "変換後"]);
     let listed: BTreeSet<String> = rows[1..].iter().map(|r| r[1].clone()).collect();
     assert_eq!(listed, changed);
-    assert!(rows.iter().any(|r| r[4].contains("A.18.2.3→5.36 (intersect)") && r[6].contains("分割")));
+    assert!(rows.iter().any(|r| r[4].contains("A.18.2.3→5.36 (分割)") && r[6].contains("分割")));
     assert!(rows[1..].iter().all(|r| r[0] == "適用宣言書" && r[5] == "変換"));
     // Converting again changes nothing.
     let (_d2, again) = tmp("again.xlsx");
@@ -196,8 +196,9 @@ fn sheets_option_dry_run_and_english() {
     assert_eq!(v["convert"]["converted"], 3);
     assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&src).unwrap(), "dry run writes nothing");
     assert!(ok(&["--lang", "en", "convert", out.to_str().unwrap()]).contains("cells converted"));
+    // The trail is in the workbook's language (Japanese here), the messages in --lang.
     let wb = Workbook::open(&out).unwrap();
-    assert!(wb.sheet_names().contains(&"Conversion log".to_string()));
+    assert!(wb.sheet_names().contains(&"変換記録".to_string()));
 }
 
 #[test]

@@ -209,6 +209,7 @@ class Workbook:
         self,
         to: str = "2022",
         *,
+        source: str = "auto",
         sheets: Optional[List[str]] = None,
         catalog: Optional[StrPath] = None,
     ) -> Dict[str, Any]: ...

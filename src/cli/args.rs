@@ -192,6 +192,9 @@ pub(crate) enum Command {
         /// 変換先の版 / target edition
         #[arg(long, default_value = "2022")]
         to: String,
+        /// 元の版: 2005、2013、auto（ブックの記載・番号・名称から判断。判断できないセルは要確認） / source edition: 2005, 2013 or auto (decided from what the workbook states, its ids and titles; a cell that cannot be decided is listed for review)
+        #[arg(long = "from", value_name = "EDITION", default_value = "auto")]
+        from: String,
         /// 対象のシート（省略時はすべて） / sheets to convert (default: all)
         #[arg(long, value_delimiter = ',', num_args = 1..)]
         sheets: Vec<String>,

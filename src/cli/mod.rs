@@ -172,13 +172,22 @@ pub(crate) fn run(cli: Cli, lang: Lang, cli_lang: Option<String>) -> risksheet::
                 None => say(ops::report::render(&analysis, ops::report::Format::Markdown, lang).trim_end())?,
             }
         }
-        Command::Convert { books, output, to, sheets, catalog, write, batch: args } => {
+        Command::Convert { books, output, to, from, sheets, catalog, write, batch: args } => {
             let (dry_run, json, save_opts) = (write.dry_run, write.json, write.save_options());
             if to.trim() != "2022" {
                 return Err(risksheet::Error::usage(Message::new(format!("--to {to}: 変換先は 2022 のみです"), format!("--to {to}: only 2022 is supported"))));
             }
             let cat = risksheet::controls::Catalog::with_titles(catalog.as_deref())?;
-            let opts = ops::convert::Options { sheets, lang, ..Default::default() };
+            let from = match from.trim() {
+                "auto" => None,
+                f => Some(risksheet::controls::Edition::parse(f).ok_or_else(|| {
+                    risksheet::Error::usage(Message::new(
+                        format!("--from {f}: 2005、2013、auto のいずれかです"),
+                        format!("--from {f}: expected 2005, 2013 or auto"),
+                    ))
+                })?),
+            };
+            let opts = ops::convert::Options { sheets, lang, from, ..Default::default() };
             let job = |path: &Path, out: Option<&Path>| {
                 let (convert, save) = ops::convert::convert_file(path, out, &cat, &opts, dry_run, &save_opts, &limits)?;
                 Ok(batch::ConvertOutcome { convert, save })

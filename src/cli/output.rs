@@ -101,6 +101,10 @@ pub(crate) fn convert_summary(r: &ConvertReport, saved: &SaveReport, dry_run: bo
     if let Some(t) = &r.trail_sheet {
         s.push_str(&format!("; {} 「{t}」", lang.pick("記録シート", "trail sheet")));
     }
+    if let Some(d) = &r.source {
+        s.push('\n');
+        s.push_str(&d.describe(lang));
+    }
     s
 }
 

@@ -18,6 +18,9 @@
 //! ```
 pub(crate) mod csv;
 pub mod refs;
+mod v2005;
+
+pub use v2005::{Chained, Confidence, Control2005, Mapping2005, Relation2005};
 
 use crate::error::{Error, ErrorKind, Lang, Result};
 use serde::Serialize;
@@ -73,6 +76,42 @@ impl Theme {
             "People" => Some(Theme::People),
             "Physical" => Some(Theme::Physical),
             "Technological" => Some(Theme::Technological),
+            _ => None,
+        }
+    }
+}
+
+/// An edition of ISO/IEC 27001 whose Annex A a legacy sheet cites.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub enum Edition {
+    /// ISO/IEC 27001:2005 (JIS Q 27001:2006): 133 controls, A.5–A.15.
+    #[serde(rename = "2005")]
+    Iso2005,
+    /// ISO/IEC 27001:2013 (JIS Q 27001:2014): 114 controls, A.5–A.18.
+    #[default]
+    #[serde(rename = "2013")]
+    Iso2013,
+}
+
+impl Edition {
+    /// `2005` / `2013`.
+    pub fn year(self) -> u16 {
+        match self {
+            Edition::Iso2005 => 2005,
+            Edition::Iso2013 => 2013,
+        }
+    }
+    /// Parses `2005` / `2013` (and the JIS years 2006 / 2014).
+    ///
+    /// ```
+    /// use risksheet::controls::Edition;
+    /// assert_eq!(Edition::parse("2006"), Some(Edition::Iso2005));
+    /// assert_eq!(Edition::parse("2022"), None);
+    /// ```
+    pub fn parse(s: &str) -> Option<Edition> {
+        match s.trim() {
+            "2005" | "2006" => Some(Edition::Iso2005),
+            "2013" | "2014" => Some(Edition::Iso2013),
             _ => None,
         }
     }
@@ -150,6 +189,10 @@ pub struct Catalog {
     pub v2022: Vec<Control2022>,
     /// The 115 pairs 2013 → 2022.
     pub mappings: Vec<Mapping>,
+    /// The 133 controls of 2005, in Annex A order (empty unless loaded, [`Catalog::with_2005`]).
+    pub v2005: Vec<Control2005>,
+    /// The 2005 → 2013 table.
+    pub mappings_2005: Vec<Mapping2005>,
 }
 
 fn data_error(file: &str, line: usize, msg: impl std::fmt::Display) -> Error {
@@ -231,7 +274,7 @@ impl Catalog {
             }
             mappings.push(Mapping { old: r[0].clone(), new: r[1].clone(), relation });
         }
-        Ok(Catalog { v2013, v2022, mappings })
+        Ok(Catalog { v2013, v2022, mappings, v2005: Vec::new(), mappings_2005: Vec::new() })
     }
 
     /// The bundled catalogues with titles loaded over them from a CSV when one is given
@@ -252,12 +295,43 @@ impl Catalog {
     pub fn bundled() -> &'static Catalog {
         static CAT: OnceLock<Catalog> = OnceLock::new();
         // The bundled data is checked by the tests; a failure here is a build defect.
-        CAT.get_or_init(|| Catalog::from_csv(CSV_2013, CSV_2022, CSV_MAP).expect("bundled control catalogues are valid"))
+        CAT.get_or_init(|| {
+            Catalog::from_csv(CSV_2013, CSV_2022, CSV_MAP)
+                .and_then(|c| c.with_2005(v2005::CSV_2005, v2005::CSV_MAP_2005))
+                .expect("bundled control catalogues are valid")
+        })
     }
 
     /// A 2013 control by id (`A.12.6.1`).
     pub fn control_2013(&self, id: &str) -> Option<&Control2013> {
         self.v2013.iter().find(|c| c.id == id)
+    }
+
+    /// Whether `id` is a control of `edition`.
+    pub fn is_control(&self, edition: Edition, id: &str) -> bool {
+        match edition {
+            Edition::Iso2005 => self.control_2005(id).is_some(),
+            Edition::Iso2013 => self.control_2013(id).is_some(),
+        }
+    }
+
+    /// The ids of `edition` from `from` to `to` inclusive, in Annex A order; `None` when either
+    /// is unknown or `to` comes before `from`.
+    pub fn range(&self, edition: Edition, from: &str, to: &str) -> Option<Vec<String>> {
+        match edition {
+            Edition::Iso2005 => self.range_2005(from, to).map(|v| v.iter().map(|c| c.id.clone()).collect()),
+            Edition::Iso2013 => self.range_2013(from, to).map(|v| v.iter().map(|c| c.id.clone()).collect()),
+        }
+    }
+
+    /// The controls of an objective (`A.5.1` → `A.5.1.1`, `A.5.1.2`) in `edition`.
+    pub fn objective(&self, edition: Edition, objective: &str) -> Vec<String> {
+        let prefix = format!("{objective}.");
+        let ids: Vec<&String> = match edition {
+            Edition::Iso2005 => self.v2005.iter().map(|c| &c.id).collect(),
+            Edition::Iso2013 => self.v2013.iter().map(|c| &c.id).collect(),
+        };
+        ids.into_iter().filter(|id| id.starts_with(&prefix)).cloned().collect()
     }
 
     /// A 2022 control by id (`8.8`).

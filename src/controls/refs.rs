@@ -1,10 +1,11 @@
-//! Finding ISO/IEC 27001:2013 Annex A control references in a cell's text.
+//! Finding legacy ISO/IEC 27001 Annex A control references (2013, or 2005 with
+//! [`Context::edition`]) in a cell's text.
 //!
 //! Shapes recognised (full-width characters are read as their half-width forms):
 //!
 //! | shape | example | where |
 //! |---|---|---|
-//! | `A.` id | `A.12.6.1`, `Ａ．１２．６．１`, `A. 12.6.1` | anywhere |
+//! | `A.` id | `A.12.6.1`, `a.12.6.1`, `Ａ．１２．６．１`, `A. 12.6.1` | anywhere |
 //! | `A` id | `A12.6.1` | anywhere |
 //! | annex prefix | `附属書A.12.6.1`, `附属書 12.6.1` | anywhere (`附属書` is kept as text) |
 //! | bare id | `12.6.1` | only when [`Context::bare_ids`] is set (see below) |
@@ -24,10 +25,11 @@
 //! titles are the same for most controls). A title must end at the end of the text or before
 //! punctuation or a space, so 「アクセス権」 is not read inside 「アクセス権の削除」.
 //!
-//! References that look like 2013 controls but are not (`A.19.1.1`, `A.9.2` — an objective, not a
-//! control —, a reversed range) are returned as [`RefKind::Unknown`], so that the caller can mark
-//! the cell rather than guess. Two-number ids that are valid 2022 controls (`A.8.8`, `5.18`) are
-//! not legacy references and are not returned.
+//! References that look like controls of the edition but are not (`A.19.1.1`, a reversed range)
+//! are returned as [`RefKind::Unknown`], and an objective written with `A` (`A.9.2`, two numbers:
+//! the objective, not a control) as [`RefKind::Objective`], so that the caller can mark the cell
+//! rather than guess. Bare two-number ids (`5.18`) and `A.` ids that are 2022 controls but no
+//! objective of the edition (`A.8.34`) are not legacy references and are not returned.
 //!
 //! ```
 //! use risksheet::controls::{Catalog, refs::{find, Context, RefKind}};
@@ -40,7 +42,7 @@
 //! assert_eq!(found.groups, vec![0..2]);
 //! // bare ids only when the context allows them
 //! assert!(find("12.6.1", cat, Context::default()).refs.is_empty());
-//! assert_eq!(find("12.6.1", cat, Context { bare_ids: true }).refs.len(), 1);
+//! assert_eq!(find("12.6.1", cat, Context { bare_ids: true, ..Context::default() }).refs.len(), 1);
 //! // full width, annex prefix, a title
 //! let t = "附属書Ａ．１２．６．１ 技術的ぜい弱性の管理";
 //! let r = &find(t, cat, Context::default()).refs[0];
@@ -48,16 +50,22 @@
 //! assert!(r.full_width);
 //! assert_eq!(&t[r.title.clone().unwrap().span], "技術的ぜい弱性の管理");
 //! ```
-use super::Catalog;
+use super::{Catalog, Edition};
 use crate::error::Lang;
 use serde::Serialize;
 use std::ops::Range;
 
-/// Where references may be written without `A`.
+/// How to read references: where they may be written without `A`, and which edition they cite.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Context {
     /// Read bare ids (`12.6.1`) as controls: the cell is in a column whose header names controls.
     pub bare_ids: bool,
+    /// The edition whose ids and titles are recognised (2013 unless told).
+    pub edition: Edition,
+    /// Read `A.` ids with two numbers that are also 2022 controls (`A.5.1`) as objectives of the
+    /// edition: the sheet still cites legacy controls, so `A.5.1` is more likely the 2013
+    /// objective than the 2022 control. Otherwise they are taken for 2022 ids and left alone.
+    pub objectives: bool,
 }
 
 /// What a reference refers to.
@@ -75,7 +83,14 @@ pub enum RefKind {
         /// Every id from `from` to `to`.
         ids: Vec<String>,
     },
-    /// Looks like a 2013 reference but is none; the text says why.
+    /// An objective (`A.9.2`), with the controls it holds in the edition.
+    Objective {
+        /// The objective's id.
+        id: String,
+        /// Its controls.
+        ids: Vec<String>,
+    },
+    /// Looks like a reference of the edition but is none; the text says why.
     Unknown(String),
 }
 
@@ -112,7 +127,7 @@ impl Reference {
         match &self.kind {
             RefKind::Control(id) => vec![id.clone()],
             RefKind::Range { ids, .. } => ids.clone(),
-            RefKind::Unknown(_) => Vec::new(),
+            RefKind::Objective { .. } | RefKind::Unknown(_) => Vec::new(),
         }
     }
 }
@@ -209,7 +224,7 @@ fn id_at(cs: &[Ch], i: usize) -> Option<IdAt> {
     if !before_ok(i) {
         return None;
     }
-    let (prefixed, mut j) = if cs[i].c == 'A' {
+    let (prefixed, mut j) = if cs[i].c == 'A' || cs[i].c == 'a' {
         let mut j = i + 1;
         if j < cs.len() && cs[j].c == '.' {
             j += 1;
@@ -278,15 +293,27 @@ fn title_match(text: &str, at: usize, title: &str) -> Option<usize> {
     title_boundary(text, at + len).then_some(len)
 }
 
-/// Known titles of a 2013 control with their language, longest first: its 2013 titles and the
-/// 2022 titles of its successors.
+/// Known titles of a legacy control with their language, longest first: for 2013 its titles and
+/// the 2022 titles of its successors; for 2005 its own titles.
 ///
 /// ```
-/// let t = risksheet::controls::refs::titles_of(risksheet::controls::Catalog::bundled(), "A.12.6.1");
+/// use risksheet::controls::{refs::titles_of, Catalog, Edition};
+/// let t = titles_of(Catalog::bundled(), Edition::Iso2013, "A.12.6.1");
 /// assert!(t.iter().any(|(t, _)| t == "技術的ぜい弱性の管理"));
+/// let t = titles_of(Catalog::bundled(), Edition::Iso2005, "A.10.1.1");
+/// assert!(t.iter().any(|(t, _)| t == "操作手順書"));
 /// ```
-pub fn titles_of(cat: &Catalog, id: &str) -> Vec<(String, Lang)> {
+pub fn titles_of(cat: &Catalog, edition: Edition, id: &str) -> Vec<(String, Lang)> {
     let mut out = Vec::new();
+    if edition == Edition::Iso2005 {
+        if let Some(c) = cat.control_2005(id) {
+            out.push((c.title_en.clone(), Lang::En));
+            out.push((c.title_ja.clone(), Lang::Ja));
+        }
+        out.retain(|(t, _)| !t.trim().is_empty());
+        out.sort_by_key(|(t, _)| std::cmp::Reverse(t.chars().count()));
+        return out;
+    }
     if let Some(c) = cat.control_2013(id) {
         out.push((c.title_en.clone(), Lang::En));
         if let Some(ja) = &c.title_ja {
@@ -305,7 +332,7 @@ pub fn titles_of(cat: &Catalog, id: &str) -> Vec<(String, Lang)> {
 }
 
 /// A title right after the id ending at byte `at`.
-fn title_after(text: &str, at: usize, cat: &Catalog, id: &str) -> Option<TitleSpan> {
+fn title_after(text: &str, at: usize, cat: &Catalog, edition: Edition, id: &str) -> Option<TitleSpan> {
     let mut start = at;
     for (k, c) in text[at..].char_indices() {
         let (f, _) = fold(c);
@@ -318,7 +345,7 @@ fn title_after(text: &str, at: usize, cat: &Catalog, id: &str) -> Option<TitleSp
     if start == text.len() {
         return None;
     }
-    for (t, lang) in titles_of(cat, id) {
+    for (t, lang) in titles_of(cat, edition, id) {
         if let Some(len) = title_match(text, start, &t) {
             return Some(TitleSpan { span: start..start + len, lang });
         }
@@ -345,7 +372,7 @@ fn range_sep(cs: &[Ch], mut i: usize) -> Option<usize> {
     Some(j)
 }
 
-/// Finds every 2013 control reference in `text`.
+/// Finds every control reference of `ctx.edition` in `text`.
 pub fn find(text: &str, cat: &Catalog, ctx: Context) -> Found {
     let cs = chars(text);
     let mut refs: Vec<Reference> = Vec::new();
@@ -379,8 +406,8 @@ pub fn find(text: &str, cat: &Catalog, ctx: Context) -> Found {
                         let to_id = canonical(&to.parts);
                         end = to.end;
                         wide |= to.wide;
-                        kind = Some(match cat.range_2013(&from, &to_id) {
-                            Some(ids) => RefKind::Range { from: from.clone(), to: to_id, ids: ids.iter().map(|c| c.id.clone()).collect() },
+                        kind = Some(match cat.range(ctx.edition, &from, &to_id) {
+                            Some(ids) => RefKind::Range { from: from.clone(), to: to_id, ids },
                             None => RefKind::Unknown(format!("{from}〜{to_id}")),
                         });
                     } else if j == id.end + 1 && j < cs.len() && cs[j].c.is_ascii_digit() && "〜~-～".contains(cs[id.end].c) {
@@ -390,18 +417,28 @@ pub fn find(text: &str, cat: &Catalog, ctx: Context) -> Found {
                             parts[2] = p[0];
                             let to_id = canonical(&parts);
                             end = e;
-                            kind = Some(match cat.range_2013(&from, &to_id) {
-                                Some(ids) if p[0] > id.parts[2] => {
-                                    RefKind::Range { from: from.clone(), to: to_id, ids: ids.iter().map(|c| c.id.clone()).collect() }
-                                }
+                            kind = Some(match cat.range(ctx.edition, &from, &to_id) {
+                                Some(ids) if p[0] > id.parts[2] => RefKind::Range { from: from.clone(), to: to_id, ids },
                                 _ => RefKind::Unknown(format!("{from}〜{to_id}")),
                             });
                         }
                     }
                 }
-                kind.unwrap_or_else(|| if cat.control_2013(&from).is_some() { RefKind::Control(from.clone()) } else { RefKind::Unknown(from.clone()) })
+                kind.unwrap_or_else(|| if cat.is_control(ctx.edition, &from) { RefKind::Control(from.clone()) } else { RefKind::Unknown(from.clone()) })
             }
-            2 if explicit && !is_2022_id(cat, &id.parts) && (5..=18).contains(&id.parts[0]) => RefKind::Unknown(canonical(&id.parts)),
+            2 if explicit => {
+                let objective = canonical(&id.parts);
+                let ids = cat.objective(ctx.edition, &objective);
+                let is_2022 = is_2022_id(cat, &id.parts);
+                if !ids.is_empty() && (!is_2022 || ctx.objectives) {
+                    RefKind::Objective { id: objective, ids }
+                } else if !is_2022 && (5..=18).contains(&id.parts[0]) {
+                    RefKind::Unknown(objective)
+                } else {
+                    i = id.end.max(i + 1);
+                    continue;
+                }
+            }
             n if n >= 4 && explicit => RefKind::Unknown(canonical(&id.parts)),
             _ => {
                 i = id.end.max(i + 1);
@@ -410,7 +447,7 @@ pub fn find(text: &str, cat: &Catalog, ctx: Context) -> Found {
         };
         let id_span = byte(&cs, start, text)..byte(&cs, end, text);
         let title = match &kind {
-            RefKind::Control(c) => title_after(text, id_span.end, cat, c),
+            RefKind::Control(c) => title_after(text, id_span.end, cat, ctx.edition, c),
             _ => None,
         };
         let mut span = id_span.start..title.as_ref().map_or(id_span.end, |t| t.span.end);

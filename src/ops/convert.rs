@@ -36,7 +36,7 @@
 //! assert!(matches!(convert_text("売上 1.2.3", cat, Context::default()), Outcome::None));
 //! ```
 use crate::controls::refs::{find, render_id, Context, RefKind, Reference};
-use crate::controls::{Catalog, Relation};
+use crate::controls::{Catalog, Confidence, Edition, Relation, Relation2005};
 use crate::error::{Error, ErrorKind, Lang, Message, Result};
 use crate::text::to_narrow;
 use crate::xlsx::file::SaveOptions;
@@ -47,15 +47,45 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// One pair of the table used for a cell.
+/// One pair of the tables used for a cell: a 2013 id to a 2022 id, or a 2005 id through a
+/// 2013 id to a 2022 id.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Pair {
-    /// 2013 id.
+    /// The legacy id (2013, or 2005 when `via` is set).
     pub old: String,
+    /// For a 2005 id, the 2013 control between.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
     /// 2022 id.
     pub new: String,
-    /// Their relation.
+    /// 2013 → 2022.
     pub relation: Relation,
+    /// 2005 → 2013, for a 2005 id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relation_2005: Option<Relation2005>,
+    /// How sure the 2005 → 2013 table is, for a 2005 id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
+}
+
+impl Pair {
+    /// `A.9.2.5→5.18 (統合)`, `A.14.1.3→A.17.1.2→5.29 (同一・高)`: the pair as the trail shows
+    /// it, its relation in `lang`.
+    pub fn describe(&self, lang: Lang) -> String {
+        let word = match self.relation {
+            Relation::Equal => lang.pick("同一", "equivalent"),
+            Relation::Subset => lang.pick("統合", "merged"),
+            Relation::Intersect => lang.pick("分割", "split"),
+        };
+        match (&self.via, self.relation_2005, self.confidence) {
+            (Some(via), Some(r), Some(c)) => {
+                let dot = lang.pick("・", ", ");
+                let first = if r == Relation2005::Equivalent { String::new() } else { format!("{}{dot}", r.word(lang)) };
+                format!("{}→{via}→{} ({first}{word}{dot}{})", self.old, self.new, c.word(lang))
+            }
+            _ => format!("{}→{} ({word})", self.old, self.new),
+        }
+    }
 }
 
 /// A converted text.
@@ -73,9 +103,11 @@ pub struct Converted {
     pub merged: bool,
     /// A control split into several.
     pub split: bool,
-    /// When the text is a single reference without title: its 2013 id (for a title in the next
-    /// cell).
+    /// When the text is a single reference without title: its legacy id (for a title in the
+    /// next cell).
     pub lone_id: Option<String>,
+    /// The edition the legacy ids were read in.
+    pub edition: Edition,
 }
 
 /// What converting one text gives.
@@ -97,6 +129,35 @@ fn default_separator(text: &str, r: &Reference) -> &'static str {
     }
 }
 
+/// The pairs that take a legacy id of `edition` to 2022.
+fn successors(cat: &Catalog, edition: Edition, old: &str) -> Vec<Pair> {
+    match edition {
+        Edition::Iso2013 => cat
+            .successors(old)
+            .into_iter()
+            .map(|m| Pair { old: m.old.clone(), via: None, new: m.new.clone(), relation: m.relation, relation_2005: None, confidence: None })
+            .collect(),
+        Edition::Iso2005 => cat
+            .chain_2005(old)
+            .into_iter()
+            .filter_map(|c| {
+                Some(Pair { old: c.old, via: c.via, new: c.new?, relation: c.relation_2022?, relation_2005: Some(c.relation), confidence: Some(c.confidence) })
+            })
+            .collect(),
+    }
+}
+
+/// The 2022 ids the controls of an objective go to, without repeats.
+fn objective_successors(cat: &Catalog, edition: Edition, ids: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in ids.iter().flat_map(|id| successors(cat, edition, id)) {
+        if !out.contains(&p.new) {
+            out.push(p.new);
+        }
+    }
+    out
+}
+
 fn title_2022(cat: &Catalog, id: &str, lang: Lang) -> String {
     cat.control_2022(id).map(|c| c.title(lang).to_string()).unwrap_or_default()
 }
@@ -106,7 +167,7 @@ pub fn convert_text(text: &str, cat: &Catalog, ctx: Context) -> Outcome {
     let found = find(text, cat, ctx);
     if found.refs.is_empty() {
         if !ctx.bare_ids {
-            let bare = find(text, cat, Context { bare_ids: true });
+            let bare = find(text, cat, Context { bare_ids: true, ..ctx });
             if !bare.refs.is_empty() && bare.only_references(text) && bare.refs.iter().all(|r| !matches!(r.kind, RefKind::Unknown(_))) {
                 return Outcome::Review(Message::new(
                     "「A.」のない番号（管理策の列ではないため変換しません）",
@@ -116,9 +177,40 @@ pub fn convert_text(text: &str, cat: &Catalog, ctx: Context) -> Outcome {
         }
         return Outcome::None;
     }
+    let edition = ctx.edition.year();
     if let Some(r) = found.refs.iter().find(|r| matches!(r.kind, RefKind::Unknown(_))) {
         let RefKind::Unknown(what) = &r.kind else { return Outcome::None };
-        return Outcome::Review(Message::new(format!("2013年版の管理策として解釈できません: {what}"), format!("not a 2013 control: {what}")));
+        return Outcome::Review(Message::new(
+            format!("{edition}年版の管理策として解釈できません: {what}"),
+            format!("not a control of the {edition} edition: {what}"),
+        ));
+    }
+    if let Some(RefKind::Objective { id, ids }) = found.refs.iter().map(|r| &r.kind).find(|k| matches!(k, RefKind::Objective { .. })) {
+        let (ids, new) = (ids.join(", "), objective_successors(cat, ctx.edition, ids).join(", "));
+        return Outcome::Review(Message::new(
+            format!("管理目的 {id}（{edition}年版）: 個々の管理策 {ids} のどれかを指定してください（2022年版では {new}）"),
+            format!("objective {id} ({edition} edition): name the controls meant among {ids} (in 2022: {new})"),
+        ));
+    }
+    // A 2005 control without a successor, or a pair the table is not sure of, is a person's call.
+    if ctx.edition == Edition::Iso2005 {
+        for old in found.refs.iter().flat_map(Reference::ids) {
+            let chain = cat.chain_2005(&old);
+            if chain.iter().any(|c| c.relation == Relation2005::Removed) {
+                let note = chain.first().map(|c| c.note.clone()).unwrap_or_default();
+                return Outcome::Review(Message::new(
+                    format!("2005年版 {old} は2013年版で削除された管理策で、後継がありません（{note}）"),
+                    format!("2005 {old} was removed in 2013 and has no successor ({note})"),
+                ));
+            }
+            if let Some(c) = chain.iter().find(|c| c.confidence == Confidence::Low) {
+                let via = c.via.clone().unwrap_or_default();
+                return Outcome::Review(Message::new(
+                    format!("2005年版 {old} → 2013年版 {via} の対応は確からしさが低いため変換しません（{}）", c.note),
+                    format!("2005 {old} → 2013 {via} is a low-confidence pair, not converted ({})", c.note),
+                ));
+            }
+        }
     }
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;
@@ -137,19 +229,19 @@ pub fn convert_text(text: &str, cat: &Catalog, ctx: Context) -> Outcome {
                 if !old_ids.contains(&old) {
                     old_ids.push(old.clone());
                 }
-                let succ = cat.successors(&old);
-                if succ.len() > 1 {
+                let succ = successors(cat, ctx.edition, &old);
+                if succ.iter().map(|p| &p.new).collect::<std::collections::BTreeSet<_>>().len() > 1 {
                     split = true;
                 }
                 for m in succ {
-                    if !pairs.iter().any(|p| p.old == m.old && p.new == m.new) {
-                        pairs.push(Pair { old: m.old.clone(), new: m.new.clone(), relation: m.relation });
-                    }
                     if !items.iter().any(|(n, _)| *n == m.new) {
                         items.push((m.new.clone(), k));
                     }
                     if !new_ids.contains(&m.new) {
                         new_ids.push(m.new.clone());
+                    }
+                    if !pairs.contains(&m) {
+                        pairs.push(m);
                     }
                 }
             }
@@ -197,7 +289,7 @@ pub fn convert_text(text: &str, cat: &Catalog, ctx: Context) -> Outcome {
         },
         _ => None,
     };
-    Outcome::Converted(Converted { text: out, old_ids, new_ids, pairs, merged, split, lone_id })
+    Outcome::Converted(Converted { text: out, old_ids, new_ids, pairs, merged, split, lone_id, edition: ctx.edition })
 }
 
 /// Whether a header text names a column of control ids or titles (管理策, 管理目的, 附属書,
@@ -242,9 +334,15 @@ pub fn is_control_header(text: &str) -> bool {
     yes.iter().any(|w| t.contains(w)) && !no.iter().any(|w| t.contains(w))
 }
 
+mod edition;
+pub use edition::{Decision, How};
+
 /// Options of [`convert`].
 #[derive(Debug, Clone, Default)]
 pub struct Options {
+    /// The edition the legacy references cite; `None` decides it from the workbook (see
+    /// [`Decision`]).
+    pub from: Option<Edition>,
     /// Sheets to convert (all worksheets when empty).
     pub sheets: Vec<String>,
     /// Do not add the trail sheet.
@@ -278,8 +376,13 @@ pub struct Change {
     pub pairs: Vec<Pair>,
     /// What happened: converted or to review.
     pub status: Status,
-    /// 統合 / 分割 / 名称 / the reason for a review.
+    /// 統合 / 分割 / 名称 / the reason for a review, in the message language.
     pub note: String,
+    /// The note in both languages (the trail is in the workbook's).
+    #[serde(skip)]
+    pub note_text: Message,
+    /// The edition the cell's references were read in (none when it was not decided).
+    pub edition: Option<Edition>,
 }
 
 /// What [`convert`] did.
@@ -297,16 +400,37 @@ pub struct Report {
     pub changes: Vec<Change>,
     /// The trail sheet added, if any.
     pub trail_sheet: Option<String>,
+    /// The edition the references were read in, and why.
+    pub source: Option<Decision>,
 }
 
-fn relation_text(pairs: &[Pair]) -> String {
-    pairs.iter().map(|p| format!("{}→{} ({})", p.old, p.new, p.relation.as_str())).collect::<Vec<_>>().join("; ")
+fn relation_text(pairs: &[Pair], lang: Lang) -> String {
+    pairs.iter().map(|p| p.describe(lang)).collect::<Vec<_>>().join("; ")
 }
 
-fn trail_names(lang: Lang) -> (&'static str, [&'static str; 7]) {
+fn trail_names(lang: Lang) -> (&'static str, [&'static str; 8]) {
     match lang {
-        Lang::Ja => ("変換記録", ["シート", "セル", "変換前", "変換後", "対応（2013→2022）", "状態", "備考"]),
-        Lang::En => ("Conversion log", ["Sheet", "Cell", "Old text", "New text", "Pairs (2013→2022)", "Status", "Note"]),
+        Lang::Ja => ("変換記録", ["シート", "セル", "変換前", "変換後", "対応（→2022）", "状態", "備考", "元の版"]),
+        Lang::En => ("Conversion log", ["Sheet", "Cell", "Old text", "New text", "Pairs (→2022)", "Status", "Note", "Source edition"]),
+    }
+}
+
+/// The language of a workbook's own text (sheet names and text cells): Japanese unless English
+/// words outnumber Japanese text four to one (a Japanese company's sheet often quotes the
+/// standard's English titles; ids alone count for neither).
+fn book_lang<'a>(texts: impl Iterator<Item = &'a str>) -> Lang {
+    let (mut ja, mut en) = (0usize, 0usize);
+    for t in texts {
+        if t.chars().any(|c| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}')) {
+            ja += 1;
+        } else if t.split(|c: char| !c.is_ascii_alphabetic()).any(|w| w.len() >= 3) {
+            en += 1;
+        }
+    }
+    if en > ja * 4 {
+        Lang::En
+    } else {
+        Lang::Ja
     }
 }
 
@@ -345,18 +469,47 @@ pub fn convert(wb: &mut Workbook, cat: &Catalog, opts: &Options) -> Result<Repor
         .filter(|s| opts.sheets.is_empty() || opts.sheets.contains(&s.name))
         .map(|s| s.name.clone())
         .collect();
-    let mut report = Report { sheets: targets.clone(), ..Report::default() };
+    // Each sheet's text cells and the columns whose header names controls (column → header row).
+    let mut sheets_read = Vec::new();
     for sheet in &targets {
         let cells = wb.cells(sheet).map_err(|e| e.in_file(&path))?;
-        // Columns whose header names controls: column → header row.
         let mut control_cols: BTreeMap<u32, u32> = BTreeMap::new();
         for c in cells.iter().filter(|c| c.row <= 30 && c.formula.is_none()) {
             if let CellValue::Text(t) = &c.value {
-                if is_control_header(t) && find(t, cat, Context { bare_ids: true }).refs.is_empty() {
+                if is_control_header(t) && find(t, cat, Context { bare_ids: true, ..Context::default() }).refs.is_empty() {
                     control_cols.entry(c.col).or_insert(c.row);
                 }
             }
         }
+        sheets_read.push((sheet.clone(), cells, control_cols));
+    }
+    let bare_at = |cols: &BTreeMap<u32, u32>, row: u32, col: u32| cols.get(&col).is_some_and(|&h| row > h);
+    let texts_of = |cells: &[crate::xlsx::Cell]| -> BTreeMap<(u32, u32), String> {
+        cells
+            .iter()
+            .filter(|c| c.formula.is_none())
+            .filter_map(|c| match &c.value {
+                CellValue::Text(t) => Some(((c.row, c.col), t.clone())),
+                _ => None,
+            })
+            .collect()
+    };
+    let sheet_texts: Vec<BTreeMap<(u32, u32), String>> = sheets_read.iter().map(|(_, cells, _)| texts_of(cells)).collect();
+    let decision = edition::decide(
+        sheets_read.iter().zip(&sheet_texts).flat_map(|((sheet, cells, cols), texts)| {
+            cells.iter().filter(|c| c.formula.is_none()).filter_map(move |c| match &c.value {
+                CellValue::Text(t) => {
+                    let beside = texts.get(&(c.row, c.col + 1)).map(String::as_str);
+                    Some((format!("{sheet}!{}", c.address), t.as_str(), beside, bare_at(cols, c.row, c.col)))
+                }
+                _ => None,
+            })
+        }),
+        cat,
+        opts.from,
+    );
+    let mut report = Report { sheets: targets.clone(), source: Some(decision.clone()), ..Report::default() };
+    for (sheet, cells, control_cols) in &sheets_read {
         let text_at: BTreeMap<(u32, u32), &str> = cells
             .iter()
             .filter(|c| c.formula.is_none())
@@ -366,15 +519,20 @@ pub fn convert(wb: &mut Workbook, cat: &Catalog, opts: &Options) -> Result<Repor
             })
             .collect();
         let mut titles_done: Vec<(u32, u32)> = Vec::new();
-        for c in &cells {
+        for c in cells.iter() {
             if c.formula.is_some() || titles_done.contains(&(c.row, c.col)) {
                 continue;
             }
             let CellValue::Text(text) = &c.value else { continue };
             report.cells_scanned += 1;
-            let ctx = Context { bare_ids: control_cols.get(&c.col).is_some_and(|&h| c.row > h) };
+            let bare_ids = bare_at(control_cols, c.row, c.col);
             let at = CellRef::new(c.row, c.col);
-            match convert_text(text, cat, ctx) {
+            let beside = text_at.get(&(c.row, c.col + 1)).copied();
+            let (outcome, cell_ed) = match cell_edition(text, beside, cat, bare_ids, &decision) {
+                Ok(edition) => (convert_text(text, cat, Context { bare_ids, edition, objectives: decision.cites_legacy }), Some(edition)),
+                Err(why) => (Outcome::Review(why), None),
+            };
+            match outcome {
                 Outcome::None => {}
                 Outcome::Review(why) => {
                     report.review += 1;
@@ -386,18 +544,23 @@ pub fn convert(wb: &mut Workbook, cat: &Catalog, opts: &Options) -> Result<Repor
                         pairs: Vec::new(),
                         status: Status::Review,
                         note: why.get(lang).to_string(),
+                        note_text: why,
+                        edition: cell_ed,
                     });
                 }
                 Outcome::Converted(cv) => {
                     wb.set_value(sheet, at, CellValue::Text(cv.text.clone())).map_err(|e| e.in_file(&path))?;
                     report.converted += 1;
-                    let mut notes = Vec::new();
-                    if cv.merged {
-                        notes.push(lang.pick("統合", "merged"));
-                    }
-                    if cv.split {
-                        notes.push(lang.pick("分割", "split"));
-                    }
+                    let note_text = Message::each(|l| {
+                        let mut notes = Vec::new();
+                        if cv.merged {
+                            notes.push(l.pick("統合", "merged"));
+                        }
+                        if cv.split {
+                            notes.push(l.pick("分割", "split"));
+                        }
+                        notes.join(l.pick("・", ", "))
+                    });
                     report.changes.push(Change {
                         sheet: sheet.clone(),
                         cell: c.address.clone(),
@@ -405,12 +568,14 @@ pub fn convert(wb: &mut Workbook, cat: &Catalog, opts: &Options) -> Result<Repor
                         new: cv.text.clone(),
                         pairs: cv.pairs.clone(),
                         status: Status::Converted,
-                        note: notes.join("・"),
+                        note: note_text.get(lang).to_string(),
+                        note_text,
+                        edition: Some(cv.edition),
                     });
                     // The 2013 title alone in the cell to the right.
                     if let (Some(old), Some(right)) = (&cv.lone_id, text_at.get(&(c.row, c.col + 1))) {
                         let want = right.trim();
-                        let matched = crate::controls::refs::titles_of(cat, old).into_iter().find(|(t, _)| t.trim() == want);
+                        let matched = crate::controls::refs::titles_of(cat, cv.edition, old).into_iter().find(|(t, _)| t.trim() == want);
                         if let Some((_, tlang)) = matched {
                             let sep = if tlang == Lang::Ja { "、" } else { ", " };
                             let new_title = cv.new_ids.iter().map(|n| title_2022(cat, n, tlang)).collect::<Vec<_>>().join(sep);
@@ -426,6 +591,8 @@ pub fn convert(wb: &mut Workbook, cat: &Catalog, opts: &Options) -> Result<Repor
                                     pairs: cv.pairs.clone(),
                                     status: Status::Converted,
                                     note: format!("{}（{}）", lang.pick("名称", "title"), c.address),
+                                    note_text: Message::new(format!("名称（{}）", c.address), format!("title ({})", c.address)),
+                                    edition: Some(cv.edition),
                                 });
                             }
                             titles_done.push((c.row, c.col + 1));
@@ -435,33 +602,84 @@ pub fn convert(wb: &mut Workbook, cat: &Catalog, opts: &Options) -> Result<Repor
             }
         }
     }
-    if !opts.no_trail && !report.changes.is_empty() {
-        let (base, headers) = trail_names(lang);
-        let names = wb.sheet_names();
-        let name = std::iter::once(base.to_string())
-            .chain((2..).map(|n| format!("{base} ({n})")))
-            .find(|n| !names.iter().any(|x| x.eq_ignore_ascii_case(n)))
-            .unwrap_or_default();
-        wb.add_sheet(&name)?;
-        for (i, h) in headers.iter().enumerate() {
-            wb.set_value(&name, CellRef::new(1, i as u32 + 1), CellValue::Text(h.to_string()))?;
-        }
-        for (k, ch) in report.changes.iter().enumerate() {
-            let row = k as u32 + 2;
-            let status = match ch.status {
-                Status::Converted => lang.pick("変換", "converted"),
-                Status::Review => lang.pick("要確認", "to review"),
-            };
-            let vals = [ch.sheet.as_str(), ch.cell.as_str(), ch.old.as_str(), ch.new.as_str(), &relation_text(&ch.pairs), status, ch.note.as_str()];
-            for (i, v) in vals.iter().enumerate() {
-                if !v.is_empty() {
-                    wb.set_value(&name, CellRef::new(row, i as u32 + 1), CellValue::Text(v.to_string()))?;
-                }
-            }
-        }
-        report.trail_sheet = Some(name);
+    if !opts.no_trail {
+        let texts = sheets_read.iter().flat_map(|(_, cells, _)| cells.iter()).filter_map(|c| match &c.value {
+            CellValue::Text(t) => Some(t.as_str()),
+            _ => None,
+        });
+        let names: Vec<String> = wb.sheet_names();
+        report.trail_sheet = write_trail(wb, &report.changes, book_lang(texts.chain(names.iter().map(String::as_str))))?;
     }
     Ok(report)
+}
+
+/// Writes the trail of `changes` in `lang` (the workbook's): appended below an existing trail
+/// sheet (rows it already lists for review are not repeated), or on a new one. Returns the
+/// trail sheet's name when a row was written.
+fn write_trail(wb: &mut Workbook, changes: &[Change], lang: Lang) -> Result<Option<String>> {
+    let existing = wb.sheet_names().into_iter().find(|n| is_trail_sheet(n));
+    let (name, lang, mut row, listed) = match existing {
+        Some(name) => {
+            let cells = wb.cells(&name)?;
+            let last = cells.iter().map(|c| c.row).max().unwrap_or(1);
+            let at = |r: u32, col: u32| cells.iter().find(|c| c.row == r && c.col == col).map(|c| c.value.to_string()).unwrap_or_default();
+            let listed: Vec<(String, String, String)> = (2..=last).map(|r| (at(r, 1), at(r, 2), at(r, 3))).collect();
+            let lang = if name.starts_with("Conversion log") { Lang::En } else { Lang::Ja };
+            (name, lang, last + 1, listed)
+        }
+        None => (trail_names(lang).0.to_string(), lang, 2, Vec::new()),
+    };
+    let new_rows: Vec<&Change> =
+        changes.iter().filter(|ch| ch.status == Status::Converted || !listed.contains(&(ch.sheet.clone(), ch.cell.clone(), ch.old.clone()))).collect();
+    if new_rows.is_empty() {
+        return Ok(None);
+    }
+    if !wb.sheet_names().contains(&name) {
+        wb.add_sheet(&name)?;
+        for (i, h) in trail_names(lang).1.iter().enumerate() {
+            wb.set_value(&name, CellRef::new(1, i as u32 + 1), CellValue::Text(h.to_string()))?;
+        }
+    }
+    for ch in new_rows {
+        let status = match ch.status {
+            Status::Converted => lang.pick("変換", "converted"),
+            Status::Review => lang.pick("要確認", "to review"),
+        };
+        let edition = ch.edition.map(|e| e.year().to_string()).unwrap_or_default();
+        let vals =
+            [ch.sheet.as_str(), ch.cell.as_str(), ch.old.as_str(), ch.new.as_str(), &relation_text(&ch.pairs, lang), status, ch.note_text.get(lang), &edition];
+        for (i, v) in vals.iter().enumerate() {
+            if !v.is_empty() {
+                wb.set_value(&name, CellRef::new(row, i as u32 + 1), CellValue::Text(v.to_string()))?;
+            }
+        }
+        row += 1;
+    }
+    Ok(Some(name))
+}
+
+/// The edition one cell is read in: the workbook's unless the cell's own evidence says the other
+/// (then the cell is for review), the cell's own when the workbook's is not decided, and for
+/// review when neither says.
+fn cell_edition(text: &str, beside: Option<&str>, cat: &Catalog, bare_ids: bool, decision: &Decision) -> std::result::Result<Edition, Message> {
+    let (vote, cites) = edition::cell_vote(text, beside, cat, bare_ids);
+    match (decision.edition, vote) {
+        (Some(e), Some(v)) if v != e => {
+            let (e, v) = (e.year(), v.year());
+            Err(Message::new(
+                format!("ブックは {e}年版ですが、このセルは {v}年版の管理策を指しているようです（版が混在）"),
+                format!("the workbook is read as the {e} edition but this cell looks like {v} (editions mixed)"),
+            ))
+        }
+        (Some(e), _) => Ok(e),
+        (None, Some(v)) => Ok(v),
+        // Nothing to convert in the cell: whatever edition finds nothing.
+        (None, None) if !cites => Ok(Edition::Iso2013),
+        (None, None) => Err(Message::new(
+            format!("版が分からないため変換しません（{}）", decision.why.get(Lang::Ja)),
+            format!("edition unknown, not converted ({})", decision.why.get(Lang::En)),
+        )),
+    }
 }
 
 /// Whether a file is a legacy workbook read with calamine (`.xls`, `.ods`, `.xlsb`).

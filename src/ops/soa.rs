@@ -210,7 +210,7 @@ struct Evidence {
 /// (`A.5.18`, `5.18`) when `ids_2022` is set. Returns (label, 2022 id) pairs.
 fn cited(text: &str, cat: &Catalog, bare: bool, ids_2022: bool) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for r in find(text, cat, Context { bare_ids: bare }).refs {
+    for r in find(text, cat, Context { bare_ids: bare, ..Context::default() }).refs {
         if matches!(r.kind, RefKind::Unknown(_)) {
             continue;
         }

@@ -1,7 +1,7 @@
 use super::*;
 
 fn kinds(text: &str, bare: bool) -> Vec<RefKind> {
-    find(text, Catalog::bundled(), Context { bare_ids: bare }).refs.into_iter().map(|r| r.kind).collect()
+    find(text, Catalog::bundled(), Context { bare_ids: bare, ..Context::default() }).refs.into_iter().map(|r| r.kind).collect()
 }
 fn c(id: &str) -> RefKind {
     RefKind::Control(id.into())
@@ -32,7 +32,8 @@ fn not_references() {
 #[test]
 fn unknown_ones_are_reported() {
     assert_eq!(kinds("A.19.1.1", false), [RefKind::Unknown("A.19.1.1".into())]);
-    assert_eq!(kinds("A.9.2", false), [RefKind::Unknown("A.9.2".into())]);
+    let objective = RefKind::Objective { id: "A.9.2".into(), ids: (1..=6).map(|n| format!("A.9.2.{n}")).collect() };
+    assert_eq!(kinds("A.9.2", false), [objective]);
     assert_eq!(kinds("A.10.5.1", false), [RefKind::Unknown("A.10.5.1".into())]);
     assert_eq!(kinds("A.13.2.3〜A.13.2.1", false), [RefKind::Unknown("A.13.2.3〜A.13.2.1".into())]);
     assert_eq!(kinds("99.1.1", true), [RefKind::Unknown("A.99.1.1".into())]);

@@ -1,7 +1,7 @@
 use super::*;
 
 fn conv(t: &str, bare: bool) -> String {
-    match convert_text(t, Catalog::bundled(), Context { bare_ids: bare }) {
+    match convert_text(t, Catalog::bundled(), Context { bare_ids: bare, ..Context::default() }) {
         Outcome::Converted(c) => c.text,
         Outcome::None => "<none>".into(),
         Outcome::Review(r) => format!("<review {r}>"),
