@@ -205,7 +205,7 @@ pub(crate) fn run(cli: Cli, lang: Lang, cli_lang: Option<String>) -> risksheet::
             let cat = risksheet::controls::Catalog::with_titles(catalog.as_deref())?;
             let mut wb =
                 if ops::convert::is_legacy(&book) { Workbook::from_bytes(&book, ops::convert::legacy_to_xlsx(&book)?, &limits)? } else { open(&book)? };
-            let report = ops::soa::build_soa(&mut wb, &cat, &output, wl).map_err(|e| e.in_file(&book))?;
+            let report = ops::soa::build_soa(&mut wb, &cat, &output, wl, lang).map_err(|e| e.in_file(&book))?;
             if json {
                 say_json(&report)?;
             } else {
