@@ -456,7 +456,7 @@ impl PyWorkbook {
             None => message_lang(),
         };
         let wb = self.wb()?;
-        let report = py.detach(|| ops::soa::build_soa(wb, &cat, &path, lang))?;
+        let report = py.detach(|| ops::soa::build_soa(wb, &cat, &path, lang, message_lang()))?;
         to_python(py, &report)
     }
 

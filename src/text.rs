@@ -110,6 +110,38 @@ fn push_sound_mark(out: &mut String, semi: bool) {
     }
 }
 
+/// The width of a text in columns of a spreadsheet's default font: 2 for a character drawn
+/// full width (kanji, kana, full-width forms, ○ and other symbols a Japanese font draws wide),
+/// 1 for the others.
+///
+/// ```
+/// use risksheet::text::display_width;
+/// assert_eq!(display_width("A.8.8 管理"), 10);
+/// ```
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2460..=0x27BF | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+}
+
+/// How many lines a text takes in a wrapped cell `width` columns wide (its line breaks kept,
+/// each line wrapped where it overflows); at least 1.
+///
+/// ```
+/// use risksheet::text::wrapped_lines;
+/// assert_eq!(wrapped_lines("短い", 10.0), 1);
+/// assert_eq!(wrapped_lines("一二三四五六七八九十", 10.0), 3);
+/// assert_eq!(wrapped_lines("a\nb", 10.0), 2);
+/// ```
+pub fn wrapped_lines(text: &str, width: f64) -> usize {
+    // A little of the width goes to the cell's margins.
+    let room = (width - 1.0).max(1.0);
+    text.split('\n').map(|l| ((display_width(l) as f64) / room).ceil().max(1.0) as usize).sum::<usize>().max(1)
+}
+
 #[cfg(test)]
 #[path = "tests/text.rs"]
 mod tests;

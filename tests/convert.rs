@@ -333,3 +333,47 @@ fn the_soa_workbook_language_is_chosen_apart_from_the_messages() {
     ok(&["soa", legacy("soa-2013.xlsx").to_str().unwrap(), "-o", en.to_str().unwrap(), "--book-lang", "en"]);
     assert_eq!(Workbook::open(&en).unwrap().sheet_names(), vec!["Statement of Applicability".to_string()]);
 }
+
+#[test]
+fn legacy_files_are_handled_alike_by_every_command() {
+    // fill and edit change a workbook in place: a .xls/.ods is refused with one line saying what
+    // to do, the file untouched and nothing written beside it; get, inspect and report read it.
+    let d = tempfile::tempdir().unwrap();
+    let xls = d.path().join("risk.xls");
+    let ods = d.path().join("soa.ods");
+    std::fs::copy(legacy("risk-register.xls"), &xls).unwrap();
+    std::fs::copy(legacy("soa-2013.ods"), &ods).unwrap();
+    let before = (std::fs::read(&xls).unwrap(), std::fs::read(&ods).unwrap());
+    for (book, ext) in [(&xls, "xls"), (&ods, "ods")] {
+        let b = book.to_str().unwrap();
+        for args in [vec!["fill", b], vec!["edit", b, "--set", "A1=x"], vec!["fill", b, "-o", d.path().join("o.xlsx").to_str().unwrap()]] {
+            let o = run(&args);
+            let err = String::from_utf8_lossy(&o.stderr).into_owned();
+            assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+            assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+            assert!(err.contains(b) && err.contains(&format!("旧形式（.{ext}）のブックは書き換えません")) && err.contains("convert"), "{err}");
+            assert!(!err.contains("Excelブック（.xlsx）ではありません") && !err.contains("zipですが"), "{err}");
+        }
+        let o = bin().env("RISKSHEET_LANG", "en").args(["edit", b, "--set", "A1=x"]).output().unwrap();
+        assert!(String::from_utf8_lossy(&o.stderr).contains(&format!("a legacy .{ext} workbook is not changed in place")));
+    }
+    assert_eq!((std::fs::read(&xls).unwrap(), std::fs::read(&ods).unwrap()), before);
+    let mut left: Vec<String> = std::fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    left.sort();
+    assert_eq!(left, ["risk.xls", "soa.ods"], "nothing written beside them");
+    // read-only commands read them
+    assert_eq!(ok(&["get", ods.to_str().unwrap(), "適用宣言書!A2"]).trim_end(), "適用宣言書!A2\tA.5.1.1");
+    let v: serde_json::Value = serde_json::from_str(&ok(&["inspect", xls.to_str().unwrap(), "--json"])).unwrap();
+    let sheets: Vec<&str> = v["sheets"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(sheets, ["リスク対応", "数式"]);
+    // a folder: inspect lists them with the workbooks
+    std::fs::copy(legacy("risk-register.xlsx"), d.path().join("risk.xlsx")).unwrap();
+    let out = ok(&["inspect", "-q", d.path().to_str().unwrap()]);
+    assert!(["risk.xls", "soa.ods", "risk.xlsx"].iter().all(|f| out.contains(f)) && out.contains("合計"), "{out}");
+    std::fs::remove_file(d.path().join("risk.xlsx")).unwrap();
+    // report reads it too: what it says is about the content (no IPA ledger), not the format
+    let o = run(&["report", xls.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("情報資産管理台帳") && !err.contains("旧形式"), "{err}");
+}

@@ -19,7 +19,7 @@ FEATURES = SHARED / "tools/xlsx-features"
 
 def test_fixtures_are_what_the_script_makes(tmp_path):
     subprocess.run([sys.executable, str(LEGACY / "make_legacy.py"), str(tmp_path)], check=True)
-    for name in ["soa-2013.xlsx", "risk-register.xlsx", "soa-2013.ods", "expected.json"]:
+    for name in ["soa-2013.xlsx", "risk-register.xlsx", "soa-2013.ods", "soa-odd-ids.xlsx", "expected.json"]:
         assert (tmp_path / name).read_bytes() == (LEGACY / name).read_bytes(), name
 
 
@@ -89,3 +89,20 @@ def test_generated_soa_opens_in_libreoffice_with_93_rows(risksheet_bin, tmp_path
     rows = next(iter(seen[out].values()))
     r88 = next(r for r in rows if len(r) > 1 and r[1] == "8.8")
     assert r88[4] == "○" and r88[8] == "A.12.6.1, A.18.2.3"
+
+
+def test_soa_of_odd_legacy_rows_in_libreoffice(risksheet_bin, tmp_path, need_lo):
+    """What LibreOffice shows of the SoA built from soa-odd-ids.xlsx: 一部実施 as its own value,
+    the lower-case a.12.2.1 read (8.7 ○ ○), the reason with its 2022 id, the two-line note."""
+    import lo
+    out = tmp_path / "soa-odd.xlsx"
+    p = run(risksheet_bin, "soa", LEGACY / "soa-odd-ids.xlsx", "-o", out, "--json")
+    assert [u["cell"] for u in json.loads(p.stdout)["unreadable"]] == ["B7", "B9", "B10", "F12", "D14"]
+    rows = next(iter(lo.sheets([out], "recalc")[out].values()))
+    by_id = {r[1]: r for r in rows if len(r) > 9 and re.fullmatch(r"[5-8]\.\d{1,2}", r[1])}
+    assert len(by_id) == 93
+    assert by_id["5.1"][4:6] == ["○", "一部実施"]
+    assert by_id["8.7"][4:6] == ["○", "○"]
+    assert by_id["8.8"][4:7] == ["○", "未", "A.5.36、A.8.8 の結果を反映する"]
+    assert by_id["5.18"][9] == "要確認（管理目的 A.9.2 の記載から）"
+    assert rows[1][0].startswith("作成元: ") and "\n" in rows[1][0]

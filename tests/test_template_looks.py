@@ -84,4 +84,5 @@ def test_the_soa_looks_as_designed(tmp_path, risksheet_bin):
     assert ws.freeze_panes == "C5" and ws.print_title_rows == "$4:$4"
     rule = next(x for r in ws.conditional_formatting for x in r.rules)
     assert (rule.formula[0], rule.dxf.font.color.rgb, rule.dxf.fill.bgColor.rgb) == ('"要検討（2022新規）"', "FF9C5700", "FFFFEB9C")
-    assert sorted(d.formula1 for d in ws.data_validations.dataValidation) == ['"○,×"', '"○,未,ー"']
+    assert sorted(d.formula1 for d in ws.data_validations.dataValidation) == ['"○,×"', '"○,一部実施,未,ー"']
+    assert "A2:J2" in [str(m) for m in ws.merged_cells.ranges] and ws.row_dimensions[2].height >= 30

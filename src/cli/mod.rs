@@ -32,11 +32,23 @@ fn book_language(book_lang: Option<&str>, cli_lang: Option<&str>) -> risksheet::
 /// (not taken from RISKSHEET_LANG).
 pub(crate) fn run(cli: Cli, lang: Lang, cli_lang: Option<String>) -> risksheet::Result<ExitCode> {
     let limits = Limits::with_max_part_mb(cli.max_part_mb)?;
-    let open = |book: &Path| Workbook::open_with(book, &limits);
+    // Legacy files (.xls, .ods, .xlsb), one rule for every command: those that only read them
+    // (get, inspect, report) read their values in memory; those that write a new workbook
+    // (convert, soa) write a new .xlsx; those that change a workbook in place (fill, edit) refuse,
+    // since a copy holding only the values would lose the formulas, styles and dropdowns.
+    let open = |book: &Path| {
+        if ops::convert::is_legacy(book) {
+            Workbook::from_bytes(book, ops::convert::legacy_to_xlsx(book)?, &limits).map_err(|e| e.in_file(book))
+        } else {
+            Workbook::open_with(book, &limits)
+        }
+    };
     // A workbook changed in place is read under a lock held until it is saved, so that two
     // risksheet runs on one file take turns instead of one losing the other's edit.
     let open_to_change = |book: &Path, output: Option<&Path>, dry_run: bool| {
-        if output.is_none() && !dry_run {
+        if ops::convert::is_legacy(book) {
+            Err(legacy_not_changed(book))
+        } else if output.is_none() && !dry_run {
             Workbook::open_for_update(book, &limits)
         } else {
             Workbook::open_with(book, &limits)
@@ -126,7 +138,7 @@ pub(crate) fn run(cli: Cli, lang: Lang, cli_lang: Option<String>) -> risksheet::
         Command::Inspect { books, json, layout_toml, read, batch: args } => {
             let opts = read.options(lang)?;
             let Some(book) = single(&books).cloned() else {
-                return run_batch(None, &books, None, Expand::workbooks(), no_ext, &args, json, true, lang, |path, _| {
+                return run_batch(None, &books, None, Expand::convertible(), no_ext, &args, json, true, lang, |path, _| {
                     let mut wb = open(path)?;
                     Ok(batch::InspectOutcome { inspect: ops::inspect::inspect_with(&mut wb, &opts)? })
                 });
@@ -212,9 +224,8 @@ pub(crate) fn run(cli: Cli, lang: Lang, cli_lang: Option<String>) -> risksheet::
                 );
             }
             let cat = risksheet::controls::Catalog::with_titles(catalog.as_deref())?;
-            let mut wb =
-                if ops::convert::is_legacy(&book) { Workbook::from_bytes(&book, ops::convert::legacy_to_xlsx(&book)?, &limits)? } else { open(&book)? };
-            let report = ops::soa::build_soa(&mut wb, &cat, &output, wl).map_err(|e| e.in_file(&book))?;
+            let mut wb = open(&book)?;
+            let report = ops::soa::build_soa(&mut wb, &cat, &output, wl, lang).map_err(|e| e.in_file(&book))?;
             if json {
                 say_json(&report)?;
             } else {
@@ -223,6 +234,16 @@ pub(crate) fn run(cli: Cli, lang: Lang, cli_lang: Option<String>) -> risksheet::
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Why `fill` and `edit` do not change a `.xls`/`.ods`/`.xlsb`: what to do instead.
+fn legacy_not_changed(book: &Path) -> risksheet::Error {
+    let ext = book.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let msg = Message::new(
+        format!("旧形式（.{ext}）のブックは書き換えません。Excel か LibreOffice で .xlsx として保存し直してください（risksheet convert は値だけの新しい .xlsx を隣に書き、管理策番号を2022年版にします）"),
+        format!("a legacy .{ext} workbook is not changed in place; save it as .xlsx in Excel or LibreOffice (risksheet convert writes a new .xlsx beside it with the values only, its control ids in 2022 numbering)"),
+    );
+    risksheet::Error::usage(msg).in_file(book)
 }
 
 /// The one workbook of a command given a single file; `None` for a batch (several inputs, a

@@ -116,7 +116,14 @@ pub(crate) fn soa_summary(r: &SoaReport, lang: Lang) -> String {
     };
     let mut s = String::new();
     for u in &r.unreadable {
-        s.push_str(&format!("{}: {u}\n", lang.pick("読めない値", "unreadable value")));
+        s.push_str(&format!(
+            "{}: {}!{}「{}」: {}\n",
+            lang.pick("要確認", "to review"),
+            risksheet::error::shown(&u.sheet),
+            u.cell,
+            risksheet::error::shown(&u.text),
+            u.reason
+        ));
     }
     s.push_str(&format!(
         "{}: {} {} ({}: {src}, {} {}, {} {})",
@@ -129,6 +136,9 @@ pub(crate) fn soa_summary(r: &SoaReport, lang: Lang) -> String {
         r.new_controls,
         lang.pick("件は2022新規で要検討", "new in 2022 to review"),
     ));
+    if !r.unreadable.is_empty() {
+        s.push_str(&format!("\n{} {}", r.unreadable.len(), lang.pick("件の旧い値は要確認です（上に一覧）", "legacy values to review (listed above)")));
+    }
     s
 }
 

@@ -10,7 +10,7 @@
 //! | C | 分類 (組織的管理策 …) | Theme |
 //! | D | 管理策 (title) | Title |
 //! | E | 適用 (○ / ×, dropdown) | Applicable (Yes / No) |
-//! | F | 実施 (○ / 未 / ー, dropdown) | Implemented (Yes / No / N/A) |
+//! | F | 実施 (○ / 一部実施 / 未 / ー, dropdown) | Implemented (Yes / Partially / No / N/A) |
 //! | G | 管理策を含めた理由又は除外した理由 | Justification for inclusion or exclusion |
 //! | H | 規程・手順書 | Policies and procedures |
 //! | I | 2013年版の管理策 (its predecessors in the table) | 2013 controls |
@@ -21,25 +21,32 @@
 //! - **a legacy SoA** (a sheet with a header row naming a control column and an 適用 column):
 //!   each row's 2013 control (or 2022 control, when the SoA was already converted) is carried
 //!   over through the table. A 2022 control is 適用 when any of its predecessors was, × when all
-//!   were excluded; 実施 is ○ when every applicable predecessor was, 未 when one was not; reasons
-//!   and documents are joined (with the 2013 id in front when they differ). Predecessors with
-//!   different applicability are flagged 要確認; the 11 new controls 「要検討（2022新規）」.
+//!   were excluded; 実施 is ○ when every applicable predecessor was, 未 when one was not, 一部実施
+//!   when one was partly (and none was not); reasons and documents are joined (with the 2013 id
+//!   in front when they differ), their legacy references rewritten in 2022 ids by
+//!   [`convert_text`]. Predecessors with different applicability are flagged 要確認; the 11 new
+//!   controls 「要検討（2022新規）」. Lower-case ids (`a.12.2.1`) are read as 2013 ids; a
+//!   two-number id in a sheet numbered in 2013 ids (`A.5.1`) is a control objective, read as its
+//!   controls that have no row of their own and flagged; an id that is no control (`A.19.1.1`), a
+//!   mark that cannot be read, or a reason citing an id that cannot be converted is listed in
+//!   [`Report::unreadable`] with sheet, cell, text and reason — never dropped silently.
 //! - **a risk sheet** (any other workbook): every control cited (2013 references anywhere, bare
 //!   ids and 2022 ids in a control column) makes its 2022 control 適用, with the cells that cite
-//!   it as the reason; the others stay blank to be decided, the new ones flagged.
+//!   it as the reason; the others stay blank to be decided, the new ones flagged. A cell citing
+//!   an id that is no control is listed in [`Report::unreadable`].
 //!
 //! ```no_run
 //! use risksheet::controls::Catalog;
 //! let mut wb = risksheet::xlsx::Workbook::open("soa-2013.xlsx")?;
-//! let report = risksheet::ops::soa::build_soa(&mut wb, Catalog::bundled(), "soa-2022.xlsx".as_ref(), risksheet::Lang::Ja)?;
+//! let report = risksheet::ops::soa::build_soa(&mut wb, Catalog::bundled(), "soa-2022.xlsx".as_ref(), risksheet::Lang::Ja, risksheet::Lang::Ja)?;
 //! assert_eq!(report.rows.len(), 93);
 //! # Ok::<(), risksheet::Error>(())
 //! ```
 use crate::controls::refs::{find, Context, RefKind};
 use crate::controls::Catalog;
-use crate::error::{Lang, Result};
-use crate::ops::convert::is_control_header;
-use crate::text::to_narrow;
+use crate::error::{Lang, Message, Result};
+use crate::ops::convert::{convert_text, is_control_header, Outcome};
+use crate::text::{to_narrow, wrapped_lines};
 use crate::xlsx::address::{CellRef, Range};
 use crate::xlsx::conditional::ConditionalFormat;
 use crate::xlsx::new_book::{self, Sheet, STYLE_BODY, STYLE_BODY_CENTER, STYLE_BODY_WRAP, STYLE_HEADER, STYLE_NOTE, STYLE_TITLE};
@@ -60,6 +67,9 @@ pub const FIRST_ROW: u32 = 5;
 pub enum Implemented {
     /// ○ / Yes.
     Yes,
+    /// 一部実施 / Partially (実施された / 一部実施された / 実施されていない are the three
+    /// states of an SoA's controls).
+    Partial,
     /// 未 / No.
     No,
     /// ー / N/A.
@@ -109,10 +119,24 @@ pub struct Report {
     pub prefilled: usize,
     /// Rows flagged as new in 2022.
     pub new_controls: usize,
-    /// Legacy values that could not be read, as `SHEET!A1: value`.
-    pub unreadable: Vec<String>,
+    /// Legacy values and references that could not be read or need a person (要確認): nothing
+    /// that looks like a control reference is left out without being listed here.
+    pub unreadable: Vec<Unreadable>,
     /// The 93 rows.
     pub rows: Vec<Row>,
+}
+
+/// A legacy cell `soa` could not carry over as it is, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unreadable {
+    /// Sheet of the source workbook.
+    pub sheet: String,
+    /// Cell (`B7`).
+    pub cell: String,
+    /// Its text.
+    pub text: String,
+    /// Why a person must look at it, in the language of messages.
+    pub reason: String,
 }
 
 /// Reads an applicability mark: ○ / × and their many spellings.
@@ -135,23 +159,51 @@ pub fn parse_applicable(v: &str) -> Option<bool> {
     }
 }
 
-/// Reads an implementation mark: ○ (done), 未 (not yet), ー (not applicable).
+/// Reads an implementation mark: ○ (done), 一部実施 (partly), 未 (not yet), ー (not applicable),
+/// and their spellings (実施された / 一部実施された / 実施されていない …).
 ///
 /// ```
 /// use risksheet::ops::soa::{parse_implemented, Implemented};
 /// assert_eq!(parse_implemented("実施済"), Some(Implemented::Yes));
+/// assert_eq!(parse_implemented("一部実施された"), Some(Implemented::Partial));
 /// assert_eq!(parse_implemented("未"), Some(Implemented::No));
 /// assert_eq!(parse_implemented("ー"), Some(Implemented::NotApplicable));
 /// ```
 pub fn parse_implemented(v: &str) -> Option<Implemented> {
     let t = to_narrow(v.trim()).to_lowercase();
     match t.as_str() {
-        "○" | "◯" | "〇" | "o" | "済" | "済み" | "実施" | "実施済" | "実施済み" | "完了" | "yes" | "y" | "done" | "implemented" | "✓" | "✔" => {
-            Some(Implemented::Yes)
-        }
-        "未" | "未実施" | "予定" | "計画" | "計画中" | "一部" | "△" | "着手" | "未定" | "no" | "n" | "planned" | "partly" | "partial" => {
-            Some(Implemented::No)
-        }
+        "○" | "◯" | "〇" | "o" | "済" | "済み" | "実施" | "実施済" | "実施済み" | "実施された" | "実施している" | "完了" | "yes" | "y" | "done"
+        | "implemented" | "✓" | "✔" => Some(Implemented::Yes),
+        "一部"
+        | "一部実施"
+        | "一部実施済"
+        | "一部実施済み"
+        | "一部実施された"
+        | "一部実施している"
+        | "一部済"
+        | "部分実施"
+        | "部分的"
+        | "△"
+        | "partly"
+        | "partial"
+        | "partially"
+        | "partially implemented" => Some(Implemented::Partial),
+        "未"
+        | "未実施"
+        | "実施されていない"
+        | "実施していない"
+        | "未着手"
+        | "予定"
+        | "計画"
+        | "計画中"
+        | "着手"
+        | "未定"
+        | "×"
+        | "✕"
+        | "no"
+        | "n"
+        | "planned"
+        | "not implemented" => Some(Implemented::No),
         "ー" | "-" | "－" | "―" | "対象外" | "n/a" | "na" | "不要" => Some(Implemented::NotApplicable),
         _ => None,
     }
@@ -204,38 +256,258 @@ struct Evidence {
     implemented: Option<Implemented>,
     reason: String,
     documents: String,
+    /// Why the 2022 row needs a person (in the workbook's language), if it does.
+    review: Option<String>,
 }
 
-/// The 2022 ids a text refers to: through the table for 2013 references, directly for 2022 ids
-/// (`A.5.18`, `5.18`) when `ids_2022` is set. Returns (label, 2022 id) pairs.
-fn cited(text: &str, cat: &Catalog, bare: bool, ids_2022: bool) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for r in find(text, cat, Context { bare_ids: bare, ..Context::default() }).refs {
-        if matches!(r.kind, RefKind::Unknown(_)) {
+/// What a text cites: (label, 2022 id) pairs, or a reference that needs a person.
+enum Cites {
+    Ids(Vec<(String, String)>),
+    Review(Message),
+}
+
+/// Writes `a.12.2.1` / `ａ．１２．２．１` with a capital A, so that a lower-case prefix reads as
+/// the plain 2013 id it is; only where `a` starts a three-number path (or two numbers from 5 to
+/// 18), so that other text is never touched.
+fn capital_prefix(text: &str) -> std::borrow::Cow<'_, str> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"(?:^|[^0-9A-Za-z._Ａ-Ｚａ-ｚ０-９．])([aａ])[.．]?[ 　]?([0-9０-９]{1,3}(?:[.．][0-9０-９]{1,3}){1,3})").expect("regex")
+    });
+    let mut out = String::new();
+    let mut pos = 0;
+    for c in re.captures_iter(text) {
+        let (Some(a), Some(path)) = (c.get(1), c.get(2)) else { continue };
+        let parts: Vec<u32> = to_narrow(path.as_str()).split('.').filter_map(|p| p.parse().ok()).collect();
+        let control_like = parts.len() == 3 || (parts.len() == 2 && (5..=18).contains(&parts[0]));
+        if !control_like {
             continue;
         }
-        for old in r.ids() {
-            for m in cat.successors(&old) {
-                out.push((old.clone(), m.new.clone()));
-            }
-        }
+        out.push_str(&text[pos..a.start()]);
+        out.push(if a.as_str() == "a" { 'A' } else { 'Ａ' });
+        pos = a.end();
     }
-    if out.is_empty() && ids_2022 {
-        let t = to_narrow(text);
-        let re = regex::Regex::new(r"(?:^|[^0-9A-Za-z.])(?:A\.?\s*)?([5-8]\.[0-9]{1,2})(?:$|[^0-9.])").ok();
-        if let Some(re) = re {
-            for c in re.captures_iter(&t) {
-                let id = c[1].to_string();
-                if cat.control_2022(&id).is_some() {
-                    out.push((id.clone(), id));
-                }
-            }
-        }
+    if pos == 0 {
+        return std::borrow::Cow::Borrowed(text);
     }
-    out
+    out.push_str(&text[pos..]);
+    std::borrow::Cow::Owned(out)
 }
 
+/// 2022 ids written in a text (`A.5.18`, `5.18`, full width) that are in the catalogue.
+fn ids_2022(text: &str, cat: &Catalog) -> Vec<String> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| regex::Regex::new(r"(?:^|[^0-9A-Za-z.])(?:A\.?\s*)?([5-8]\.[0-9]{1,2})(?:$|[^0-9.])").expect("regex"));
+    let t = to_narrow(text);
+    re.captures_iter(&t).map(|c| c[1].to_string()).filter(|id| cat.control_2022(id).is_some()).collect()
+}
+
+/// What a text cites, through [`convert_text`] (the one reading of legacy references): the pairs
+/// of the table for legacy references, or directly the 2022 ids (`A.5.18`, `5.18`) when
+/// `ids_2022` is set and there is no legacy reference.
+fn cited(text: &str, cat: &Catalog, bare: bool, with_2022: bool) -> Cites {
+    match convert_text(&capital_prefix(text), cat, Context { bare_ids: bare, ..Context::default() }) {
+        Outcome::Converted(c) => Cites::Ids(c.pairs.into_iter().map(|p| (p.old, p.new)).collect()),
+        Outcome::Review(why) => Cites::Review(why),
+        Outcome::None if with_2022 => Cites::Ids(ids_2022(text, cat).into_iter().map(|id| (id.clone(), id)).collect()),
+        Outcome::None => Cites::Ids(Vec::new()),
+    }
+}
+
+/// A text of a legacy SoA (reason, documents) with its legacy references written in 2022 ids;
+/// a reference that cannot be converted leaves the text as written, with the reason why.
+fn converted_text(text: &str, cat: &Catalog) -> (String, Option<Message>) {
+    if text.is_empty() {
+        return (String::new(), None);
+    }
+    match convert_text(&capital_prefix(text), cat, Context::default()) {
+        Outcome::Converted(c) => (c.text, None),
+        Outcome::Review(why) => (text.to_string(), Some(why)),
+        Outcome::None => (text.to_string(), None),
+    }
+}
+
+/// A two-number id alone at the start of an id cell (`A.5.1`, `5.1`, `附属書A.9.2`, with a title
+/// after it): the two numbers.
+fn two_level(text: &str) -> Option<(u32, u32)> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| regex::Regex::new(r"^\s*(?:附属書\s*)?(?:[Aa]\s*\.?\s*)?([0-9]{1,2})\s*\.\s*([0-9]{1,2})(?:$|[^0-9.])").expect("regex"));
+    let t = to_narrow(text);
+    re.captures(&t).and_then(|c| Some((c[1].parse().ok()?, c[2].parse().ok()?)))
+}
+
+/// What the id cell of a legacy SoA row says.
+enum IdCell {
+    /// 2013 controls and their 2022 successors: (2013 id, 2022 id).
+    Pairs(Vec<(String, String)>),
+    /// 2022 ids (a SoA already converted).
+    Ids2022(Vec<String>),
+    /// A 2013 control objective (`A.9.2`) and its controls.
+    Objective(String, Vec<String>),
+    /// Looks like a control reference but cannot be read.
+    Unreadable(Message),
+    /// No control reference (a heading, a blank).
+    Nothing,
+}
+
+/// Reads the id cell of a legacy SoA row; `legacy` says whether the sheet numbers its rows with
+/// 2013 ids (then `A.5.1` is the objective 5.1 of 2013, not the 2022 control 5.1).
+fn read_id_cell(text: &str, cat: &Catalog, legacy: bool) -> IdCell {
+    if let Some((a, b)) = two_level(text) {
+        let objective = format!("A.{a}.{b}");
+        let prefix = format!("{objective}.");
+        let controls: Vec<String> = cat.v2013.iter().filter(|c| c.id.starts_with(&prefix)).map(|c| c.id.clone()).collect();
+        let id_2022 = format!("{a}.{b}");
+        let is_2022 = cat.control_2022(&id_2022).is_some();
+        if !controls.is_empty() && (legacy || !is_2022) {
+            return IdCell::Objective(objective, controls);
+        }
+        if is_2022 && !legacy {
+            return IdCell::Ids2022(vec![id_2022]);
+        }
+        return IdCell::Unreadable(Message::new(
+            format!("2013年版の管理策でも管理目的でもありません: {objective}"),
+            format!("neither a 2013 control nor a control objective: {objective}"),
+        ));
+    }
+    match cited(text, cat, true, !legacy) {
+        Cites::Review(why) => IdCell::Unreadable(why),
+        Cites::Ids(ids) if ids.is_empty() => {
+            let t = to_narrow(text);
+            let numbered = regex::Regex::new(r"[0-9]+\.[0-9]+").is_ok_and(|re| re.is_match(&t));
+            if numbered {
+                IdCell::Unreadable(Message::new(
+                    format!("管理策番号として読めません: {}", text.trim()),
+                    format!("not readable as a control id: {}", text.trim()),
+                ))
+            } else {
+                IdCell::Nothing
+            }
+        }
+        Cites::Ids(ids) if ids.iter().all(|(old, new)| old == new) => IdCell::Ids2022(ids.into_iter().map(|(_, n)| n).collect()),
+        Cites::Ids(ids) => IdCell::Pairs(ids),
+    }
+}
+
+/// One row of a legacy SoA below its header.
+struct LegacyRow {
+    row: u32,
+    id_text: String,
+    vals: BTreeMap<u32, String>,
+}
+
+/// Reads a legacy SoA into evidence per 2022 id; what cannot be read goes to `unreadable`.
+fn read_legacy_soa(
+    sheet: &str,
+    cells: &[crate::xlsx::Cell],
+    cols: &SoaCols,
+    cat: &Catalog,
+    lang: Lang,
+    evidence: &mut BTreeMap<String, Vec<Evidence>>,
+    unreadable: &mut Vec<(String, String, String, Message)>,
+) {
+    let mut by_row: BTreeMap<u32, BTreeMap<u32, String>> = BTreeMap::new();
+    for c in cells.iter().filter(|c| c.row > cols.row) {
+        if !c.value.is_blank() {
+            by_row.entry(c.row).or_default().insert(c.col, c.value.to_string());
+        }
+    }
+    let rows: Vec<LegacyRow> = by_row
+        .into_iter()
+        .filter_map(|(row, vals)| Some(LegacyRow { row, id_text: vals.get(&cols.id)?.trim().to_string(), vals }))
+        .filter(|r| !r.id_text.is_empty())
+        .collect();
+    // 2013 numbering when any row holds a 2013 control id.
+    let legacy = rows.iter().any(|r| matches!(cited(&r.id_text, cat, true, false), Cites::Ids(ids) if !ids.is_empty()));
+    let read: Vec<IdCell> = rows.iter().map(|r| read_id_cell(&r.id_text, cat, legacy)).collect();
+    let own_rows: Vec<String> =
+        read.iter().flat_map(|c| if let IdCell::Pairs(p) = c { p.iter().map(|(o, _)| o.clone()).collect() } else { Vec::new() }).collect();
+    let mut listed =
+        |row: u32, col: u32, text: &str, why: Message| unreadable.push((sheet.to_string(), CellRef::new(row, col).to_string(), text.to_string(), why));
+    for (r, id) in rows.iter().zip(read) {
+        let get = |c: Option<u32>| c.and_then(|c| r.vals.get(&c)).map(|s| s.trim().to_string()).unwrap_or_default();
+        let app_text = get(Some(cols.applicable));
+        let imp_text = get(cols.implemented);
+        let marks = [app_text.as_str(), imp_text.as_str()].iter().filter(|t| !t.is_empty()).copied().collect::<Vec<_>>().join(" / ");
+        let not_carried = |why: Message| {
+            if marks.is_empty() {
+                why
+            } else {
+                why.map(|l, s| match l {
+                    Lang::Ja => format!("{s}（{marks} は転記していません）"),
+                    Lang::En => format!("{s} ({marks} not carried over)"),
+                })
+            }
+        };
+        // (label, 2022 id, review note)
+        let targets: Vec<(String, String, Option<String>)> = match id {
+            IdCell::Nothing => continue,
+            IdCell::Unreadable(why) => {
+                listed(r.row, cols.id, &r.id_text, not_carried(why));
+                continue;
+            }
+            IdCell::Pairs(p) => p.into_iter().map(|(o, n)| (o, n, None)).collect(),
+            IdCell::Ids2022(ids) => ids.into_iter().map(|n| (n.clone(), n, None)).collect(),
+            IdCell::Objective(objective, controls) => {
+                if marks.is_empty() && get(cols.reason).is_empty() && get(cols.documents).is_empty() {
+                    continue; // a heading row: nothing to carry over
+                }
+                let missing: Vec<&String> = controls.iter().filter(|c| !own_rows.contains(c)).collect();
+                let list = |v: &[&String]| v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
+                if missing.is_empty() {
+                    let all: Vec<&String> = controls.iter().collect();
+                    let why = Message::new(
+                        format!("管理目的の番号で、管理策ではありません（{} の行を使いました）", list(&all)),
+                        format!("a control objective, not a control (the rows of {} were used)", list(&all)),
+                    );
+                    listed(r.row, cols.id, &r.id_text, not_carried(why));
+                    continue;
+                }
+                let why = Message::new(
+                    format!("管理目的の番号で、管理策ではありません（{} として読みました。要確認）", list(&missing)),
+                    format!("a control objective, not a control (read as {}; to review)", list(&missing)),
+                );
+                listed(r.row, cols.id, &r.id_text, why);
+                let note = format!("{}{objective}{}", lang.pick("要確認（管理目的 ", "To review (control objective "), lang.pick(" の記載から）", ")"));
+                missing.iter().flat_map(|c| cat.successors(c)).map(|m| (objective.clone(), m.new.clone(), Some(note.clone()))).collect()
+            }
+        };
+        let applicable = parse_applicable(&app_text);
+        let implemented = parse_implemented(&imp_text);
+        if !app_text.is_empty() && applicable.is_none() {
+            listed(r.row, cols.applicable, &app_text, Message::new("適用の値が読めません", "not an applicability mark"));
+        }
+        if let (Some(col), false, None) = (cols.implemented, imp_text.is_empty(), implemented) {
+            listed(r.row, col, &imp_text, Message::new("実施の値が読めません", "not an implementation status"));
+        }
+        let mut texts = [String::new(), String::new()];
+        let mut text_review = None;
+        for (k, col) in [cols.reason, cols.documents].into_iter().enumerate() {
+            let Some(col) = col else { continue };
+            let original = get(Some(col));
+            let (text, why) = converted_text(&original, cat);
+            if let Some(why) = why {
+                listed(r.row, col, &original, why);
+                let note =
+                    lang.pick("要確認（理由・規程の管理策番号を変換できません）", "To review (a control id in the reason or documents could not be converted)");
+                text_review = Some(note.to_string());
+            }
+            texts[k] = text;
+        }
+        for (label, new, review) in targets {
+            evidence.entry(new).or_default().push(Evidence {
+                label,
+                applicable,
+                implemented,
+                reason: texts[0].clone(),
+                documents: texts[1].clone(),
+                review: review.or_else(|| text_review.clone()),
+            });
+        }
+    }
+}
 /// Builds the 2022 SoA from `wb` (a legacy SoA or a risk sheet) and writes it to `output`.
+/// `lang` is the new workbook's language, `msg` that of the report's reasons.
 ///
 /// # Errors
 ///
@@ -243,10 +515,10 @@ fn cited(text: &str, cat: &Catalog, bare: bool, ids_2022: bool) -> Vec<(String, 
 /// [`replace_with_bytes`](crate::xlsx::file::replace_with_bytes) when `output` cannot be written
 /// ([`XlsxError::InUse`](crate::xlsx::XlsxError::InUse) when it is open in Excel,
 /// [`ErrorKind::Io`](crate::ErrorKind::Io)).
-pub fn build_soa(wb: &mut Workbook, cat: &Catalog, output: &Path, lang: Lang) -> Result<Report> {
+pub fn build_soa(wb: &mut Workbook, cat: &Catalog, output: &Path, lang: Lang, msg: Lang) -> Result<Report> {
     let path = wb.path().to_path_buf();
     let mut evidence: BTreeMap<String, Vec<Evidence>> = BTreeMap::new();
-    let mut unreadable = Vec::new();
+    let mut listed: Vec<(String, String, String, Message)> = Vec::new();
     let mut source = Source::RiskSheet;
     let sheets: Vec<String> = wb.sheets().iter().filter(|s| s.kind == crate::xlsx::SheetKind::Worksheet).map(|s| s.name.clone()).collect();
     let mut all_cells = Vec::new();
@@ -255,39 +527,7 @@ pub fn build_soa(wb: &mut Workbook, cat: &Catalog, output: &Path, lang: Lang) ->
         if matches!(source, Source::RiskSheet) {
             if let Some(cols) = find_soa_columns(&cells) {
                 source = Source::LegacySoa { sheet: s.clone() };
-                let mut rows: BTreeMap<u32, BTreeMap<u32, String>> = BTreeMap::new();
-                for c in cells.iter().filter(|c| c.row > cols.row) {
-                    if !c.value.is_blank() {
-                        rows.entry(c.row).or_default().insert(c.col, c.value.to_string());
-                    }
-                }
-                for (r, vals) in rows {
-                    let Some(idt) = vals.get(&cols.id) else { continue };
-                    let ids = cited(idt, cat, true, true);
-                    if ids.is_empty() {
-                        continue;
-                    }
-                    let get = |c: Option<u32>| c.and_then(|c| vals.get(&c)).map(|s| s.trim().to_string()).unwrap_or_default();
-                    let app_text = get(Some(cols.applicable));
-                    let imp_text = get(cols.implemented);
-                    let applicable = parse_applicable(&app_text);
-                    let implemented = parse_implemented(&imp_text);
-                    for (col, text, ok) in [(Some(cols.applicable), &app_text, applicable.is_some()), (cols.implemented, &imp_text, implemented.is_some())] {
-                        if !text.is_empty() && !ok {
-                            let at = CellRef::new(r, col.unwrap_or(1));
-                            unreadable.push(format!("{s}!{at}: {text}"));
-                        }
-                    }
-                    for (label, new) in ids {
-                        evidence.entry(new).or_default().push(Evidence {
-                            label,
-                            applicable,
-                            implemented,
-                            reason: get(cols.reason),
-                            documents: get(cols.documents),
-                        });
-                    }
-                }
+                read_legacy_soa(s, &cells, &cols, cat, lang, &mut evidence, &mut listed);
                 continue;
             }
         }
@@ -306,11 +546,25 @@ pub fn build_soa(wb: &mut Workbook, cat: &Catalog, output: &Path, lang: Lang) ->
             for c in cells.iter().filter(|c| c.formula.is_none()) {
                 let CellValue::Text(t) = &c.value else { continue };
                 let in_col = control_cols.get(&c.col).is_some_and(|&h| c.row > h);
-                for (_, new) in cited(t, cat, in_col, in_col) {
+                let ids = match cited(t, cat, in_col, in_col) {
+                    Cites::Ids(ids) => ids,
+                    Cites::Review(why) => {
+                        // Only references that were meant as such: not bare numbers in free text.
+                        if find(&capital_prefix(t), cat, Context { bare_ids: in_col, ..Context::default() })
+                            .refs
+                            .iter()
+                            .any(|r| matches!(r.kind, RefKind::Unknown(_) | RefKind::Objective { .. }))
+                        {
+                            listed.push((s.clone(), c.address.clone(), t.clone(), why));
+                        }
+                        continue;
+                    }
+                };
+                for (_, new) in ids {
                     let label = format!("{s}!{}", c.address);
                     let ev = evidence.entry(new).or_default();
                     if !ev.iter().any(|e| e.label == label) {
-                        ev.push(Evidence { label, applicable: Some(true), implemented: None, reason: String::new(), documents: String::new() });
+                        ev.push(Evidence { label, applicable: Some(true), implemented: None, reason: String::new(), documents: String::new(), review: None });
                     }
                 }
             }
@@ -332,8 +586,9 @@ pub fn build_soa(wb: &mut Workbook, cat: &Catalog, output: &Path, lang: Lang) ->
             predecessors: predecessors.clone(),
             note: String::new(),
         };
+        let mut notes: Vec<String> = Vec::new();
         if predecessors.is_empty() {
-            row.note = new_flag.to_string();
+            notes.push(new_flag.to_string());
             new_controls += 1;
         }
         if !ev.is_empty() {
@@ -347,7 +602,12 @@ pub fn build_soa(wb: &mut Workbook, cat: &Catalog, output: &Path, lang: Lang) ->
                 None
             };
             if apps.contains(&Some(true)) && apps.contains(&Some(false)) {
-                row.note = lang.pick("要確認（統合元で適用が異なる）", "To review (predecessors differ in applicability)").to_string();
+                notes = vec![lang.pick("要確認（統合元で適用が異なる）", "To review (predecessors differ in applicability)").to_string()];
+            }
+            for n in ev.iter().filter_map(|e| e.review.clone()) {
+                if !notes.contains(&n) {
+                    notes.push(n);
+                }
             }
             row.implemented = match row.applicable {
                 Some(false) => Some(Implemented::NotApplicable),
@@ -355,6 +615,8 @@ pub fn build_soa(wb: &mut Workbook, cat: &Catalog, output: &Path, lang: Lang) ->
                     let imps: Vec<Option<Implemented>> = ev.iter().filter(|e| e.applicable != Some(false)).map(|e| e.implemented).collect();
                     if imps.contains(&Some(Implemented::No)) {
                         Some(Implemented::No)
+                    } else if imps.contains(&Some(Implemented::Partial)) {
+                        Some(Implemented::Partial)
                     } else if !imps.is_empty() && imps.iter().all(|i| *i == Some(Implemented::Yes)) {
                         Some(Implemented::Yes)
                     } else {
@@ -385,10 +647,12 @@ pub fn build_soa(wb: &mut Workbook, cat: &Catalog, output: &Path, lang: Lang) ->
                 row.reason = format!("{}（{shown}）", lang.pick("リスク対応で選択", "selected for risk treatment"));
             }
         }
+        row.note = notes.join(lang.pick("／", "; "));
         rows.push(row);
     }
     let bytes = soa_workbook(cat, &rows, lang, &path)?;
     crate::xlsx::file::replace_with_bytes(output, &Default::default(), &bytes)?;
+    let unreadable = listed.into_iter().map(|(sheet, cell, text, why)| Unreadable { sheet, cell, text, reason: why.get(msg).to_string() }).collect();
     Ok(Report { file: output.display().to_string(), source, prefilled, new_controls, unreadable, rows })
 }
 
@@ -398,10 +662,9 @@ fn soa_workbook(cat: &Catalog, rows: &[Row], lang: Lang, source: &Path) -> Resul
     let t = |ja: &'static str, en: &'static str| lang.pick(ja, en);
     sh.text(1, 1, t("適用宣言書（ISO/IEC 27001:2022 附属書A）", "Statement of Applicability (ISO/IEC 27001:2022 Annex A)"), STYLE_TITLE);
     let note = match lang {
-        Lang::Ja => format!("作成元: {}　管理策名は公開の翻訳に基づく参考訳です（JIS Q 27001:2023 の正式名称は --catalog で読み込めます）。", source.display()),
-        Lang::En => format!("Source: {}. Control titles are public transcriptions (load licensed titles with --catalog).", source.display()),
+        Lang::Ja => format!("作成元: {}\n管理策名は公開の翻訳に基づく参考訳です（JIS Q 27001:2023 の正式名称は --catalog で読み込めます）。", source.display()),
+        Lang::En => format!("Source: {}\nControl titles are public transcriptions (load licensed titles with --catalog).", source.display()),
     };
-    sh.text(2, 1, &note, STYLE_NOTE);
     let headers = [
         ("No", "No", 5.0),
         ("管理策番号", "Control", 10.0),
@@ -419,15 +682,27 @@ fn soa_workbook(cat: &Catalog, rows: &[Row], lang: Lang, source: &Path) -> Resul
         sh.text(HEADER_ROW, col, t(ja, en), STYLE_HEADER);
         sh.width(col, *w);
     }
+    // The note spans the table, as tall as its lines. Line heights in points: 游ゴシック draws
+    // taller lines than Calibri (11 pt: 18.75 against 15).
+    let (line, note_line) = match lang {
+        Lang::Ja => (18.0, 16.0),
+        Lang::En => (15.0, 13.5),
+    };
+    let table_width: f64 = headers.iter().map(|h| h.2).sum();
+    sh.text(2, 1, &note, STYLE_NOTE);
+    sh.merge(2, 1, 2, headers.len() as u32, STYLE_NOTE);
+    sh.height(2, wrapped_lines(&note, table_width) as f64 * note_line + 4.0);
+    sh.height(HEADER_ROW, 30.0);
     let (yes, no) = (t("○", "Yes"), t("×", "No"));
-    let (done, notyet, na) = (t("○", "Yes"), t("未", "No"), t("ー", "N/A"));
+    let (done, partly, notyet, na) = (t("○", "Yes"), t("一部実施", "Partially"), t("未", "No"), t("ー", "N/A"));
     for (i, r) in rows.iter().enumerate() {
         let row = FIRST_ROW + i as u32;
         let c = cat.control_2022(&r.id);
         sh.number(row, 1, (i + 1) as f64, STYLE_BODY_CENTER);
         sh.text(row, 2, &r.id, STYLE_BODY_CENTER);
         sh.text(row, 3, c.map_or("", |c| c.theme.name(lang)), STYLE_BODY);
-        sh.text(row, 4, c.map_or("", |c| c.title(lang)), STYLE_BODY_WRAP);
+        let title = c.map_or("", |c| c.title(lang));
+        sh.text(row, 4, title, STYLE_BODY_WRAP);
         match r.applicable {
             Some(true) => sh.text(row, 5, yes, STYLE_BODY_CENTER),
             Some(false) => sh.text(row, 5, no, STYLE_BODY_CENTER),
@@ -435,23 +710,31 @@ fn soa_workbook(cat: &Catalog, rows: &[Row], lang: Lang, source: &Path) -> Resul
         }
         match r.implemented {
             Some(Implemented::Yes) => sh.text(row, 6, done, STYLE_BODY_CENTER),
+            Some(Implemented::Partial) => sh.text(row, 6, partly, STYLE_BODY_CENTER),
             Some(Implemented::No) => sh.text(row, 6, notyet, STYLE_BODY_CENTER),
             Some(Implemented::NotApplicable) => sh.text(row, 6, na, STYLE_BODY_CENTER),
             None => sh.blank(row, 6, STYLE_BODY_CENTER),
         }
-        for (col, v) in [(7, &r.reason), (8, &r.documents), (9, &r.predecessors.join(", ")), (10, &r.note)] {
+        let predecessors = r.predecessors.join(", ");
+        let wrapped = [(4, title), (7, r.reason.as_str()), (8, r.documents.as_str()), (9, predecessors.as_str()), (10, r.note.as_str())];
+        for &(col, v) in &wrapped[1..] {
             if v.is_empty() {
                 sh.blank(row, col, STYLE_BODY_WRAP);
             } else {
                 sh.text(row, col, v, STYLE_BODY_WRAP);
             }
         }
+        // Tall enough for the longest wrapped text (Excel and LibreOffice do not grow a row on opening).
+        let lines = wrapped.iter().map(|&(col, v)| wrapped_lines(v, headers[col as usize - 1].2)).max().unwrap_or(1);
+        if lines > 1 {
+            sh.height(row, lines as f64 * line + 4.0);
+        }
     }
     let last = FIRST_ROW + rows.len().max(1) as u32 - 1;
     let range = |c: u32| Range::new(CellRef::new(FIRST_ROW, c), CellRef::new(last, c));
     let err = (t("入力エラー", "Invalid entry"), t("一覧にある値を選んでください。", "Choose a value from the list."));
     sh.validate(DataValidation::list(range(5), &[yes, no]).with_error(err.0, err.1));
-    sh.validate(DataValidation::list(range(6), &[done, notyet, na]).with_error(err.0, err.1));
+    sh.validate(DataValidation::list(range(6), &[done, partly, notyet, na]).with_error(err.0, err.1));
     let [_, medium, _] = crate::ops::looks::level_highlights();
     sh.highlight(ConditionalFormat::text_equals(range(10), t("要検討（2022新規）", "To review (new in 2022)"), medium));
     sh.freeze(HEADER_ROW, 2);
