@@ -377,3 +377,114 @@ fn legacy_files_are_handled_alike_by_every_command() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("情報資産管理台帳") && !err.contains("旧形式"), "{err}");
 }
+
+/// The 2005 table read from the CSV apart from the library: 2005 id → (2013 id or none,
+/// relation, confidence).
+fn table_2005() -> BTreeMap<String, Vec<(Option<String>, String, String)>> {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/controls/iso27001-2005-to-2013.csv")).unwrap();
+    let re = regex::Regex::new(r#"^(A\.[\d.]+),(A\.[\d.]+)?,"?(\w+) \[(\w+)\]"#).unwrap();
+    let mut t: BTreeMap<String, Vec<(Option<String>, String, String)>> = BTreeMap::new();
+    for line in text.lines().skip(1).filter(|l| !l.is_empty()) {
+        let c = re.captures(line).unwrap_or_else(|| panic!("{line}"));
+        t.entry(c[1].to_string()).or_default().push((c.get(2).map(|m| m.as_str().to_string()), c[3].to_string(), c[4].to_string()));
+    }
+    t
+}
+
+#[test]
+fn a_2005_soa_converts_through_2013_and_lists_what_a_person_decides() {
+    let t13 = table();
+    let t05 = table_2005();
+    assert_eq!(t05.len(), 133);
+    // Rows follow Annex A order, the order of the 2005 catalogue.
+    let order: Vec<String> = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/controls/iso27001-2005-controls.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next().filter(|s| !s.is_empty()).map(str::to_string))
+        .collect();
+    for (name, how) in [("soa-2005.xlsx", "stated"), ("soa-2005-titles.xlsx", "cited")] {
+        let (_d, out) = tmp(name);
+        std::fs::copy(legacy(name), &out).unwrap();
+        let said = ok(&["convert", out.to_str().unwrap(), "--json"]);
+        let v: serde_json::Value = serde_json::from_str(&said).unwrap();
+        assert_eq!(v["convert"]["source"]["edition"], "2005", "{name}");
+        assert_eq!(v["convert"]["source"]["how"], how, "{name}");
+        let text_said = ok(&["convert", legacy(name).to_str().unwrap(), "--dry-run"]);
+        assert!(text_said.contains("元の版: ISO/IEC 27001:2005"), "{text_said}");
+        let mut wb = Workbook::open(&out).unwrap();
+        let mut original = Workbook::open(legacy(name)).unwrap();
+        let rows = trail(&mut wb);
+        let mut relations: BTreeMap<String, usize> = BTreeMap::new();
+        for (i, old) in order.iter().enumerate() {
+            let pairs = &t05[old];
+            let at = format!("B{}", 4 + i);
+            let cell = text(&mut wb, "適用宣言書", &at);
+            let removed = pairs.iter().any(|p| p.0.is_none());
+            let low = pairs.iter().any(|p| p.2 == "low");
+            let row = rows.iter().find(|r| r[0] == "適用宣言書" && r[1] == at).unwrap_or_else(|| panic!("{old} {at} not in the trail"));
+            assert_eq!(row[7], "2005", "{at}");
+            if removed || low {
+                // a person decides: unchanged, listed with the reason
+                assert_eq!(row[5], "要確認", "{old}");
+                assert!(row[6].contains(old.as_str()) && (row[6].contains("削除") || row[6].contains("確からしさが低い")), "{old}: {}", row[6]);
+                assert_eq!(cell, text(&mut original, "適用宣言書", &at), "{old}: left as written");
+                *relations.entry(if removed { "削除".into() } else { "確からしさ低".into() }).or_default() += 1;
+                continue;
+            }
+            let mut want: BTreeSet<String> = BTreeSet::new();
+            for (via, rel, _) in pairs {
+                want.extend(t13[via.as_ref().unwrap()].iter().cloned());
+                *relations.entry(rel.clone()).or_default() += 1;
+            }
+            let got: BTreeSet<String> = ids_2022(&cell).into_iter().collect();
+            assert_eq!(got, want, "{old} ({at}: {cell})");
+            assert_eq!(row[5], "変換", "{old}");
+            // the pairs column names the 2013 control between, with the relation in Japanese
+            for (via, _, _) in pairs {
+                assert!(row[4].contains(&format!("{old}→{}→", via.as_ref().unwrap())), "{old}: {}", row[4]);
+            }
+        }
+        // 2005 A.14.1.3 (business continuity) is 5.29/5.30's predecessor, never 8.26 (2013 A.14.1.3)
+        let i = order.iter().position(|k| k == "A.14.1.3").unwrap();
+        let cell = text(&mut wb, "適用宣言書", &format!("B{}", 4 + i));
+        assert!(!cell.contains("8.26"), "{cell}");
+        if name == "soa-2005.xlsx" {
+            eprintln!("relations in the 2005 SoA: {relations:?}");
+        }
+        // a second run changes nothing and adds no second trail sheet
+        let again: serde_json::Value = serde_json::from_str(&ok(&["convert", out.to_str().unwrap(), "--json"])).unwrap();
+        assert_eq!(again["convert"]["converted"], 0, "{name}");
+        let wb2 = Workbook::open(&out).unwrap();
+        assert_eq!(wb2.sheet_names().iter().filter(|n| n.starts_with("変換記録")).count(), 1, "{:?}", wb2.sheet_names());
+        assert_eq!(trail(&mut Workbook::open(&out).unwrap()).len(), rows.len(), "the trail did not grow");
+    }
+}
+
+#[test]
+fn a_sheet_mixing_editions_is_decided_cell_by_cell_and_the_undecidable_cell_listed() {
+    let (_d, out) = tmp("mixed.xlsx");
+    std::fs::copy(legacy("mixed-editions.xlsx"), &out).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&ok(&["convert", out.to_str().unwrap(), "--json"])).unwrap();
+    assert_eq!(v["convert"]["source"]["how"], "split");
+    assert!(v["convert"]["source"]["edition"].is_null());
+    let mut wb = Workbook::open(&out).unwrap();
+    assert_eq!(text(&mut wb, "対策一覧", "A2"), "A.8.15", "2005 A.10.10.1 (audit logging) → 2013 A.12.4.1 → 8.15");
+    assert_eq!(text(&mut wb, "対策一覧", "A3"), "A.5.31", "2013 A.18.1.1");
+    assert_eq!(text(&mut wb, "対策一覧", "A4"), "A.9.2.5", "in both editions: left for a person");
+    let rows = trail(&mut wb);
+    let a4 = rows.iter().find(|r| r[1] == "A4").unwrap();
+    assert_eq!(a4[5], "要確認");
+    assert!(a4[6].contains("版が分からない"), "{a4:?}");
+    // told, the edition applies to every cell, and a cell of the other edition is listed
+    let (_d2, out2) = tmp("mixed2.xlsx");
+    std::fs::copy(legacy("mixed-editions.xlsx"), &out2).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&ok(&["convert", out2.to_str().unwrap(), "--from", "2013", "--json"])).unwrap();
+    assert_eq!(v["convert"]["source"]["how"], "given");
+    let mut wb = Workbook::open(&out2).unwrap();
+    assert_eq!(text(&mut wb, "対策一覧", "A4"), "A.5.18");
+    assert_eq!(text(&mut wb, "対策一覧", "A2"), "A.10.10.1", "2005-only id with --from 2013: listed, unchanged");
+    let o = run(&["convert", out2.to_str().unwrap(), "--from", "2001"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--from 2001"), "{}", stderr(&o));
+}

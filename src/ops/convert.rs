@@ -470,6 +470,9 @@ pub fn convert(wb: &mut Workbook, cat: &Catalog, opts: &Options) -> Result<Repor
         .map(|s| s.name.clone())
         .collect();
     // Each sheet's text cells and the columns whose header names controls (column → header row).
+    // Cells an earlier run converted hold 2022 ids now (`A.8.1` is no longer the objective):
+    // they are not read again while they hold what the trail says was written.
+    let done = converted_before(wb)?;
     let mut sheets_read = Vec::new();
     for sheet in &targets {
         let cells = wb.cells(sheet).map_err(|e| e.in_file(&path))?;
@@ -497,7 +500,9 @@ pub fn convert(wb: &mut Workbook, cat: &Catalog, opts: &Options) -> Result<Repor
     let sheet_texts: Vec<BTreeMap<(u32, u32), String>> = sheets_read.iter().map(|(_, cells, _)| texts_of(cells)).collect();
     let decision = edition::decide(
         sheets_read.iter().zip(&sheet_texts).flat_map(|((sheet, cells, cols), texts)| {
+            let done = &done;
             cells.iter().filter(|c| c.formula.is_none()).filter_map(move |c| match &c.value {
+                CellValue::Text(t) if done.contains(&(sheet.clone(), c.address.clone(), t.clone())) => None,
                 CellValue::Text(t) => {
                     let beside = texts.get(&(c.row, c.col + 1)).map(String::as_str);
                     Some((format!("{sheet}!{}", c.address), t.as_str(), beside, bare_at(cols, c.row, c.col)))
@@ -524,6 +529,9 @@ pub fn convert(wb: &mut Workbook, cat: &Catalog, opts: &Options) -> Result<Repor
                 continue;
             }
             let CellValue::Text(text) = &c.value else { continue };
+            if done.contains(&(sheet.clone(), c.address.clone(), text.clone())) {
+                continue;
+            }
             report.cells_scanned += 1;
             let bare_ids = bare_at(control_cols, c.row, c.col);
             let at = CellRef::new(c.row, c.col);
@@ -611,6 +619,24 @@ pub fn convert(wb: &mut Workbook, cat: &Catalog, opts: &Options) -> Result<Repor
         report.trail_sheet = write_trail(wb, &report.changes, book_lang(texts.chain(names.iter().map(String::as_str))))?;
     }
     Ok(report)
+}
+
+/// The cells an earlier run converted, as its trail lists them: (sheet, cell, text written).
+fn converted_before(wb: &mut Workbook) -> Result<std::collections::HashSet<(String, String, String)>> {
+    let mut out = std::collections::HashSet::new();
+    let Some(name) = wb.sheet_names().into_iter().find(|n| is_trail_sheet(n)) else { return Ok(out) };
+    let mut rows: BTreeMap<u32, [String; 6]> = BTreeMap::new();
+    for c in wb.cells(&name)? {
+        if (1..=6).contains(&c.col) && c.row > 1 {
+            rows.entry(c.row).or_default()[c.col as usize - 1] = c.value.to_string();
+        }
+    }
+    for [sheet, cell, _, new, _, status] in rows.into_values() {
+        if status == "変換" || status == "converted" {
+            out.insert((sheet, cell, new));
+        }
+    }
+    Ok(out)
 }
 
 /// Writes the trail of `changes` in `lang` (the workbook's): appended below an existing trail
