@@ -1,8 +1,12 @@
-//! `risksheet convert`: rewrite ISO/IEC 27001:2013 control references in a workbook to their
-//! 2022 ids, in place, with a trail sheet an auditor can follow.
+//! `risksheet convert`: rewrite legacy ISO/IEC 27001 control references (2013, or 2005 through the
+//! 2005→2013 table) in a workbook to their 2022 ids, in place, with a trail sheet an auditor can
+//! follow. The source edition is decided first, never assumed ([`Decision`]; a cell that cannot be
+//! decided is listed for review).
 //!
 //! For each text cell (formulas are never touched) the references are found with
-//! [`crate::controls::refs::find`] and rewritten through the 115-pair table:
+//! [`crate::controls::refs::find`] and rewritten through the 115-pair table (for 2005, each id
+//! through the 2013 control between; a removed control or a low-confidence pair is listed for
+//! review, never written):
 //!
 //! - each reference becomes its 2022 id in the same notation (`A.12.6.1` → `A.8.8`,
 //!   `12.6.1` → `8.8`, `Ａ．１２．６．１` → `Ａ．８．８`); every other character of the cell stays;
