@@ -184,3 +184,19 @@ fn the_header_note_spans_the_table_on_its_own_lines() {
     let o = run(&["soa", legacy("soa-odd-ids.xlsx").to_str().unwrap(), "-o", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "refuses to overwrite");
 }
+
+#[test]
+fn a_2005_soa_is_read_in_its_own_edition() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("soa.xlsx");
+    let v = soa_json(&legacy("soa-2005.xlsx"), &out);
+    assert_eq!(v["source_edition"]["edition"], "2005", "{}", v["source_edition"]);
+    let row = |id: &str| v["rows"].as_array().unwrap().iter().find(|r| r["id"] == id).unwrap().clone();
+    // 2005 A.14.1.3 (business continuity) ○ ○ reaches 5.29 through 2013 A.17.1.2
+    assert_eq!((row("5.29")["applicable"].clone(), row("5.29")["implemented"].clone()), (serde_json::json!(true), serde_json::json!("yes")));
+    // removed 2005 controls and low-confidence pairs are listed, none carried silently
+    let listed = unreadable(&v);
+    assert_eq!(listed.len(), 24, "{listed:?}");
+    assert!(listed.iter().any(|u| u.1 == "6.1.1" && u.2.contains("削除")), "{listed:?}");
+    assert!(listed.iter().any(|u| u.1 == "A.14.1.2" && u.2.contains("確からしさが低い")), "{listed:?}");
+}

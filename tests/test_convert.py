@@ -19,7 +19,8 @@ FEATURES = SHARED / "tools/xlsx-features"
 
 def test_fixtures_are_what_the_script_makes(tmp_path):
     subprocess.run([sys.executable, str(LEGACY / "make_legacy.py"), str(tmp_path)], check=True)
-    for name in ["soa-2013.xlsx", "risk-register.xlsx", "soa-2013.ods", "soa-odd-ids.xlsx", "expected.json"]:
+    for name in ["soa-2013.xlsx", "risk-register.xlsx", "soa-2013.ods", "soa-odd-ids.xlsx", "soa-2005.xlsx", "soa-2005-titles.xlsx",
+                 "mixed-editions.xlsx", "expected.json"]:
         assert (tmp_path / name).read_bytes() == (LEGACY / name).read_bytes(), name
 
 
@@ -27,14 +28,14 @@ def test_fixtures_are_what_the_script_makes(tmp_path):
 def converted(risksheet_bin, tmp_path_factory):
     out = tmp_path_factory.mktemp("converted")
     files = {}
-    for name in ["soa-2013.xlsx", "risk-register.xlsx"]:
+    for name in ["soa-2013.xlsx", "risk-register.xlsx", "soa-2005.xlsx"]:
         target = out / name.replace(".xlsx", "-2022.xlsx")
         p = run(risksheet_bin, "convert", LEGACY / name, "-o", target, "--json")
         files[name] = (target, json.loads(p.stdout))
     return files
 
 
-@pytest.mark.parametrize("name", ["soa-2013.xlsx", "risk-register.xlsx"])
+@pytest.mark.parametrize("name", ["soa-2013.xlsx", "risk-register.xlsx", "soa-2005.xlsx"])
 def test_nothing_is_lost(converted, name):
     if not FEATURES.exists():
         pytest.skip("../shared/tools/xlsx-features not found")
@@ -50,6 +51,32 @@ def test_original_untouched_and_trail_complete(converted):
     assert report["convert"]["trail_sheet"] == "変換記録"
     cells = {(c["sheet"], c["cell"]) for c in report["convert"]["changes"]}
     assert ("リスク対応", "A3") in cells and ("数式", "A2") in cells
+
+
+def test_a_2005_soa_in_libreoffice_and_in_python(converted, need_lo, tmp_path):
+    """The 2005 SoA as LibreOffice shows it after conversion: 2005 A.14.1.3 (business continuity)
+    became 5.29 through 2013 A.17.1.2, never 8.26 (what 2013 A.14.1.3 would give); a removed
+    control is left as written; the trail says 2005 on every row. Python's convert(source=...)
+    gives the same cells."""
+    import lo
+    import risksheet
+    target, report = converted["soa-2005.xlsx"]
+    assert report["convert"]["source"] == {"edition": "2005", "how": "stated"}
+    seen = lo.sheets([target], "cached")[target]
+    soa = {r[0]: r for r in seen["適用宣言書"] if r and r[0].isdigit()}
+    ids = [l.split(",")[0] for l in (ROOT / "data/controls/iso27001-2005-controls.csv").read_text(encoding="utf-8").splitlines()[1:]]
+    row = soa[str(ids.index("A.14.1.3") + 1)]
+    assert "5.29" in row[1] and "8.26" not in row[1], row
+    removed = soa[str(ids.index("A.6.1.1") + 1)]
+    assert removed[1].endswith("6.1.1"), removed
+    trail = seen["変換記録"]
+    assert trail[0][7] == "元の版" and all(r[7] == "2005" for r in trail[1:] if r and r[0]), trail[:3]
+    # the same through Python, told the edition
+    wb = risksheet.open(LEGACY / "soa-2005-titles.xlsx")
+    r = wb.convert(source="2005")
+    assert r["source"]["how"] == "given" and r["converted"] == report["convert"]["converted"]
+    with pytest.raises(ValueError):
+        wb.convert(source="2001")
 
 
 def test_libreoffice_reads_the_converted_files(converted, need_lo):

@@ -339,6 +339,7 @@ pub fn is_control_header(text: &str) -> bool {
 }
 
 mod edition;
+pub(crate) use edition::decide;
 pub use edition::{Decision, How};
 
 /// Options of [`convert`].
@@ -691,7 +692,7 @@ fn write_trail(wb: &mut Workbook, changes: &[Change], lang: Lang) -> Result<Opti
 /// The edition one cell is read in: the workbook's unless the cell's own evidence says the other
 /// (then the cell is for review), the cell's own when the workbook's is not decided, and for
 /// review when neither says.
-fn cell_edition(text: &str, beside: Option<&str>, cat: &Catalog, bare_ids: bool, decision: &Decision) -> std::result::Result<Edition, Message> {
+pub(crate) fn cell_edition(text: &str, beside: Option<&str>, cat: &Catalog, bare_ids: bool, decision: &Decision) -> std::result::Result<Edition, Message> {
     let (vote, cites) = edition::cell_vote(text, beside, cat, bare_ids);
     match (decision.edition, vote) {
         (Some(e), Some(v)) if v != e => {

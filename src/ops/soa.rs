@@ -43,8 +43,9 @@
 //! # Ok::<(), risksheet::Error>(())
 //! ```
 use crate::controls::refs::{find, Context, RefKind};
-use crate::controls::Catalog;
+use crate::controls::{Catalog, Edition};
 use crate::error::{Lang, Message, Result};
+use crate::ops::convert::Decision;
 use crate::ops::convert::{convert_text, is_control_header, Outcome};
 use crate::text::{to_narrow, wrapped_lines};
 use crate::xlsx::address::{CellRef, Range};
@@ -115,6 +116,8 @@ pub struct Report {
     pub file: String,
     /// Where the prefill came from.
     pub source: Source,
+    /// For a legacy SoA, the edition its ids were read in and why.
+    pub source_edition: Option<crate::ops::convert::Decision>,
     /// Rows prefilled from the source (applicable or not decided there).
     pub prefilled: usize,
     /// Rows flagged as new in 2022.
@@ -305,8 +308,8 @@ fn ids_2022(text: &str, cat: &Catalog) -> Vec<String> {
 /// What a text cites, through [`convert_text`] (the one reading of legacy references): the pairs
 /// of the table for legacy references, or directly the 2022 ids (`A.5.18`, `5.18`) when
 /// `ids_2022` is set and there is no legacy reference.
-fn cited(text: &str, cat: &Catalog, bare: bool, with_2022: bool) -> Cites {
-    match convert_text(&capital_prefix(text), cat, Context { bare_ids: bare, ..Context::default() }) {
+fn cited(text: &str, cat: &Catalog, edition: Edition, bare: bool, with_2022: bool) -> Cites {
+    match convert_text(&capital_prefix(text), cat, Context { bare_ids: bare, edition, ..Context::default() }) {
         Outcome::Converted(c) => Cites::Ids(c.pairs.into_iter().map(|p| (p.old, p.new)).collect()),
         Outcome::Review(why) => Cites::Review(why),
         Outcome::None if with_2022 => Cites::Ids(ids_2022(text, cat).into_iter().map(|id| (id.clone(), id)).collect()),
@@ -316,11 +319,11 @@ fn cited(text: &str, cat: &Catalog, bare: bool, with_2022: bool) -> Cites {
 
 /// A text of a legacy SoA (reason, documents) with its legacy references written in 2022 ids;
 /// a reference that cannot be converted leaves the text as written, with the reason why.
-fn converted_text(text: &str, cat: &Catalog) -> (String, Option<Message>) {
+fn converted_text(text: &str, cat: &Catalog, edition: Edition) -> (String, Option<Message>) {
     if text.is_empty() {
         return (String::new(), None);
     }
-    match convert_text(&capital_prefix(text), cat, Context::default()) {
+    match convert_text(&capital_prefix(text), cat, Context { edition, ..Context::default() }) {
         Outcome::Converted(c) => (c.text, None),
         Outcome::Review(why) => (text.to_string(), Some(why)),
         Outcome::None => (text.to_string(), None),
@@ -352,11 +355,10 @@ enum IdCell {
 
 /// Reads the id cell of a legacy SoA row; `legacy` says whether the sheet numbers its rows with
 /// 2013 ids (then `A.5.1` is the objective 5.1 of 2013, not the 2022 control 5.1).
-fn read_id_cell(text: &str, cat: &Catalog, legacy: bool) -> IdCell {
+fn read_id_cell(text: &str, cat: &Catalog, edition: Edition, legacy: bool) -> IdCell {
     if let Some((a, b)) = two_level(text) {
         let objective = format!("A.{a}.{b}");
-        let prefix = format!("{objective}.");
-        let controls: Vec<String> = cat.v2013.iter().filter(|c| c.id.starts_with(&prefix)).map(|c| c.id.clone()).collect();
+        let controls = cat.objective(edition, &objective);
         let id_2022 = format!("{a}.{b}");
         let is_2022 = cat.control_2022(&id_2022).is_some();
         if !controls.is_empty() && (legacy || !is_2022) {
@@ -365,12 +367,13 @@ fn read_id_cell(text: &str, cat: &Catalog, legacy: bool) -> IdCell {
         if is_2022 && !legacy {
             return IdCell::Ids2022(vec![id_2022]);
         }
+        let year = edition.year();
         return IdCell::Unreadable(Message::new(
-            format!("2013年版の管理策でも管理目的でもありません: {objective}"),
-            format!("neither a 2013 control nor a control objective: {objective}"),
+            format!("{year}年版の管理策でも管理目的でもありません: {objective}"),
+            format!("neither a {year} control nor a control objective: {objective}"),
         ));
     }
-    match cited(text, cat, true, !legacy) {
+    match cited(text, cat, edition, true, !legacy) {
         Cites::Review(why) => IdCell::Unreadable(why),
         Cites::Ids(ids) if ids.is_empty() => {
             let t = to_narrow(text);
@@ -405,7 +408,7 @@ fn read_legacy_soa(
     lang: Lang,
     evidence: &mut BTreeMap<String, Vec<Evidence>>,
     unreadable: &mut Vec<(String, String, String, Message)>,
-) {
+) -> Decision {
     let mut by_row: BTreeMap<u32, BTreeMap<u32, String>> = BTreeMap::new();
     for c in cells.iter().filter(|c| c.row > cols.row) {
         if !c.value.is_blank() {
@@ -417,14 +420,39 @@ fn read_legacy_soa(
         .filter_map(|(row, vals)| Some(LegacyRow { row, id_text: vals.get(&cols.id)?.trim().to_string(), vals }))
         .filter(|r| !r.id_text.is_empty())
         .collect();
-    // 2013 numbering when any row holds a 2013 control id.
-    let legacy = rows.iter().any(|r| matches!(cited(&r.id_text, cat, true, false), Cites::Ids(ids) if !ids.is_empty()));
-    let read: Vec<IdCell> = rows.iter().map(|r| read_id_cell(&r.id_text, cat, legacy)).collect();
+    // The edition of the legacy ids, decided as `convert` decides it (never assumed): each row's
+    // id cell is read in it, or listed when it cannot be decided.
+    let decision = crate::ops::convert::decide(
+        cells.iter().filter_map(|c| match &c.value {
+            CellValue::Text(t) if c.formula.is_none() => Some((format!("{sheet}!{}", c.address), t.as_str(), None, c.col == cols.id && c.row > cols.row)),
+            _ => None,
+        }),
+        cat,
+        None,
+    );
+    let editions: Vec<std::result::Result<Edition, Message>> =
+        rows.iter().map(|r| crate::ops::convert::cell_edition(&r.id_text, None, cat, true, &decision)).collect();
+    let edition_of = |i: usize| editions[i].as_ref().copied().unwrap_or_default();
+    // Legacy numbering when any row holds a legacy control id.
+    let legacy = rows
+        .iter()
+        .enumerate()
+        .any(|(i, r)| editions[i].is_ok() && matches!(cited(&r.id_text, cat, edition_of(i), true, false), Cites::Ids(ids) if !ids.is_empty()));
+    let read: Vec<IdCell> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| match &editions[i] {
+            Ok(e) => read_id_cell(&r.id_text, cat, *e, legacy),
+            Err(why) if !matches!(read_id_cell(&r.id_text, cat, Edition::Iso2013, legacy), IdCell::Nothing) => IdCell::Unreadable(why.clone()),
+            Err(_) => IdCell::Nothing,
+        })
+        .collect();
     let own_rows: Vec<String> =
         read.iter().flat_map(|c| if let IdCell::Pairs(p) = c { p.iter().map(|(o, _)| o.clone()).collect() } else { Vec::new() }).collect();
     let mut listed =
         |row: u32, col: u32, text: &str, why: Message| unreadable.push((sheet.to_string(), CellRef::new(row, col).to_string(), text.to_string(), why));
-    for (r, id) in rows.iter().zip(read) {
+    for (i, (r, id)) in rows.iter().zip(read).enumerate() {
+        let edition = edition_of(i);
         let get = |c: Option<u32>| c.and_then(|c| r.vals.get(&c)).map(|s| s.trim().to_string()).unwrap_or_default();
         let app_text = get(Some(cols.applicable));
         let imp_text = get(cols.implemented);
@@ -485,7 +513,7 @@ fn read_legacy_soa(
         for (k, col) in [cols.reason, cols.documents].into_iter().enumerate() {
             let Some(col) = col else { continue };
             let original = get(Some(col));
-            let (text, why) = converted_text(&original, cat);
+            let (text, why) = converted_text(&original, cat, edition);
             if let Some(why) = why {
                 listed(r.row, col, &original, why);
                 let note =
@@ -505,7 +533,9 @@ fn read_legacy_soa(
             });
         }
     }
+    decision
 }
+
 /// Builds the 2022 SoA from `wb` (a legacy SoA or a risk sheet) and writes it to `output`.
 /// `lang` is the new workbook's language, `msg` that of the report's reasons.
 ///
@@ -520,6 +550,7 @@ pub fn build_soa(wb: &mut Workbook, cat: &Catalog, output: &Path, lang: Lang, ms
     let mut evidence: BTreeMap<String, Vec<Evidence>> = BTreeMap::new();
     let mut listed: Vec<(String, String, String, Message)> = Vec::new();
     let mut source = Source::RiskSheet;
+    let mut source_edition = None;
     let sheets: Vec<String> = wb.sheets().iter().filter(|s| s.kind == crate::xlsx::SheetKind::Worksheet).map(|s| s.name.clone()).collect();
     let mut all_cells = Vec::new();
     for s in &sheets {
@@ -527,13 +558,24 @@ pub fn build_soa(wb: &mut Workbook, cat: &Catalog, output: &Path, lang: Lang, ms
         if matches!(source, Source::RiskSheet) {
             if let Some(cols) = find_soa_columns(&cells) {
                 source = Source::LegacySoa { sheet: s.clone() };
-                read_legacy_soa(s, &cells, &cols, cat, lang, &mut evidence, &mut listed);
+                source_edition = Some(read_legacy_soa(s, &cells, &cols, cat, lang, &mut evidence, &mut listed));
                 continue;
             }
         }
         all_cells.push((s.clone(), cells));
     }
     if matches!(source, Source::RiskSheet) {
+        // The edition the risk sheet cites, decided as `convert` decides it.
+        let decision = crate::ops::convert::decide(
+            all_cells.iter().flat_map(|(s, cells)| {
+                cells.iter().filter_map(move |c| match &c.value {
+                    CellValue::Text(t) if c.formula.is_none() => Some((format!("{s}!{}", c.address), t.as_str(), None, false)),
+                    _ => None,
+                })
+            }),
+            cat,
+            None,
+        );
         for (s, cells) in &all_cells {
             let mut control_cols: BTreeMap<u32, u32> = BTreeMap::new();
             for c in cells.iter().filter(|c| c.row <= 30) {
@@ -546,11 +588,18 @@ pub fn build_soa(wb: &mut Workbook, cat: &Catalog, output: &Path, lang: Lang, ms
             for c in cells.iter().filter(|c| c.formula.is_none()) {
                 let CellValue::Text(t) = &c.value else { continue };
                 let in_col = control_cols.get(&c.col).is_some_and(|&h| c.row > h);
-                let ids = match cited(t, cat, in_col, in_col) {
+                let edition = match crate::ops::convert::cell_edition(t, None, cat, in_col, &decision) {
+                    Ok(e) => e,
+                    Err(why) => {
+                        listed.push((s.clone(), c.address.clone(), t.clone(), why));
+                        continue;
+                    }
+                };
+                let ids = match cited(t, cat, edition, in_col, in_col) {
                     Cites::Ids(ids) => ids,
                     Cites::Review(why) => {
                         // Only references that were meant as such: not bare numbers in free text.
-                        if find(&capital_prefix(t), cat, Context { bare_ids: in_col, ..Context::default() })
+                        if find(&capital_prefix(t), cat, Context { bare_ids: in_col, edition, ..Context::default() })
                             .refs
                             .iter()
                             .any(|r| matches!(r.kind, RefKind::Unknown(_) | RefKind::Objective { .. }))
@@ -653,7 +702,7 @@ pub fn build_soa(wb: &mut Workbook, cat: &Catalog, output: &Path, lang: Lang, ms
     let bytes = soa_workbook(cat, &rows, lang, &path)?;
     crate::xlsx::file::replace_with_bytes(output, &Default::default(), &bytes)?;
     let unreadable = listed.into_iter().map(|(sheet, cell, text, why)| Unreadable { sheet, cell, text, reason: why.get(msg).to_string() }).collect();
-    Ok(Report { file: output.display().to_string(), source, prefilled, new_controls, unreadable, rows })
+    Ok(Report { file: output.display().to_string(), source, source_edition, prefilled, new_controls, unreadable, rows })
 }
 
 /// The SoA workbook's bytes.
