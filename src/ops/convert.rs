@@ -689,8 +689,11 @@ fn write_trail(wb: &mut Workbook, changes: &[Change], lang: Lang) -> Result<Opti
             ]
         })
         .collect();
-    let header = wb.header_style()?;
-    let body = wb.body_style()?;
+    // A workbook without a (readable) styles part gets a plain trail rather than none.
+    let (header, body) = match (wb.header_style(), wb.body_style()) {
+        (Ok(h), Ok(b)) => (h, b),
+        _ => (0, 0),
+    };
     if !wb.sheet_names().contains(&name) {
         let heads = trail_names(lang).1;
         let last = CellRef::new(rows.len() as u32 + 1, heads.len() as u32);
