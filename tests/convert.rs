@@ -488,3 +488,68 @@ fn a_sheet_mixing_editions_is_decided_cell_by_cell_and_the_undecidable_cell_list
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("--from 2001"), "{}", stderr(&o));
 }
+
+/// The text of a part of a saved package.
+fn part_text(book: &Path, part: &str) -> String {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(book).unwrap()).unwrap();
+    let mut xml = String::new();
+    z.by_name(part).unwrap().read_to_string(&mut xml).unwrap();
+    xml
+}
+
+/// The elements of a counted list of the styles part (`<fonts>`, `<cellXfs>`), in order.
+fn style_list(styles: &str, list: &str, item: &str) -> Vec<String> {
+    let body = &styles[styles.find(&format!("<{list}")).unwrap()..styles.find(&format!("</{list}>")).unwrap()];
+    let re = regex::Regex::new(&format!(r"<{item}\b[^>]*?(?:/>|>.*?</{item}>)")).unwrap();
+    re.find_iter(body).map(|m| m.as_str().to_string()).collect()
+}
+
+#[test]
+fn the_trail_is_laid_out_for_an_auditor() {
+    let (_d, out) = tmp("soa-2005.xlsx");
+    std::fs::copy(legacy("soa-2005.xlsx"), &out).unwrap();
+    ok(&["convert", out.to_str().unwrap(), "-q"]);
+    let mut wb = Workbook::open(&out).unwrap();
+    let rows = trail(&mut wb).len();
+    assert!(rows > 100, "{rows}");
+    // The fixture has one sheet; the trail is the second.
+    let sheets: Vec<String> = (1..=2).map(|n| format!("xl/worksheets/sheet{n}.xml")).collect();
+    let part = sheets.iter().find(|p| part_text(&out, p).contains("<t>変換前</t>")).expect("trail part");
+    let xml = part_text(&out, part);
+    // Frozen header, a filter over the whole table, widths from the content, printed landscape.
+    assert!(xml.contains(r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#), "{xml:.600}");
+    assert!(xml.contains(&format!(r#"<autoFilter ref="A1:H{rows}"/>"#)), "{xml:.600}");
+    let widths: Vec<f64> =
+        regex::Regex::new(r#"<col min="\d+" max="\d+" width="([\d.]+)""#).unwrap().captures_iter(&xml).map(|c| c[1].parse().unwrap()).collect();
+    assert_eq!(widths.len(), 8, "{xml:.900}");
+    // 変換前 holds Japanese titles (CJK counts two): wider than the cell column, capped so long text wraps.
+    assert!(widths[2] > widths[1] && widths.iter().all(|&w| w <= 40.0), "{widths:?}");
+    assert!(xml.contains(r#"orientation="landscape" fitToWidth="1" fitToHeight="0""#), "{xml:.600}");
+    let wbxml = part_text(&out, "xl/workbook.xml");
+    assert!(
+        wbxml.contains(&format!(r#"<definedName name="_xlnm._FilterDatabase" localSheetId="1" hidden="1">変換記録!$A$1:$H${rows}</definedName>"#)),
+        "{wbxml}"
+    );
+    assert!(wbxml.contains(r#"<definedName name="_xlnm.Print_Titles" localSheetId="1">変換記録!$1:$1</definedName>"#), "{wbxml}");
+    // Header cells bold on grey with a border; body cells bordered and wrapped.
+    let styles = part_text(&out, "xl/styles.xml");
+    let (xfs, fonts, fills) = (style_list(&styles, "cellXfs", "xf"), style_list(&styles, "fonts", "font"), style_list(&styles, "fills", "fill"));
+    let cells = cell_xml(&out, part);
+    let xf_of = |at: &str| -> &String {
+        let s: usize = regex::Regex::new(r#" s="(\d+)""#).unwrap().captures(&cells[at]).unwrap()[1].parse().unwrap();
+        &xfs[s]
+    };
+    let attr = |xf: &str, name: &str| -> usize { regex::Regex::new(&format!(r#" {name}="(\d+)""#)).unwrap().captures(xf).unwrap()[1].parse().unwrap() };
+    for at in ["A1", "C1", "H1"] {
+        let xf = xf_of(at);
+        assert!(fonts[attr(xf, "fontId")].contains("<b/>"), "{xf}");
+        assert!(fills[attr(xf, "fillId")].contains("FFD9D9D9"), "{xf}");
+        assert!(attr(xf, "borderId") > 0 && xf.contains(r#"wrapText="1""#), "{xf}");
+    }
+    let body = xf_of("C2");
+    assert!(!fonts[attr(body, "fontId")].contains("<b/>") && body.contains(r#"vertical="top" wrapText="1""#), "{body}");
+    // A second run converts nothing and adds no sheet, name or style.
+    ok(&["convert", out.to_str().unwrap(), "-q"]);
+    assert_eq!(part_text(&out, "xl/workbook.xml").matches("_xlnm._FilterDatabase").count(), 1);
+    assert_eq!(style_list(&part_text(&out, "xl/styles.xml"), "cellXfs", "xf").len(), xfs.len());
+}

@@ -46,7 +46,7 @@ use crate::text::to_narrow;
 use crate::xlsx::file::SaveOptions;
 use crate::xlsx::new_book::{self, Sheet};
 use crate::xlsx::XlsxError;
-use crate::xlsx::{CellRef, CellValue, Limits, SaveReport, SheetKind, Workbook};
+use crate::xlsx::{CellRef, CellValue, Limits, NewSheet, Range, SaveReport, SheetKind, Workbook};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -644,6 +644,11 @@ fn converted_before(wb: &mut Workbook) -> Result<std::collections::HashSet<(Stri
     Ok(out)
 }
 
+/// The widest a trail column is made, in characters; longer text wraps.
+const TRAIL_MAX_WIDTH: usize = 40;
+/// The height of one line of trail text, in points.
+const TRAIL_LINE: f64 = 15.0;
+
 /// Writes the trail of `changes` in `lang` (the workbook's): appended below an existing trail
 /// sheet (rows it already lists for review are not repeated), or on a new one. Returns the
 /// trail sheet's name when a row was written.
@@ -665,24 +670,61 @@ fn write_trail(wb: &mut Workbook, changes: &[Change], lang: Lang) -> Result<Opti
     if new_rows.is_empty() {
         return Ok(None);
     }
+    let rows: Vec<[String; 8]> = new_rows
+        .iter()
+        .map(|ch| {
+            let status = match ch.status {
+                Status::Converted => lang.pick("変換", "converted"),
+                Status::Review => lang.pick("要確認", "to review"),
+            };
+            let edition = ch.edition.map(|e| e.year().to_string()).unwrap_or_default();
+            [
+                ch.sheet.clone(),
+                ch.cell.clone(),
+                ch.old.clone(),
+                ch.new.clone(),
+                relation_text(&ch.pairs, lang),
+                status.to_string(),
+                ch.note_text.get(lang).to_string(),
+                edition,
+            ]
+        })
+        .collect();
+    // A workbook without a (readable) styles part gets a plain trail rather than none.
+    let (header, body) = match (wb.header_style(), wb.body_style()) {
+        (Ok(h), Ok(b)) => (h, b),
+        _ => (0, 0),
+    };
     if !wb.sheet_names().contains(&name) {
-        wb.add_sheet(&name)?;
-        for (i, h) in trail_names(lang).1.iter().enumerate() {
-            wb.set_value(&name, CellRef::new(1, i as u32 + 1), CellValue::Text(h.to_string()))?;
+        let heads = trail_names(lang).1;
+        let last = CellRef::new(rows.len() as u32 + 1, heads.len() as u32);
+        // Columns as wide as their longest line (CJK counts two), long text wrapped.
+        let widths = (0..heads.len())
+            .map(|i| {
+                let lines = std::iter::once(heads[i]).chain(rows.iter().map(|r| r[i].as_str())).flat_map(str::lines);
+                (lines.map(crate::text::display_width).max().unwrap_or(0) + 2).clamp(8, TRAIL_MAX_WIDTH) as f64
+            })
+            .collect::<Vec<f64>>();
+        // Rows as tall as their most wrapped cell.
+        let heights = std::iter::once(&heads.map(str::to_string))
+            .chain(&rows)
+            .map(|r| r.iter().zip(&widths).map(|(v, &w)| crate::text::wrapped_lines(v, w)).max().unwrap_or(1) as f64 * TRAIL_LINE + 3.0)
+            .collect();
+        let layout = NewSheet { widths, heights, freeze_rows: 1, filter: Some(Range::new(CellRef::new(1, 1), last)), landscape: true };
+        wb.add_sheet_with(&name, &layout)?;
+        for (i, h) in heads.iter().enumerate() {
+            let at = CellRef::new(1, i as u32 + 1);
+            wb.set_value(&name, at, CellValue::Text(h.to_string()))?;
+            wb.set_style(&name, at, header)?;
         }
     }
-    for ch in new_rows {
-        let status = match ch.status {
-            Status::Converted => lang.pick("変換", "converted"),
-            Status::Review => lang.pick("要確認", "to review"),
-        };
-        let edition = ch.edition.map(|e| e.year().to_string()).unwrap_or_default();
-        let vals =
-            [ch.sheet.as_str(), ch.cell.as_str(), ch.old.as_str(), ch.new.as_str(), &relation_text(&ch.pairs, lang), status, ch.note_text.get(lang), &edition];
+    for vals in &rows {
         for (i, v) in vals.iter().enumerate() {
+            let at = CellRef::new(row, i as u32 + 1);
             if !v.is_empty() {
-                wb.set_value(&name, CellRef::new(row, i as u32 + 1), CellValue::Text(v.to_string()))?;
+                wb.set_value(&name, at, CellValue::Text(v.clone()))?;
             }
+            wb.set_style(&name, at, body)?;
         }
         row += 1;
     }

@@ -29,4 +29,4 @@ pub use address::{CellRef, Range, SheetCell};
 pub use error::XlsxError;
 pub use package::{Limits, MAX_PART_MB};
 pub use value::{Cell, CellValue};
-pub use workbook::{SaveReport, SheetKind, SheetSummary, Workbook};
+pub use workbook::{NewSheet, SaveReport, SheetKind, SheetSummary, Workbook};

@@ -33,6 +33,7 @@ use std::path::{Path, PathBuf};
 mod calc_chain;
 mod format;
 mod new_sheets;
+pub use new_sheets::NewSheet;
 mod save;
 
 const REL_OFFICE_DOCUMENT: &str = "/officeDocument";
@@ -169,10 +170,13 @@ pub struct Workbook {
     names: Vec<DefinedName>,
     edits: Vec<SheetEdits>,
     new_dxfs: Vec<String>,
-    /// Cell formats to add to `cellXfs`.
-    new_xfs: Vec<String>,
+    /// Items to add to the counted lists of the styles part (`fonts`, `fills`, `borders`,
+    /// `cellXfs`), by list.
+    new_styles: std::collections::BTreeMap<&'static str, Vec<String>>,
     /// Sheets added by [`Workbook::add_sheet`], by tab index.
     new_sheets: Vec<usize>,
+    /// Defined names added with new sheets (print titles, filter ranges), and whether hidden.
+    new_names: Vec<(DefinedName, bool)>,
 }
 
 impl Workbook {
@@ -320,8 +324,9 @@ impl Workbook {
             names,
             edits: vec![SheetEdits::default(); n],
             new_dxfs: Vec::new(),
-            new_xfs: Vec::new(),
+            new_styles: std::collections::BTreeMap::new(),
             new_sheets: Vec::new(),
+            new_names: Vec::new(),
         })
     }
 

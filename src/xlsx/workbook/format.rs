@@ -3,6 +3,12 @@
 use super::*;
 use crate::xlsx::XlsxError;
 
+/// A thin black border on the four sides.
+const THIN_BORDER: &str = concat!(
+    r#"<border><left style="thin"><color indexed="64"/></left><right style="thin"><color indexed="64"/></right>"#,
+    r#"<top style="thin"><color indexed="64"/></top><bottom style="thin"><color indexed="64"/></bottom><diagonal/></border>"#
+);
+
 impl Workbook {
     /// The style index of a cell (0 when not stored).
     ///
@@ -82,26 +88,128 @@ impl Workbook {
     /// [`XlsxError::NotWorkbook`] when the workbook has no styles part; [`XlsxError::Xml`] when its
     /// XML cannot be read.
     pub fn percent_style(&mut self) -> Result<u32> {
-        const PERCENT_XF: &str = r#"<xf numFmtId="10" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#;
+        self.style_item("cellXfs", "xf", r#"<xf numFmtId="10" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#)
+    }
+
+    /// The index of a cell format for the header row of a table risksheet writes (a trail, a
+    /// summary): the workbook's own font in bold, light grey fill, thin border, text wrapped and
+    /// centred vertically. An identical format the workbook has is reused, so saving twice adds
+    /// nothing.
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::NotWorkbook`] when the workbook has no styles part; [`XlsxError::Xml`] when its
+    /// XML cannot be read.
+    ///
+    /// ```no_run
+    /// let mut wb = risksheet::xlsx::Workbook::open("ledger.xlsx")?;
+    /// let header = wb.header_style()?;
+    /// wb.set_style("集計", risksheet::xlsx::CellRef::parse("A1")?, header)?;
+    /// # Ok::<(), risksheet::Error>(())
+    /// ```
+    pub fn header_style(&mut self) -> Result<u32> {
+        let font = self.bold_font()?;
+        let fill = self.style_item(
+            "fills",
+            "fill",
+            r#"<fill><patternFill patternType="solid"><fgColor rgb="FFD9D9D9"/><bgColor indexed="64"/></patternFill></fill>"#,
+        )?;
+        let border = self.style_item("borders", "border", THIN_BORDER)?;
+        let xf = format!(
+            r#"<xf numFmtId="0" fontId="{font}" fillId="{fill}" borderId="{border}" xfId="0" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1"><alignment vertical="center" wrapText="1"/></xf>"#
+        );
+        self.style_item("cellXfs", "xf", &xf)
+    }
+
+    /// The index of a cell format for the body rows of a table risksheet writes: thin border,
+    /// text wrapped and aligned to the top, the workbook's default font. Reused like
+    /// [`Workbook::header_style`].
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::NotWorkbook`] when the workbook has no styles part; [`XlsxError::Xml`] when its
+    /// XML cannot be read.
+    ///
+    /// ```no_run
+    /// let mut wb = risksheet::xlsx::Workbook::open("ledger.xlsx")?;
+    /// let body = wb.body_style()?;
+    /// wb.set_style("集計", risksheet::xlsx::CellRef::parse("A2")?, body)?;
+    /// # Ok::<(), risksheet::Error>(())
+    /// ```
+    pub fn body_style(&mut self) -> Result<u32> {
+        let border = self.style_item("borders", "border", THIN_BORDER)?;
+        let xf = format!(
+            r#"<xf numFmtId="0" fontId="0" fillId="0" borderId="{border}" xfId="0" applyBorder="1" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>"#
+        );
+        self.style_item("cellXfs", "xf", &xf)
+    }
+
+    /// The workbook's default font (the first of `<fonts>`) in bold, as an index of `<fonts>`.
+    fn bold_font(&mut self) -> Result<u32> {
+        let items = self.style_items("fonts", "font")?;
+        let base = items.first().map_or("<font/>", String::as_str);
+        if base.contains("<b/>") || base.contains("<b ") {
+            return Ok(0);
+        }
+        // `b` is the first child of a font in the schema.
+        let bold = if base.ends_with("/>") && base.matches('>').count() == 1 {
+            format!("{}><b/></font>", base.trim_end_matches("/>").trim_end())
+        } else {
+            let at = base.find('>').map_or(base.len(), |i| i + 1);
+            format!("{}<b/>{}", &base[..at], &base[at..])
+        };
+        self.style_item("fonts", "font", &bold)
+    }
+
+    /// The index of `item_xml` in the styles' counted list `list` of `item`s: an identical item
+    /// the part has, one already added, or a new one appended when the workbook is saved.
+    fn style_item(&mut self, list: &'static str, item: &str, item_xml: &str) -> Result<u32> {
+        let items = self.style_items(list, item)?;
+        let added = self.new_styles.entry(list).or_default();
+        let at = match items.iter().position(|x| x == item_xml) {
+            Some(i) => i,
+            None => match added.iter().position(|x| x == item_xml) {
+                Some(i) => items.len() + i,
+                None => {
+                    added.push(item_xml.to_string());
+                    items.len() + added.len() - 1
+                }
+            },
+        };
+        Ok(u32::try_from(at).unwrap_or(u32::MAX))
+    }
+
+    /// The items of a counted list of the styles part, each as its whole element text.
+    fn style_items(&mut self, list: &str, item: &str) -> Result<Vec<String>> {
         let Some(part) = self.styles_part.clone() else {
             return Err(Error::from(XlsxError::NotWorkbook("no styles part".into())).in_file(&self.path));
         };
         let xml = self.pkg.read_text(&part)?;
-        let (s, e) = xml::find_element(&xml, "cellXfs").map_err(|m| Error::xml(&part, m))?.unwrap_or((0, 0));
-        let list = &xml[s..e];
-        let xfs: Vec<&str> = Scanner::new(list)
-            .flatten()
-            .filter(|t| matches!(t.kind, TokenKind::Start | TokenKind::Empty) && t.local_name(list) == "xf")
-            .map(|t| t.text(list))
-            .collect();
-        if let Some(i) = xfs.iter().position(|x| *x == PERCENT_XF) {
-            return Ok(i as u32);
+        let Some((s, e)) = xml::find_element(&xml, list).map_err(|m| Error::xml(&part, m))? else { return Ok(Vec::new()) };
+        let body = &xml[s..e];
+        let mut out = Vec::new();
+        let (mut depth, mut open) = (0usize, None);
+        for t in Scanner::new(body).flatten() {
+            match t.kind {
+                TokenKind::Empty if depth == 1 && t.local_name(body) == item => out.push(t.text(body).to_string()),
+                TokenKind::Start => {
+                    if depth == 1 && t.local_name(body) == item {
+                        open = Some(t.start);
+                    }
+                    depth += 1;
+                }
+                TokenKind::End => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 1 {
+                        if let Some(st) = open.take() {
+                            out.push(body[st..t.end].to_string());
+                        }
+                    }
+                }
+                _ => {}
+            }
         }
-        if let Some(i) = self.new_xfs.iter().position(|x| x == PERCENT_XF) {
-            return Ok((xfs.len() + i) as u32);
-        }
-        self.new_xfs.push(PERCENT_XF.to_string());
-        Ok((xfs.len() + self.new_xfs.len() - 1) as u32)
+        Ok(out)
     }
 
     fn dxf_count(&mut self) -> Result<usize> {

@@ -5,7 +5,7 @@ use super::*;
 impl Workbook {
     /// Whether there are unsaved edits.
     pub fn is_modified(&self) -> bool {
-        !self.new_sheets.is_empty() || !self.new_xfs.is_empty() || self.edits.iter().any(|e| !e.is_empty())
+        !self.new_sheets.is_empty() || self.new_styles.values().any(|v| !v.is_empty()) || self.edits.iter().any(|e| !e.is_empty())
     }
 
     /// Saves in place, the safe way (see [`Workbook::save_as`]).
@@ -138,14 +138,19 @@ impl Workbook {
             self.edits[si] = edits;
             changes.replace_with(&part, PartContent::Spliced { base, splices });
         }
-        if !self.new_dxfs.is_empty() || !self.new_xfs.is_empty() {
+        if !self.new_dxfs.is_empty() || self.new_styles.values().any(|v| !v.is_empty()) {
             if let Some(part) = self.styles_part.clone() {
                 let mut xml = self.pkg.read_text(&part)?;
                 if !self.new_dxfs.is_empty() {
                     xml = add_dxfs(&part, &xml, &self.new_dxfs)?;
                 }
-                if !self.new_xfs.is_empty() {
-                    xml = append_items(&part, &xml, "cellXfs", "xf", &self.new_xfs, &["cellStyles", "dxfs", "tableStyles", "colors", "extLst"])?;
+                // In schema order; a list the part lacks goes before the first of those after it.
+                const LISTS: [(&str, &str, usize); 4] = [("fonts", "font", 0), ("fills", "fill", 1), ("borders", "border", 2), ("cellXfs", "xf", 4)];
+                const AFTER: [&str; 9] = ["fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs", "tableStyles", "colors", "extLst"];
+                for (list, item, after) in LISTS {
+                    if let Some(items) = self.new_styles.get(list).filter(|v| !v.is_empty()) {
+                        xml = append_items(&part, &xml, list, item, items, &AFTER[after..])?;
+                    }
                 }
                 changes.replace(&part, xml.into_bytes());
             }
