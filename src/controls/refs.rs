@@ -115,6 +115,9 @@ pub struct Reference {
     pub kind: RefKind,
     /// The title after the id, when one was recognised.
     pub title: Option<TitleSpan>,
+    /// The title right before the id (「技術的ぜい弱性の管理（A.12.6.1）」), when there is none after
+    /// it and one was recognised; outside `span`.
+    pub title_before: Option<TitleSpan>,
     /// Written with `A` (`A.12.6.1`, `A12.6.1`) rather than bare or after 附属書 only.
     pub prefixed: bool,
     /// Written in full-width characters.
@@ -353,6 +356,42 @@ fn title_after(text: &str, at: usize, cat: &Catalog, edition: Edition, id: &str)
     None
 }
 
+/// A title right before the id starting at byte `at` (after byte `from`, the end of the previous
+/// reference): the title, then at most a few spaces, `:`, `-` or an opening bracket.
+fn title_before(text: &str, at: usize, from: usize, cat: &Catalog, edition: Edition, id: &str) -> Option<TitleSpan> {
+    let head = &text[from..at];
+    let trimmed = head.trim_end_matches(|c: char| {
+        let (f, _) = fold(c);
+        f == ' ' || f == ':' || f == '-' || f == '(' || f == '\t' || "「『【〔（–—".contains(c)
+    });
+    if head.len() - trimmed.len() > 12 {
+        return None;
+    }
+    let norm = |c: char| {
+        let (c, _) = fold(c);
+        match c {
+            '、' | '，' => ',',
+            c => c.to_ascii_lowercase(),
+        }
+    };
+    for (t, lang) in titles_of(cat, edition, id) {
+        let n = t.chars().count();
+        let Some((start, _)) = trimmed.char_indices().rev().nth(n.saturating_sub(1)).filter(|_| n > 0) else { continue };
+        if !trimmed[start..].chars().map(norm).eq(t.chars().map(norm)) {
+            continue;
+        }
+        // The title must start the text or follow a space or punctuation.
+        let boundary = trimmed[..start].chars().next_back().is_none_or(|c| {
+            let (f, _) = fold(c);
+            f.is_whitespace() || f.is_ascii_punctuation() || "、。，．・」』】）〕".contains(c)
+        });
+        if boundary {
+            return Some(TitleSpan { span: from + start..from + trimmed.len(), lang });
+        }
+    }
+    None
+}
+
 /// A range separator and the index after it (and after spaces around it).
 fn range_sep(cs: &[Ch], mut i: usize) -> Option<usize> {
     while i < cs.len() && cs[i].c == ' ' {
@@ -450,6 +489,10 @@ pub fn find(text: &str, cat: &Catalog, ctx: Context) -> Found {
             RefKind::Control(c) => title_after(text, id_span.end, cat, ctx.edition, c),
             _ => None,
         };
+        let title_before = match (&kind, &title) {
+            (RefKind::Control(c), None) => title_before(text, id_span.start, refs.last().map_or(0, |r| r.span.end), cat, ctx.edition, c),
+            _ => None,
+        };
         let mut span = id_span.start..title.as_ref().map_or(id_span.end, |t| t.span.end);
         // A title in brackets: the closing bracket belongs to the reference.
         if let Some(t) = &title {
@@ -459,7 +502,7 @@ pub fn find(text: &str, cat: &Catalog, ctx: Context) -> Found {
             }
         }
         i = cs.iter().position(|c| c.at >= span.end).unwrap_or(cs.len());
-        refs.push(Reference { span, id_span, kind, title, prefixed: id.prefixed, full_width: wide });
+        refs.push(Reference { span, id_span, kind, title, title_before, prefixed: id.prefixed, full_width: wide });
     }
     let mut groups = Vec::new();
     let mut g = 0;

@@ -257,6 +257,11 @@ pub fn convert_text(text: &str, cat: &Catalog, ctx: Context) -> Outcome {
             items.len() == refs.len() && items.iter().enumerate().all(|(i, (_, k))| *k == i) && refs.iter().all(|r| matches!(r.kind, RefKind::Control(_)));
         if one_to_one {
             for (r, (new, _)) in refs.iter().zip(&items) {
+                if let Some(t) = r.title_before.as_ref().filter(|t| t.span.start >= pos) {
+                    out.push_str(&text[pos..t.span.start]);
+                    out.push_str(&title_2022(cat, new, t.lang));
+                    pos = t.span.end;
+                }
                 out.push_str(&text[pos..r.id_span.start]);
                 out.push_str(&render_id(new, r.prefixed, r.full_width));
                 pos = r.id_span.end;
@@ -268,6 +273,13 @@ pub fn convert_text(text: &str, cat: &Catalog, ctx: Context) -> Outcome {
             }
         } else {
             let first = &refs[0];
+            // A title before a list that merges or splits: the new titles, in its language.
+            if let Some(t) = first.title_before.as_ref().filter(|t| t.span.start >= pos) {
+                out.push_str(&text[pos..t.span.start]);
+                let sep = if t.lang == Lang::Ja { "、" } else { ", " };
+                out.push_str(&items.iter().map(|(n, _)| title_2022(cat, n, t.lang)).collect::<Vec<_>>().join(sep));
+                pos = t.span.end;
+            }
             out.push_str(&text[pos..first.span.start]);
             let sep = if refs.len() > 1 { &text[refs[0].span.end..refs[1].span.start] } else { default_separator(text, first) };
             for (i, (new, k)) in items.iter().enumerate() {
@@ -287,7 +299,7 @@ pub fn convert_text(text: &str, cat: &Catalog, ctx: Context) -> Outcome {
     }
     out.push_str(&text[pos..]);
     let lone_id = match found.refs.as_slice() {
-        [r] if r.title.is_none() && found.only_references(text) => match &r.kind {
+        [r] if r.title.is_none() && r.title_before.is_none() && found.only_references(text) => match &r.kind {
             RefKind::Control(id) => Some(id.clone()),
             _ => None,
         },

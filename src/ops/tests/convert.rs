@@ -58,3 +58,17 @@ fn unknown_and_ambiguous_need_review() {
     assert_eq!(conv("A.8.8", false), "<none>");
     assert_eq!(conv("", false), "<none>");
 }
+
+#[test]
+fn a_title_before_the_id_is_replaced_too() {
+    assert_eq!(conv("技術的ぜい弱性の管理（A.12.6.1）", false), "技術的ぜい弱性の管理（A.8.8）");
+    assert_eq!(conv("Management of technical vulnerabilities: A.12.6.1", false), "Management of technical vulnerabilities: A.8.8");
+    // 2005: 操作手順書 A.10.1.1 becomes the 2022 title of its successor through 2013 A.12.1.1
+    let c = match convert_text("操作手順書 A.10.1.1", Catalog::bundled(), Context { edition: Edition::Iso2005, ..Context::default() }) {
+        Outcome::Converted(c) => c.text,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(c, format!("{} A.5.37", Catalog::bundled().control_2022("5.37").unwrap().title_ja));
+    // a word that is not the title is left alone
+    assert_eq!(conv("対策（A.12.6.1）", false), "対策（A.8.8）");
+}
