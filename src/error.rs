@@ -257,6 +257,29 @@ impl Error {
             Usage(why) => why.get(lang).to_string(),
         }
     }
+    /// The place and the message in `lang`: `file: sheet!cell: message`, the file left out when it
+    /// is `known` (a batch line already names it). Nothing is escaped: [`Error::display`] is the
+    /// form for a terminal.
+    ///
+    /// ```
+    /// use risksheet::{Error, Lang};
+    /// let e = Error::usage("bad").in_file("a.xlsx").in_sheet("台帳").at_cell("B2");
+    /// assert_eq!(e.line(Lang::En, None), "a.xlsx: 台帳!B2: bad");
+    /// assert_eq!(e.line(Lang::En, Some("a.xlsx".as_ref())), "台帳!B2: bad");
+    /// ```
+    pub fn line(&self, lang: Lang, known: Option<&Path>) -> String {
+        let mut line = String::new();
+        if let Some(file) = self.file.as_deref().filter(|f| Some(*f) != known) {
+            line += &format!("{}: ", file.display());
+        }
+        match (&self.sheet, &self.cell) {
+            (Some(s), Some(c)) => line += &format!("{s}!{c}: "),
+            (Some(s), None) => line += &format!("{s}: "),
+            (None, Some(c)) => line += &format!("{c}: "),
+            (None, None) => {}
+        }
+        line + &self.message(lang)
+    }
     /// The error as one line in `lang`: the file, sheet and cell and the message, with whatever a
     /// terminal would act on in them (a sheet name holding ESC) shown escaped ([`shown`]).
     pub fn display(&self, lang: Lang) -> impl fmt::Display + '_ {
@@ -271,19 +294,7 @@ struct Shown<'a> {
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let e = self.error;
-        let mut line = String::new();
-        if let Some(file) = &e.file {
-            line += &format!("{}: ", file.display());
-        }
-        match (&e.sheet, &e.cell) {
-            (Some(s), Some(c)) => line += &format!("{s}!{c}: "),
-            (Some(s), None) => line += &format!("{s}: "),
-            (None, Some(c)) => line += &format!("{c}: "),
-            (None, None) => {}
-        }
-        line += &e.message(self.lang);
-        f.write_str(&shown(&line))
+        f.write_str(&shown(&self.error.line(self.lang, None)))
     }
 }
 

@@ -33,20 +33,7 @@ impl Status {
 /// The one-line reason of an error for a batch line or JSON object: the message with its sheet
 /// and cell, and its file only when that is another file than `input` (the output, say).
 pub(crate) fn reason(e: &Error, input: &Path, l: Lang) -> String {
-    let mut s = String::new();
-    if let Some(f) = &e.file {
-        if f != input {
-            s += &format!("{}: ", f.display());
-        }
-    }
-    match (&e.sheet, &e.cell) {
-        (Some(sh), Some(c)) => s += &format!("{sh}!{c}: "),
-        (Some(sh), None) => s += &format!("{sh}: "),
-        (None, Some(c)) => s += &format!("{c}: "),
-        (None, None) => {}
-    }
-    s += &e.message(l);
-    s.replace('\n', " ")
+    e.line(l, Some(input)).replace('\n', " ")
 }
 
 /// Counts of outcomes, and the final table.
