@@ -199,4 +199,6 @@ fn a_2005_soa_is_read_in_its_own_edition() {
     assert_eq!(listed.len(), 24, "{listed:?}");
     assert!(listed.iter().any(|u| u.1 == "6.1.1" && u.2.contains("削除")), "{listed:?}");
     assert!(listed.iter().any(|u| u.1 == "A.14.1.2" && u.2.contains("確からしさが低い")), "{listed:?}");
+    let text = ok(&["soa", legacy("soa-2005.xlsx").to_str().unwrap(), "-o", out.to_str().unwrap(), "--force"]);
+    assert!(text.contains("元の版: ISO/IEC 27001:2005"), "{text}");
 }

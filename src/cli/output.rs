@@ -139,6 +139,10 @@ pub(crate) fn soa_summary(r: &SoaReport, lang: Lang) -> String {
     if !r.unreadable.is_empty() {
         s.push_str(&format!("\n{} {}", r.unreadable.len(), lang.pick("件の旧い値は要確認です（上に一覧）", "legacy values to review (listed above)")));
     }
+    if let Some(d) = &r.source_edition {
+        s.push('\n');
+        s.push_str(&d.describe(lang));
+    }
     s
 }
 
