@@ -172,6 +172,10 @@ pub(crate) fn decide<'a>(cells: impl Iterator<Item = (String, &'a str, Option<&'
             );
             Decision { edition: Some(e), how: How::Cited, why, cites_legacy }
         }
+        [None, None] if !cites_legacy => {
+            let why = Message::new("旧版の管理策として読める番号はありません", "no id that reads as a legacy control");
+            Decision { edition: None, how: How::Unknown, why, cites_legacy }
+        }
         [None, None] => {
             let why = Message::new(
                 "版を示すものがブックにありません。--from 2005 か --from 2013 を指定してください",
