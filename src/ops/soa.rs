@@ -269,34 +269,6 @@ enum Cites {
     Review(Message),
 }
 
-/// Writes `a.12.2.1` / `ａ．１２．２．１` with a capital A, so that a lower-case prefix reads as
-/// the plain 2013 id it is; only where `a` starts a three-number path (or two numbers from 5 to
-/// 18), so that other text is never touched.
-fn capital_prefix(text: &str) -> std::borrow::Cow<'_, str> {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = RE.get_or_init(|| {
-        regex::Regex::new(r"(?:^|[^0-9A-Za-z._Ａ-Ｚａ-ｚ０-９．])([aａ])[.．]?[ 　]?([0-9０-９]{1,3}(?:[.．][0-9０-９]{1,3}){1,3})").expect("regex")
-    });
-    let mut out = String::new();
-    let mut pos = 0;
-    for c in re.captures_iter(text) {
-        let (Some(a), Some(path)) = (c.get(1), c.get(2)) else { continue };
-        let parts: Vec<u32> = to_narrow(path.as_str()).split('.').filter_map(|p| p.parse().ok()).collect();
-        let control_like = parts.len() == 3 || (parts.len() == 2 && (5..=18).contains(&parts[0]));
-        if !control_like {
-            continue;
-        }
-        out.push_str(&text[pos..a.start()]);
-        out.push(if a.as_str() == "a" { 'A' } else { 'Ａ' });
-        pos = a.end();
-    }
-    if pos == 0 {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    out.push_str(&text[pos..]);
-    std::borrow::Cow::Owned(out)
-}
-
 /// 2022 ids written in a text (`A.5.18`, `5.18`, full width) that are in the catalogue.
 fn ids_2022(text: &str, cat: &Catalog) -> Vec<String> {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
@@ -309,7 +281,7 @@ fn ids_2022(text: &str, cat: &Catalog) -> Vec<String> {
 /// of the table for legacy references, or directly the 2022 ids (`A.5.18`, `5.18`) when
 /// `ids_2022` is set and there is no legacy reference.
 fn cited(text: &str, cat: &Catalog, edition: Edition, bare: bool, with_2022: bool) -> Cites {
-    match convert_text(&capital_prefix(text), cat, Context { bare_ids: bare, edition, ..Context::default() }) {
+    match convert_text(text, cat, Context { bare_ids: bare, edition, ..Context::default() }) {
         Outcome::Converted(c) => Cites::Ids(c.pairs.into_iter().map(|p| (p.old, p.new)).collect()),
         Outcome::Review(why) => Cites::Review(why),
         Outcome::None if with_2022 => Cites::Ids(ids_2022(text, cat).into_iter().map(|id| (id.clone(), id)).collect()),
@@ -323,7 +295,7 @@ fn converted_text(text: &str, cat: &Catalog, edition: Edition) -> (String, Optio
     if text.is_empty() {
         return (String::new(), None);
     }
-    match convert_text(&capital_prefix(text), cat, Context { edition, ..Context::default() }) {
+    match convert_text(text, cat, Context { edition, ..Context::default() }) {
         Outcome::Converted(c) => (c.text, None),
         Outcome::Review(why) => (text.to_string(), Some(why)),
         Outcome::None => (text.to_string(), None),
@@ -377,7 +349,8 @@ fn read_id_cell(text: &str, cat: &Catalog, edition: Edition, legacy: bool) -> Id
         Cites::Review(why) => IdCell::Unreadable(why),
         Cites::Ids(ids) if ids.is_empty() => {
             let t = to_narrow(text);
-            let numbered = regex::Regex::new(r"[0-9]+\.[0-9]+").is_ok_and(|re| re.is_match(&t));
+            static NUMBERED: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+            let numbered = NUMBERED.get_or_init(|| regex::Regex::new(r"[0-9]+\.[0-9]+").expect("regex")).is_match(&t);
             if numbered {
                 IdCell::Unreadable(Message::new(
                     format!("管理策番号として読めません: {}", text.trim()),
@@ -599,7 +572,7 @@ pub fn build_soa(wb: &mut Workbook, cat: &Catalog, output: &Path, lang: Lang, ms
                     Cites::Ids(ids) => ids,
                     Cites::Review(why) => {
                         // Only references that were meant as such: not bare numbers in free text.
-                        if find(&capital_prefix(t), cat, Context { bare_ids: in_col, edition, ..Context::default() })
+                        if find(t, cat, Context { bare_ids: in_col, edition, ..Context::default() })
                             .refs
                             .iter()
                             .any(|r| matches!(r.kind, RefKind::Unknown(_) | RefKind::Objective { .. }))
