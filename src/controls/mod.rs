@@ -159,6 +159,15 @@ pub enum Relation {
 }
 
 impl Relation {
+    /// 同一 / 統合 / 分割 (the 2013 control is the same, merged into, or split over the 2022
+    /// one), or the English word.
+    pub fn word(self, lang: Lang) -> &'static str {
+        match self {
+            Relation::Equal => lang.pick("同一", "equivalent"),
+            Relation::Subset => lang.pick("統合", "merged"),
+            Relation::Intersect => lang.pick("分割", "split"),
+        }
+    }
     /// `equal` / `subset` / `intersect`.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -76,11 +76,7 @@ impl Pair {
     /// `A.9.2.5→5.18 (統合)`, `A.14.1.3→A.17.1.2→5.29 (同一・高)`: the pair as the trail shows
     /// it, its relation in `lang`.
     pub fn describe(&self, lang: Lang) -> String {
-        let word = match self.relation {
-            Relation::Equal => lang.pick("同一", "equivalent"),
-            Relation::Subset => lang.pick("統合", "merged"),
-            Relation::Intersect => lang.pick("分割", "split"),
-        };
+        let word = self.relation.word(lang);
         match (&self.via, self.relation_2005, self.confidence) {
             (Some(via), Some(r), Some(c)) => {
                 let dot = lang.pick("・", ", ");
