@@ -211,6 +211,9 @@ pub(crate) fn inspect_text(r: &Inspection, lang: Lang) -> String {
                 Role::Threats => lang.pick("脅威", "threats"),
                 Role::Checklist => lang.pick("チェック", "checklist"),
                 Role::Result => lang.pick("診断結果", "result"),
+                Role::Inventory => lang.pick("資産目録", "inventory"),
+                Role::Register => lang.pick("リスク一覧", "register"),
+                Role::Plan => lang.pick("対応計画", "plan"),
             };
             s += &format!("  {name}: {} {} {}\n", t.sheet, lang.pick("見出し行", "header row"), t.header_row);
             for e in t.evidence {

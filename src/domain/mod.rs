@@ -5,6 +5,7 @@
 //! - [`threat`]: a medium's 脅威の発生頻度 from its threats on 脅威の状況.
 //! - [`checklist`]: 対策状況チェック answers, implementation rates, a medium's 脆弱性.
 //! - [`policy`]: which policy chapters (診断結果) the company must write, and why.
+//! - [`register`]: a risk register's level, priority and treatment (LV.3, the ISMS seminar).
 //! - [`cell`]: parsers of what users type in input cells.
 //!
 //! ```
@@ -20,5 +21,6 @@
 pub mod cell;
 pub mod checklist;
 pub mod policy;
+pub mod register;
 pub mod risk;
 pub mod threat;

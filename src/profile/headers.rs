@@ -3,7 +3,7 @@
 use super::*;
 
 /// A header text with the variants users write.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Header {
     /// The text written by `new` (Japanese).
@@ -146,6 +146,15 @@ pub struct Headers {
     pub checklist: ChecklistHeaders,
     /// Columns of 診断結果.
     pub result: ResultHeaders,
+    /// Columns of the asset inventory (資産目録) a risk register points to.
+    #[serde(default)]
+    pub inventory: InventoryHeaders,
+    /// Columns of the risk register (リスクアセスメント結果報告書).
+    #[serde(default)]
+    pub register: RegisterHeaders,
+    /// Columns of the treatment plan (リスク対応計画).
+    #[serde(default)]
+    pub plan: PlanHeaders,
 }
 
 /// Sheet names; sheets that an edition lacks are absent.
@@ -169,6 +178,15 @@ pub struct SheetHeaders {
     pub checklist: Header,
     /// 診断結果.
     pub result: Header,
+    /// 資産目録 (a risk register's asset inventory).
+    #[serde(default)]
+    pub inventory: Option<Header>,
+    /// リスクアセスメント結果報告書.
+    #[serde(default)]
+    pub register: Option<Header>,
+    /// リスク対応計画.
+    #[serde(default)]
+    pub plan: Option<Header>,
     /// Words in a tab name that mark a sheet as an old copy (「台帳（旧）」, 「情報資産管理台帳 (2)」,
     /// 「backup」): such a sheet is taken for a table only when no other sheet holds one as well.
     #[serde(default)]

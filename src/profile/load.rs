@@ -8,6 +8,7 @@ const BUILTINS: &[(&str, &str)] = &[
     ("ipa-2.1", include_str!("../../data/profiles/ipa-2.1.toml")),
     ("ipa-3", include_str!("../../data/profiles/ipa-3.toml")),
     ("lv3", include_str!("../../data/profiles/lv3.toml")),
+    ("isms-seminar", include_str!("../../data/profiles/isms-seminar.toml")),
 ];
 
 /// How many `extends` steps a profile may take (a guard against runaway chains).
@@ -19,7 +20,8 @@ pub(crate) fn profile_error(ja: String, en: String) -> Error {
 }
 
 impl Profile {
-    /// Names of the embedded presets: `ipa-2.1`, `ipa-3` (3rd and 3.1 editions) and `lv3`.
+    /// Names of the embedded presets: `ipa-2.1`, `ipa-3` (3rd and 3.1 editions), `lv3` and
+    /// `isms-seminar`.
     pub fn builtin_names() -> Vec<&'static str> {
         BUILTINS.iter().map(|(name, _)| *name).collect()
     }

@@ -44,7 +44,9 @@ macro_rules! bilingual {
 
 // After `bilingual!`, which it uses.
 mod headers;
+mod register;
 pub use headers::*;
+pub use register::*;
 
 /// A set of rules for one edition or method, as loaded from a profile file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -87,6 +89,10 @@ pub struct Profile {
     /// workbook's 会社の状況 block answers them.
     #[serde(default, skip_serializing_if = "crate::ops::ipa::facts::ProfileFacts::is_empty")]
     pub facts: crate::ops::ipa::facts::ProfileFacts,
+    /// How a risk register (LV.3, the ISMS seminar) scores and treats its risks, when the
+    /// profile has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register: Option<RegisterRule>,
     /// Texts of the 診断結果 decision column.
     pub result: ResultTexts,
     /// Header texts that locate sheets and columns.

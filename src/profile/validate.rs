@@ -31,6 +31,7 @@ impl Profile {
         self.check_matrix()?;
         self.check_importance()?;
         self.check_bands()?;
+        self.check_register()?;
         self.check_media()?;
         self.check_checklist()?;
         self.check_chapters()?;
@@ -76,27 +77,36 @@ impl Profile {
 
     /// Every product 重要度 × 可能性 must fall in exactly one band; bands must not overlap.
     fn check_bands(&self) -> Result<()> {
-        let bands = &self.risk.bands;
-        if let Some(b) = bands.iter().find(|b| b.min > b.max || b.label.trim().is_empty()) {
+        check_band_list("risk.bands", &self.risk.bands, &self.possible_risk_values(), "リスク値", "risk value")
+    }
+
+    /// `[register]`: factors on sensible scales, a vocabulary, priorities covering every level.
+    fn check_register(&self) -> Result<()> {
+        let Some(r) = &self.register else { return Ok(()) };
+        if r.factors.is_empty() {
             return fail(
-                format!("risk.bands の帯 {}〜{} は min ≦ max とし、label を書いてください", b.min, b.max),
-                format!("risk.bands band {}–{} needs min ≤ max and a label", b.min, b.max),
+                "register.factors が空です（被害発生可能性などを1つ以上）".into(),
+                "register.factors is empty (give at least one, e.g. likelihood)".into(),
             );
         }
-        for (i, a) in bands.iter().enumerate() {
-            if let Some(b) = bands[i + 1..].iter().find(|b| a.min <= b.max && b.min <= a.max) {
+        for f in &r.factors {
+            if f.key.trim().is_empty() || f.header.text.trim().is_empty() {
                 return fail(
-                    format!("risk.bands の「{}」（{}〜{}）と「{}」（{}〜{}）が重なっています", a.label, a.min, a.max, b.label, b.min, b.max),
-                    format!("risk.bands '{}' ({}–{}) and '{}' ({}–{}) overlap", a.label, a.min, a.max, b.label, b.min, b.max),
+                    "register.factors の各要素に key と header.text を書いてください".into(),
+                    "each of register.factors needs a key and a header.text".into(),
+                );
+            }
+            check_scale(&format!("register.factors.{}", f.key), f.scale())?;
+        }
+        for (name, list) in [("treatments", &r.treatments), ("responses", &r.responses), ("statuses", &r.statuses)] {
+            if list.is_empty() || list.iter().any(|c| c.label.trim().is_empty()) {
+                return fail(
+                    format!("register.{name} に label のある語を1つ以上書いてください"),
+                    format!("register.{name} needs at least one word, each with a label"),
                 );
             }
         }
-        for value in self.possible_risk_values() {
-            if self.risk.band(value).is_none() {
-                return fail(format!("risk.bands にリスク値 {value} を含む帯がありません"), format!("risk.bands has no band for the risk value {value}"));
-            }
-        }
-        Ok(())
+        check_band_list("register.priorities", &r.priorities, &r.possible_levels(self.cia), "リスクレベル", "risk level")
     }
 
     fn check_media(&self) -> Result<()> {
@@ -204,6 +214,28 @@ fn check_levels(field: &str, scale: Scale, levels: &[Level]) -> Result<()> {
                 format!("{field}.levels needs exactly one label for {value} (found {count})"),
             );
         }
+    }
+    Ok(())
+}
+
+/// Bands that do not overlap, each with a label, covering every value of `values`.
+fn check_band_list(name: &str, bands: &[crate::profile::RiskBand], values: &[u32], value_ja: &str, value_en: &str) -> Result<()> {
+    if let Some(b) = bands.iter().find(|b| b.min > b.max || b.label.trim().is_empty()) {
+        return fail(
+            format!("{name} の帯 {}〜{} は min ≦ max とし、label を書いてください", b.min, b.max),
+            format!("{name} band {}–{} needs min ≤ max and a label", b.min, b.max),
+        );
+    }
+    for (i, a) in bands.iter().enumerate() {
+        if let Some(b) = bands[i + 1..].iter().find(|b| a.min <= b.max && b.min <= a.max) {
+            return fail(
+                format!("{name} の「{}」（{}〜{}）と「{}」（{}〜{}）が重なっています", a.label, a.min, a.max, b.label, b.min, b.max),
+                format!("{name} '{}' ({}–{}) and '{}' ({}–{}) overlap", a.label, a.min, a.max, b.label, b.min, b.max),
+            );
+        }
+    }
+    if let Some(value) = values.iter().find(|&&v| !bands.iter().any(|b| b.contains(v))) {
+        return fail(format!("{name} に{value_ja} {value} を含む帯がありません"), format!("{name} has no band for the {value_en} {value}"));
     }
     Ok(())
 }

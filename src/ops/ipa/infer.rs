@@ -58,19 +58,29 @@ pub enum Role {
     Checklist,
     /// 診断結果.
     Result,
+    /// A risk register's asset inventory (資産目録): may be the ledger's own sheet.
+    Inventory,
+    /// A risk register (リスクアセスメント結果報告書).
+    Register,
+    /// A risk treatment plan (リスク対応計画).
+    Plan,
 }
 
 impl Role {
     /// Every role, in the order a workbook has them.
-    pub const ALL: [Role; 4] = [Role::Ledger, Role::Threats, Role::Checklist, Role::Result];
+    pub const ALL: [Role; 7] = [Role::Ledger, Role::Threats, Role::Checklist, Role::Result, Role::Inventory, Role::Register, Role::Plan];
 
-    /// The key used by `--map` and `[layout]` (`ledger`, `threats`, `checklist`, `result`).
+    /// The key used by `--map` and `[layout]` (`ledger`, `threats`, `checklist`, `result`,
+    /// `inventory`, `register`, `plan`).
     pub fn key(self) -> &'static str {
         match self {
             Role::Ledger => "ledger",
             Role::Threats => "threats",
             Role::Checklist => "checklist",
             Role::Result => "result",
+            Role::Inventory => "inventory",
+            Role::Register => "register",
+            Role::Plan => "plan",
         }
     }
 
@@ -79,13 +89,16 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.key() == key.trim())
     }
 
-    fn sheet_header(self, p: &Profile) -> &Header {
+    fn sheet_header(self, p: &Profile) -> Option<&Header> {
         let sh = &p.headers.sheets;
         match self {
-            Role::Ledger => &sh.ledger,
-            Role::Threats => &sh.threats,
-            Role::Checklist => &sh.checklist,
-            Role::Result => &sh.result,
+            Role::Ledger => Some(&sh.ledger),
+            Role::Threats => Some(&sh.threats),
+            Role::Checklist => Some(&sh.checklist),
+            Role::Result => Some(&sh.result),
+            Role::Inventory => sh.inventory.as_ref(),
+            Role::Register => sh.register.as_ref(),
+            Role::Plan => sh.plan.as_ref(),
         }
     }
 }
@@ -167,7 +180,116 @@ fn fields(role: Role, p: &Profile) -> Vec<Field<'_>> {
                 f("decision", &h.decision, Computed, 1.0),
             ]
         }
+        Role::Inventory => {
+            let h = &p.headers.inventory;
+            vec![
+                f("no", &h.no, Free, 1.0),
+                f("asset", &h.asset, Text, 1.0),
+                f("c", &h.confidentiality, Level, 1.2),
+                f("i", &h.integrity, Level, 1.2),
+                f("a", &h.availability, Level, 1.2),
+                f("importance", &h.importance, Computed, 0.5),
+            ]
+        }
+        Role::Register => register_fields(p),
+        Role::Plan => {
+            let h = &p.headers.plan;
+            let g = |key, header, group| Field { key, header, content: Free, weight: 0.4, group: Some(group) };
+            vec![
+                f("no", &h.no, Free, 0.5),
+                f("risk_no", &h.risk_no, Free, 0.8),
+                f("control", &h.control, Free, 1.0),
+                f("task", &h.task, Free, 1.0),
+                f("owner", &h.owner, Free, 0.6),
+                g("planned_start", &h.planned_start, &h.planned_group),
+                g("planned_end", &h.planned_end, &h.planned_group),
+                g("actual_start", &h.actual_start, &h.actual_group),
+                g("actual_end", &h.actual_end, &h.actual_group),
+                f("status", &h.status, Free, 1.2),
+            ]
+        }
     }
+}
+
+/// A register's fields: the profile's factors and treatment options have fields of their own,
+/// keyed by their `key` (`likelihood`, `residual_likelihood`) and their English word
+/// (`treat_reduce`).
+fn register_fields(p: &Profile) -> Vec<Field<'_>> {
+    use Content::*;
+    let h = &p.headers.register;
+    fn f<'p>(key: &'static str, header: &'p Header, content: Content, weight: f32, group: Option<&'p Header>) -> Field<'p> {
+        Field { key, header, content, weight, group }
+    }
+    let (first, residual, treat) = (Some(&h.first_group), Some(&h.residual_group), Some(&h.treatment_group));
+    let mut v = vec![
+        f("no", &h.no, Free, 0.5, None),
+        f("asset_no", &h.asset_no, Free, 1.0, None),
+        f("asset", &h.asset, Text, 0.5, None),
+        f("source", &h.source, Free, 0.4, None),
+        f("area", &h.area, Free, 0.4, None),
+        f("event", &h.event, Free, 0.6, None),
+        f("cause", &h.cause, Free, 0.4, None),
+        f("consequence", &h.consequence, Free, 0.4, None),
+        f("importance", &h.importance, Free, 1.0, first),
+    ];
+    let Some(rule) = &p.register else { return v };
+    for factor in &rule.factors {
+        v.push(f(intern(&factor.key), &factor.header, Free, 1.2, first));
+    }
+    v.push(f("level", &h.level, Computed, 0.8, first));
+    v.push(f("priority", &h.priority, Computed, 0.5, None));
+    // One column per option (● marks), or one column holding the option's word.
+    for choice in &rule.treatments {
+        v.push(f(intern(&treatment_key(choice)), treatment_header(choice), Free, 0.6, treat));
+    }
+    v.push(f("treatment", &h.treatment_group, Free, 0.6, None));
+    v.push(f("controls", &h.controls, Free, 1.0, None));
+    v.push(f("response", &h.response, Free, 0.8, None));
+    v.push(f("residual_importance", &h.importance, Free, 0.6, residual));
+    for factor in &rule.factors {
+        v.push(f(intern(&format!("residual_{}", factor.key)), &factor.header, Free, 0.6, residual));
+    }
+    v.push(f("residual_level", &h.level, Computed, 0.6, residual));
+    v
+}
+
+/// The field key of a treatment option's column: `treat_` and its English word (`treat_reduce`).
+pub(crate) fn treatment_key(choice: &crate::profile::Choice) -> String {
+    let word: String = choice.label_en.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    if word.is_empty() {
+        format!("treat_{}", crate::text::normalize_key(&choice.label))
+    } else {
+        format!("treat_{word}")
+    }
+}
+
+/// A treatment option's column header: its word and the other words it is written as. Made once
+/// per distinct option and kept (fields hold `&Header`).
+fn treatment_header(choice: &crate::profile::Choice) -> &'static Header {
+    use std::sync::{Mutex, OnceLock};
+    static HEADERS: OnceLock<Mutex<Vec<&'static Header>>> = OnceLock::new();
+    let header = Header { text: choice.label.clone(), text_en: choice.label_en.clone(), variants: choice.variants.clone(), contains: Vec::new() };
+    let mut all = HEADERS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(h) = all.iter().find(|h| ***h == header) {
+        return h;
+    }
+    let h: &'static Header = Box::leak(Box::new(header));
+    all.push(h);
+    h
+}
+
+/// A field key from profile data (a factor's `key`) as the `&'static str` the tables use: kept
+/// once per distinct key, so a batch of thousands of workbooks stores each key once.
+fn intern(key: &str) -> &'static str {
+    use std::sync::{Mutex, OnceLock};
+    static KEYS: OnceLock<Mutex<Vec<&'static str>>> = OnceLock::new();
+    let mut keys = KEYS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(k) = keys.iter().find(|k| **k == key) {
+        return k;
+    }
+    let k: &'static str = Box::leak(key.to_string().into_boxed_str());
+    keys.push(k);
+    k
 }
 
 /// The field keys of a role, for `--map` messages and `[layout]` validation.
@@ -180,7 +302,7 @@ pub fn field_keys(role: Role, p: &Profile) -> Vec<&'static str> {
 }
 
 /// Whether a found table has what its role needs to be read.
-fn usable(role: Role, cols: &FieldColumns) -> bool {
+fn usable(role: Role, cols: &FieldColumns, p: &Profile) -> bool {
     let has = |k| cols.get(k).is_some();
     match role {
         Role::Ledger => has("medium") && (has("asset") || has("c") || has("i") || has("a")) && cols.len() >= 4,
@@ -188,6 +310,14 @@ fn usable(role: Role, cols: &FieldColumns) -> bool {
         // Groups may be section rows in the item column instead of a column of their own.
         Role::Checklist => has("answer") && (has("group") || has("item")),
         Role::Result => has("chapter") && (has("rate") || has("decision") || has("need")),
+        Role::Inventory => has("no") && has("asset") && (has("c") || has("i") || has("a") || has("importance")),
+        // A level computed from something: an importance or the asset it comes from, and a
+        // factor; and what the risk is or how it is treated.
+        Role::Register => {
+            let factor = p.register.as_ref().is_some_and(|r| r.factors.iter().any(|f| has(&f.key)));
+            factor && (has("asset_no") || has("importance") || has("asset")) && (has("event") || has("source") || has("controls") || has("level"))
+        }
+        Role::Plan => has("status") && (has("control") || has("task")),
     }
 }
 
@@ -365,6 +495,14 @@ fn assign(
         for (i, f) in fields.iter().enumerate() {
             let (row, mut hs) = header.as_ref().map_or((bottom, 0.0), |(row, s)| (*row, s[i]));
             let under_group = group_text.as_ref().is_some_and(|t| scores.under_group(i, t));
+            // Under another field's group header (二次評価 over a second 重要度): not this field's.
+            let elsewhere = !under_group
+                && group_text
+                    .as_ref()
+                    .is_some_and(|t| (0..fields.len()).any(|j| j != i && fields[j].group.is_some() && fields[j].group != f.group && scores.under_group(j, t)));
+            if elsewhere {
+                hs -= 0.3;
+            }
             if hs < 0.3 && !f.content.identifying() && !under_group {
                 continue;
             }
@@ -508,18 +646,18 @@ fn assign(
     // A table is a table by at least one header a person would read as its field; values alone
     // (a column of 1–3 on a legend sheet) do not make one.
     let headed = chosen.iter().flatten().any(|(_, s)| s.header >= 0.75) || !forced.is_empty();
-    let usable_now = headed && (usable(role, &columns) || !ambiguities.is_empty() && usable_with(role, &columns, &ambiguities));
+    let usable_now = headed && (usable(role, &columns, p) || !ambiguities.is_empty() && usable_with(role, &columns, &ambiguities, p));
     usable_now.then(|| Found { sheet: grid.sheet.clone(), top, bottom, first_row, columns, evidence, ambiguities, score })
 }
 
 /// Whether the table would be usable had its ambiguous fields been placed: it is the table, and
 /// the ambiguity is reported rather than the table missed.
-fn usable_with(role: Role, cols: &FieldColumns, ambiguities: &[Ambiguity]) -> bool {
+fn usable_with(role: Role, cols: &FieldColumns, ambiguities: &[Ambiguity], p: &Profile) -> bool {
     let mut all = cols.clone();
     for (k, a) in ambiguities.iter().enumerate() {
         all.insert(a.field, u32::MAX - k as u32);
     }
-    usable(role, &all)
+    usable(role, &all, p)
 }
 
 fn describe_evidence(s: Score, forced: bool, l: Lang) -> String {
@@ -630,7 +768,7 @@ pub(crate) fn infer(grids: &Grids, p: &Profile, over: &Overrides, l: Lang) -> Re
                 continue;
             }
             let Some(found) = find_on_sheet(&mut memo, role, p, over, l) else { continue };
-            let mut score = found.score + role.sheet_header(p).score(name).max(0.0) * 1.0;
+            let mut score = found.score + role.sheet_header(p).map_or(0.0, |h| h.score(name).max(0.0)) * 1.0;
             if over.sheet(role).is_some() {
                 score += 100.0;
             }
@@ -655,12 +793,26 @@ pub(crate) fn infer(grids: &Grids, p: &Profile, over: &Overrides, l: Lang) -> Re
             out.examples.push(found.clone());
         }
     }
-    for (_, role, found) in candidates {
+    // The asset inventory may be the ledger itself (a ledger with a No column): it takes its
+    // sheet whatever else the sheet is.
+    let (inventories, others): (Vec<_>, Vec<_>) = candidates.into_iter().partition(|c| c.1 == Role::Inventory);
+    for (_, role, found) in others {
         if taken.contains(&found.sheet) || out.table(role).is_some() {
             continue;
         }
         taken.push(found.sheet.clone());
         out.tables.push((role, found));
+    }
+    // Only a register points to an inventory: without one, a ledger with a No column is a ledger.
+    let shared = |sheet: &str| out.tables.iter().all(|(r, f)| f.sheet != sheet || *r == Role::Ledger);
+    if out.table(Role::Register).is_some() {
+        if let Some((_, role, mut found)) = inventories.into_iter().find(|c| shared(&c.2.sheet)) {
+            // The ledger's own doubts are said once.
+            if out.table(Role::Ledger).is_some_and(|l| l.sheet == found.sheet) {
+                found.ambiguities.clear();
+            }
+            out.tables.push((role, found));
+        }
     }
     out.examples.sort_by_key(|f| grids.get_index_of(&f.sheet));
     out.roles = SheetRoles {
@@ -669,6 +821,9 @@ pub(crate) fn infer(grids: &Grids, p: &Profile, over: &Overrides, l: Lang) -> Re
         threats: out.table(Role::Threats).map(|f| f.sheet.clone()),
         checklist: out.table(Role::Checklist).map(|f| f.sheet.clone()),
         result: out.table(Role::Result).map(|f| f.sheet.clone()),
+        inventory: out.table(Role::Inventory).map(|f| f.sheet.clone()),
+        register: out.table(Role::Register).map(|f| f.sheet.clone()),
+        plan: out.table(Role::Plan).map(|f| f.sheet.clone()),
     };
     out.ambiguities = out.tables.iter().flat_map(|t| t.1.ambiguities.clone()).collect();
     Ok(out)

@@ -212,6 +212,15 @@ pub struct SheetRoles {
     pub checklist: Option<String>,
     /// 診断結果.
     pub result: Option<String>,
+    /// A risk register's asset inventory (資産目録); may be the ledger's sheet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<String>,
+    /// The risk register (リスクアセスメント結果報告書).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub register: Option<String>,
+    /// The treatment plan (リスク対応計画).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
 }
 
 /// Every worksheet as a grid, by name in tab order.
