@@ -348,6 +348,27 @@ impl Catalog {
         self.v2022.iter().find(|c| c.id == id)
     }
 
+    /// The 2022 controls a text cites by id (`A.5.18`, `5.18`, full width), in order, each once.
+    ///
+    /// ```
+    /// let cat = risksheet::controls::Catalog::bundled();
+    /// assert_eq!(cat.cited_2022("情報の分類（A.5.12）、ラベル付け ５．１３"), ["5.12", "5.13"]);
+    /// assert!(cat.cited_2022("12.6.1 と 9.9").is_empty());
+    /// ```
+    pub fn cited_2022(&self, text: &str) -> Vec<String> {
+        static RE: OnceLock<regex::Regex> = OnceLock::new();
+        let re = RE.get_or_init(|| regex::Regex::new(r"(?:^|[^0-9A-Za-z.])(?:A\.?\s*)?([5-8]\.[0-9]{1,2})(?:$|[^0-9.])").expect("regex"));
+        let t = crate::text::to_narrow(text);
+        let mut ids: Vec<String> = Vec::new();
+        for c in re.captures_iter(&t) {
+            let id = c[1].to_string();
+            if self.control_2022(&id).is_some() && !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        ids
+    }
+
     /// The 2022 controls a 2013 control maps to, in table order.
     pub fn successors(&self, old: &str) -> Vec<&Mapping> {
         self.mappings.iter().filter(|m| m.old == old).collect()

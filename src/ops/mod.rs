@@ -6,6 +6,7 @@ pub mod inspect;
 pub mod ipa;
 pub(crate) mod legacy;
 pub mod looks;
+pub mod register;
 pub mod report;
 pub mod soa;
 pub mod template;

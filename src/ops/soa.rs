@@ -269,22 +269,14 @@ enum Cites {
     Review(Message),
 }
 
-/// 2022 ids written in a text (`A.5.18`, `5.18`, full width) that are in the catalogue.
-fn ids_2022(text: &str, cat: &Catalog) -> Vec<String> {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = RE.get_or_init(|| regex::Regex::new(r"(?:^|[^0-9A-Za-z.])(?:A\.?\s*)?([5-8]\.[0-9]{1,2})(?:$|[^0-9.])").expect("regex"));
-    let t = to_narrow(text);
-    re.captures_iter(&t).map(|c| c[1].to_string()).filter(|id| cat.control_2022(id).is_some()).collect()
-}
-
 /// What a text cites, through [`convert_text`] (the one reading of legacy references): the pairs
 /// of the table for legacy references, or directly the 2022 ids (`A.5.18`, `5.18`) when
-/// `ids_2022` is set and there is no legacy reference.
+/// `with_2022` is set and there is no legacy reference.
 fn cited(text: &str, cat: &Catalog, edition: Edition, bare: bool, with_2022: bool) -> Cites {
     match convert_text(text, cat, Context { bare_ids: bare, edition, ..Context::default() }) {
         Outcome::Converted(c) => Cites::Ids(c.pairs.into_iter().map(|p| (p.old, p.new)).collect()),
         Outcome::Review(why) => Cites::Review(why),
-        Outcome::None if with_2022 => Cites::Ids(ids_2022(text, cat).into_iter().map(|id| (id.clone(), id)).collect()),
+        Outcome::None if with_2022 => Cites::Ids(cat.cited_2022(text).into_iter().map(|id| (id.clone(), id)).collect()),
         Outcome::None => Cites::Ids(Vec::new()),
     }
 }

@@ -221,6 +221,8 @@ pub struct RegisterHeaders {
     pub priority: Header,
     /// 管理策.
     pub controls: Header,
+    /// 附属書A: the 2022 control ids, when apart from the 管理策 text.
+    pub annex: Header,
     /// 対応 (済み / 予定 / 未定).
     pub response: Header,
 }

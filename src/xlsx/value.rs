@@ -116,3 +116,31 @@ pub struct Cell {
     /// The formula without `=`, when the cell has one.
     pub formula: Option<String>,
 }
+
+/// The date an Excel serial number stands for (1900 date system), as `2026-04-01`; `None` for a
+/// number that is no date (negative, fractional days are ignored, beyond 9999-12-31).
+///
+/// ```
+/// use risksheet::xlsx::value::excel_date;
+/// assert_eq!(excel_date(46113.0).as_deref(), Some("2026-04-01"));
+/// assert_eq!(excel_date(61.0).as_deref(), Some("1900-03-01"));
+/// assert_eq!(excel_date(-1.0), None);
+/// ```
+pub fn excel_date(serial: f64) -> Option<String> {
+    if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    // Days since 1970-01-01; Excel's day 60 is the 29 February 1900 that never was.
+    let days = serial.floor() as i64 - 25_569 + i64::from(serial < 60.0);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    Some(format!("{y:04}-{m:02}-{d:02}"))
+}

@@ -44,7 +44,7 @@ const SUMMARY_TITLE: (&str, &str) = ("集計（risksheet fill が計算します
 /// Whether a sheet's A1 shows the title risksheet gives its own summary sheet: that sheet is
 /// output, never read as the user's input.
 pub(crate) fn is_summary_title(a1: &str) -> bool {
-    a1 == SUMMARY_TITLE.0 || a1 == SUMMARY_TITLE.1
+    a1 == SUMMARY_TITLE.0 || a1 == SUMMARY_TITLE.1 || crate::ops::register::fill::is_summary_title(a1)
 }
 
 /// The summary sheet: risksheet's own if the workbook has it, else a new one under a name the
@@ -54,13 +54,22 @@ fn summary_sheet(wb: &mut Workbook, wl: Lang) -> Result<String> {
         Lang::Ja => SUMMARY_SHEET_NAMES.0,
         Lang::En => SUMMARY_SHEET_NAMES.1,
     };
+    own_sheet(wb, names, &|title| title == SUMMARY_TITLE.0 || title == SUMMARY_TITLE.1, None)
+}
+
+/// A sheet risksheet writes its figures on: the first of `names` that is free (added, laid out
+/// as `layout` when given) or already risksheet's own (its A1 title passes `is_own`).
+pub(crate) fn own_sheet(wb: &mut Workbook, names: &[&str], is_own: &dyn Fn(&str) -> bool, layout: Option<&crate::xlsx::workbook::NewSheet>) -> Result<String> {
     for &name in names {
         if wb.sheet_index(name).is_err() {
-            wb.add_sheet(name)?;
+            match layout {
+                Some(l) => wb.add_sheet_with(name, l)?,
+                None => wb.add_sheet(name)?,
+            }
             return Ok(name.to_string());
         }
         let title = wb.value(name, CellRef::new(1, 1))?.to_string();
-        if is_summary_title(&title) {
+        if is_own(&title) {
             return Ok(name.to_string());
         }
     }
@@ -87,6 +96,9 @@ pub struct FillSummary {
     /// Company facts a chapter depends on that nobody answered (要確認; the chapter is counted
     /// as needed). They do not make the exit code 3: a fresh workbook has them all.
     pub facts_to_check: Vec<String>,
+    /// What was computed on the risk register, when the workbook has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub register: Option<crate::ops::register::fill::RegisterFill>,
 }
 
 /// Computes everything and stages the writes in `wb` (save it afterwards, or `preview`).
@@ -107,8 +119,17 @@ pub fn fill(wb: &mut Workbook, profile: Option<&Profile>) -> Result<FillSummary>
 /// sheet's names are taken by other sheets.
 pub fn fill_with(wb: &mut Workbook, opts: &super::ReadOptions) -> Result<FillSummary> {
     let analysis = super::analyze_with(wb, opts)?;
-    let skipped = stage(wb, &analysis)?;
+    for Normalization { sheet, row, col, to, .. } in &analysis.normalizations {
+        wb.set_value(sheet, CellRef::new(*row, *col), to.clone())?;
+    }
+    // A workbook of a register alone has no IPA tables to compute.
+    let skipped = if analysis.layout.ledger.is_some() { stage(wb, &analysis)? } else { Vec::new() };
+    let register = match &analysis.register {
+        Some(r) => Some(crate::ops::register::fill::stage(wb, &analysis, r)?),
+        None => None,
+    };
     Ok(FillSummary {
+        register,
         edition: analysis.edition.clone(),
         assets: analysis.assets.len(),
         high_risk_assets: analysis.assets.iter().filter(|a| a.high).map(|a| format!("{} ({})", a.name, a.band.clone().unwrap_or_default())).collect(),
@@ -190,9 +211,6 @@ fn summary_layout(p: &Profile, sheet: String) -> SummaryLayout {
 
 /// Stages every write; returns warnings about cells it left alone.
 fn stage(wb: &mut Workbook, an: &Analysis) -> Result<Vec<Warning>> {
-    for Normalization { sheet, row, col, to, .. } in &an.normalizations {
-        wb.set_value(sheet, CellRef::new(*row, *col), to.clone())?;
-    }
     let sheet = summary_sheet(wb, an.lang)?;
     let s = SummaryLayout::write(wb, an, sheet)?;
     write_threat_status(wb, an, &s)?;

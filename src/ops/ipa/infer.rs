@@ -244,6 +244,7 @@ fn register_fields(p: &Profile) -> Vec<Field<'_>> {
     }
     v.push(f("treatment", &h.treatment_group, Free, 0.6, None));
     v.push(f("controls", &h.controls, Free, 1.0, None));
+    v.push(f("annex", &h.annex, Free, 0.6, None));
     v.push(f("response", &h.response, Free, 0.8, None));
     v.push(f("residual_importance", &h.importance, Free, 0.6, residual));
     for factor in &rule.factors {

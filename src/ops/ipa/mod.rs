@@ -17,7 +17,7 @@ pub mod infer;
 pub mod layout;
 pub mod ledger;
 mod options;
-mod read;
+pub(crate) mod read;
 
 pub use options::ReadOptions;
 
@@ -221,6 +221,10 @@ pub struct Analysis {
     pub(crate) answers: GroupAnswers,
     #[serde(skip)]
     pub(crate) grids: layout::Grids,
+    /// The risk register with its inventory and plan, when the workbook has one: `risks`,
+    /// `plan`, `inventory` and `register_summary` in `inspect --json`.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub register: Option<crate::ops::register::Register>,
 }
 
 impl FoundLayout {
@@ -334,7 +338,13 @@ pub(crate) fn detect_profile(sheet_names: &[String], grids: &layout::Grids) -> R
     if has(&sh.usage) || has(&sh.importance_definition) {
         return Ok(ipa3);
     }
-    for l in &infer::ledgers(grids, &ipa3) {
+    let ledgers = infer::ledgers(grids, &ipa3);
+    if ledgers.is_empty() {
+        if let Some(p) = register_profile(grids)? {
+            return Ok(p);
+        }
+    }
+    for l in &ledgers {
         let grid = &grids[&l.sheet];
         let values: Vec<f64> = ledger::LedgerField::CIA
             .iter()
@@ -350,6 +360,20 @@ pub(crate) fn detect_profile(sheet_names: &[String], grids: &layout::Grids) -> R
         }
     }
     Profile::builtin("ipa-2.1")
+}
+
+/// The method of a workbook holding a risk register and no IPA ledger: the seminar's when the
+/// register has all its factors (業務への影響度, 発生頻度), else LV.3's when it has LV.3's.
+fn register_profile(grids: &layout::Grids) -> Result<Option<Profile>> {
+    for name in ["isms-seminar", "lv3"] {
+        let p = Profile::builtin(name)?;
+        let inferred = infer::infer(grids, &p, &infer::Overrides::default(), Lang::Ja)?;
+        let has_factors = |f: &infer::Found| p.register.as_ref().is_some_and(|r| r.factors.iter().all(|x| f.columns.get(&x.key).is_some()));
+        if inferred.table(Role::Register).is_some_and(has_factors) {
+            return Ok(Some(p));
+        }
+    }
+    Ok(None)
 }
 
 /// Reads an IPA workbook and computes every result. `profile` overrides edition detection.
@@ -383,9 +407,13 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
     over.add(&opts.map, &p, "--map")?;
     let inferred = infer::infer(&grids, &p, &over, opts.lang)?;
     let roles = inferred.roles.clone();
-    let ledger_sheet = roles.ledger.clone().ok_or_else(|| {
-        Error::new(ErrorKind::MissingHeader(format!("{}（{}）", p.headers.sheets.ledger.text, p.headers.ledger.medium.text).into())).in_file(&path)
-    })?;
+    let Some(ledger_sheet) = roles.ledger.clone() else {
+        // A workbook of a risk register alone (LV.3, the seminar) has no IPA ledger.
+        if inferred.table(Role::Register).is_some() {
+            return register_only(grids, p, &inferred, opts);
+        }
+        return Err(Error::new(ErrorKind::MissingHeader(format!("{}（{}）", p.headers.sheets.ledger.text, p.headers.ledger.medium.text).into())).in_file(&path));
+    };
     let mut out = Collector { warnings: Vec::new(), normalizations: Vec::new(), lang: opts.lang };
     // A column risksheet is not sure of is named with its candidates; nothing is computed from it.
     for a in &inferred.ambiguities {
@@ -530,6 +558,11 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
         })
         .collect();
 
+    let register = crate::ops::register::read(&grids, &inferred, &p, wl, &mut out)?;
+    if let Some(r) = &register {
+        out.warnings.extend(crate::ops::register::missing_register_fields(r, &p, opts.lang));
+    }
+
     Ok(Analysis {
         edition: p.id.clone(),
         lang: wl,
@@ -555,7 +588,63 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
         check_rows,
         answers,
         grids,
+        register,
     })
+}
+
+/// The analysis of a workbook holding a risk register and no IPA ledger: the register, its
+/// inventory and plan; the IPA results are empty.
+fn register_only(grids: layout::Grids, p: Profile, inferred: &infer::Inferred, opts: &ReadOptions) -> Result<Analysis> {
+    let mut out = Collector {
+        warnings: inferred.ambiguities.iter().map(|a| Warning { sheet: a.sheet.clone(), cell: a.cell.clone(), message: a.message.clone() }).collect(),
+        normalizations: Vec::new(),
+        lang: opts.lang,
+    };
+    let sheet = inferred.table(Role::Register).map(|f| f.sheet.clone()).unwrap_or_default();
+    let wl = register_lang(&grids[&sheet], &p);
+    let register = crate::ops::register::read(&grids, inferred, &p, wl, &mut out)?;
+    if let Some(r) = &register {
+        out.warnings.extend(crate::ops::register::missing_register_fields(r, &p, opts.lang));
+    }
+    Ok(Analysis {
+        edition: p.id.clone(),
+        lang: wl,
+        message_lang: opts.lang,
+        layout: FoundLayout {
+            sheets: inferred.roles.clone(),
+            ledger: None,
+            threats: None,
+            checklist: None,
+            result: None,
+            ambiguities: inferred.ambiguities.clone(),
+        },
+        assets: Vec::new(),
+        media: Vec::new(),
+        groups: Vec::new(),
+        chapters: Vec::new(),
+        facts: facts::Facts::default(),
+        warnings: out.warnings,
+        normalizations: out.normalizations,
+        profile: p,
+        ledgers: Vec::new(),
+        threat_blocks: Vec::new(),
+        check_rows: Vec::new(),
+        answers: GroupAnswers::new(),
+        grids,
+        register,
+    })
+}
+
+/// The language of a register: English when its level column's header is the English one.
+fn register_lang(grid: &Grid, p: &Profile) -> crate::error::Lang {
+    let h = &p.headers.register.level;
+    let en = crate::text::normalize_key(&h.text_en);
+    let english = !h.text_en.is_empty() && (1..=40u32).any(|r| (1..=grid.max_col.max(1)).any(|c| crate::text::normalize_key(&grid.text(r, c)) == en));
+    if english {
+        crate::error::Lang::En
+    } else {
+        crate::error::Lang::Ja
+    }
 }
 
 /// The most high-risk assets a chapter's reasons name one by one; the rest are counted, so a

@@ -4,18 +4,18 @@
 use super::ledger::LedgerField;
 use super::*;
 
-pub(super) struct Collector {
-    pub(super) warnings: Vec<Warning>,
-    pub(super) normalizations: Vec<Normalization>,
+pub(crate) struct Collector {
+    pub(crate) warnings: Vec<Warning>,
+    pub(crate) normalizations: Vec<Normalization>,
     /// The language of the warnings.
-    pub(super) lang: Lang,
+    pub(crate) lang: Lang,
 }
 
 impl Collector {
-    fn warn(&mut self, sheet: &str, row: u32, col: u32, e: &Error) {
+    pub(crate) fn warn(&mut self, sheet: &str, row: u32, col: u32, e: &Error) {
         self.warnings.push(Warning { sheet: sheet.to_string(), cell: addr(row, col), message: e.message(self.lang) });
     }
-    fn normalize(&mut self, grid: &Grid, row: u32, col: u32, to: CellValue) {
+    pub(crate) fn normalize(&mut self, grid: &Grid, row: u32, col: u32, to: CellValue) {
         let from = grid.own_value(row, col);
         if *from != to && !from.is_blank() {
             self.normalizations.push(Normalization { sheet: grid.sheet.clone(), row, col, from: from.to_string(), to });
