@@ -2,7 +2,9 @@
 import os
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Dict, List, Literal, Optional, Type, TypedDict, Union, final
+from typing import Any, Dict, List, Literal, Optional, Tuple, Type, TypedDict, Union, final
+
+from typing_extensions import NotRequired
 
 __all__ = [
     "__version__", "open", "new_workbook", "set_lang", "get_lang", "Workbook", "Cell", "WorkbookError",
@@ -62,6 +64,69 @@ class FillSummary(TypedDict):
     normalized: List[str]
     warnings: List[InputWarning]
     facts_to_check: List[str]
+    register: NotRequired["RegisterFill"]
+
+class RegisterSummary(TypedDict):
+    """The figures of a risk register a management review asks for: counts per priority label
+    before and after treatment (with 未評価 last), plan rows per status (with 未記入 last)."""
+    risks: int
+    by_priority: List[Tuple[str, int]]
+    by_residual_priority: List[Tuple[str, int]]
+    above_acceptance: int
+    untreated: int
+    unplanned: int
+    plan: List[Tuple[str, int]]
+    plan_done: Optional[float]
+
+class RegisterFill(TypedDict):
+    """What ``fill()`` computed on a risk register (LV.3, the ISMS seminar)."""
+    sheet: str
+    risks: int
+    summary_sheet: str
+    summary: RegisterSummary
+
+class RiskDict(TypedDict, total=False):
+    """One risk of a register. Besides these keys, each factor of the profile's ``[register]``
+    by its key (``likelihood``; ``impact`` and ``frequency`` for the seminar) and, after
+    treatment, ``residual_<key>``."""
+    row: int
+    no: str
+    asset_nos: List[str]
+    asset: str
+    event: str
+    importance: Optional[int]
+    importance_from: Optional[Literal["inventory", "entered"]]
+    level: Optional[int]
+    priority: Optional[str]
+    priority_advice: Optional[str]
+    needs_treatment: bool
+    treatment: List[str]
+    controls: str
+    control_ids: List[str]
+    response: Optional[str]
+    residual_importance: Optional[int]
+    residual_level: Optional[int]
+    residual_priority: Optional[str]
+    plan_rows: List[int]
+
+class PlanRowDict(TypedDict):
+    """One row of a treatment plan (リスク対応計画); dates as ``2026-04-01``."""
+    row: int
+    no: str
+    risk_nos: List[str]
+    control: str
+    control_ids: List[str]
+    task: str
+    owner: str
+    dates: List[str]
+    status: Optional[str]
+
+class InventoryAssetDict(TypedDict):
+    row: int
+    no: str
+    name: str
+    cia: List[Optional[int]]
+    importance: Optional[int]
 
 class AssetDict(TypedDict):
     row: int
@@ -122,9 +187,14 @@ class Analysis(TypedDict):
     chapters: List[ChapterResult]
     facts: Dict[FactKey, Fact]
     warnings: List[InputWarning]
+    # Present when the workbook has a risk register (LV.3, the ISMS seminar).
+    risks: NotRequired[List[RiskDict]]
+    plan: NotRequired[List[PlanRowDict]]
+    inventory: NotRequired[List[InventoryAssetDict]]
+    register_summary: NotRequired[RegisterSummary]
 
 Profile = Union[str, "os.PathLike[str]", None]
-"""A profile: None (detect the edition), a builtin name ("ipa-3", "ipa-2.1", "lv3") or a TOML file."""
+"""A profile: None (detect the edition), a builtin name ("ipa-3", "ipa-2.1", "lv3", "isms-seminar") or a TOML file."""
 
 class WorkbookError(Exception):
     """An error reading or editing a workbook."""

@@ -34,11 +34,19 @@ pub(crate) fn fill_summary(s: &FillSummary, saved: &SaveReport, dry_run: bool, l
     let sep = l.pick("、", ", ");
     // Filled before and nothing changed since: the file is written byte for byte as it was.
     let unchanged = !dry_run && saved.parts_changed.is_empty() && saved.parts_removed.is_empty();
+    // A workbook of a register alone counts its risks, not assets.
+    let register_only = s.assets == 0 && s.register.is_some();
+    let what = match (&s.register, l) {
+        (Some(r), Lang::Ja) if register_only => format!("リスク {} 件", r.risks),
+        (Some(r), Lang::En) if register_only => format!("{} risks", r.risks),
+        (_, Lang::Ja) => format!("資産 {} 件", s.assets),
+        (_, Lang::En) => format!("{} assets", s.assets),
+    };
     let mut out = match (l, unchanged) {
-        (Lang::Ja, false) => format!("{}: 資産 {} 件を計算（{}）、{} セルを書き込み", saved.file, s.assets, s.edition, saved.cells_written.len()),
-        (Lang::Ja, true) => format!("{}: 資産 {} 件を計算（{}）、結果は前回と同じです（変更なし）", saved.file, s.assets, s.edition),
-        (Lang::En, false) => format!("{}: {} assets computed ({}), {} cells written", saved.file, s.assets, s.edition, saved.cells_written.len()),
-        (Lang::En, true) => format!("{}: {} assets computed ({}), results as before (nothing changed)", saved.file, s.assets, s.edition),
+        (Lang::Ja, false) => format!("{}: {what}を計算（{}）、{} セルを書き込み", saved.file, s.edition, saved.cells_written.len()),
+        (Lang::Ja, true) => format!("{}: {what}を計算（{}）、結果は前回と同じです（変更なし）", saved.file, s.edition),
+        (Lang::En, false) => format!("{}: {what} computed ({}), {} cells written", saved.file, s.edition, saved.cells_written.len()),
+        (Lang::En, true) => format!("{}: {what} computed ({}), results as before (nothing changed)", saved.file, s.edition),
     };
     if dry_run {
         out += l.pick("（試行のみ。保存していません）", " (dry run: nothing saved)");
@@ -54,7 +62,22 @@ pub(crate) fn fill_summary(s: &FillSummary, saved: &SaveReport, dry_run: bool, l
             };
         }
     }
-    out += &format!("\n{}: {}", l.pick("策定するポリシー", "chapters to write"), s.chapters_selected.join(sep));
+    if !register_only {
+        out += &format!("\n{}: {}", l.pick("策定するポリシー", "chapters to write"), s.chapters_selected.join(sep));
+    }
+    if let Some(r) = &s.register {
+        let m = &r.summary;
+        out += &match l {
+            Lang::Ja => format!(
+                "\n{}: リスク {} 件、受容基準を超える {} 件（リスク対応未選択 {} 件、対応計画なし {} 件）、集計は「{}」",
+                r.sheet, m.risks, m.above_acceptance, m.untreated, m.unplanned, r.summary_sheet
+            ),
+            Lang::En => format!(
+                "\n{}: {} risks, {} above the acceptance level ({} without a treatment, {} without a plan row); counts on “{}”",
+                r.sheet, m.risks, m.above_acceptance, m.untreated, m.unplanned, r.summary_sheet
+            ),
+        };
+    }
     list_lines(&mut out, l, l.pick("表記を統一", "normalized"), &s.normalized);
     list_lines(&mut out, l, l.pick("要確認", "check"), &s.warnings);
     list_lines(&mut out, l, l.pick("要確認", "check"), &s.facts_to_check);
@@ -223,34 +246,40 @@ pub(crate) fn inspect_text(r: &Inspection, lang: Lang) -> String {
         for amb in &lay.ambiguities {
             s += &format!("  ? {}!{}: {}\n", amb.sheet, amb.cell, amb.message);
         }
-        s += &format!(
-            "\n  {}\n",
-            lang.pick("情報資産（重要度・脅威・脆弱性・可能性・リスク値）", "assets (importance, threat, vulnerability, likelihood, risk)")
-        );
-        let show = |v: Option<u8>| v.map_or("-".to_string(), |x| x.to_string());
-        for x in &a.assets {
+        if let Some(reg) = &a.register {
+            s += &register_text(reg, &a.profile, lang);
+        }
+        // A workbook of a register alone has no IPA results to show.
+        if a.layout.ledger.is_some() || a.register.is_none() {
             s += &format!(
-                "  {:>4} {:<24} {:<10} {} {} {} {} {} {}\n",
-                x.row,
-                x.name,
-                x.medium.clone().unwrap_or_default(),
-                show(x.importance),
-                show(x.threat),
-                show(x.vulnerability),
-                show(x.likelihood),
-                x.risk.map_or("-".into(), |v| v.to_string()),
-                x.band.clone().unwrap_or_default()
+                "\n  {}\n",
+                lang.pick("情報資産（重要度・脅威・脆弱性・可能性・リスク値）", "assets (importance, threat, vulnerability, likelihood, risk)")
             );
-        }
-        s += &format!("\n  {}\n", lang.pick("ポリシー（策定の必要性・実施率・判定）", "policy chapters (need, rate, decision)"));
-        for c in &a.chapters {
-            let rate = c.rate.map_or("-".into(), |r| format!("{:.1}%", r * 100.0));
-            let verdict = if c.selected { lang.pick("策定する", "write") } else { lang.pick("該当なし", "n/a") };
-            s += &format!("  {:>2} {:<36} {} {:>7} {}\n", c.number, c.title, c.need, rate, verdict);
-        }
-        s += &format!("\n  {}\n", lang.pick("会社の状況", "company facts"));
-        for line in a.facts.lines(lang) {
-            s += &format!("  {line}\n");
+            let show = |v: Option<u8>| v.map_or("-".to_string(), |x| x.to_string());
+            for x in &a.assets {
+                s += &format!(
+                    "  {:>4} {:<24} {:<10} {} {} {} {} {} {}\n",
+                    x.row,
+                    x.name,
+                    x.medium.clone().unwrap_or_default(),
+                    show(x.importance),
+                    show(x.threat),
+                    show(x.vulnerability),
+                    show(x.likelihood),
+                    x.risk.map_or("-".into(), |v| v.to_string()),
+                    x.band.clone().unwrap_or_default()
+                );
+            }
+            s += &format!("\n  {}\n", lang.pick("ポリシー（策定の必要性・実施率・判定）", "policy chapters (need, rate, decision)"));
+            for c in &a.chapters {
+                let rate = c.rate.map_or("-".into(), |r| format!("{:.1}%", r * 100.0));
+                let verdict = if c.selected { lang.pick("策定する", "write") } else { lang.pick("該当なし", "n/a") };
+                s += &format!("  {:>2} {:<36} {} {:>7} {}\n", c.number, c.title, c.need, rate, verdict);
+            }
+            s += &format!("\n  {}\n", lang.pick("会社の状況", "company facts"));
+            for line in a.facts.lines(lang) {
+                s += &format!("  {line}\n");
+            }
         }
         for w in &a.warnings {
             s += &format!("  ! {w}\n");
@@ -260,4 +289,85 @@ pub(crate) fn inspect_text(r: &Inspection, lang: Lang) -> String {
         }
     }
     s
+}
+
+/// The risks and plan rows of a register, one line each, and the counts.
+fn register_text(reg: &risksheet::ops::register::Register, p: &risksheet::profile::Profile, lang: Lang) -> String {
+    let show = |v: Option<u32>| v.map_or("-".to_string(), |x| x.to_string());
+    let factors: Vec<&str> = p.register.as_ref().map(|r| r.factors.iter().map(|f| f.header.text_in(lang)).collect()).unwrap_or_default();
+    let sep = lang.pick("・", ", ");
+    let columns = [
+        "No".to_string(),
+        lang.pick("資産", "asset").to_string(),
+        p.headers.register.importance.text_in(lang).to_string(),
+        factors.join(sep),
+        p.headers.register.level.text_in(lang).to_string(),
+        p.headers.register.priority.text_in(lang).to_string(),
+        lang.pick("リスク対応", "treatment").to_string(),
+    ];
+    let mut s = match lang {
+        Lang::Ja => format!("\n  リスク（{} → 二次評価）\n", columns.join(sep)),
+        Lang::En => format!("\n  risks ({} → after treatment)\n", columns.join(sep)),
+    };
+    for r in &reg.risks {
+        let fs: Vec<String> = p
+            .register
+            .iter()
+            .flat_map(|rule| rule.factors.iter())
+            .map(|f| r.factors.get(&f.key).copied().flatten().map_or("-".into(), |v| v.to_string()))
+            .collect();
+        s += &format!(
+            "  {:>4} {:<4} {} {} {} {} {} {} → {}\n",
+            r.row,
+            r.no,
+            pad(&r.asset, 24),
+            show(r.importance),
+            fs.join(" "),
+            show(r.level),
+            r.priority.clone().unwrap_or_else(|| "-".into()),
+            if r.treatment.is_empty() { "-".to_string() } else { r.treatment.join("・") },
+            show(r.residual_level)
+        );
+    }
+    if !reg.plan.is_empty() {
+        s += &format!("\n  {}\n", lang.pick("リスク対応計画（管理策・タスク・担当・ステータス）", "treatment plan (control, task, owner, status)"));
+        for row in &reg.plan {
+            s += &format!(
+                "  {:>4} {} {} {} {}\n",
+                row.row,
+                pad(&row.control, 30),
+                pad(&row.task, 20),
+                pad(&row.owner, 10),
+                row.status.clone().unwrap_or_else(|| "-".into())
+            );
+        }
+    }
+    let m = &reg.summary;
+    s += &match lang {
+        Lang::Ja => format!(
+            "  リスク {} 件、受容基準を超える {} 件（リスク対応未選択 {} 件、対応計画なし {} 件）\n",
+            m.risks, m.above_acceptance, m.untreated, m.unplanned
+        ),
+        Lang::En => format!(
+            "  {} risks, {} above the acceptance level ({} without a treatment, {} treated without a plan row)\n",
+            m.risks, m.above_acceptance, m.untreated, m.unplanned
+        ),
+    };
+    s
+}
+
+/// `text` padded with spaces to `width` columns as a terminal shows them (a CJK character takes
+/// two), cut with … when longer.
+fn pad(text: &str, width: usize) -> String {
+    use risksheet::text::display_width;
+    let mut out = String::new();
+    for ch in text.chars() {
+        if display_width(&out) + display_width(&ch.to_string()) > width.saturating_sub(1) && display_width(text) > width {
+            out.push('…');
+            break;
+        }
+        out.push(ch);
+    }
+    let w = display_width(&out);
+    out + &" ".repeat(width.saturating_sub(w))
 }

@@ -249,7 +249,8 @@ impl FoundLayout {
         s
     }
 
-    /// The tables found, in workbook order (ledger, threats, checklist, result).
+    /// The tables found, in workbook order (ledger, threats, checklist, result, then a
+    /// register's inventory, register and plan).
     pub fn tables(&self) -> Vec<FoundTable<'_>> {
         let ledger = self.ledger.as_ref().map(|l| FoundTable {
             role: Role::Ledger,
@@ -258,7 +259,14 @@ impl FoundLayout {
             columns: &l.columns,
             evidence: &l.evidence,
         });
-        let others = [(Role::Threats, &self.threats), (Role::Checklist, &self.checklist), (Role::Result, &self.result)];
+        let others = [
+            (Role::Threats, &self.threats),
+            (Role::Checklist, &self.checklist),
+            (Role::Result, &self.result),
+            (Role::Inventory, &self.inventory),
+            (Role::Register, &self.register),
+            (Role::Plan, &self.plan),
+        ];
         let others = others.into_iter().filter_map(|(role, t)| {
             t.as_ref().map(|t| FoundTable { role, sheet: &t.sheet, header_row: t.header_row, columns: &t.columns, evidence: &t.evidence })
         });
@@ -293,6 +301,15 @@ pub struct FoundLayout {
     pub checklist: Option<TableLayout>,
     /// 診断結果 columns.
     pub result: Option<TableLayout>,
+    /// A risk register's inventory, register and plan columns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<TableLayout>,
+    /// See `inventory`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub register: Option<TableLayout>,
+    /// See `inventory`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<TableLayout>,
     /// Fields risksheet could not place with confidence, with their candidates.
     pub ambiguities: Vec<infer::Ambiguity>,
 }
@@ -573,6 +590,9 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
             threats: threats_layout,
             checklist: check_layout,
             result: result_layout,
+            inventory: register.as_ref().and_then(|r| r.inventory_layout.clone()),
+            register: register.as_ref().map(|r| r.layout.clone()),
+            plan: register.as_ref().and_then(|r| r.plan_layout.clone()),
             ambiguities: inferred.ambiguities.clone(),
         },
         assets: main_assets,
@@ -616,6 +636,9 @@ fn register_only(grids: layout::Grids, p: Profile, inferred: &infer::Inferred, o
             threats: None,
             checklist: None,
             result: None,
+            inventory: register.as_ref().and_then(|r| r.inventory_layout.clone()),
+            register: register.as_ref().map(|r| r.layout.clone()),
+            plan: register.as_ref().and_then(|r| r.plan_layout.clone()),
             ambiguities: inferred.ambiguities.clone(),
         },
         assets: Vec::new(),

@@ -316,7 +316,7 @@ pub(crate) fn read(grids: &Grids, inferred: &Inferred, p: &Profile, wl: Lang, ou
                     &grid.sheet,
                     risk.row,
                     c,
-                    format!("{words} とされたリスクに「{plan_sheet}」の行がありません（リスクNo・管理策番号・管理策の文言で対応づけます）"),
+                    format!("「{words}」とされたリスクに「{plan_sheet}」の行がありません（リスクNo・管理策番号・管理策の文言で対応づけます）"),
                     format!("the risk is treated ({words}) but no row of “{plan_sheet}” serves it (matched by risk No., Annex A id or the control's text)"),
                 );
             }
