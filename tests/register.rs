@@ -175,3 +175,29 @@ fn what_a_person_must_fix_is_said_at_its_cell() {
     assert!(text.contains("K4: risk level 9 is above the acceptance level 3, and no treatment is chosen"), "{text}");
     assert!(text.contains("H5: expected a number 1–3"), "{text}");
 }
+
+#[test]
+fn the_soa_takes_the_registers_controls_and_the_report_shows_risks_and_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let soa = dir.path().join("soa.xlsx");
+    let out: Value = serde_json::from_str(&ok(&["soa", register("lv3-register.xlsx").to_str().unwrap(), "-o", soa.to_str().unwrap(), "--json"])).unwrap();
+    let applicable: Vec<(String, String, String)> = out["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["applicable"] == Value::Bool(true))
+        .map(|r| (r["id"].as_str().unwrap().into(), r["reason"].as_str().unwrap().into(), r["implemented"].to_string()))
+        .collect();
+    // Risk 3 names 5.12 and 5.13; its response is 未定, so they are not implemented yet.
+    assert_eq!(
+        applicable,
+        [("5.12".into(), "リスク対応（リスクNo 3）".into(), r#""no""#.into()), ("5.13".into(), "リスク対応（リスクNo 3）".into(), r#""no""#.into())]
+    );
+    let md = ok(&["report", register("lv3-register.xlsx").to_str().unwrap()]);
+    assert!(md.contains("## 1. リスクと対応（リスクレベルの高い順）"), "{md}");
+    assert!(md.contains("| 3 | 社員名簿、当社宛請求書、顧客リスト、契約書、設計書 | 重要情報の誤送付・誤廃棄 | 3 | 3 | 9 | 1 早急に対応 | 低減 |"), "{md}");
+    assert!(md.contains("完了率: 33.3%"), "{md}");
+    assert!(!md.contains("媒体ごとの脅威"), "no IPA sections for a register alone: {md}");
+    let en = ok(&["report", register("seminar-risks.xlsx").to_str().unwrap(), "--lang", "en"]);
+    assert!(en.contains("## 1. Risks and their treatment (highest level first)") && en.contains("| Risk value | Priority |"), "{en}");
+}

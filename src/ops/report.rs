@@ -65,6 +65,28 @@ fn num<T: ToString>(v: Option<T>) -> String {
 
 fn blocks(an: &Analysis, l: Lang) -> Vec<Block> {
     let mut b = vec![Block::Title(l.pick("情報セキュリティ リスク分析レポート", "Information security risk analysis report").into())];
+    // Sections are numbered as they come: a workbook may hold the IPA analysis, a register, or both.
+    let mut n = 0;
+    let mut heading = |ja: &str, en: &str| {
+        n += 1;
+        Block::Heading(format!("{n}. {}", l.pick(ja, en)))
+    };
+    let ipa = an.layout.ledger.is_some() || an.register.is_none();
+    if ipa {
+        ipa_blocks(an, l, &mut b, &mut heading);
+    }
+    if let Some(reg) = &an.register {
+        register_blocks(reg, &an.profile, l, &mut b, &mut heading);
+    }
+    let to_check: Vec<String> = an.warnings.iter().map(|w| w.to_string()).chain(if ipa { an.facts.to_check(l) } else { Vec::new() }).collect();
+    if !to_check.is_empty() {
+        b.push(heading("確認が必要な入力", "Inputs to check"));
+        b.push(Block::List(to_check));
+    }
+    b
+}
+
+fn ipa_blocks(an: &Analysis, l: Lang, b: &mut Vec<Block>, heading: &mut dyn FnMut(&str, &str) -> Block) {
     let high: Vec<_> = an.assets.iter().filter(|a| a.high).collect();
     let selected: Vec<_> = an.chapters.iter().filter(|c| c.selected).collect();
     b.push(Block::Para(format!(
@@ -79,7 +101,7 @@ fn blocks(an: &Analysis, l: Lang) -> Vec<Block> {
         selected.len()
     )));
 
-    b.push(Block::Heading(l.pick("1. 重点的に対策すべき情報資産", "1. Assets to treat first").into()));
+    b.push(heading("重点的に対策すべき情報資産", "Assets to treat first"));
     let mut ranked: Vec<_> = an.assets.iter().collect();
     ranked.sort_by(|x, y| y.risk.cmp(&x.risk).then(x.row.cmp(&y.row)));
     let head = [
@@ -111,12 +133,12 @@ fn blocks(an: &Analysis, l: Lang) -> Vec<Block> {
         .collect();
     b.push(Block::Table(head.iter().map(|s| s.to_string()).collect(), rows));
 
-    b.push(Block::Heading(l.pick("2. 媒体ごとの脅威と脆弱性", "2. Threat and vulnerability by medium").into()));
+    b.push(heading("媒体ごとの脅威と脆弱性", "Threat and vulnerability by medium"));
     let head = [l.pick("媒体・保存先", "Medium"), l.pick("脅威の発生頻度", "Threat"), l.pick("対策の実施率", "Rate"), l.pick("脆弱性", "Vulnerability")];
     let rows = an.media.iter().map(|m| vec![m.name.clone(), num(m.threat), pct(m.rate), num(m.vulnerability)]).collect();
     b.push(Block::Table(head.iter().map(|s| s.to_string()).collect(), rows));
 
-    b.push(Block::Heading(l.pick("3. 対策の種類ごとの実施率", "3. Implementation rate by area").into()));
+    b.push(heading("対策の種類ごとの実施率", "Implementation rate by area"));
     let head = [l.pick("対策の種類", "Area"), l.pick("実施率", "Rate"), l.pick("未回答", "Unanswered")];
     let rows = an
         .groups
@@ -128,7 +150,7 @@ fn blocks(an: &Analysis, l: Lang) -> Vec<Block> {
         .collect();
     b.push(Block::Table(head.iter().map(|s| s.to_string()).collect(), rows));
 
-    b.push(Block::Heading(l.pick("4. 策定する情報セキュリティポリシー", "4. Policy chapters to write").into()));
+    b.push(heading("策定する情報セキュリティポリシー", "Policy chapters to write"));
     let head = [l.pick("章", "Chapter"), l.pick("必要性", "Need"), l.pick("実施率", "Rate"), l.pick("判定", "Decision"), l.pick("理由", "Why")];
     let rows = an
         .chapters
@@ -140,15 +162,87 @@ fn blocks(an: &Analysis, l: Lang) -> Vec<Block> {
         .collect();
     b.push(Block::Table(head.iter().map(|s| s.to_string()).collect(), rows));
 
-    b.push(Block::Heading(l.pick("5. 会社の状況", "5. Company facts").into()));
+    b.push(heading("会社の状況", "Company facts"));
     b.push(Block::List(an.facts.lines(l)));
+}
 
-    let to_check: Vec<String> = an.warnings.iter().map(|w| w.to_string()).chain(an.facts.to_check(l)).collect();
-    if !to_check.is_empty() {
-        b.push(Block::Heading(l.pick("6. 確認が必要な入力", "6. Inputs to check").into()));
-        b.push(Block::List(to_check));
+/// The register's risks, highest level first, its plan and its counts.
+fn register_blocks(
+    reg: &crate::ops::register::Register,
+    p: &crate::profile::Profile,
+    l: Lang,
+    b: &mut Vec<Block>,
+    heading: &mut dyn FnMut(&str, &str) -> Block,
+) {
+    let factors: Vec<&crate::profile::Factor> = p.register.iter().flat_map(|r| r.factors.iter()).collect();
+    let h = &p.headers.register;
+    let m = &reg.summary;
+    b.push(Block::Para(match l {
+        Lang::Ja => format!(
+            "プロファイル: {} / リスク: {} / 受容基準を超える: {}（リスク対応未選択 {}、対応計画なし {}）",
+            p.id, m.risks, m.above_acceptance, m.untreated, m.unplanned
+        ),
+        Lang::En => format!(
+            "Profile: {} / Risks: {} / Above the acceptance level: {} ({} without a treatment, {} without a plan row)",
+            p.id, m.risks, m.above_acceptance, m.untreated, m.unplanned
+        ),
+    }));
+    b.push(heading("リスクと対応（リスクレベルの高い順）", "Risks and their treatment (highest level first)"));
+    let mut head: Vec<String> = vec!["No".into(), l.pick("資産", "Asset").into(), l.pick("事象", "Event").into(), h.importance.text_in(l).into()];
+    head.extend(factors.iter().map(|f| f.header.text_in(l).to_string()));
+    head.extend(
+        [
+            h.level.text_in(l),
+            h.priority.text_in(l),
+            l.pick("リスク対応", "Treatment"),
+            h.controls.text_in(l),
+            h.response.text_in(l),
+            l.pick("二次評価", "After treatment"),
+        ]
+        .map(String::from),
+    );
+    let mut ranked: Vec<_> = reg.risks.iter().collect();
+    ranked.sort_by(|x, y| y.level.cmp(&x.level).then(x.row.cmp(&y.row)));
+    let rows = ranked
+        .iter()
+        .map(|r| {
+            let mut row = vec![r.no.clone(), r.asset.clone(), r.event.clone(), num(r.importance)];
+            row.extend(factors.iter().map(|f| num(r.factors.get(&f.key).copied().flatten())));
+            let priority = match (&r.priority, &r.priority_advice) {
+                (Some(p), Some(a)) if !a.is_empty() && a != p => format!("{p} {a}"),
+                (p, _) => p.clone().unwrap_or_else(|| "-".into()),
+            };
+            row.extend([
+                num(r.level),
+                priority,
+                r.treatment.join(l.pick("・", ", ")),
+                r.controls.clone(),
+                r.response.clone().unwrap_or_default(),
+                num(r.residual_level),
+            ]);
+            row
+        })
+        .collect();
+    b.push(Block::Table(head, rows));
+    b.push(heading("優先順位ごとのリスク数", "Risks by priority"));
+    let head = [l.pick("優先順位", "Priority"), l.pick("一次評価", "Before treatment"), l.pick("二次評価", "After treatment")].map(String::from).to_vec();
+    let rows = m.by_priority.iter().zip(&m.by_residual_priority).map(|(a, z)| vec![a.0.clone(), a.1.to_string(), z.1.to_string()]).collect();
+    b.push(Block::Table(head, rows));
+    if !reg.plan.is_empty() {
+        b.push(heading("リスク対応計画", "Risk treatment plan"));
+        let ph = &p.headers.plan;
+        let head = [ph.control.text_in(l), ph.task.text_in(l), ph.owner.text_in(l), ph.planned_end.text_in(l), ph.actual_end.text_in(l), ph.status.text_in(l)]
+            .map(String::from)
+            .to_vec();
+        let rows = reg
+            .plan
+            .iter()
+            .map(|r| vec![r.control.clone(), r.task.clone(), r.owner.clone(), r.dates[1].clone(), r.dates[3].clone(), r.status.clone().unwrap_or_default()])
+            .collect();
+        b.push(Block::Table(head, rows));
+        let counts: Vec<String> = m.plan.iter().map(|(label, c)| format!("{label} {c}")).collect();
+        b.push(Block::Para(format!("{}: {} / {}: {}", l.pick("進捗", "Progress"), counts.join(" / "), l.pick("完了率", "Finished"), pct(m.plan_done))));
     }
-    b
 }
 
 /// Text for Markdown, where workbook text (an asset named `<script>`, `[x](javascript:…)`, a

@@ -516,7 +516,30 @@ pub fn build_soa(wb: &mut Workbook, cat: &Catalog, output: &Path, lang: Lang, ms
     let mut listed: Vec<(String, String, String, Message)> = Vec::new();
     let mut source = Source::RiskSheet;
     let mut source_edition = None;
-    let sheets: Vec<String> = wb.sheets().iter().filter(|s| s.kind == crate::xlsx::SheetKind::Worksheet).map(|s| s.name.clone()).collect();
+    // A risk register (LV.3, the seminar) names the controls of each risk's treatment: those are
+    // applicable, for the reason 「リスク対応」 and the risks' numbers; its sheet is read no further.
+    let register = crate::ops::ipa::analyze_with(wb, &crate::ops::ipa::ReadOptions { lang: msg, ..Default::default() }).ok().and_then(|a| a.register);
+    if let Some(reg) = &register {
+        let done = |r: &crate::ops::register::Risk| r.response.as_ref().map(|_| if r.response_done { Implemented::Yes } else { Implemented::No });
+        for risk in reg.risks.iter().filter(|r| !r.treatment.is_empty()) {
+            for id in &risk.control_ids {
+                let ev = evidence.entry(id.clone()).or_default();
+                ev.push(Evidence {
+                    label: risk.no.clone(),
+                    applicable: Some(true),
+                    implemented: done(risk),
+                    reason: String::new(),
+                    documents: String::new(),
+                    review: None,
+                });
+            }
+        }
+    }
+    // The register and its plan are read above (the plan repeats the register's controls).
+    let read_above: Vec<String> =
+        register.iter().flat_map(|r| std::iter::once(r.layout.sheet.clone()).chain(r.plan_layout.as_ref().map(|p| p.sheet.clone()))).collect();
+    let sheets: Vec<String> =
+        wb.sheets().iter().filter(|s| s.kind == crate::xlsx::SheetKind::Worksheet && !read_above.contains(&s.name)).map(|s| s.name.clone()).collect();
     let mut all_cells = Vec::new();
     for s in &sheets {
         let cells = wb.cells(s).map_err(|e| e.in_file(&path))?;
@@ -655,7 +678,12 @@ pub fn build_soa(wb: &mut Workbook, cat: &Catalog, output: &Path, lang: Lang, ms
             };
             row.reason = join(&|e| e.reason.as_str(), "／");
             row.documents = join(&|e| e.documents.as_str(), "、");
-            if matches!(source, Source::RiskSheet) {
+            if register.is_some() && matches!(source, Source::RiskSheet) {
+                // The register's risk numbers (its cells cited elsewhere in the workbook too).
+                let nos: Vec<&str> = ev.iter().map(|e| e.label.as_str()).collect();
+                row.reason =
+                    format!("{}（{} {}）", lang.pick("リスク対応", "Risk treatment"), lang.pick("リスクNo", "risk No."), nos.join(lang.pick("、", ", ")));
+            } else if matches!(source, Source::RiskSheet) {
                 let cites: Vec<&str> = ev.iter().map(|e| e.label.as_str()).collect();
                 let shown = if cites.len() > 3 { format!("{} {}", cites[..3].join("、"), lang.pick("ほか", "and others")) } else { cites.join("、") };
                 row.reason = format!("{}（{shown}）", lang.pick("リスク対応で選択", "selected for risk treatment"));

@@ -91,6 +91,9 @@ pub struct Risk {
     pub control_ids: Vec<String>,
     /// 対応 (済み / 予定 / 未定).
     pub response: Option<String>,
+    /// The response means the treatment is in place (済み).
+    #[serde(skip)]
+    pub response_done: bool,
     /// 二次評価 重要度.
     pub residual_importance: Option<u32>,
     /// 二次評価 リスクレベル.

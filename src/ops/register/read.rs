@@ -243,7 +243,8 @@ pub(crate) fn read(grids: &Grids, inferred: &Inferred, p: &Profile, wl: Lang, ou
                 control_ids.push(id);
             }
         }
-        let response = parse_word(grid, r, col("response"), &rule.responses, wl, out).map(|w| w.label_in(wl).to_string());
+        let response_word = parse_word(grid, r, col("response"), &rule.responses, wl, out);
+        let response = response_word.map(|w| w.label_in(wl).to_string());
 
         // 二次評価: its own importance (the first one when left blank) and factors.
         let residual_factors: Vec<Option<u8>> =
@@ -283,6 +284,7 @@ pub(crate) fn read(grids: &Grids, inferred: &Inferred, p: &Profile, wl: Lang, ou
             controls,
             control_ids,
             response,
+            response_done: response_word.is_some_and(|w| w.done),
             residual_importance: residual.level.and(residual.importance),
             residual_level: residual.level,
             residual_priority: residual.priority.map(|p| p.0),
