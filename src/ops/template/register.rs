@@ -168,21 +168,25 @@ impl Table {
     }
 }
 
-/// A column's width: a text column the width its entries need, other columns the header's
-/// display width (Japanese characters count two) within bounds, so that a long header wraps onto
-/// two or three lines instead of widening the table.
+/// A column's width: a text column the width its entries need; another column the header's
+/// display width (Japanese characters count two) on one line when it fits in [`NARROW`], else
+/// split evenly over two or three lines, so that a long header wraps instead of widening the
+/// table. An English word is never split (「Confidentiality」 keeps its line).
 fn fitted_width(header: &str, kind: Kind) -> f64 {
-    let need = crate::text::display_width(header) as f64 + 2.0;
+    let width = crate::text::display_width(header) as f64;
+    let word = header.split(|c: char| c.is_whitespace()).map(crate::text::display_width).filter(|_| header.is_ascii()).max().unwrap_or(0) as f64;
     match kind {
-        Kind::Text(w) => w.max(need.min(30.0)),
-        Kind::Date => need.clamp(11.5, 12.0),
+        Kind::Text(w) => w.max((width + 2.0).min(30.0)),
+        Kind::Date => (width + 2.0).clamp(11.5, 12.0).max(word + 2.0),
         Kind::Input | Kind::Computed => {
-            // At most three lines; never narrower than a number and its dropdown button.
-            let lines3 = (crate::text::display_width(header) as f64 / 3.0).ceil() + 2.0;
-            need.min(10.0).max(lines3).max(6.0)
+            let fit = (1..=3).map(|lines| (width / f64::from(lines)).ceil() + 2.0).find(|w| *w <= NARROW).unwrap_or(NARROW);
+            fit.max((word + 2.0).min(16.0)).max(6.0)
         }
     }
 }
+
+/// The widest a number, mark or computed column grows before its header wraps.
+const NARROW: f64 = 12.0;
 
 /// Title in A1 and a note in row 2 over `note_cols` columns.
 fn head(sh: &mut Sheet, title: &str, note: &str, note_cols: u32) {
@@ -503,8 +507,10 @@ mod tests {
     #[test]
     fn long_headers_wrap_within_bounds_and_text_columns_keep_their_room() {
         assert_eq!(fitted_width("No", Kind::Input), 6.0);
-        assert_eq!(fitted_width("被害発生可能性", Kind::Input), 10.0);
-        assert!(fitted_width("Second evaluation risk level", Kind::Computed) <= 12.0);
+        assert_eq!(fitted_width("リスクレベル", Kind::Computed), 8.0, "リスク / レベル");
+        assert_eq!(fitted_width("被害発生可能性", Kind::Input), 9.0, "two lines");
+        assert_eq!(fitted_width("Risk value", Kind::Computed), 12.0, "one line");
+        assert_eq!(fitted_width("Confidentiality", Kind::Input), 16.0, "a word is not split");
         assert_eq!(fitted_width("事象", Kind::Text(20.0)), 20.0);
         assert_eq!(fitted_width("予定開始", Kind::Date), 11.5);
     }
@@ -516,5 +522,44 @@ mod tests {
         }
         let custom = Profile::from_toml_str("extends = \"lv3\"\nid = \"acme\"\n").unwrap();
         assert!(writes_register(&custom));
+    }
+
+    /// What the register's reader (`src/ops/ipa/infer.rs`) finds in a new register: the three
+    /// roles on their sheets, the field row 4, data from row 5, and every field in its column.
+    #[test]
+    fn the_reader_finds_every_column_by_its_header() {
+        use crate::ops::ipa::infer::{infer, treatment_key, Overrides, Role};
+        for id in ["lv3", "isms-seminar"] {
+            let p = Profile::builtin(id).unwrap();
+            let r = p.register.as_ref().unwrap();
+            let factors: Vec<String> = r.factors.iter().map(|f| f.key.clone()).collect();
+            let mut register: Vec<String> = ["no", "asset_no", "source", "area", "event", "cause", "consequence", "importance"].map(String::from).to_vec();
+            register.extend(factors.iter().cloned());
+            register.extend(["level".into(), "priority".into()]);
+            register.extend(r.treatments.iter().map(treatment_key));
+            register.extend(["controls".into(), "annex".into(), "response".into(), "residual_importance".into()]);
+            register.extend(factors.iter().map(|k| format!("residual_{k}")));
+            register.push("residual_level".into());
+            let inventory = ["no", "", "asset", "", "", "", "c", "i", "a", "importance"];
+            let plan = ["no", "risk_no", "control", "task", "owner", "planned_start", "planned_end", "actual_start", "actual_end", "status"];
+            for lang in [Lang::Ja, Lang::En] {
+                let bytes = build_register(&p, lang).unwrap();
+                let mut wb = crate::xlsx::Workbook::from_bytes("r.xlsx", bytes, &Default::default()).unwrap();
+                let grids = crate::ops::ipa::layout::read_grids(&mut wb).unwrap();
+                let found = infer(&grids, &p, &Overrides::default(), Lang::En).unwrap();
+                let names = wb.sheet_names();
+                for (role, sheet, keys) in [
+                    (Role::Inventory, &names[0], inventory.map(String::from).to_vec()),
+                    (Role::Register, &names[1], register.clone()),
+                    (Role::Plan, &names[2], plan.map(String::from).to_vec()),
+                ] {
+                    let t = found.table(role).unwrap_or_else(|| panic!("{id} {lang:?}: no {role:?} in {:?}", found.roles));
+                    assert_eq!((&t.sheet, t.bottom, t.first_row), (sheet, FIELD_ROW, FIRST_ROW), "{id} {lang:?} {role:?}");
+                    for (i, key) in keys.iter().enumerate().filter(|(_, k)| !k.is_empty() && *k != "annex") {
+                        assert_eq!(t.columns.get(key), Some(i as u32 + 1), "{id} {lang:?} {role:?} {key}: {:?}", t.evidence);
+                    }
+                }
+            }
+        }
     }
 }
