@@ -179,14 +179,16 @@ fn fitted_width(header: &str, kind: Kind) -> f64 {
         Kind::Text(w) => w.max((width + 2.0).min(30.0)),
         Kind::Date => (width + 2.0).clamp(11.5, 12.0).max(word + 2.0),
         Kind::Input | Kind::Computed => {
-            let fit = (1..=3).map(|lines| (width / f64::from(lines)).ceil() + 2.0).find(|w| *w <= NARROW).unwrap_or(NARROW);
+            // One digit of room beside the text: a wider column lets a line take one character more
+            // (リスクレ / ベル instead of リスク / レベル).
+            let fit = (1..=3).map(|lines| (width / f64::from(lines)).ceil() + 1.0).find(|w| *w <= NARROW).unwrap_or(NARROW);
             fit.max((word + 2.0).min(16.0)).max(6.0)
         }
     }
 }
 
 /// The widest a number, mark or computed column grows before its header wraps.
-const NARROW: f64 = 12.0;
+const NARROW: f64 = 13.0;
 
 /// Title in A1 and a note in row 2 over `note_cols` columns.
 fn head(sh: &mut Sheet, title: &str, note: &str, note_cols: u32) {
@@ -507,9 +509,9 @@ mod tests {
     #[test]
     fn long_headers_wrap_within_bounds_and_text_columns_keep_their_room() {
         assert_eq!(fitted_width("No", Kind::Input), 6.0);
-        assert_eq!(fitted_width("リスクレベル", Kind::Computed), 8.0, "リスク / レベル");
-        assert_eq!(fitted_width("被害発生可能性", Kind::Input), 9.0, "two lines");
-        assert_eq!(fitted_width("Risk value", Kind::Computed), 12.0, "one line");
+        assert_eq!(fitted_width("リスクレベル", Kind::Computed), 13.0, "one line");
+        assert_eq!(fitted_width("被害発生可能性", Kind::Input), 8.0, "two lines");
+        assert_eq!(fitted_width("Risk value", Kind::Computed), 11.0, "one line");
         assert_eq!(fitted_width("Confidentiality", Kind::Input), 16.0, "a word is not split");
         assert_eq!(fitted_width("事象", Kind::Text(20.0)), 20.0);
         assert_eq!(fitted_width("予定開始", Kind::Date), 11.5);
