@@ -199,11 +199,13 @@ fn head(sh: &mut Sheet, title: &str, note: &str, note_cols: u32) {
     sh.height(2, 32.0);
 }
 
-/// A dropdown or rule over rows 5..=104 of columns `c1..=c2`, with a prompt and an error.
-fn rule(sh: &mut Sheet, lang: Lang, c1: u32, c2: u32, rule: Rule, title: &str, prompt: &str, ime_off: bool) {
+/// A dropdown or rule over rows 5..=104 of columns `c1..=c2`, with a prompt and an error; a
+/// list of numbers switches a Japanese IME off.
+fn rule(sh: &mut Sheet, lang: Lang, c1: u32, c2: u32, rule: Rule, title: &str, prompt: &str) {
     let (et, em) = list_error(lang);
+    let numbers = matches!(&rule, Rule::List(v) if v.iter().all(|x| x.bytes().all(|b| b.is_ascii_digit())));
     let mut dv = DataValidation::new(range(FIRST_ROW, c1, LAST_ROW, c2), rule).with_prompt(title, prompt).with_error(et, em);
-    if ime_off {
+    if numbers {
         dv = dv.with_ime_mode("off");
     }
     sh.validate(dv);
@@ -318,7 +320,7 @@ fn inventory_sheet(p: &Profile, r: &RegisterRule, n: &Names<'_>, lang: Lang) -> 
         Lang::En => format!("Choose {}–{} (higher is more important).", p.cia.min, p.cia.max),
     };
     let cia = format!("{} / {} / {}", h.confidentiality.text_in(lang), h.integrity.text_in(lang), h.availability.text_in(lang));
-    rule(&mut sh, lang, c, a, numbers(u32::from(p.cia.min), u32::from(p.cia.max)), &cia, &prompt, true);
+    rule(&mut sh, lang, c, a, numbers(u32::from(p.cia.min), u32::from(p.cia.max)), &cia, &prompt);
     sh
 }
 
@@ -404,34 +406,25 @@ fn register_sheet(p: &Profile, r: &RegisterRule, n: &Names<'_>, lang: Lang) -> S
             Lang::En => format!("Choose {}–{}.", f.min, f.max),
         };
         for col in [c, rc] {
-            rule(&mut sh, lang, col, col, numbers(u32::from(f.min), u32::from(f.max)), f.header.text_in(lang), &prompt, true);
+            rule(&mut sh, lang, col, col, numbers(u32::from(f.min), u32::from(f.max)), f.header.text_in(lang), &prompt);
         }
     }
     if let (Some(&t1), Some(&t2)) = (treatments.first(), treatments.last()) {
         let prompt = t(lang, ("選んだ対応に「●」を付けます。", "Mark the chosen treatment with \"●\"."));
-        rule(&mut sh, lang, t1, t2, Rule::List(vec!["●".to_string()]), h.treatment_group.text_in(lang), prompt, false);
+        rule(&mut sh, lang, t1, t2, Rule::List(vec!["●".to_string()]), h.treatment_group.text_in(lang), prompt);
     }
     let controls: Vec<String> = crate::controls::Catalog::bundled().v2022.iter().map(|c| format!("{} {}", c.id, c.title(lang))).collect();
     let annex_rule = choices(&mut sh, lang, &controls, last + 2, FIELD_ROW);
     let prompt = t(lang, ("ISO/IEC 27001:2022 附属書Aの管理策を一覧から選びます。", "Choose an ISO/IEC 27001:2022 Annex A control from the list."));
-    rule(&mut sh, lang, annex, annex, annex_rule, h.annex.text_in(lang), prompt, false);
+    rule(&mut sh, lang, annex, annex, annex_rule, h.annex.text_in(lang), prompt);
     let responses: Vec<String> = r.responses.iter().map(|c| c.label_in(lang).to_string()).collect();
-    rule(
-        &mut sh,
-        lang,
-        response,
-        response,
-        Rule::List(responses),
-        h.response.text_in(lang),
-        t(lang, ("一覧から選んでください。", "Choose from the list.")),
-        false,
-    );
+    rule(&mut sh, lang, response, response, Rule::List(responses), h.response.text_in(lang), t(lang, ("一覧から選んでください。", "Choose from the list.")));
     let (lo, hi) = r.importance_range(p.cia);
     let prompt = match lang {
         Lang::Ja => format!("対応後の{}（{}〜{}）を選んでください。", h.importance.text, lo, hi),
         Lang::En => format!("Choose the {} after treatment ({lo}–{hi}).", h.importance.text_en.to_lowercase()),
     };
-    rule(&mut sh, lang, residual_importance, residual_importance, numbers(lo, hi), h.importance.text_in(lang), &prompt, true);
+    rule(&mut sh, lang, residual_importance, residual_importance, numbers(lo, hi), h.importance.text_in(lang), &prompt);
     level_colours(&mut sh, p, r, &[level, residual_level]);
     sh
 }
@@ -498,7 +491,7 @@ fn plan_sheet(p: &Profile, r: &RegisterRule, n: &Names<'_>, lang: Lang) -> Sheet
             .with_ime_mode("off"),
     );
     let statuses: Vec<String> = r.statuses.iter().map(|c| c.label_in(lang).to_string()).collect();
-    rule(&mut sh, lang, status, status, Rule::List(statuses), h.status.text_in(lang), t(lang, ("一覧から選んでください。", "Choose from the list.")), false);
+    rule(&mut sh, lang, status, status, Rule::List(statuses), h.status.text_in(lang), t(lang, ("一覧から選んでください。", "Choose from the list.")));
     sh
 }
 
