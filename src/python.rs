@@ -537,8 +537,10 @@ fn open(py: Python<'_>, path: PathBuf, max_part_mb: u64) -> PyResult<PyWorkbook>
 }
 
 /// Creates `path` as a fresh risk analysis workbook in the IPA layout (`risksheet new`), with
-/// every formula and dropdown of `fill`. `edition`: a builtin name or a TOML profile; `lang`: the
-/// language of the sheets. An existing file is replaced only with `force`. Returns the summary.
+/// every formula and dropdown of `fill`; for `"lv3"` and `"isms-seminar"` a risk register
+/// (資産目録, the register, リスク対応計画; inputs only, the summary counts no assets).
+/// `edition`: a builtin name or a TOML profile; `lang`: the language of the sheets. An existing
+/// file is replaced only with `force`. Returns the summary.
 #[pyfunction]
 #[pyo3(signature = (path, edition = None, lang = "ja", *, force = false))]
 fn new_workbook<'py>(py: Python<'py>, path: PathBuf, edition: Option<&Bound<'py, PyAny>>, lang: &str, force: bool) -> PyResult<Bound<'py, PyAny>> {

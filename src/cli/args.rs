@@ -141,11 +141,11 @@ pub(crate) enum Command {
         #[command(flatten)]
         batch: BatchArgs,
     },
-    /// IPA形式の新しいリスク分析シートを作る（--book-lang en で英語版） / create a fresh workbook in the IPA layout (English sheets with --book-lang en)
+    /// 新しいリスク分析シートを作る: ipa-3/ipa-2.1 は IPA形式、lv3/isms-seminar は資産目録・リスクアセスメント・リスク対応計画（--book-lang en で英語版） / create a fresh workbook: the IPA layout (ipa-3, ipa-2.1) or a risk register (lv3, isms-seminar); English sheets with --book-lang en
     New {
         /// 作成するファイル / the file to create
         output: PathBuf,
-        /// 版（ipa-3, ipa-2.1）またはプロファイルのTOMLファイル / edition or profile file
+        /// 版（ipa-3, ipa-2.1, lv3, isms-seminar）またはプロファイルのTOMLファイル / edition (ipa-3, ipa-2.1, lv3, isms-seminar) or profile file
         #[arg(long, default_value = "ipa-3")]
         edition: String,
         /// ブックの言語（シート名・見出し・選択肢。省略時はコマンドラインの --lang、それもなければ ja。RISKSHEET_LANG は使いません） / language of the workbook's sheets (default: --lang given on the command line, else ja; never RISKSHEET_LANG)

@@ -128,12 +128,15 @@ pub(crate) fn run(cli: Cli, lang: Lang, cli_lang: Option<String>) -> risksheet::
                 return Err(risksheet::Error::usage(msg).in_file(&output));
             }
             let summary = ops::template::new_workbook(&output, &profile, wl)?;
-            say(format_args!(
-                "{}: {} {}",
-                output.display(),
-                summary.edition,
+            let what = if ops::template::register::writes_register(&profile) {
+                lang.pick(
+                    "の新しいリスクアセスメント（資産目録・リスク一覧・リスク対応計画）を作成しました",
+                    "risk register (asset inventory, risks, treatment plan) created",
+                )
+            } else {
                 lang.pick("の新しいリスク分析シートを作成しました", "risk analysis workbook created")
-            ))?;
+            };
+            say(format_args!("{}: {} {}", output.display(), summary.edition, what))?;
         }
         Command::Inspect { books, json, layout_toml, read, batch: args } => {
             let opts = read.options(lang)?;

@@ -24,6 +24,7 @@
 //! A dropdown whose literal list would be over 255 characters (or holds a comma) takes its
 //! choices from a list written on the same sheet in column [`CHOICES_COL`] (header 「選択肢」 in the
 //! header row, values below it).
+pub mod register;
 mod text;
 
 use crate::error::{Error, ErrorKind, Lang, Result};
@@ -659,7 +660,10 @@ fn definition_sheet(p: &Profile, lang: Lang) -> Sheet {
 }
 
 /// Creates `path` as a fresh workbook in the IPA layout, with every formula, cached value and
-/// dropdown `fill` writes (so the template computes as soon as the user types).
+/// dropdown `fill` writes (so the template computes as soon as the user types). For the
+/// register editions (`lv3`, `isms-seminar`, [`register::writes_register`]) it writes the risk
+/// register instead ([`register::build_register`]: 資産目録, the register and the treatment
+/// plan), inputs only; the summary then counts no assets.
 ///
 /// # Errors
 ///
@@ -676,6 +680,22 @@ fn definition_sheet(p: &Profile, lang: Lang) -> Sheet {
 /// ```
 pub fn new_workbook(path: impl AsRef<std::path::Path>, profile: &Profile, lang: Lang) -> Result<crate::ops::ipa::fill::FillSummary> {
     let path = path.as_ref();
+    if register::writes_register(profile) {
+        let bytes = register::build_register(profile, lang)?;
+        // Read under another name than `path`: a workbook without edits saved over its own path
+        // writes nothing.
+        let mut wb = crate::xlsx::Workbook::from_bytes(register::NEW_NAME, bytes, &crate::xlsx::Limits::default())?;
+        wb.save_as(path, &Default::default())?;
+        return Ok(crate::ops::ipa::fill::FillSummary {
+            edition: profile.edition.clone(),
+            assets: 0,
+            high_risk_assets: Vec::new(),
+            chapters_selected: Vec::new(),
+            normalized: Vec::new(),
+            warnings: Vec::new(),
+            facts_to_check: Vec::new(),
+        });
+    }
     let bytes = build_template(profile, lang)?;
     let mut wb = crate::xlsx::Workbook::from_bytes(path, bytes, &crate::xlsx::Limits::default())?;
     let summary = crate::ops::ipa::fill::fill(&mut wb, Some(profile))?;

@@ -225,6 +225,12 @@ pub struct RegisterHeaders {
     pub annex: Header,
     /// 対応 (済み / 予定 / 未定).
     pub response: Header,
+    /// 附属書A: the ISO/IEC 27001:2022 Annex A control a risk's treatment uses (`5.12 …`).
+    pub annex: Header,
+    /// The label of the box the preparer signs or stamps (作成), top right of a new register.
+    pub prepared: Header,
+    /// The label of the box the approver signs or stamps (承認).
+    pub approved: Header,
 }
 
 /// Columns of the treatment plan (リスク対応計画).

@@ -1,6 +1,6 @@
 //! Writing a new workbook from nothing: a small model of a worksheet ([`Sheet`]: cells with a
 //! cell format, merges, column widths, row heights, frozen panes, validations, conditional
-//! formats and print setup), a fixed set of cell formats (the `STYLE_*` constants) and the
+//! formats, autofilter and print setup), a fixed set of cell formats (the `STYLE_*` constants) and the
 //! package around them ([`package`]). Used by `new` (the IPA template), `soa` (the Statement of
 //! Applicability) and `convert` of a legacy `.xls`/`.ods`.
 //!
@@ -101,6 +101,10 @@ pub struct Sheet {
     pub print_titles: Option<(u32, u32)>,
     /// Print in landscape.
     pub landscape: bool,
+    /// The range of the autofilter (its first row holds the filter buttons).
+    pub autofilter: Option<Range>,
+    /// The range printed (all used cells when `None`).
+    pub print_area: Option<Range>,
 }
 
 impl Sheet {
@@ -219,6 +223,14 @@ impl Sheet {
         }
         if let Some((a, b)) = self.print_titles {
             ws.set_repeat_rows(a - 1, b - 1).map_err(fail(None))?;
+        }
+        if let Some(f) = self.autofilter {
+            let (s, e) = (f.start, f.end);
+            ws.autofilter(s.row - 1, (s.col - 1) as u16, e.row - 1, (e.col - 1) as u16).map_err(fail(Some((s.row, s.col))))?;
+        }
+        if let Some(p) = self.print_area {
+            let (s, e) = (p.start, p.end);
+            ws.set_print_area(s.row - 1, (s.col - 1) as u16, e.row - 1, (e.col - 1) as u16).map_err(fail(Some((s.row, s.col))))?;
         }
         if self.landscape {
             ws.set_landscape();

@@ -24,6 +24,8 @@ pub enum Rule {
     WholeBetween(i64, i64),
     /// A decimal number between two bounds.
     DecimalBetween(f64, f64),
+    /// A date between two date serials (Excel's 「日付」 rule: a typed date is accepted, text is not).
+    DateBetween(i64, i64),
 }
 
 /// A data validation over one or more ranges.
@@ -84,6 +86,7 @@ impl DataValidation {
             Rule::ListFrom(f) => ("list", None, f.clone(), None),
             Rule::WholeBetween(a, b) => ("whole", Some("between"), a.to_string(), Some(b.to_string())),
             Rule::DecimalBetween(a, b) => ("decimal", Some("between"), a.to_string(), Some(b.to_string())),
+            Rule::DateBetween(a, b) => ("date", Some("between"), a.to_string(), Some(b.to_string())),
         };
         let mut s = String::new();
         let mut w = XmlWriter::new(&mut s, p);

@@ -10,3 +10,11 @@ fn renders_rules() {
     let l = DataValidation::list(r, &["a\"b", "有"]).to_xml();
     assert!(l.contains(r#"<formula1>"a""b,有"</formula1>"#), "{l}");
 }
+
+#[test]
+fn renders_a_date_rule() {
+    let r = Range::parse("F5:I9").unwrap();
+    let x = DataValidation::new(r, Rule::DateBetween(1, 2_958_465)).to_xml();
+    assert!(x.starts_with("<dataValidation type=\"date\" operator=\"between\""), "{x}");
+    assert!(x.contains("<formula1>1</formula1><formula2>2958465</formula2>"), "{x}");
+}
