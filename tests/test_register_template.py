@@ -64,6 +64,8 @@ SHEETS = {
     ("isms-seminar", "en"): ["Asset inventory", "Risk list", "Risk treatment plan"],
 }
 CASES = list(SHEETS)
+# The sheet `fill` adds when `new` computes the fresh register: the counts a review asks for.
+SUMMARY = {"ja": "リスク対応集計", "en": "Treatment summary"}
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +128,9 @@ def check_table(ws, ncols, frozen, two_rows, title):
         assert head.alignment.wrap_text and head.border.left.style == "thin" and head.font.b, f"{ws.title} {head.coordinate}"
         computed = fill(head) == GREY
         body = ws.cell(5, c)
-        assert body.value is None and body.border.bottom.style == "thin"
+        # Inputs empty; computed cells hold fill's formulas (blank until the inputs are typed).
+        assert (body.value is None) != (computed and str(body.value).startswith("=")), f"{ws.title} {body.coordinate}: {body.value}"
+        assert body.border.bottom.style == "thin"
         assert (fill(body) == LIGHT) == computed, f"{ws.title} {body.coordinate}: grey only when computed"
         assert ws.cell(104, c).border.bottom.style == "thin"
 
@@ -134,9 +138,9 @@ def check_table(ws, ncols, frozen, two_rows, title):
 @pytest.mark.parametrize("edition,lang", CASES)
 def test_sheets_and_header_texts(books, edition, lang):
     wb = openpyxl.load_workbook(books[(edition, lang)])
-    assert wb.sheetnames == SHEETS[(edition, lang)]
+    assert wb.sheetnames == SHEETS[(edition, lang)] + [SUMMARY[lang]]
     assert wb.active.title == SHEETS[(edition, lang)][1]
-    inv, reg, plan = (wb[n] for n in wb.sheetnames)
+    inv, reg, plan = (wb[n] for n in wb.sheetnames[:3])
     expected_inventory = list(INVENTORY[lang])
     if edition == "isms-seminar":
         expected_inventory[-1] = "資産価値" if lang == "ja" else "Asset value"
@@ -173,7 +177,7 @@ def test_sheets_and_header_texts(books, edition, lang):
 @pytest.mark.parametrize("edition,lang", CASES)
 def test_every_input_has_its_rule(books, edition, lang):
     wb = openpyxl.load_workbook(books[(edition, lang)])
-    inv, reg, plan = (wb[n] for n in wb.sheetnames)
+    inv, reg, plan = (wb[n] for n in wb.sheetnames[:3])
     ja = lang == "ja"
     seminar = edition == "isms-seminar"
 
@@ -266,6 +270,8 @@ def test_libreoffice_prints_each_sheet_landscape_one_page_wide(pdf_pages, editio
     assert size == (842, 595), "A4 landscape"
     names = SHEETS[(edition, lang)]
     starts = [next(i for i, t in enumerate(pages) if t.lstrip().startswith(n)) for n in names]
+    # The summary sheet prints after them (its own title first).
+    assert any(("リスク対応の集計" if lang == "ja" else "Risk treatment summary") in t for t in pages[starts[-1]:])
     assert starts == sorted(starts) and starts[0] == 0
     register = pages[starts[1]]
     cols = register_headers(edition, lang)
@@ -276,8 +282,9 @@ def test_libreoffice_prints_each_sheet_landscape_one_page_wide(pdf_pages, editio
     assert ("選択肢" if lang == "ja" else "Choices") not in "".join(pages)
     assert "5.1 " not in "".join(pages)
     # Each sheet's later pages repeat the header rows (print titles).
+    summary_start = next(i for i, t in enumerate(pages) if i > starts[-1] and ("リスク対応の集計" if lang == "ja" else "Risk treatment summary") in t)
     for k, start in enumerate(starts):
-        end = starts[k + 1] if k + 1 < len(starts) else len(pages)
+        end = starts[k + 1] if k + 1 < len(starts) else summary_start
         assert end - start >= 2, names[k]
         assert ("No" if lang == "ja" else "No.") in pages[start + 1]
     if lang == "en":

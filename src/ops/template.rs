@@ -685,16 +685,10 @@ pub fn new_workbook(path: impl AsRef<std::path::Path>, profile: &Profile, lang: 
         // Read under another name than `path`: a workbook without edits saved over its own path
         // writes nothing.
         let mut wb = crate::xlsx::Workbook::from_bytes(register::NEW_NAME, bytes, &crate::xlsx::Limits::default())?;
+        // The computed columns get their formulas (and the summary sheet its counts) at once.
+        let summary = crate::ops::ipa::fill::fill(&mut wb, Some(profile))?;
         wb.save_as(path, &Default::default())?;
-        return Ok(crate::ops::ipa::fill::FillSummary {
-            edition: profile.edition.clone(),
-            assets: 0,
-            high_risk_assets: Vec::new(),
-            chapters_selected: Vec::new(),
-            normalized: Vec::new(),
-            warnings: Vec::new(),
-            facts_to_check: Vec::new(),
-        });
+        return Ok(summary);
     }
     let bytes = build_template(profile, lang)?;
     let mut wb = crate::xlsx::Workbook::from_bytes(path, bytes, &crate::xlsx::Limits::default())?;

@@ -221,12 +221,11 @@ pub struct RegisterHeaders {
     pub priority: Header,
     /// 管理策.
     pub controls: Header,
-    /// 附属書A: the 2022 control ids, when apart from the 管理策 text.
+    /// 附属書A: the ISO/IEC 27001:2022 Annex A controls a risk's treatment uses (`5.12 …`), when
+    /// apart from the 管理策 text.
     pub annex: Header,
     /// 対応 (済み / 予定 / 未定).
     pub response: Header,
-    /// 附属書A: the ISO/IEC 27001:2022 Annex A control a risk's treatment uses (`5.12 …`).
-    pub annex: Header,
     /// The label of the box the preparer signs or stamps (作成), top right of a new register.
     pub prepared: Header,
     /// The label of the box the approver signs or stamps (承認).

@@ -77,10 +77,19 @@ fn product_formula(cells: &[String]) -> String {
     format!("IFERROR(IF(OR({}),\"\",{}),\"\")", blanks.join(","), cells.join("*"))
 }
 
-/// The last row given formulas: the last risk, the formatted rows of the template, and a few more.
-fn last_row(grid: &Grid, t: &TableLayout, last_risk: Option<u32>, col: u32) -> u32 {
-    let styled = (t.first_row..=grid.max_row.min(t.first_row + 999)).rev().find(|&r| grid.style(r, col) != 0).unwrap_or(t.first_row);
-    last_risk.map_or(t.first_row + SPARE_ROWS, |r| r + SPARE_ROWS).max(styled)
+/// The last row given formulas: the last item and a few more, and every row the sheet gives
+/// dropdowns in the table's columns (a new register's 100 input rows).
+fn last_row(wb: &mut Workbook, t: &TableLayout, last_item: Option<u32>) -> Result<u32> {
+    let cols: Vec<u32> = t.columns.letters().filter_map(|(f, _)| t.col(f)).collect();
+    let (lo, hi) = (cols.iter().min().copied().unwrap_or(1), cols.iter().max().copied().unwrap_or(1));
+    let validated = wb
+        .validation_ranges(&t.sheet)?
+        .iter()
+        .filter(|r| r.start.col <= hi && r.end.col >= lo && r.end.row >= t.first_row)
+        .map(|r| r.end.row.min(t.first_row + 999))
+        .max()
+        .unwrap_or(t.first_row);
+    Ok(last_item.map_or(t.first_row + SPARE_ROWS, |r| r + SPARE_ROWS).max(validated))
 }
 
 /// Writes a formula with its cached value unless the cell is the user's (a value that is no
@@ -116,7 +125,7 @@ fn write_inventory(wb: &mut Workbook, an: &Analysis, reg: &Register, rule: &Regi
     let (Some(ic), Some(c), Some(i), Some(a)) = (t.col("importance"), t.col("c"), t.col("i"), t.col("a")) else { return Ok(()) };
     let grid = &an.grids[&t.sheet];
     let cia = an.profile.cia;
-    let last = last_row(grid, t, reg.inventory.last().map(|x| x.row), c);
+    let last = last_row(wb, t, reg.inventory.last().map(|x| x.row))?;
     for r in t.first_row..=last {
         let asset = reg.inventory.iter().find(|x| x.row == r);
         let cells = format!("{},{},{}", rel(r, c), rel(r, i), rel(r, a));
@@ -138,7 +147,7 @@ fn write_register(wb: &mut Workbook, an: &Analysis, reg: &Register, rule: &Regis
     let wl = an.lang;
     let col = |f: &str| t.col(f);
     let Some(level_col) = col("level") else { return Ok((t.first_row, t.first_row)) };
-    let last = last_row(grid, t, reg.risks.last().map(|x| x.row), level_col);
+    let last = last_row(wb, t, reg.risks.last().map(|x| x.row))?;
     // The inventory's No and 重要度 columns, for the lookup.
     let lookup = reg.inventory_layout.as_ref().and_then(|inv| {
         let (no, imp) = (inv.col("no")?, inv.col("importance")?);

@@ -370,19 +370,19 @@ fn link_plan(risks: &mut [Risk], plan: &[PlanRow]) {
     }
 }
 
-/// The label a count is shown under: 「1（早急に対応）」.
-fn band_name(label: &str, advice: &str) -> String {
-    if advice.is_empty() || advice == label {
-        label.to_string()
-    } else {
-        format!("{label}（{advice}）")
+/// The label a count is shown under: 「1（早急に対応）」, "1 (Act at once)".
+fn band_name(label: &str, advice: &str, wl: Lang) -> String {
+    match wl {
+        _ if advice.is_empty() || advice == label => label.to_string(),
+        Lang::Ja => format!("{label}（{advice}）"),
+        Lang::En => format!("{label} ({advice})"),
     }
 }
 
 fn summarize(risks: &[Risk], plan: &[PlanRow], rule: &RegisterRule, wl: Lang) -> Summary {
     let unrated = wl.pick("未評価", "not evaluated").to_string();
     let by = |get: &dyn Fn(&Risk) -> Option<&String>| -> Counts {
-        let mut counts: Counts = rule.priorities.iter().map(|b| (band_name(b.label_in(wl), b.advice_in(wl)), 0)).collect();
+        let mut counts: Counts = rule.priorities.iter().map(|b| (band_name(b.label_in(wl), b.advice_in(wl), wl), 0)).collect();
         counts.push((unrated.clone(), 0));
         for r in risks {
             let i = get(r).and_then(|label| rule.priorities.iter().position(|b| b.label_in(wl) == label)).unwrap_or(counts.len() - 1);
