@@ -214,6 +214,7 @@ pub(crate) fn inspect_text(r: &Inspection, lang: Lang) -> String {
                 Role::Inventory => lang.pick("資産目録", "inventory"),
                 Role::Register => lang.pick("リスク一覧", "register"),
                 Role::Plan => lang.pick("対応計画", "plan"),
+                Role::SelfCheck => lang.pick("自社診断", "self check"),
             };
             s += &format!("  {name}: {} {} {}\n", t.sheet, lang.pick("見出し行", "header row"), t.header_row);
             for e in t.evidence {

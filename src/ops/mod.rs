@@ -7,5 +7,6 @@ pub mod ipa;
 pub(crate) mod legacy;
 pub mod looks;
 pub mod report;
+pub mod self_check;
 pub mod soa;
 pub mod template;

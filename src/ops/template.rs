@@ -24,6 +24,7 @@
 //! A dropdown whose literal list would be over 255 characters (or holds a comma) takes its
 //! choices from a list written on the same sheet in column [`CHOICES_COL`] (header 「選択肢」 in the
 //! header row, values below it).
+pub mod self_check;
 mod text;
 
 use crate::error::{Error, ErrorKind, Lang, Result};

@@ -87,6 +87,9 @@ pub struct FillSummary {
     /// Company facts a chapter depends on that nobody answered (要確認; the chapter is counted
     /// as needed). They do not make the exit code 3: a fresh workbook has them all.
     pub facts_to_check: Vec<String>,
+    /// The self check (自社診断), when the workbook has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub self_check: Option<crate::ops::self_check::SelfCheckResult>,
 }
 
 /// Computes everything and stages the writes in `wb` (save it afterwards, or `preview`).
@@ -107,7 +110,14 @@ pub fn fill(wb: &mut Workbook, profile: Option<&Profile>) -> Result<FillSummary>
 /// sheet's names are taken by other sheets.
 pub fn fill_with(wb: &mut Workbook, opts: &super::ReadOptions) -> Result<FillSummary> {
     let analysis = super::analyze_with(wb, opts)?;
-    let skipped = stage(wb, &analysis)?;
+    for Normalization { sheet, row, col, to, .. } in &analysis.normalizations {
+        wb.set_value(sheet, CellRef::new(*row, *col), to.clone())?;
+    }
+    // A workbook holding only a self check has no risk analysis to write.
+    let skipped = if analysis.layout.ledger.is_some() { stage(wb, &analysis)? } else { Vec::new() };
+    if let Some(s) = &analysis.self_check {
+        crate::ops::self_check::stage(wb, s, &analysis.profile)?;
+    }
     Ok(FillSummary {
         edition: analysis.edition.clone(),
         assets: analysis.assets.len(),
@@ -116,6 +126,7 @@ pub fn fill_with(wb: &mut Workbook, opts: &super::ReadOptions) -> Result<FillSum
         normalized: analysis.normalizations.iter().map(|n| format!("{}!{}{}: 「{}」→「{}」", n.sheet, col_letters(n.col), n.row, n.from, n.to)).collect(),
         warnings: analysis.warnings.iter().cloned().chain(skipped).collect(),
         facts_to_check: analysis.facts.to_check(opts.lang),
+        self_check: analysis.self_check.clone(),
     })
 }
 
@@ -125,7 +136,7 @@ fn abs(sheet: &str, row: u32, col: u32) -> String {
 }
 
 /// A relative reference on the same sheet: `J5`.
-fn rel(row: u32, col: u32) -> String {
+pub(crate) fn rel(row: u32, col: u32) -> String {
     format!("{}{}", col_letters(col), row)
 }
 
@@ -151,7 +162,7 @@ fn text(v: Option<&str>) -> CellValue {
 }
 
 /// Contiguous runs of rows: [5,6,7,9] → [(5,7),(9,9)].
-fn runs(rows: &[u32]) -> Vec<(u32, u32)> {
+pub(crate) fn runs(rows: &[u32]) -> Vec<(u32, u32)> {
     let mut out: Vec<(u32, u32)> = Vec::new();
     for &r in rows {
         match out.last_mut() {
@@ -190,9 +201,6 @@ fn summary_layout(p: &Profile, sheet: String) -> SummaryLayout {
 
 /// Stages every write; returns warnings about cells it left alone.
 fn stage(wb: &mut Workbook, an: &Analysis) -> Result<Vec<Warning>> {
-    for Normalization { sheet, row, col, to, .. } in &an.normalizations {
-        wb.set_value(sheet, CellRef::new(*row, *col), to.clone())?;
-    }
     let sheet = summary_sheet(wb, an.lang)?;
     let s = SummaryLayout::write(wb, an, sheet)?;
     write_threat_status(wb, an, &s)?;
@@ -774,7 +782,7 @@ fn add_label_colours(wb: &mut Workbook, an: &Analysis) -> Result<()> {
 }
 
 /// Adds a validation over the rows of a column that no existing validation covers.
-fn add_uncovered(wb: &mut Workbook, sheet: &str, col: u32, (first, last): (u32, u32), make: impl Fn(Range) -> DataValidation) -> Result<()> {
+pub(crate) fn add_uncovered(wb: &mut Workbook, sheet: &str, col: u32, (first, last): (u32, u32), make: impl Fn(Range) -> DataValidation) -> Result<()> {
     let covered = wb.validation_ranges(sheet)?;
     let free: Vec<u32> = (first..=last).filter(|&r| !covered.iter().any(|c| c.contains(CellRef::new(r, col)))).collect();
     for (a, z) in runs(&free) {

@@ -202,6 +202,9 @@ pub struct Analysis {
     pub chapters: Vec<ChapterResult>,
     /// Company facts for the chapter conditions: value (or null) and source of each.
     pub facts: facts::Facts,
+    /// The self check (自社診断), when the workbook has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub self_check: Option<crate::ops::self_check::SelfCheckResult>,
     /// Problems found in inputs.
     pub warnings: Vec<Warning>,
     /// Inputs to rewrite in canonical form.
@@ -383,14 +386,41 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
     over.add(&opts.map, &p, "--map")?;
     let inferred = infer::infer(&grids, &p, &over, opts.lang)?;
     let roles = inferred.roles.clone();
-    let ledger_sheet = roles.ledger.clone().ok_or_else(|| {
-        Error::new(ErrorKind::MissingHeader(format!("{}（{}）", p.headers.sheets.ledger.text, p.headers.ledger.medium.text).into())).in_file(&path)
-    })?;
     let mut out = Collector { warnings: Vec::new(), normalizations: Vec::new(), lang: opts.lang };
+    let self_check = inferred
+        .table(Role::SelfCheck)
+        .and_then(|f| crate::ops::self_check::read(&grids[&f.sheet], f, &p, opts.lang, &mut out.warnings, &mut out.normalizations));
     // A column risksheet is not sure of is named with its candidates; nothing is computed from it.
-    for a in &inferred.ambiguities {
+    // Several answer columns of a self check are its sites, not a doubt.
+    let several_answers = self_check.as_ref().is_some_and(|s| s.answer_columns.len() > 1);
+    for a in inferred.ambiguities.iter().filter(|a| !(several_answers && a.role == Role::SelfCheck.key() && a.field == "answer")) {
         out.warnings.push(Warning { sheet: a.sheet.clone(), cell: a.cell.clone(), message: a.message.clone() });
     }
+    let Some(ledger_sheet) = roles.ledger.clone() else {
+        let missing = Error::new(ErrorKind::MissingHeader(format!("{}（{}）", p.headers.sheets.ledger.text, p.headers.ledger.medium.text).into())).in_file(&path);
+        // A workbook holding a self check and no risk analysis is read for its self check.
+        let Some(s) = self_check else { return Err(missing) };
+        return Ok(Analysis {
+            edition: p.id.clone(),
+            lang: s.lang,
+            message_lang: opts.lang,
+            layout: FoundLayout { sheets: roles, ledger: None, threats: None, checklist: None, result: None, ambiguities: inferred.ambiguities.clone() },
+            assets: Vec::new(),
+            media: Vec::new(),
+            groups: Vec::new(),
+            chapters: Vec::new(),
+            facts: facts::Facts::default(),
+            self_check: Some(s),
+            warnings: out.warnings,
+            normalizations: out.normalizations,
+            profile: p,
+            ledgers: Vec::new(),
+            threat_blocks: Vec::new(),
+            check_rows: Vec::new(),
+            answers: GroupAnswers::new(),
+            grids,
+        });
+    };
     let wl = workbook_lang(&grids[&ledger_sheet], &p);
 
     let mut ledgers = Vec::new();
@@ -547,6 +577,7 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
         groups,
         chapters,
         facts: company.facts,
+        self_check,
         warnings: out.warnings,
         normalizations: out.normalizations,
         profile: p,
