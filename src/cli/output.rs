@@ -54,7 +54,13 @@ pub(crate) fn fill_summary(s: &FillSummary, saved: &SaveReport, dry_run: bool, l
             };
         }
     }
-    out += &format!("\n{}: {}", l.pick("策定するポリシー", "chapters to write"), s.chapters_selected.join(sep));
+    // A workbook holding only a self check has no chapters to select.
+    if s.assets > 0 || s.self_check.is_none() {
+        out += &format!("\n{}: {}", l.pick("策定するポリシー", "chapters to write"), s.chapters_selected.join(sep));
+    }
+    if let Some(sc) = &s.self_check {
+        out += &format!("\n{}", sc.line(l));
+    }
     list_lines(&mut out, l, l.pick("表記を統一", "normalized"), &s.normalized);
     list_lines(&mut out, l, l.pick("要確認", "check"), &s.warnings);
     list_lines(&mut out, l, l.pick("要確認", "check"), &s.facts_to_check);
@@ -252,6 +258,9 @@ pub(crate) fn inspect_text(r: &Inspection, lang: Lang) -> String {
         s += &format!("\n  {}\n", lang.pick("会社の状況", "company facts"));
         for line in a.facts.lines(lang) {
             s += &format!("  {line}\n");
+        }
+        if let Some(sc) = &a.self_check {
+            s += &format!("\n  {}\n", sc.line(lang));
         }
         for w in &a.warnings {
             s += &format!("  ! {w}\n");

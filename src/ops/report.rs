@@ -143,10 +143,47 @@ fn blocks(an: &Analysis, l: Lang) -> Vec<Block> {
     b.push(Block::Heading(l.pick("5. 会社の状況", "5. Company facts").into()));
     b.push(Block::List(an.facts.lines(l)));
 
+    let mut next = 6;
+    if let (Some(sc), Some(rule)) = (&an.self_check, &an.profile.self_check) {
+        b.extend(self_check_blocks(sc, rule, &an.profile, l));
+        next = 7;
+    }
     let to_check: Vec<String> = an.warnings.iter().map(|w| w.to_string()).chain(an.facts.to_check(l)).collect();
     if !to_check.is_empty() {
-        b.push(Block::Heading(l.pick("6. 確認が必要な入力", "6. Inputs to check").into()));
+        b.push(Block::Heading(format!("{next}. {}", l.pick("確認が必要な入力", "Inputs to check"))));
         b.push(Block::List(to_check));
+    }
+    b
+}
+
+/// Section 6, the self check: the total, its band and subtotals, then each item below full
+/// points with the policy chapter of the risk analysis that covers it.
+fn self_check_blocks(sc: &crate::ops::self_check::SelfCheckResult, rule: &crate::profile::SelfCheckRule, p: &crate::profile::Profile, l: Lang) -> Vec<Block> {
+    let mut b = vec![Block::Heading(l.pick("6. 情報セキュリティ自社診断", "6. Information security self check").into())];
+    b.push(Block::Para(sc.line(l)));
+    let total = |x: f64| crate::xlsx::value::format_number(x);
+    let head = [l.pick("区分", "Part"), l.pick("点数", "Points"), l.pick("満点", "Full marks")];
+    let mut rows: Vec<Vec<String>> = sc
+        .parts
+        .iter()
+        .map(|part| vec![rule.part(part.number).map_or(part.name.clone(), |x| x.name_in(l).to_string()), total(part.subtotal), total(part.max)])
+        .collect();
+    rows.push(vec![l.pick("合計", "Total").to_string(), total(sc.total), sc.max_total.to_string()]);
+    b.push(Block::Table(head.iter().map(|s| s.to_string()).collect(), rows));
+    let full = f64::from(rule.answers.iter().map(|a| a.points).max().unwrap_or(0));
+    let weak = sc.weak_items(full);
+    if !weak.is_empty() {
+        let head = [l.pick("No", "No."), l.pick("診断内容", "Question"), l.pick("回答", "Answer"), l.pick("点数", "Points"), l.pick("対応するポリシー", "Policy chapter")];
+        let rows = weak
+            .iter()
+            .map(|i| {
+                let item = rule.item(i.number);
+                let chapter = item.and_then(|x| p.find_chapter(&x.chapter)).map_or(i.chapter.clone(), |c| format!("{} {}", c.number, c.title_in(l)));
+                let answer = if i.answer.is_empty() { l.pick("未回答", "unanswered").to_string() } else { i.answer.clone() };
+                vec![i.number.to_string(), item.map_or(String::new(), |x| x.text_in(l).to_string()), answer, i.points.map_or("-".into(), total), chapter]
+            })
+            .collect();
+        b.push(Block::Table(head.iter().map(|s| s.to_string()).collect(), rows));
     }
     b
 }

@@ -95,6 +95,32 @@ pub struct SelfCheckResult {
 }
 
 impl SelfCheckResult {
+    /// One line for people, in `l`: 「自社診断: 84 / 100 点（部分的に不十分）、分からない: 3、21」.
+    ///
+    /// ```no_run
+    /// let mut wb = risksheet::xlsx::Workbook::open("self-check.xlsx")?;
+    /// let a = risksheet::ops::ipa::analyze(&mut wb, None)?;
+    /// println!("{}", a.self_check.as_ref().unwrap().line(risksheet::Lang::Ja));
+    /// # Ok::<(), risksheet::Error>(())
+    /// ```
+    pub fn line(&self, l: Lang) -> String {
+        let total = crate::xlsx::value::format_number(self.total);
+        let band = self.band.as_deref().unwrap_or("-");
+        let sep = l.pick("、", ", ");
+        let numbers = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(sep);
+        let mut s = match l {
+            Lang::Ja => format!("自社診断（{}）: {total} / {} 点（{band}）", self.sheet, self.max_total),
+            Lang::En => format!("self check ({}): {total} / {} ({band})", self.sheet, self.max_total),
+        };
+        if !self.unknown.is_empty() {
+            s += &format!("{sep}{}: {}", l.pick("分からない", "don't know"), numbers(&self.unknown));
+        }
+        if !self.unanswered.is_empty() {
+            s += &format!("{sep}{}: {}", l.pick("未回答", "unanswered"), numbers(&self.unanswered));
+        }
+        s
+    }
+
     /// Items below full points (partly done, not done, unknown or unanswered), weakest first:
     /// what `report` lists with the chapter that covers each.
     ///
