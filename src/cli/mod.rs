@@ -134,7 +134,10 @@ pub(crate) fn run(cli: Cli, lang: Lang, cli_lang: Option<String>) -> risksheet::
                         (out.clone(), ops::template::self_check::new_self_check(out, &p, wl, &sites)?)
                     }
                     _ => {
-                        let msg = Message::new("作成するファイルか --add-to のどちらか一方を指定してください", "give either the file to create or --add-to, not both");
+                        let msg = Message::new(
+                            "作成するファイルか --add-to のどちらか一方を指定してください",
+                            "give either the file to create or --add-to, not both",
+                        );
                         return Err(risksheet::Error::usage(msg));
                     }
                 };
@@ -142,7 +145,10 @@ pub(crate) fn run(cli: Cli, lang: Lang, cli_lang: Option<String>) -> risksheet::
                 return Ok(ExitCode::SUCCESS);
             }
             let Some(output) = output.filter(|_| add_to.is_none()) else {
-                let msg = Message::new("--add-to は --edition self-check で使います。作成するファイルを指定してください", "--add-to goes with --edition self-check; give the file to create");
+                let msg = Message::new(
+                    "--add-to は --edition self-check で使います。作成するファイルを指定してください",
+                    "--add-to goes with --edition self-check; give the file to create",
+                );
                 return Err(risksheet::Error::usage(msg));
             };
             let profile = load_profile(Some(&edition))?.ok_or_else(|| risksheet::Error::usage("edition"))?;

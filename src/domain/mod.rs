@@ -22,6 +22,6 @@ pub mod cell;
 pub mod checklist;
 pub mod policy;
 pub mod register;
-pub mod self_check;
 pub mod risk;
+pub mod self_check;
 pub mod threat;

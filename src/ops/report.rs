@@ -173,7 +173,13 @@ fn self_check_blocks(sc: &crate::ops::self_check::SelfCheckResult, rule: &crate:
     let full = f64::from(rule.answers.iter().map(|a| a.points).max().unwrap_or(0));
     let weak = sc.weak_items(full);
     if !weak.is_empty() {
-        let head = [l.pick("No", "No."), l.pick("診断内容", "Question"), l.pick("回答", "Answer"), l.pick("点数", "Points"), l.pick("対応するポリシー", "Policy chapter")];
+        let head = [
+            l.pick("No", "No."),
+            l.pick("診断内容", "Question"),
+            l.pick("回答", "Answer"),
+            l.pick("点数", "Points"),
+            l.pick("対応するポリシー", "Policy chapter"),
+        ];
         let rows = weak
             .iter()
             .map(|i| {

@@ -214,7 +214,13 @@ fn fields(role: Role, p: &Profile) -> Vec<Field<'_>> {
         }
         Role::SelfCheck => {
             let h = &p.headers.self_check;
-            vec![f("no", &h.no, Free, 1.0), f("part", &h.part, Free, 0.6), f("question", &h.question, Text, 1.0), f("answer", &h.answer, Answer, 1.5), f("points", &h.points, Computed, 0.5)]
+            vec![
+                f("no", &h.no, Free, 1.0),
+                f("part", &h.part, Free, 0.6),
+                f("question", &h.question, Text, 1.0),
+                f("answer", &h.answer, Answer, 1.5),
+                f("points", &h.points, Computed, 0.5),
+            ]
         }
     }
 }

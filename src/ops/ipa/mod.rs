@@ -397,7 +397,8 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
         out.warnings.push(Warning { sheet: a.sheet.clone(), cell: a.cell.clone(), message: a.message.clone() });
     }
     let Some(ledger_sheet) = roles.ledger.clone() else {
-        let missing = Error::new(ErrorKind::MissingHeader(format!("{}（{}）", p.headers.sheets.ledger.text, p.headers.ledger.medium.text).into())).in_file(&path);
+        let missing =
+            Error::new(ErrorKind::MissingHeader(format!("{}（{}）", p.headers.sheets.ledger.text, p.headers.ledger.medium.text).into())).in_file(&path);
         // A workbook holding a self check and no risk analysis is read for its self check.
         let Some(s) = self_check else { return Err(missing) };
         return Ok(Analysis {

@@ -17,8 +17,8 @@
 //! ```
 mod write;
 
-pub use write::BLOCK_TITLE;
 pub(crate) use write::stage;
+pub use write::BLOCK_TITLE;
 
 use crate::domain::self_check::score;
 use crate::error::Lang;
@@ -162,7 +162,14 @@ fn block_rows(parts: usize) -> u32 {
 /// after all (fewer than half of the items numbered, or numbers of another list), or has no
 /// answer column. Cells written in another form than the dropdown's (「○」, 「一部」) become
 /// normalisations; unreadable answers and missing or repeated items become warnings, in `l`.
-pub(crate) fn read(grid: &Grid, found: &Found, p: &Profile, l: Lang, warnings: &mut Vec<Warning>, normalizations: &mut Vec<Normalization>) -> Option<SelfCheckResult> {
+pub(crate) fn read(
+    grid: &Grid,
+    found: &Found,
+    p: &Profile,
+    l: Lang,
+    warnings: &mut Vec<Warning>,
+    normalizations: &mut Vec<Normalization>,
+) -> Option<SelfCheckResult> {
     let rule = p.self_check.as_ref()?;
     let h = &p.headers.self_check;
     let no_col = found.columns.get("no")?;
@@ -180,7 +187,8 @@ pub(crate) fn read(grid: &Grid, found: &Found, p: &Profile, l: Lang, warnings: &
             continue;
         }
         if rows.contains_key(&n) {
-            let m = crate::lang::Message::new(format!("項目 {n} が2回あります（最初の行を読みます）"), format!("item {n} appears twice (the first row is read)"));
+            let m =
+                crate::lang::Message::new(format!("項目 {n} が2回あります（最初の行を読みます）"), format!("item {n} appears twice (the first row is read)"));
             warn(warnings, r, no_col, m);
             continue;
         }
@@ -227,7 +235,13 @@ pub(crate) fn read(grid: &Grid, found: &Found, p: &Profile, l: Lang, warnings: &
                 Some(a) => {
                     let label = a.label_in(wl);
                     if t != label {
-                        normalizations.push(Normalization { sheet: grid.sheet.clone(), row: r, col: c, from: t.clone(), to: CellValue::Text(label.to_string()) });
+                        normalizations.push(Normalization {
+                            sheet: grid.sheet.clone(),
+                            row: r,
+                            col: c,
+                            from: t.clone(),
+                            to: CellValue::Text(label.to_string()),
+                        });
                     }
                     given.push(Some(a));
                     words.push(label.to_string());
@@ -248,7 +262,8 @@ pub(crate) fn read(grid: &Grid, found: &Found, p: &Profile, l: Lang, warnings: &
         texts.insert(n, words);
     }
     for i in rule.items.iter().filter(|i| !rows.contains_key(&i.number)) {
-        let m = crate::lang::Message::new(format!("項目 {} がありません（0点として数えます）", i.number), format!("item {} is missing (counted as 0)", i.number));
+        let m =
+            crate::lang::Message::new(format!("項目 {} がありません（0点として数えます）", i.number), format!("item {} is missing (counted as 0)", i.number));
         warn(warnings, 0, 0, m);
     }
     let s = score(rule, &answered);

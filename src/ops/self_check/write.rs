@@ -139,7 +139,8 @@ pub(crate) fn stage(wb: &mut Workbook, s: &SelfCheckResult, p: &Profile) -> Resu
     set(wb, total_row + 3, col, format!("{}{}", unknown_label, wl.pick("の項目", " items")).into())?;
     let mut by_number: Vec<_> = s.items.iter().collect();
     by_number.sort_by_key(|i| i.number);
-    let parts: Vec<String> = by_number.iter().map(|i| format!("IF({}>0,{},\"\")", count(i.row, &place.answer_cols, unknown_label), lit(&format!("{sep}{}", i.number)))).collect();
+    let parts: Vec<String> =
+        by_number.iter().map(|i| format!("IF({}>0,{},\"\")", count(i.row, &place.answer_cols, unknown_label), lit(&format!("{sep}{}", i.number)))).collect();
     let list_f = if parts.is_empty() { "\"\"".to_string() } else { format!("MID({},{},1000)", parts.join("&"), sep.chars().count() + 1) };
     let list: Vec<String> = s.unknown.iter().map(u32::to_string).collect();
     wb.set_formula(sh, CellRef::new(total_row + 3, col + 1), &list_f, Some(CellValue::Text(list.join(sep))))?;

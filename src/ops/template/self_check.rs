@@ -34,7 +34,10 @@ pub const HEADER_ROW: u32 = 4;
 
 fn rule(p: &Profile) -> Result<&SelfCheckRule> {
     p.self_check.as_ref().ok_or_else(|| {
-        Error::new(ErrorKind::Profile(Message::new(format!("プロファイル {} に [self_check] がありません", p.id), format!("profile {} has no [self_check]", p.id))))
+        Error::new(ErrorKind::Profile(Message::new(
+            format!("プロファイル {} に [self_check] がありません", p.id),
+            format!("profile {} has no [self_check]", p.id),
+        )))
     })
 }
 
