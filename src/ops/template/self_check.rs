@@ -48,10 +48,17 @@ pub fn sheet_name(p: &Profile, wl: Lang) -> String {
 
 /// Column widths: No, 区分, 診断内容, the answers, 点数, a gap, the result block.
 fn widths(sites: usize) -> Vec<f64> {
-    let mut w = vec![6.0, 18.0, 62.0];
-    w.extend(std::iter::repeat_n(16.0, sites.max(1)));
-    w.extend([8.0, 3.0, 22.0, 22.0, 8.0]);
+    let mut w = vec![6.0, 26.0, 62.0];
+    w.extend(std::iter::repeat_n(18.0, sites.max(1)));
+    w.extend([8.0, 3.0, 28.0, 24.0, 10.0]);
     w
+}
+
+/// Row heights: the header and the items hold two lines (a question wraps once at this width).
+fn heights(items: usize) -> Vec<f64> {
+    let mut h = vec![0.0; HEADER_ROW as usize - 1];
+    h.extend(std::iter::repeat_n(30.0, items + 1));
+    h
 }
 
 /// Writes the inputs of the self check on an empty sheet, then computes it as `fill` does.
@@ -123,6 +130,9 @@ pub fn new_self_check(path: impl AsRef<Path>, p: &Profile, wl: Lang, sites: &[St
     for (c, w) in (1u32..).zip(widths(sites.len())) {
         sheet.width(c, w);
     }
+    for (r, h) in (1u32..).zip(heights(rule(p)?.items.len())).filter(|(_, h)| *h > 0.0) {
+        sheet.height(r, h);
+    }
     sheet.freeze(HEADER_ROW, 0);
     sheet.selected = true;
     let bytes = crate::xlsx::new_book::package(&name, &[(name.clone(), sheet)], 0, wl)?;
@@ -141,13 +151,13 @@ pub fn new_self_check(path: impl AsRef<Path>, p: &Profile, wl: Lang, sites: &[St
 /// [`ErrorKind::Profile`] when the profile has no `[self_check]`; [`ErrorKind::Usage`] when no
 /// free sheet name is left.
 pub fn add_self_check(wb: &mut Workbook, p: &Profile, wl: Lang, sites: &[String]) -> Result<SelfCheckResult> {
-    rule(p)?;
+    let items = rule(p)?.items.len();
     let base = sheet_name(p, wl);
     let name = std::iter::once(base.clone())
         .chain((2..100).map(|n| format!("{base} ({n})")))
         .find(|n| wb.sheet_index(n).is_err())
         .ok_or_else(|| Error::usage(Message::new("自社診断シートの名前が空いていません", "no free name for the self-check sheet")).in_file(wb.path()))?;
-    let layout = NewSheet { widths: widths(sites.len()), heights: Vec::new(), freeze_rows: HEADER_ROW, filter: None, landscape: true };
+    let layout = NewSheet { widths: widths(sites.len()), heights: heights(items), freeze_rows: HEADER_ROW, filter: None, landscape: true };
     wb.add_sheet_with(&name, &layout)?;
     write(wb, &name, p, wl, sites)
 }
