@@ -405,6 +405,30 @@ impl PyWorkbook {
         to_python(py, &summary)
     }
 
+    /// Adds the 25-item self check as a sheet 自社診断 (`risksheet new --add-to BOOK --edition
+    /// self-check`): one answer column per name of `sites` (one 「回答」 column when empty), the
+    /// points and result as formulas. Staged: `save()` writes it in place. Returns the self check
+    /// as `analysis()["self_check"]` shows it.
+    #[pyo3(signature = (sites = None, lang = "ja", profile = None))]
+    fn add_self_check<'py>(
+        &mut self,
+        py: Python<'py>,
+        sites: Option<Vec<String>>,
+        lang: &str,
+        profile: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let wl = Lang::parse(lang).ok_or_else(|| PyValueError::new_err(format!("unknown language '{lang}' (ja, en)")))?;
+        let p = match load_profile(profile)? {
+            Some(p) => p,
+            None => Profile::builtin("ipa-3")?,
+        };
+        let wb = self.wb()?;
+        let path = wb.path().to_path_buf();
+        let sites = sites.unwrap_or_default();
+        let s = py.detach(|| ops::template::self_check::add_self_check(wb, &p, wl, &sites)).map_err(|e| e.in_file(&path))?;
+        to_python(py, &s)
+    }
+
     /// The IPA risk analysis read from the workbook (unsaved edits included): `edition`, `lang`,
     /// `layout`, `assets`, `media`, `groups`, `chapters`, `warnings`, as the `ipa` part of
     /// `risksheet inspect --json`. Raises `ProfileError` when the workbook is not one.

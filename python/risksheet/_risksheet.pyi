@@ -268,6 +268,9 @@ class Workbook:
         map: Optional[Dict[str, str]] = None,
         facts: Optional[Dict[str, Union[str, int, bool]]] = None,
     ) -> FillSummary: ...
+    def add_self_check(
+        self, sites: Optional[List[str]] = None, lang: str = "ja", profile: Profile = None
+    ) -> Dict[str, Any]: ...
     def analysis(
         self,
         profile: Profile = None,

@@ -143,11 +143,20 @@ pub(crate) enum Command {
     },
     /// 新しいリスク分析シートを作る: ipa-3/ipa-2.1 は IPA形式、lv3/isms-seminar は資産目録・リスクアセスメント・リスク対応計画（--book-lang en で英語版） / create a fresh workbook: the IPA layout (ipa-3, ipa-2.1) or a risk register (lv3, isms-seminar); English sheets with --book-lang en
     New {
-        /// 作成するファイル / the file to create
-        output: PathBuf,
-        /// 版（ipa-3, ipa-2.1, lv3, isms-seminar）またはプロファイルのTOMLファイル / edition (ipa-3, ipa-2.1, lv3, isms-seminar) or profile file
+        /// 作成するファイル（--add-to のときは不要） / the file to create (none with --add-to)
+        output: Option<PathBuf>,
+        /// 版（ipa-3, ipa-2.1, lv3, isms-seminar, self-check は自社診断25項目のシート）またはプロファイルのTOMLファイル / edition (ipa-3, ipa-2.1, lv3, isms-seminar; self-check: the 25-item self check sheet) or profile file
         #[arg(long, default_value = "ipa-3")]
         edition: String,
+        /// 既存のブックにシートとして追加する（その場で保存。--edition self-check） / add the sheet to this existing workbook, in place (--edition self-check)
+        #[arg(long, value_name = "BOOK")]
+        add_to: Option<PathBuf>,
+        /// 自社診断の回答列を事業所・部署ごとに作る（例: 本社,工場） / one self-check answer column per site or department (e.g. HQ,Plant)
+        #[arg(long, value_delimiter = ',')]
+        sites: Vec<String>,
+        /// 自社診断の規則を取るプロファイル（既定 ipa-3） / the profile whose [self_check] rules are used (default ipa-3)
+        #[arg(long)]
+        profile: Option<String>,
         /// ブックの言語（シート名・見出し・選択肢。省略時はコマンドラインの --lang、それもなければ ja。RISKSHEET_LANG は使いません） / language of the workbook's sheets (default: --lang given on the command line, else ja; never RISKSHEET_LANG)
         #[arg(long, value_name = "ja|en")]
         book_lang: Option<String>,

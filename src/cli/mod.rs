@@ -115,18 +115,44 @@ pub(crate) fn run(cli: Cli, lang: Lang, cli_lang: Option<String>) -> risksheet::
                 return Ok(ExitCode::from(EXIT_CHECK_INPUTS));
             }
         }
-        Command::New { output, edition, book_lang, force } => {
-            let profile = load_profile(Some(&edition))?.ok_or_else(|| risksheet::Error::usage("edition"))?;
+        Command::New { output, edition, add_to, sites, profile, book_lang, force } => {
             let wl = book_language(book_lang.as_deref(), cli_lang.as_deref())?;
-            let ext = output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-            if ext.as_deref() != Some("xlsx") {
-                let msg = Message::new("作成するブックの名前は .xlsx で終えてください", "the new workbook's name must end in .xlsx");
-                return Err(risksheet::Error::usage(msg).in_file(&output));
+            if edition == "self-check" {
+                let p = load_profile(Some(profile.as_deref().unwrap_or("ipa-3")))?.ok_or_else(|| risksheet::Error::usage("profile"))?;
+                let (path, s) = match (&output, &add_to) {
+                    (None, Some(book)) => {
+                        if ops::convert::is_legacy(book) {
+                            return Err(legacy_not_changed(book));
+                        }
+                        let mut wb = Workbook::open_for_update(book, &limits)?;
+                        let s = ops::template::self_check::add_self_check(&mut wb, &p, wl, &sites).map_err(|e| e.in_file(book))?;
+                        wb.save_as(book, &risksheet::xlsx::file::SaveOptions { backup: false, force })?;
+                        (book.clone(), s)
+                    }
+                    (Some(out), None) => {
+                        new_output_ok(out, force)?;
+                        (out.clone(), ops::template::self_check::new_self_check(out, &p, wl, &sites)?)
+                    }
+                    _ => {
+                        let msg = Message::new(
+                            "作成するファイルか --add-to のどちらか一方を指定してください",
+                            "give either the file to create or --add-to, not both",
+                        );
+                        return Err(risksheet::Error::usage(msg));
+                    }
+                };
+                say(format_args!("{}: {} {}", path.display(), s.sheet, lang.pick("（自社診断）を作成しました", "(self check) created")))?;
+                return Ok(ExitCode::SUCCESS);
             }
-            if output.exists() && !force {
-                let msg = Message::new("既にあります（上書きするには --force）", "exists (use --force to replace it)");
-                return Err(risksheet::Error::usage(msg).in_file(&output));
-            }
+            let Some(output) = output.filter(|_| add_to.is_none()) else {
+                let msg = Message::new(
+                    "--add-to は --edition self-check で使います。作成するファイルを指定してください",
+                    "--add-to goes with --edition self-check; give the file to create",
+                );
+                return Err(risksheet::Error::usage(msg));
+            };
+            let profile = load_profile(Some(&edition))?.ok_or_else(|| risksheet::Error::usage("edition"))?;
+            new_output_ok(&output, force)?;
             let summary = ops::template::new_workbook(&output, &profile, wl)?;
             let what = if ops::template::register::writes_register(&profile) {
                 lang.pick(
@@ -306,6 +332,20 @@ fn run_batch<T: batch::Outcome>(
 const EXIT_CHECK_INPUTS: u8 = 3;
 
 /// A profile by builtin name or TOML file path.
+/// A new workbook's name ends in .xlsx, and an existing file is replaced only with `--force`.
+fn new_output_ok(output: &Path, force: bool) -> risksheet::Result<()> {
+    let ext = output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    if ext.as_deref() != Some("xlsx") {
+        let msg = Message::new("作成するブックの名前は .xlsx で終えてください", "the new workbook's name must end in .xlsx");
+        return Err(risksheet::Error::usage(msg).in_file(output));
+    }
+    if output.exists() && !force {
+        let msg = Message::new("既にあります（上書きするには --force）", "exists (use --force to replace it)");
+        return Err(risksheet::Error::usage(msg).in_file(output));
+    }
+    Ok(())
+}
+
 pub(crate) fn load_profile(arg: Option<&str>) -> risksheet::Result<Option<risksheet::profile::Profile>> {
     arg.map(risksheet::profile::Profile::resolve).transpose()
 }

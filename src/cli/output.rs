@@ -62,8 +62,12 @@ pub(crate) fn fill_summary(s: &FillSummary, saved: &SaveReport, dry_run: bool, l
             };
         }
     }
-    if !register_only {
+    // A workbook of a register or a self check alone has no chapters to select.
+    if !register_only && (s.assets > 0 || s.self_check.is_none()) {
         out += &format!("\n{}: {}", l.pick("策定するポリシー", "chapters to write"), s.chapters_selected.join(sep));
+    }
+    if let Some(sc) = &s.self_check {
+        out += &format!("\n{}", sc.line(l));
     }
     if let Some(r) = &s.register {
         let m = &r.summary;
@@ -237,6 +241,7 @@ pub(crate) fn inspect_text(r: &Inspection, lang: Lang) -> String {
                 Role::Inventory => lang.pick("資産目録", "inventory"),
                 Role::Register => lang.pick("リスク一覧", "register"),
                 Role::Plan => lang.pick("対応計画", "plan"),
+                Role::SelfCheck => lang.pick("自社診断", "self check"),
             };
             s += &format!("  {name}: {} {} {}\n", t.sheet, lang.pick("見出し行", "header row"), t.header_row);
             for e in t.evidence {
@@ -280,6 +285,9 @@ pub(crate) fn inspect_text(r: &Inspection, lang: Lang) -> String {
             for line in a.facts.lines(lang) {
                 s += &format!("  {line}\n");
             }
+        }
+        if let Some(sc) = &a.self_check {
+            s += &format!("\n  {}\n", sc.line(lang));
         }
         for w in &a.warnings {
             s += &format!("  ! {w}\n");

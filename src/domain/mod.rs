@@ -23,4 +23,5 @@ pub mod checklist;
 pub mod policy;
 pub mod register;
 pub mod risk;
+pub mod self_check;
 pub mod threat;

@@ -8,5 +8,6 @@ pub(crate) mod legacy;
 pub mod looks;
 pub mod register;
 pub mod report;
+pub mod self_check;
 pub mod soa;
 pub mod template;

@@ -71,12 +71,16 @@ fn blocks(an: &Analysis, l: Lang) -> Vec<Block> {
         n += 1;
         Block::Heading(format!("{n}. {}", l.pick(ja, en)))
     };
-    let ipa = an.layout.ledger.is_some() || an.register.is_none();
+    let ipa = an.layout.ledger.is_some() || (an.register.is_none() && an.self_check.is_none());
     if ipa {
         ipa_blocks(an, l, &mut b, &mut heading);
     }
     if let Some(reg) = &an.register {
         register_blocks(reg, &an.profile, l, &mut b, &mut heading);
+    }
+    if let (Some(sc), Some(rule)) = (&an.self_check, &an.profile.self_check) {
+        b.push(heading("情報セキュリティ自社診断", "Information security self check"));
+        b.extend(self_check_blocks(sc, rule, &an.profile, l));
     }
     let to_check: Vec<String> = an.warnings.iter().map(|w| w.to_string()).chain(if ipa { an.facts.to_check(l) } else { Vec::new() }).collect();
     if !to_check.is_empty() {
@@ -243,6 +247,43 @@ fn register_blocks(
         let counts: Vec<String> = m.plan.iter().map(|(label, c)| format!("{label} {c}")).collect();
         b.push(Block::Para(format!("{}: {} / {}: {}", l.pick("進捗", "Progress"), counts.join(" / "), l.pick("完了率", "Finished"), pct(m.plan_done))));
     }
+}
+
+/// The self check: the total, its band and subtotals, then each item below full
+/// points with the policy chapter of the risk analysis that covers it.
+fn self_check_blocks(sc: &crate::ops::self_check::SelfCheckResult, rule: &crate::profile::SelfCheckRule, p: &crate::profile::Profile, l: Lang) -> Vec<Block> {
+    let mut b = vec![Block::Para(sc.line(l))];
+    let total = |x: f64| crate::xlsx::value::format_number(x);
+    let head = [l.pick("区分", "Part"), l.pick("点数", "Points"), l.pick("満点", "Full marks")];
+    let mut rows: Vec<Vec<String>> = sc
+        .parts
+        .iter()
+        .map(|part| vec![rule.part(part.number).map_or(part.name.clone(), |x| x.name_in(l).to_string()), total(part.subtotal), total(part.max)])
+        .collect();
+    rows.push(vec![l.pick("合計", "Total").to_string(), total(sc.total), sc.max_total.to_string()]);
+    b.push(Block::Table(head.iter().map(|s| s.to_string()).collect(), rows));
+    let full = f64::from(rule.answers.iter().map(|a| a.points).max().unwrap_or(0));
+    let weak = sc.weak_items(full);
+    if !weak.is_empty() {
+        let head = [
+            l.pick("No", "No."),
+            l.pick("診断内容", "Question"),
+            l.pick("回答", "Answer"),
+            l.pick("点数", "Points"),
+            l.pick("対応するポリシー", "Policy chapter"),
+        ];
+        let rows = weak
+            .iter()
+            .map(|i| {
+                let item = rule.item(i.number);
+                let chapter = item.and_then(|x| p.find_chapter(&x.chapter)).map_or(i.chapter.clone(), |c| format!("{} {}", c.number, c.title_in(l)));
+                let answer = if i.answer.is_empty() { l.pick("未回答", "unanswered").to_string() } else { i.answer.clone() };
+                vec![i.number.to_string(), item.map_or(String::new(), |x| x.text_in(l).to_string()), answer, i.points.map_or("-".into(), total), chapter]
+            })
+            .collect();
+        b.push(Block::Table(head.iter().map(|s| s.to_string()).collect(), rows));
+    }
+    b
 }
 
 /// Text for Markdown, where workbook text (an asset named `<script>`, `[x](javascript:…)`, a

@@ -25,6 +25,7 @@
 //! choices from a list written on the same sheet in column [`CHOICES_COL`] (header 「選択肢」 in the
 //! header row, values below it).
 pub mod register;
+pub mod self_check;
 mod text;
 
 use crate::error::{Error, ErrorKind, Lang, Result};

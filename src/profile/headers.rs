@@ -155,6 +155,9 @@ pub struct Headers {
     /// Columns of the treatment plan (リスク対応計画).
     #[serde(default)]
     pub plan: PlanHeaders,
+    /// Columns of the self check (自社診断).
+    #[serde(default)]
+    pub self_check: SelfCheckHeaders,
 }
 
 /// Sheet names; sheets that an edition lacks are absent.
@@ -187,6 +190,9 @@ pub struct SheetHeaders {
     /// リスク対応計画.
     #[serde(default)]
     pub plan: Option<Header>,
+    /// 自社診断 (the 25-item self check).
+    #[serde(default)]
+    pub self_check: Option<Header>,
     /// Words in a tab name that mark a sheet as an old copy (「台帳（旧）」, 「情報資産管理台帳 (2)」,
     /// 「backup」): such a sheet is taken for a table only when no other sheet holds one as well.
     #[serde(default)]

@@ -45,8 +45,10 @@ macro_rules! bilingual {
 // After `bilingual!`, which it uses.
 mod headers;
 mod register;
+mod self_check;
 pub use headers::*;
 pub use register::*;
+pub use self_check::*;
 
 /// A set of rules for one edition or method, as loaded from a profile file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -93,6 +95,9 @@ pub struct Profile {
     /// profile has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub register: Option<RegisterRule>,
+    /// The 25-item self check (5分でできる！情報セキュリティ自社診断), when the profile has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_check: Option<SelfCheckRule>,
     /// Texts of the 診断結果 decision column.
     pub result: ResultTexts,
     /// Header texts that locate sheets and columns.

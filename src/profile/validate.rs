@@ -32,6 +32,7 @@ impl Profile {
         self.check_importance()?;
         self.check_bands()?;
         self.check_register()?;
+        self.check_self_check()?;
         self.check_media()?;
         self.check_checklist()?;
         self.check_chapters()?;
@@ -107,6 +108,74 @@ impl Profile {
             }
         }
         check_band_list("register.priorities", &r.priorities, &r.possible_levels(self.cia), "リスクレベル", "risk level")
+    }
+
+    /// `[self_check]`: parts, answers and items numbered once each, every item in a part and
+    /// pointing to a chapter of the profile, one answer marked `unknown`, bands with distinct
+    /// minimums covering the lowest possible total.
+    fn check_self_check(&self) -> Result<()> {
+        let Some(s) = &self.self_check else { return Ok(()) };
+        if s.parts.is_empty() || s.items.is_empty() || s.answers.is_empty() || s.bands.is_empty() {
+            return fail(
+                "self_check には parts、answers、bands、items をそれぞれ1つ以上書いてください".into(),
+                "self_check needs at least one each of parts, answers, bands and items".into(),
+            );
+        }
+        let mut parts = HashSet::new();
+        if let Some(p) = s.parts.iter().find(|p| !parts.insert(p.number) || p.name.trim().is_empty()) {
+            return fail(
+                format!("self_check.parts の番号 {} が重複しているか、name がありません", p.number),
+                format!("self_check.parts number {} is used twice or has no name", p.number),
+            );
+        }
+        let mut labels = HashSet::new();
+        if let Some(a) = s.answers.iter().find(|a| a.label.trim().is_empty() || !labels.insert(normalize_key(&a.label))) {
+            return fail(
+                format!("self_check.answers の「{}」: label が空か重複しています", a.label),
+                format!("self_check.answers '{}': the label is empty or used twice", a.label),
+            );
+        }
+        if s.answers.iter().filter(|a| a.unknown).count() != 1 {
+            return fail(
+                "self_check.answers のうち1つだけに unknown = true（分からない）を付けてください".into(),
+                "mark exactly one of self_check.answers with unknown = true (don't know)".into(),
+            );
+        }
+        let mut numbers = HashSet::new();
+        for i in &s.items {
+            if !numbers.insert(i.number) || i.text.trim().is_empty() {
+                return fail(
+                    format!("self_check.items の番号 {} が重複しているか、text がありません", i.number),
+                    format!("self_check.items number {} is used twice or has no text", i.number),
+                );
+            }
+            if s.part(i.part).is_none() {
+                return fail(
+                    format!("self_check.items {} の part {} は self_check.parts にありません", i.number, i.part),
+                    format!("self_check.items {}: part {} is not in self_check.parts", i.number, i.part),
+                );
+            }
+            if self.find_chapter(&i.chapter).is_none() {
+                return fail(
+                    format!("self_check.items {} の chapter「{}」は chapters にありません", i.number, i.chapter),
+                    format!("self_check.items {}: chapter '{}' is not one of chapters", i.number, i.chapter),
+                );
+            }
+        }
+        let mut mins = HashSet::new();
+        if let Some(b) = s.bands.iter().find(|b| b.label.trim().is_empty() || !mins.insert(b.min)) {
+            return fail(
+                format!("self_check.bands の min {} が重複しているか、label がありません", b.min),
+                format!("self_check.bands min {} is used twice or has no label", b.min),
+            );
+        }
+        if s.band(f64::from(s.min_total())).is_none() {
+            return fail(
+                format!("self_check.bands に合計 {} を含む帯がありません（最も低い帯の min を {} 以下に）", s.min_total(), s.min_total()),
+                format!("self_check.bands has no band for the total {} (give the lowest band a min of {} or less)", s.min_total(), s.min_total()),
+            );
+        }
+        Ok(())
     }
 
     fn check_media(&self) -> Result<()> {

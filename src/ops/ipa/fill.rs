@@ -99,6 +99,9 @@ pub struct FillSummary {
     /// What was computed on the risk register, when the workbook has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub register: Option<crate::ops::register::fill::RegisterFill>,
+    /// The self check (自社診断), when the workbook has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub self_check: Option<crate::ops::self_check::SelfCheckResult>,
 }
 
 /// Computes everything and stages the writes in `wb` (save it afterwards, or `preview`).
@@ -122,12 +125,15 @@ pub fn fill_with(wb: &mut Workbook, opts: &super::ReadOptions) -> Result<FillSum
     for Normalization { sheet, row, col, to, .. } in &analysis.normalizations {
         wb.set_value(sheet, CellRef::new(*row, *col), to.clone())?;
     }
-    // A workbook of a register alone has no IPA tables to compute.
+    // A workbook of a register or a self check alone has no IPA tables to compute.
     let skipped = if analysis.layout.ledger.is_some() { stage(wb, &analysis)? } else { Vec::new() };
     let register = match &analysis.register {
         Some(r) => Some(crate::ops::register::fill::stage(wb, &analysis, r)?),
         None => None,
     };
+    if let Some(s) = &analysis.self_check {
+        crate::ops::self_check::stage(wb, s, &analysis.profile)?;
+    }
     Ok(FillSummary {
         register,
         edition: analysis.edition.clone(),
@@ -137,6 +143,7 @@ pub fn fill_with(wb: &mut Workbook, opts: &super::ReadOptions) -> Result<FillSum
         normalized: analysis.normalizations.iter().map(|n| format!("{}!{}{}: 「{}」→「{}」", n.sheet, col_letters(n.col), n.row, n.from, n.to)).collect(),
         warnings: analysis.warnings.iter().cloned().chain(skipped).collect(),
         facts_to_check: analysis.facts.to_check(opts.lang),
+        self_check: analysis.self_check.clone(),
     })
 }
 
@@ -146,7 +153,7 @@ fn abs(sheet: &str, row: u32, col: u32) -> String {
 }
 
 /// A relative reference on the same sheet: `J5`.
-fn rel(row: u32, col: u32) -> String {
+pub(crate) fn rel(row: u32, col: u32) -> String {
     format!("{}{}", col_letters(col), row)
 }
 
@@ -172,7 +179,7 @@ fn text(v: Option<&str>) -> CellValue {
 }
 
 /// Contiguous runs of rows: [5,6,7,9] → [(5,7),(9,9)].
-fn runs(rows: &[u32]) -> Vec<(u32, u32)> {
+pub(crate) fn runs(rows: &[u32]) -> Vec<(u32, u32)> {
     let mut out: Vec<(u32, u32)> = Vec::new();
     for &r in rows {
         match out.last_mut() {
@@ -792,7 +799,7 @@ fn add_label_colours(wb: &mut Workbook, an: &Analysis) -> Result<()> {
 }
 
 /// Adds a validation over the rows of a column that no existing validation covers.
-fn add_uncovered(wb: &mut Workbook, sheet: &str, col: u32, (first, last): (u32, u32), make: impl Fn(Range) -> DataValidation) -> Result<()> {
+pub(crate) fn add_uncovered(wb: &mut Workbook, sheet: &str, col: u32, (first, last): (u32, u32), make: impl Fn(Range) -> DataValidation) -> Result<()> {
     let covered = wb.validation_ranges(sheet)?;
     let free: Vec<u32> = (first..=last).filter(|&r| !covered.iter().any(|c| c.contains(CellRef::new(r, col)))).collect();
     for (a, z) in runs(&free) {

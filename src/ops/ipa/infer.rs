@@ -64,14 +64,16 @@ pub enum Role {
     Register,
     /// A risk treatment plan (リスク対応計画).
     Plan,
+    /// The 25-item self check (自社診断).
+    SelfCheck,
 }
 
 impl Role {
     /// Every role, in the order a workbook has them.
-    pub const ALL: [Role; 7] = [Role::Ledger, Role::Threats, Role::Checklist, Role::Result, Role::Inventory, Role::Register, Role::Plan];
+    pub const ALL: [Role; 8] = [Role::Ledger, Role::Threats, Role::Checklist, Role::Result, Role::Inventory, Role::Register, Role::Plan, Role::SelfCheck];
 
     /// The key used by `--map` and `[layout]` (`ledger`, `threats`, `checklist`, `result`,
-    /// `inventory`, `register`, `plan`).
+    /// `inventory`, `register`, `plan`, `self_check`).
     pub fn key(self) -> &'static str {
         match self {
             Role::Ledger => "ledger",
@@ -81,6 +83,7 @@ impl Role {
             Role::Inventory => "inventory",
             Role::Register => "register",
             Role::Plan => "plan",
+            Role::SelfCheck => "self_check",
         }
     }
 
@@ -99,6 +102,7 @@ impl Role {
             Role::Inventory => sh.inventory.as_ref(),
             Role::Register => sh.register.as_ref(),
             Role::Plan => sh.plan.as_ref(),
+            Role::SelfCheck => sh.self_check.as_ref(),
         }
     }
 }
@@ -206,6 +210,16 @@ fn fields(role: Role, p: &Profile) -> Vec<Field<'_>> {
                 g("actual_start", &h.actual_start, &h.actual_group),
                 g("actual_end", &h.actual_end, &h.actual_group),
                 f("status", &h.status, Free, 1.2),
+            ]
+        }
+        Role::SelfCheck => {
+            let h = &p.headers.self_check;
+            vec![
+                f("no", &h.no, Free, 1.0),
+                f("part", &h.part, Free, 0.6),
+                f("question", &h.question, Text, 1.0),
+                f("answer", &h.answer, Answer, 1.5),
+                f("points", &h.points, Computed, 0.5),
             ]
         }
     }
@@ -319,6 +333,7 @@ fn usable(role: Role, cols: &FieldColumns, p: &Profile) -> bool {
             factor && (has("asset_no") || has("importance") || has("asset")) && (has("event") || has("source") || has("controls") || has("level"))
         }
         Role::Plan => has("status") && (has("control") || has("task")),
+        Role::SelfCheck => has("no") && has("question") && has("answer"),
     }
 }
 
@@ -825,6 +840,7 @@ pub(crate) fn infer(grids: &Grids, p: &Profile, over: &Overrides, l: Lang) -> Re
         inventory: out.table(Role::Inventory).map(|f| f.sheet.clone()),
         register: out.table(Role::Register).map(|f| f.sheet.clone()),
         plan: out.table(Role::Plan).map(|f| f.sheet.clone()),
+        self_check: out.table(Role::SelfCheck).map(|f| f.sheet.clone()),
     };
     out.ambiguities = out.tables.iter().flat_map(|t| t.1.ambiguities.clone()).collect();
     Ok(out)

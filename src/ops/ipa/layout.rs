@@ -221,6 +221,9 @@ pub struct SheetRoles {
     /// The treatment plan (リスク対応計画).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<String>,
+    /// The self check (自社診断).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub self_check: Option<String>,
 }
 
 /// Every worksheet as a grid, by name in tab order.

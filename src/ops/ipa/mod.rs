@@ -202,6 +202,9 @@ pub struct Analysis {
     pub chapters: Vec<ChapterResult>,
     /// Company facts for the chapter conditions: value (or null) and source of each.
     pub facts: facts::Facts,
+    /// The self check (自社診断), when the workbook has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub self_check: Option<crate::ops::self_check::SelfCheckResult>,
     /// Problems found in inputs.
     pub warnings: Vec<Warning>,
     /// Inputs to rewrite in canonical form.
@@ -424,18 +427,24 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
     over.add(&opts.map, &p, "--map")?;
     let inferred = infer::infer(&grids, &p, &over, opts.lang)?;
     let roles = inferred.roles.clone();
+    let mut out = Collector { warnings: Vec::new(), normalizations: Vec::new(), lang: opts.lang };
+    let self_check = inferred
+        .table(Role::SelfCheck)
+        .and_then(|f| crate::ops::self_check::read(&grids[&f.sheet], f, &p, opts.lang, &mut out.warnings, &mut out.normalizations));
+    // A column risksheet is not sure of is named with its candidates; nothing is computed from it.
+    // Several answer columns of a self check are its sites, not a doubt.
+    let several_answers = self_check.as_ref().is_some_and(|s| s.answer_columns.len() > 1);
+    for a in inferred.ambiguities.iter().filter(|a| !(several_answers && a.role == Role::SelfCheck.key() && a.field == "answer")) {
+        out.warnings.push(Warning { sheet: a.sheet.clone(), cell: a.cell.clone(), message: a.message.clone() });
+    }
     let Some(ledger_sheet) = roles.ledger.clone() else {
-        // A workbook of a risk register alone (LV.3, the seminar) has no IPA ledger.
-        if inferred.table(Role::Register).is_some() {
-            return register_only(grids, p, &inferred, opts);
+        // A workbook of a risk register (LV.3, the seminar) or a self check alone has no IPA
+        // ledger: it is read for what it holds.
+        if inferred.table(Role::Register).is_some() || self_check.is_some() {
+            return without_ledger(grids, p, &inferred, opts, out, self_check);
         }
         return Err(Error::new(ErrorKind::MissingHeader(format!("{}（{}）", p.headers.sheets.ledger.text, p.headers.ledger.medium.text).into())).in_file(&path));
     };
-    let mut out = Collector { warnings: Vec::new(), normalizations: Vec::new(), lang: opts.lang };
-    // A column risksheet is not sure of is named with its candidates; nothing is computed from it.
-    for a in &inferred.ambiguities {
-        out.warnings.push(Warning { sheet: a.sheet.clone(), cell: a.cell.clone(), message: a.message.clone() });
-    }
     let wl = workbook_lang(&grids[&ledger_sheet], &p);
 
     let mut ledgers = Vec::new();
@@ -600,6 +609,7 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
         groups,
         chapters,
         facts: company.facts,
+        self_check,
         warnings: out.warnings,
         normalizations: out.normalizations,
         profile: p,
@@ -612,16 +622,21 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
     })
 }
 
-/// The analysis of a workbook holding a risk register and no IPA ledger: the register, its
-/// inventory and plan; the IPA results are empty.
-fn register_only(grids: layout::Grids, p: Profile, inferred: &infer::Inferred, opts: &ReadOptions) -> Result<Analysis> {
-    let mut out = Collector {
-        warnings: inferred.ambiguities.iter().map(|a| Warning { sheet: a.sheet.clone(), cell: a.cell.clone(), message: a.message.clone() }).collect(),
-        normalizations: Vec::new(),
-        lang: opts.lang,
+/// The analysis of a workbook holding a risk register or a self check and no IPA ledger: the
+/// register with its inventory and plan, the self check; the IPA results are empty.
+fn without_ledger(
+    grids: layout::Grids,
+    p: Profile,
+    inferred: &infer::Inferred,
+    opts: &ReadOptions,
+    mut out: Collector,
+    self_check: Option<crate::ops::self_check::SelfCheckResult>,
+) -> Result<Analysis> {
+    let wl = match (inferred.table(Role::Register), &self_check) {
+        (Some(f), _) => register_lang(&grids[&f.sheet], &p),
+        (None, Some(s)) => s.lang,
+        (None, None) => opts.lang,
     };
-    let sheet = inferred.table(Role::Register).map(|f| f.sheet.clone()).unwrap_or_default();
-    let wl = register_lang(&grids[&sheet], &p);
     let register = crate::ops::register::read(&grids, inferred, &p, wl, &mut out)?;
     if let Some(r) = &register {
         out.warnings.extend(crate::ops::register::missing_register_fields(r, &p, opts.lang));
@@ -646,6 +661,7 @@ fn register_only(grids: layout::Grids, p: Profile, inferred: &infer::Inferred, o
         groups: Vec::new(),
         chapters: Vec::new(),
         facts: facts::Facts::default(),
+        self_check,
         warnings: out.warnings,
         normalizations: out.normalizations,
         profile: p,
