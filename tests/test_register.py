@@ -83,3 +83,35 @@ def test_python_gives_the_same_risks(tmp_path):
         wb.save()
     with risksheet.open(target) as wb:
         assert [c.value for c in wb.cells("リスクアセスメント結果報告書") if c.address == "I6"] == [9]
+
+
+def test_lv1_ledger_rows_of_seed_001(risksheet_bin, tmp_path, need_lo):
+    """Seed 001's LV.1 ledger with the lv3 profile: 社員名簿 (3,3,2) → 重要度 3, 可能性 3,
+    リスクレベル 9; 当社宛請求書 (3,3,2) → 3, 2, 6; 顧客リスト (3,3,3) → 3, 2, 6. The ledger is the
+    shipped example, edited with openpyxl as a user would: the areas behind クラウド answered
+    「実施していない」 throughout (脆弱性 3, so 可能性 3 there), the three assets typed in."""
+    import json
+    import lo
+    from openpyxl import load_workbook
+    wb = load_workbook(ROOT / "workbooks/example-ipa-3.xlsx")
+    chk = wb["対策状況チェック"]
+    group = ""
+    for row in chk.iter_rows(min_row=5):
+        group = row[1].value or group
+        if any(w in group for w in ("情報資産管理", "アクセス制御", "IT基盤運用管理")):
+            row[3].value = "3:実施していない／わからない"
+    led = wb["情報資産管理台帳"]
+    for r, (name, medium, cia) in enumerate([("社員名簿", "クラウド", (3, 3, 2)), ("当社宛請求書", "事務所PC", (3, 3, 2)),
+                                            ("顧客リスト", "モバイル機器", (3, 3, 3))], start=5):
+        led.cell(r, 2).value, led.cell(r, 6).value = name, medium
+        for k, v in enumerate(cia):
+            led.cell(r, 10 + k).value = v
+    book = tmp_path / "lv1.xlsx"
+    wb.save(book)
+    out = tmp_path / "lv1-filled.xlsx"
+    run(risksheet_bin, "fill", book, "-o", out, "--profile", "lv3", check=False)
+    assets = json.loads(run(risksheet_bin, "inspect", out, "--json", "--profile", "lv3").stdout)["ipa"]["assets"]
+    got = [(a["name"], a["importance"], a["likelihood"], a["risk"], a["band"]) for a in assets[:3]]
+    assert got == [("社員名簿", 3, 3, 9, "1:早急に対応"), ("当社宛請求書", 3, 2, 6, "2:今期中に対応"), ("顧客リスト", 3, 2, 6, "2:今期中に対応")]
+    shown = lo.sheets([out], "recalc")[out]["情報資産管理台帳"]
+    assert [(r[1], r[12], r[17], r[19]) for r in shown[4:7]] == [("社員名簿", "3", "3", "9"), ("当社宛請求書", "3", "2", "6"), ("顧客リスト", "3", "2", "6")]
