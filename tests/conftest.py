@@ -26,7 +26,8 @@ def risksheet_bin():
     if exe:
         return Path(exe)
     subprocess.run(["cargo", "build", "--quiet", "--bin", "risksheet"], cwd=ROOT, check=True)
-    return ROOT / "target" / "debug" / "risksheet"
+    # Where cargo put it: CARGO_TARGET_DIR when set (a stale target/ must not be tested instead).
+    return Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "debug" / "risksheet"
 
 
 @pytest.fixture(scope="session")
