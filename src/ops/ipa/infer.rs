@@ -330,7 +330,14 @@ fn usable(role: Role, cols: &FieldColumns, p: &Profile) -> bool {
         // factor; and what the risk is or how it is treated.
         Role::Register => {
             let factor = p.register.as_ref().is_some_and(|r| r.factors.iter().any(|f| has(&f.key)));
-            factor && (has("asset_no") || has("importance") || has("asset")) && (has("event") || has("source") || has("controls") || has("level"))
+            // What makes a list of risks more than a ledger with a likelihood (an IPA ledger has
+            // 重要度, 被害発生可能性 and リスク値 too): the risk's own words or its treatment.
+            // One column per option: a lone short word (「共有」 in 「共有端末」) is no set of options.
+            let options = cols.letters().filter(|(k, _)| k.starts_with("treat_")).count();
+            let treated = options >= 2 || ["treatment", "controls", "response"].iter().any(|k| has(k));
+            // (リスク源 and 原因 alone are not enough: 脅威 and 脆弱性 head an IPA ledger's columns.)
+            let described = ["event", "consequence"].iter().any(|k| has(k));
+            factor && (has("asset_no") || has("importance") || has("asset")) && (treated || described)
         }
         Role::Plan => has("status") && (has("control") || has("task")),
         Role::SelfCheck => has("no") && has("question") && has("answer"),

@@ -363,6 +363,8 @@ pub(crate) fn detect_profile(sheet_names: &[String], grids: &layout::Grids) -> R
         if let Some(p) = register_profile(grids)? {
             return Ok(p);
         }
+        // No ledger to judge by (a self check alone): the current edition.
+        return Ok(ipa3);
     }
     for l in &ledgers {
         let grid = &grids[&l.sheet];
