@@ -125,6 +125,7 @@ fn demo_spec(name: &str) -> ChartSpec {
         spec.series.push(ChartSeries {
             name: Some(SheetCell::parse(&format!("Data!{col}1")).unwrap()),
             values: DataRef::new("Data", Range::parse(&format!("{col}2:{col}5")).unwrap()),
+            colour: None,
         });
     }
     spec

@@ -100,6 +100,8 @@ pub struct ChartSeries {
     pub name: Option<SheetCell>,
     /// Its values, one per category.
     pub values: DataRef,
+    /// Its colour as `RRGGBB` hex (`None`: the next of the palette).
+    pub colour: Option<String>,
 }
 
 /// A chart risksheet places on a sheet.
@@ -113,7 +115,7 @@ pub struct ChartSeries {
 /// use risksheet::xlsx::{Range, SheetCell};
 /// let mut spec = ChartSpec::new(ChartKind::Column, "risksheet:priorities", "優先順位ごとのリスク数",
 ///     DataRef::new("集計", Range::parse("A4:A7")?), Range::parse("E3:L18")?);
-/// spec.series.push(ChartSeries { name: Some(SheetCell::parse("集計!B3")?), values: DataRef::new("集計", Range::parse("B4:B7")?) });
+/// spec.series.push(ChartSeries { name: Some(SheetCell::parse("集計!B3")?), values: DataRef::new("集計", Range::parse("B4:B7")?), colour: None });
 /// spec.number_format = Some("0".into());
 /// assert_eq!(spec.points(), 4);
 /// # Ok::<(), risksheet::Error>(())
@@ -174,6 +176,11 @@ pub(crate) struct ChartCache {
     pub series: Vec<(String, Vec<Option<f64>>)>,
 }
 
+/// Whether `c` is a colour as DrawingML writes one (`RRGGBB`).
+pub(crate) fn is_colour(c: &str) -> bool {
+    c.len() == 6 && c.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// Appends a text run of DrawingML (`a:p` content) in the workbook's fonts.
 fn rich_text(out: &mut String, text: &str, size: u32, bold: bool) {
     let b = if bold { "1" } else { "0" };
@@ -219,7 +226,7 @@ pub(crate) fn chart_xml(spec: &ChartSpec, cache: &ChartCache) -> String {
         ChartKind::Radar => s.push_str("<c:radarChart><c:radarStyle val=\"marker\"/><c:varyColors val=\"0\"/>"),
     }
     for (i, (ser, (name, values))) in spec.series.iter().zip(&cache.series).enumerate() {
-        let colour = PALETTE[i % PALETTE.len()];
+        let colour = ser.colour.as_deref().filter(|c| is_colour(c)).unwrap_or(PALETTE[i % PALETTE.len()]);
         s.push_str(&format!("<c:ser><c:idx val=\"{i}\"/><c:order val=\"{i}\"/>"));
         if let Some(cell) = &ser.name {
             let f = DataRef::new(cell.sheet.clone(), Range::new(cell.cell, cell.cell)).formula();

@@ -141,7 +141,7 @@ impl Workbook {
     /// use risksheet::xlsx::{Range, SheetCell, Workbook};
     /// let mut wb = Workbook::open("summary.xlsx")?;
     /// let mut spec = ChartSpec::new(ChartKind::Column, "risksheet:demo", "件数", DataRef::new("集計", Range::parse("A4:A7")?), Range::parse("E3:L18")?);
-    /// spec.series.push(ChartSeries { name: Some(SheetCell::parse("集計!B3")?), values: DataRef::new("集計", Range::parse("B4:B7")?) });
+    /// spec.series.push(ChartSeries { name: Some(SheetCell::parse("集計!B3")?), values: DataRef::new("集計", Range::parse("B4:B7")?), colour: None });
     /// wb.add_chart("集計", spec)?;
     /// wb.save()?;
     /// # Ok::<(), risksheet::Error>(())
@@ -173,6 +173,12 @@ impl Workbook {
             return refuse(
                 format!("chart {}: values {r} must be one row or one column of {n} cells, as the categories", spec.name),
                 format!("グラフ {}: 値の範囲 {r} は項目と同じ{n}セルの1行または1列にしてください", spec.name),
+            );
+        }
+        if let Some(c) = spec.series.iter().filter_map(|s| s.colour.as_deref()).find(|c| !crate::xlsx::chart::is_colour(c)) {
+            return refuse(
+                format!("chart {}: colour {c:?} is not RRGGBB hex", spec.name),
+                format!("グラフ {}: 色 {c:?} は RRGGBB の16進で指定してください", spec.name),
             );
         }
         let (a, b) = (spec.anchor.start, spec.anchor.end);
