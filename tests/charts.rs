@@ -208,3 +208,202 @@ fn odd_charts_are_refused_with_a_reason() {
     assert!(wb.add_chart("NoSuchSheet", demo_spec("x")).is_err());
     assert!(!wb.is_modified());
 }
+
+/// Where a named chart of ours is in a saved package: the tab it is on, the sheet part's text,
+/// the relationship id of the sheet's drawing, and the chart part's name.
+struct Placed {
+    tab: String,
+    sheet_xml: String,
+    drawing_rid: String,
+    chart_part: String,
+}
+
+/// Follows workbook → sheet → drawing → chart to the chart named `name`, checking every link
+/// and content type on the way.
+fn find_chart(p: &BTreeMap<String, Vec<u8>>, name: &str) -> Placed {
+    let rel_targets = |rels: &str| -> Vec<(String, String, String)> {
+        Doc::parse(rels).unwrap();
+        let mut out = Vec::new();
+        for tag in rels.split("<Relationship ").skip(1) {
+            let get = |a: &str| tag.split(&format!("{a}=\"")).nth(1).and_then(|r| r.split('"').next()).unwrap_or_default().to_string();
+            out.push((get("Id"), get("Type"), get("Target")));
+        }
+        out
+    };
+    let ct = text(p, "[Content_Types].xml");
+    let typed = |part: &str, kind: &str| assert!(ct.contains(&format!("PartName=\"/{part}\" ContentType=\"{kind}\"")), "{part} typed {kind}");
+    let wb = text(p, "xl/workbook.xml");
+    let wb_rels = rel_targets(&text(p, "xl/_rels/workbook.xml.rels"));
+    let mut found = Vec::new();
+    for tag in wb.split("<sheet ").skip(1) {
+        let get = |a: &str| tag.split(&format!("{a}=\"")).nth(1).and_then(|r| r.split('"').next()).unwrap_or_default().to_string();
+        let (tab, rid) = (get("name"), get("r:id"));
+        let Some(target) = wb_rels.iter().find(|r| r.0 == rid).map(|r| r.2.clone()) else { continue };
+        let sheet_part = format!("xl/{}", target.trim_start_matches("/xl/"));
+        let sheet_rels = sheet_part.replace("worksheets/", "worksheets/_rels/") + ".rels";
+        let Some(rels) = p.get(&sheet_rels) else { continue };
+        for (drid, kind, dtarget) in rel_targets(std::str::from_utf8(rels).unwrap()) {
+            if !kind.ends_with("/drawing") {
+                continue;
+            }
+            let drawing = format!("xl/{}", dtarget.trim_start_matches("../"));
+            typed(&drawing, "application/vnd.openxmlformats-officedocument.drawing+xml");
+            let dxml = text(p, &drawing);
+            Doc::parse(&dxml).unwrap_or_else(|e| panic!("{drawing}: {e}"));
+            let Some(at) = dxml.find(&format!("name=\"{name}\"")) else { continue };
+            let crid = dxml[at..].split("r:id=\"").nth(1).and_then(|r| r.split('"').next()).unwrap().to_string();
+            let drels = rel_targets(&text(p, &format!("{}.rels", drawing.replace("drawings/", "drawings/_rels/"))));
+            let chart = drels.iter().find(|r| r.0 == crid && r.1.ends_with("/chart")).map(|r| format!("xl/{}", r.2.trim_start_matches("../"))).unwrap();
+            typed(&chart, "application/vnd.openxmlformats-officedocument.drawingml.chart+xml");
+            found.push(Placed { tab: tab.clone(), sheet_xml: text(p, &sheet_part), drawing_rid: drid.clone(), chart_part: chart });
+        }
+    }
+    assert_eq!(found.len(), 1, "one chart named {name}");
+    found.pop().unwrap()
+}
+
+/// The sheet holds `<drawing r:id>` once, where the schema puts it: after the page setup and
+/// before the parts that follow it.
+fn drawing_in_order(sheet_xml: &str, rid: &str) {
+    let at = sheet_xml.find(&format!("<drawing r:id=\"{rid}\"/>")).unwrap_or_else(|| panic!("<drawing r:id=\"{rid}\"/> in the sheet"));
+    assert_eq!(sheet_xml.matches("<drawing ").count(), 1);
+    for before in ["<sheetData", "<pageMargins", "<pageSetup", "<headerFooter", "<dataValidations", "<conditionalFormatting"] {
+        if let Some(i) = sheet_xml.find(before) {
+            assert!(i < at, "{before} before <drawing>");
+        }
+    }
+    for after in ["<legacyDrawing", "<tableParts", "<extLst"] {
+        if let Some(i) = sheet_xml.find(after) {
+            assert!(i > at, "{after} after <drawing>");
+        }
+    }
+    Doc::parse(sheet_xml).unwrap();
+}
+
+/// `fill -o OUT` on `input`; checks nothing is lost and a second `fill` of OUT changes no byte.
+fn fill_twice(input: &Path, dir: &Path) -> (PathBuf, BTreeMap<String, Vec<u8>>) {
+    let out = dir.join("filled.xlsx");
+    let o = run(&["fill", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(matches!(o.status.code(), Some(0 | 3)), "{}", stderr(&o));
+    nothing_lost(input, &out);
+    let first = parts(&out);
+    let again = dir.join("again.xlsx");
+    fs::copy(&out, &again).unwrap();
+    let o = run(&["fill", again.to_str().unwrap()]);
+    assert!(matches!(o.status.code(), Some(0 | 3)), "{}", stderr(&o));
+    assert_eq!(fs::read(&again).unwrap(), fs::read(&out).unwrap(), "a second fill changes no byte");
+    (out, first)
+}
+
+/// The cached values of the cells a chart refers to, as `get --json` reads them.
+fn cell_values(book: &Path, sheet: &str, cells: &[String]) -> Vec<String> {
+    let mut args = vec!["get".to_string(), book.to_str().unwrap().to_string()];
+    args.extend(cells.iter().map(|c| format!("'{sheet}'!{c}")));
+    args.push("--json".into());
+    let v: serde_json::Value = serde_json::from_str(&ok(&args.iter().map(String::as_str).collect::<Vec<_>>())).unwrap();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|c| match &c[1]["value"] {
+            serde_json::Value::Number(n) => risksheet::xlsx::value::format_number(n.as_f64().unwrap()),
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+        .collect()
+}
+
+/// The chart's series formulas and its cached points, checked against the cells.
+fn chart_matches_cells(book: &Path, p: &BTreeMap<String, Vec<u8>>, placed: &Placed, kind: &str) {
+    let chart = parse(p, &placed.chart_part);
+    assert_eq!(chart.count(kind), 1, "a {kind}");
+    let xml = text(p, &placed.chart_part);
+    // Each reference's cache holds what the cells hold (blank and text cells are gaps).
+    for (f, cache) in xml.split("<c:f>").skip(1).map(|s| (s.split("</c:f>").next().unwrap(), s.split("</c:f>").nth(1).unwrap())) {
+        let (sheet, range) = f.rsplit_once('!').unwrap();
+        let sheet = sheet.trim_matches('\'');
+        assert_eq!(sheet, placed.tab, "{f} on the chart's sheet");
+        let range = Range::parse(&range.replace('$', "")).unwrap();
+        let cells: Vec<String> = (range.start.row..=range.end.row)
+            .flat_map(|r| (range.start.col..=range.end.col).map(move |c| risksheet::xlsx::CellRef::new(r, c).to_string()))
+            .collect();
+        let want = cell_values(book, sheet, &cells);
+        let cache = &cache[..cache.find("</c:strCache>").or_else(|| cache.find("</c:numCache>")).unwrap()];
+        let mut got = vec![String::new(); cells.len()];
+        for pt in cache.split("<c:pt idx=\"").skip(1) {
+            let i: usize = pt.split('"').next().unwrap().parse().unwrap();
+            got[i] = pt.split("<c:v>").nth(1).unwrap().split("</c:v>").next().unwrap().to_string();
+        }
+        let numeric = cache.contains("numCache");
+        let want: Vec<String> = want.into_iter().map(|w| if numeric && w.parse::<f64>().is_err() { String::new() } else { w }).collect();
+        assert_eq!(got, want, "{f}");
+    }
+}
+
+#[test]
+fn fill_puts_the_rate_chart_on_the_summary_of_the_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = root().join("workbooks/example-ipa-3.xlsx");
+    let (out, p) = fill_twice(&src, dir.path());
+    let placed = find_chart(&p, risksheet::ops::ipa::fill::RATE_CHART);
+    assert_eq!(placed.tab, "集計");
+    drawing_in_order(&placed.sheet_xml, &placed.drawing_rid);
+    chart_matches_cells(&out, &p, &placed, "barChart");
+    let xml = text(&p, &placed.chart_part);
+    assert!(xml.contains("<a:t>対策の種類ごとの実施率</a:t>") && xml.contains("formatCode=\"0%\""));
+    // 11 areas; システム開発及び保守 (8th, 該当なし) is a gap, a rate of 0 % a bar.
+    let values = &xml[xml.find("<c:numCache>").unwrap()..];
+    assert!(values.contains("<c:ptCount val=\"11\"/>") && values.contains("<c:v>0</c:v>"), "{values}");
+    assert!(!values.contains("<c:pt idx=\"7\">") && xml.contains("<c:v>システム開発及び保守</c:v>"));
+}
+
+#[test]
+fn fill_puts_the_score_chart_below_the_self_check_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("sc.xlsx");
+    ok(&["new", book.to_str().unwrap(), "--edition", "self-check"]);
+    let mut args = vec!["edit".to_string(), book.to_str().unwrap().to_string()];
+    for (n, a) in [(1, "実施している"), (2, "一部実施している"), (7, "実施している"), (20, "分からない")] {
+        args.extend(["--set".to_string(), format!("自社診断!D{}={a}", n + 4)]);
+    }
+    ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let (out, p) = fill_twice(&book, dir.path());
+    let placed = find_chart(&p, risksheet::ops::self_check::CHART_NAME);
+    assert_eq!(placed.tab, "自社診断");
+    drawing_in_order(&placed.sheet_xml, &placed.drawing_rid);
+    chart_matches_cells(&out, &p, &placed, "barChart");
+    let xml = text(&p, &placed.chart_part);
+    // 4 + 2 in part 1, 4 in part 2, −1 in part 3; full marks 20, 52, 28.
+    for v in ["<c:v>6</c:v>", "<c:v>4</c:v>", "<c:v>-1</c:v>", "<c:v>52</c:v>", "<c:v>基本的対策</c:v>"] {
+        assert!(xml.contains(v), "{v}");
+    }
+}
+
+#[test]
+fn fill_puts_the_priority_chart_on_the_register_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = fixture("register/lv3-register.xlsx");
+    let (out, p) = fill_twice(&src, dir.path());
+    let placed = find_chart(&p, risksheet::ops::register::fill::CHART_NAME);
+    assert_eq!(placed.tab, "リスク対応集計");
+    drawing_in_order(&placed.sheet_xml, &placed.drawing_rid);
+    chart_matches_cells(&out, &p, &placed, "barChart");
+    let xml = text(&p, &placed.chart_part);
+    assert!(xml.contains("<c:barDir val=\"col\"/>") && xml.contains("<c:v>一次評価</c:v>") && xml.contains("<c:v>二次評価</c:v>"));
+}
+
+#[test]
+fn a_self_check_added_to_a_workbook_with_a_chart_keeps_the_users_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = fixture("with-chart.xlsx");
+    let book = dir.path().join("book.xlsx");
+    fs::copy(&src, &book).unwrap();
+    ok(&["new", "--add-to", book.to_str().unwrap(), "--edition", "self-check"]);
+    let (_, p) = fill_twice(&book, dir.path());
+    nothing_lost(&src, &dir.path().join("filled.xlsx"));
+    let old = parts(&src);
+    for part in ["xl/charts/chart1.xml", "xl/drawings/drawing1.xml", "xl/drawings/_rels/drawing1.xml.rels", "xl/worksheets/sheet1.xml"] {
+        assert_eq!(p[part], old[part], "{part} untouched");
+    }
+    let placed = find_chart(&p, risksheet::ops::self_check::CHART_NAME);
+    assert_eq!((placed.tab.as_str(), placed.chart_part.as_str()), ("自社診断", "xl/charts/chart2.xml"));
+}
