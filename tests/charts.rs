@@ -407,3 +407,55 @@ fn a_self_check_added_to_a_workbook_with_a_chart_keeps_the_users_chart() {
     let placed = find_chart(&p, risksheet::ops::self_check::CHART_NAME);
     assert_eq!((placed.tab.as_str(), placed.chart_part.as_str()), ("自社診断", "xl/charts/chart2.xml"));
 }
+
+#[test]
+fn a_sheet_whose_drawing_is_missing_is_refused_not_guessed() {
+    // The sheet says <drawing r:id="rId1"/>, but its relationships part is gone.
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.xlsx");
+    let mut w = zip::ZipWriter::new(fs::File::create(&broken).unwrap());
+    for (name, bytes) in parts(&fixture("with-chart.xlsx")) {
+        if name != "xl/worksheets/_rels/sheet1.xml.rels" {
+            w.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            std::io::Write::write_all(&mut w, &bytes).unwrap();
+        }
+    }
+    w.finish().unwrap();
+    let before = fs::read(&broken).unwrap();
+    let mut wb = Workbook::open(&broken).unwrap();
+    wb.add_chart("Data", demo_spec("risksheet:demo")).unwrap();
+    let e = wb.save().unwrap_err().display(risksheet::lang::Lang::En).to_string();
+    assert!(e.contains("broken.xlsx") && e.contains("Data") && e.contains("drawing part (rId1) is missing"), "{e}");
+    assert_eq!(fs::read(&broken).unwrap(), before, "the file is untouched");
+}
+
+#[test]
+fn charts_of_every_kind_sit_side_by_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.xlsx");
+    let mut wb = Workbook::open(fixture("with-chart.xlsx")).unwrap();
+    for (kind, name) in [(ChartKind::Bar, "risksheet:bar"), (ChartKind::Column, "risksheet:column"), (ChartKind::Radar, "risksheet:radar")] {
+        let mut spec = demo_spec(name);
+        spec.kind = kind;
+        spec.number_format = Some("0.0".into());
+        (spec.min, spec.max, spec.data_labels) = (Some(0.0), Some(10.0), true);
+        spec.series[1].colour = Some("70AD47".into());
+        wb.add_chart("Data", spec).unwrap();
+    }
+    wb.save_as(&out, &Default::default()).unwrap();
+    nothing_lost(&fixture("with-chart.xlsx"), &out);
+    let p = parts(&out);
+    assert_eq!(text(&p, "xl/drawings/drawing1.xml").matches("twoCellAnchor editAs").count(), 4);
+    for (n, kind) in [(2, "barChart"), (3, "barChart"), (4, "radarChart")] {
+        let chart = parse(&p, &format!("xl/charts/chart{n}.xml"));
+        assert_eq!(chart.count(kind), 1, "chart{n}");
+        let xml = text(&p, &format!("xl/charts/chart{n}.xml"));
+        assert!(xml.contains("<c:max val=\"10\"/>") && xml.contains("formatCode=\"0.0\"") && xml.contains("70AD47"));
+    }
+    // Shape ids stay unique.
+    let drawing = text(&p, "xl/drawings/drawing1.xml");
+    let mut ids: Vec<&str> = drawing.split("cNvPr id=\"").skip(1).map(|s| s.split('"').next().unwrap()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 4);
+}
