@@ -57,12 +57,15 @@ pub struct SheetEdits {
     pub formats: Vec<(ConditionalFormat, usize)>,
     /// Shared-formula indexes given to new groups.
     pub new_si: Vec<u32>,
+    /// The relationship id of a `<drawing>` element to add (the sheet gets its first drawing
+    /// part: a chart risksheet places).
+    pub drawing: Option<String>,
 }
 
 impl SheetEdits {
     /// Whether nothing changes.
     pub fn is_empty(&self) -> bool {
-        self.cells.is_empty() && self.validations.is_empty() && self.formats.is_empty()
+        self.cells.is_empty() && self.validations.is_empty() && self.formats.is_empty() && self.drawing.is_none()
     }
 }
 
@@ -433,6 +436,14 @@ pub(crate) fn plan_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEd
         }
     }
 
+    // The drawing (a chart's anchor) goes where the schema puts it, after the elements above.
+    if let Some(rid) = &edits.drawing {
+        if ix.child("drawing").is_none() {
+            let at = ix.insertion_point("drawing");
+            splices.push((at, at, drawing_element(p, xml, rid)));
+        }
+    }
+
     // Splices never overlap; insertions at one point keep their order.
     splices.sort_by_key(|s| (s.0, s.1));
     let mut pos = 0;
@@ -443,6 +454,26 @@ pub(crate) fn plan_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEd
         pos = *e;
     }
     Ok(splices)
+}
+
+/// `<drawing r:id="…"/>`, with the prefix the root binds to the relationships namespace (the
+/// namespace declared on the element when the root binds none).
+fn drawing_element(p: &str, xml: &str, rid: &str) -> String {
+    let root = xml::Scanner::new(xml).flatten().find(|t| t.kind == xml::TokenKind::Start || t.kind == xml::TokenKind::Empty);
+    let bound = root.and_then(|t| {
+        xml::attrs(t.text(xml))
+            .find(|(n, v)| n.starts_with("xmlns:") && *v == crate::xlsx::chart::NS_RELATIONSHIPS)
+            .map(|(n, _)| n["xmlns:".len()..].to_string())
+    });
+    let mut s = String::new();
+    let mut w = XmlWriter::new(&mut s, p);
+    w.start("drawing");
+    match bound {
+        Some(r) => w.attr(&format!("{r}:id"), rid),
+        None => w.attr("xmlns:r", crate::xlsx::chart::NS_RELATIONSHIPS).attr("r:id", rid),
+    };
+    w.close();
+    s
 }
 
 fn max_priority(xml: &str) -> u32 {

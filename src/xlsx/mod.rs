@@ -5,6 +5,7 @@
 //! rewrite, as general xlsx libraries do, loses validations, shared and array formulas, x14
 //! extensions and cached values that the user's file depends on.
 pub mod address;
+pub mod chart;
 pub mod conditional;
 mod deps;
 pub mod edit;

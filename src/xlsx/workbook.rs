@@ -31,6 +31,7 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 mod calc_chain;
+mod charts;
 mod format;
 mod new_sheets;
 mod summary;
@@ -178,6 +179,8 @@ pub struct Workbook {
     new_sheets: Vec<usize>,
     /// Defined names added with new sheets (print titles, filter ranges), and whether hidden.
     new_names: Vec<(DefinedName, bool)>,
+    /// Charts to place ([`Workbook::add_chart`]).
+    charts: Vec<charts::PendingChart>,
 }
 
 impl Workbook {
@@ -328,6 +331,7 @@ impl Workbook {
             new_styles: std::collections::BTreeMap::new(),
             new_sheets: Vec::new(),
             new_names: Vec::new(),
+            charts: Vec::new(),
         })
     }
 

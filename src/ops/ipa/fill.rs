@@ -19,12 +19,13 @@ use crate::domain::checklist::CheckAnswer;
 use crate::error::{Lang, Result};
 use crate::profile::{LabelledScale, Profile};
 use crate::xlsx::address::{col_letters, quote_sheet_name, Range};
+use crate::xlsx::chart::{ChartKind, ChartSeries, ChartSpec, DataRef};
 use crate::xlsx::conditional::ConditionalFormat;
 use crate::xlsx::validation::{DataValidation, Rule};
 use crate::xlsx::value::format_number;
 use crate::xlsx::workbook::fit_cell_text;
 use crate::xlsx::XlsxError;
-use crate::xlsx::{CellRef, CellValue, Workbook};
+use crate::xlsx::{CellRef, CellValue, SheetCell, Workbook};
 use serde::Serialize;
 
 /// The name of the sheet holding the per-medium and per-group figures (Japanese workbooks).
@@ -190,6 +191,9 @@ pub(crate) fn runs(rows: &[u32]) -> Vec<(u32, u32)> {
     out
 }
 
+/// The name of the chart of the rates per area on 集計 (how a later `fill` finds it).
+pub const RATE_CHART: &str = "risksheet:summary:rate-per-area";
+
 /// Positions on 集計.
 struct SummaryLayout {
     /// The sheet's name.
@@ -349,7 +353,24 @@ impl SummaryLayout {
             let vf = format!("IF({c}=\"\",\"\",IF({c}>=1,{},IF({c}<=0,{},{})))", vs.min, vs.max, vs.min + (vs.max - vs.min) / 2);
             wb.set_formula(sh, CellRef::new(row, 4), &vf, Some(num(result.and_then(|r| r.vulnerability))))?;
         }
+        if let (Some(&first), Some(&last)) = (s.group_rows.first(), s.group_rows.last()) {
+            wb.add_chart(sh, s.rate_chart(l, first, last))?;
+        }
         Ok(s)
+    }
+
+    /// The bar chart of the implementation rate per checklist area, right of the tables (bars
+    /// rather than a radar: the areas' long names leave a radar little room).
+    fn rate_chart(&self, l: Lang, first: u32, last: u32) -> ChartSpec {
+        let column = |c: u32| DataRef::new(self.sheet.as_str(), Range::new(CellRef::new(first, c), CellRef::new(last, c)));
+        let anchor = Range::new(CellRef::new(MEDIUM_HEADER_ROW, self.rate_col + 2), CellRef::new(MEDIUM_HEADER_ROW + 21, self.rate_col + 9));
+        let mut spec = ChartSpec::new(ChartKind::Bar, RATE_CHART, l.pick("対策の種類ごとの実施率", "Implementation rate per area"), column(1), anchor);
+        let name = SheetCell { sheet: self.sheet.clone(), cell: CellRef::new(first - 1, self.rate_col) };
+        spec.series.push(ChartSeries { name: Some(name), values: column(self.rate_col), colour: None });
+        spec.number_format = Some("0%".into());
+        (spec.min, spec.max) = (Some(0.0), Some(1.0));
+        spec.data_labels = true;
+        spec
     }
 }
 

@@ -13,8 +13,9 @@ use crate::ops::ipa::layout::{Grid, TableLayout};
 use crate::ops::ipa::Analysis;
 use crate::profile::{Profile, RegisterRule};
 use crate::xlsx::address::{col_letters, quote_sheet_name, Range};
+use crate::xlsx::chart::{ChartKind, ChartSeries, ChartSpec, DataRef};
 use crate::xlsx::validation::{DataValidation, Rule};
-use crate::xlsx::{CellRef, CellValue, NewSheet, Workbook};
+use crate::xlsx::{CellRef, CellValue, NewSheet, SheetCell, Workbook};
 use serde::Serialize;
 
 /// Names of the summary sheet, Japanese then English; later ones when a user's sheet has the name.
@@ -27,6 +28,9 @@ const SUMMARY_TITLE: (&str, &str) =
     ("リスク対応の集計（risksheet fill が計算します。編集しないでください）", "Risk treatment summary (computed by risksheet fill; do not edit)");
 /// Rows below the last risk that get formulas too, so that a risk typed later is computed.
 const SPARE_ROWS: u32 = 20;
+
+/// The name of the chart of the risks per priority on the summary sheet (how a later `fill` finds it).
+pub const CHART_NAME: &str = "risksheet:register:risks-per-priority";
 
 /// Whether a sheet's A1 is the register summary's title.
 pub(crate) fn is_summary_title(a1: &str) -> bool {
@@ -359,5 +363,19 @@ fn write_summary(wb: &mut Workbook, an: &Analysis, reg: &Register, rule: &Regist
     let done = if done.is_empty() { "0".to_string() } else { done };
     wb.set_formula(s, CellRef::new(row, 2), &format!("IF({total}=0,\"\",({done})/{total})"), Some(cached))?;
     wb.set_style(s, CellRef::new(row, 2), percent)?;
+    if !rule.priorities.is_empty() {
+        let last = 3 + rule.priorities.len() as u32;
+        let column = |c: u32| DataRef::new(s, Range::new(CellRef::new(4, c), CellRef::new(last, c)));
+        let anchor = Range::new(CellRef::new(3, 5), CellRef::new(18, 12));
+        let title = wl.pick("優先順位ごとのリスク数（リスク対応の前後）", "Risks per priority before and after treatment");
+        let mut spec = ChartSpec::new(ChartKind::Column, CHART_NAME, title, column(1), anchor);
+        for c in [2, 3] {
+            spec.series.push(ChartSeries { name: Some(SheetCell { sheet: sheet.clone(), cell: CellRef::new(3, c) }), values: column(c), colour: None });
+        }
+        spec.number_format = Some("0".into());
+        spec.min = Some(0.0);
+        spec.data_labels = true;
+        wb.add_chart(s, spec)?;
+    }
     Ok(sheet)
 }

@@ -18,7 +18,7 @@
 mod write;
 
 pub(crate) use write::stage;
-pub use write::BLOCK_TITLE;
+pub use write::{BLOCK_TITLE, CHART_NAME};
 
 use crate::domain::self_check::score;
 use crate::error::Lang;

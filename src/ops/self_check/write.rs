@@ -5,12 +5,16 @@ use super::{block_rows, SelfCheckResult};
 use crate::error::{Lang, Result};
 use crate::ops::ipa::fill::{add_uncovered, rel, runs};
 use crate::profile::{Aggregate, Profile, SelfCheckRule};
+use crate::xlsx::chart::{ChartKind, ChartSeries, ChartSpec, DataRef};
 use crate::xlsx::validation::{DataValidation, Rule};
-use crate::xlsx::{CellRef, CellValue, Workbook};
+use crate::xlsx::{CellRef, CellValue, Range, SheetCell, Workbook};
 
 /// The title of the result block (Japanese, English): how a later `fill` finds the block it
 /// wrote and rewrites it in place.
 pub const BLOCK_TITLE: (&str, &str) = ("自社診断の結果（risksheet fill が計算します）", "Self-check result (computed by risksheet fill)");
+
+/// The name of the chart `fill` places below the result block (how a later `fill` finds it).
+pub const CHART_NAME: &str = "risksheet:self-check:score-per-part";
 
 /// A formula's string literal.
 fn lit(s: &str) -> String {
@@ -155,5 +159,26 @@ pub(crate) fn stage(wb: &mut Workbook, s: &SelfCheckResult, p: &Profile) -> Resu
             wb.set_style(sh, CellRef::new(r, c), body)?;
         }
     }
+    if !s.parts.is_empty() {
+        wb.add_chart(sh, chart(s, top, col))?;
+    }
     Ok(())
+}
+
+/// The chart of the score per part beside its full marks, below the result block.
+fn chart(s: &SelfCheckResult, top: u32, col: u32) -> ChartSpec {
+    let (wl, sh) = (s.lang, s.sheet.as_str());
+    let (first, last) = (top + 2, top + 1 + s.parts.len() as u32);
+    let column = |c: u32| DataRef::new(sh, Range::new(CellRef::new(first, c), CellRef::new(last, c)));
+    let chart_top = top + block_rows(s.parts.len()) + 1;
+    let anchor = Range::new(CellRef::new(chart_top, col), CellRef::new(chart_top + 15, col + 6));
+    let mut spec = ChartSpec::new(ChartKind::Bar, CHART_NAME, wl.pick("区分ごとの点数", "Score per part"), column(col), anchor);
+    // The score in blue, the full marks behind it in grey.
+    for (c, colour) in [(col + 1, "4472C4"), (col + 2, "BFBFBF")] {
+        let name = SheetCell { sheet: sh.to_string(), cell: CellRef::new(top + 1, c) };
+        spec.series.push(ChartSeries { name: Some(name), values: column(c), colour: Some(colour.into()) });
+    }
+    spec.number_format = Some("0".into());
+    spec.data_labels = true;
+    spec
 }

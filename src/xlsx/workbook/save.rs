@@ -5,7 +5,7 @@ use super::*;
 impl Workbook {
     /// Whether there are unsaved edits.
     pub fn is_modified(&self) -> bool {
-        !self.new_sheets.is_empty() || self.new_styles.values().any(|v| !v.is_empty()) || self.edits.iter().any(|e| !e.is_empty())
+        !self.new_sheets.is_empty() || !self.charts.is_empty() || self.new_styles.values().any(|v| !v.is_empty()) || self.edits.iter().any(|e| !e.is_empty())
     }
 
     /// Saves in place, the safe way (see [`Workbook::save_as`]).
@@ -156,6 +156,7 @@ impl Workbook {
             }
         }
         self.register_new_sheets(&mut changes)?;
+        self.write_charts(&mut changes)?;
         if formulas_changed {
             self.drop_calc_chain(&mut changes)?;
         }
