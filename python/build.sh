@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the risksheet Python module (an abi3 wheel for CPython >= 3.9) with maturin and installs
-# it into a Python interpreter, replacing any installed risksheet.
+# it into a Python interpreter, replacing any installed risksheet. The build is the one `pip
+# install .` runs (the repository's pyproject.toml), without pip's isolated build environment and
+# in the debug profile unless RELEASE=1.
 #
 #   python/build.sh                      # debug build, into `python3`
 #   RELEASE=1 python/build.sh            # optimized build
@@ -45,7 +47,7 @@ else
 
   profile=()
   [[ "${RELEASE:-}" == 1 ]] && profile=(--release)
-  (cd "$here" && $maturin build --quiet "${profile[@]}" --out "$stage" >&2)
+  (cd "$root" && $maturin build --quiet "${profile[@]}" --out "$stage" >&2)
   wheel="$(ls "$stage"/risksheet-*-abi3-*.whl)"
   cp "$wheel" "$out/"
   wheel="$out/$(basename "$wheel")"

@@ -8,7 +8,7 @@ Without ``--scheduler`` (or ``DASK_SCHEDULER_ADDRESS``) it starts a ``LocalClust
 single-threaded worker process per core; with it, the same code runs on that cluster unchanged.
 The workers open the files by path, so on a real cluster FOLDER and OUT_DIR must be on storage
 every worker sees at the same path (NFS, SMB, a mounted bucket), and every worker needs
-``pip install risksheet`` (the wheel of ``python/build.sh``).
+``pip install .`` at the repository's top level (or the wheel of ``python/build.sh``).
 
 Each file is one task: open, ``fill()``, ``save()`` — atomic, in place or into OUT_DIR under the
 same name. A damaged file is reported as failed and never stops the others. The output is what

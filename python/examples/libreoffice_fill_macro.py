@@ -83,6 +83,19 @@ def fill_document(ctx, doc, profile=None):
     ``(document, summary)``: the reloaded document model and risksheet's fill summary."""
     import risksheet  # here, so that a missing module is reported in a message box
 
+    path = stored_path(doc)
+    with risksheet.open(path) as wb:
+        summary = wb.fill(profile)
+        # The lock file LibreOffice keeps beside the file is this document's own, stored just
+        # above and reloaded below: force says so (a save otherwise refuses an open workbook).
+        wb.save(force=True)  # atomic: written beside the file, then renamed over it
+    return _reload(doc), summary
+
+
+def stored_path(doc):
+    """The path of ``doc``'s file, the document stored first if modified (in the format it was
+    loaded with: xlsx stays xlsx), so that the file holds what the user sees. Refuses a document
+    never saved, or not as .xlsx/.xlsm."""
     url = doc.getURL()
     if not url:
         raise ValueError("Save the document as an Excel workbook (.xlsx) first. / 先に .xlsx として保存してください。")
@@ -90,16 +103,10 @@ def fill_document(ctx, doc, profile=None):
     if os.path.splitext(path)[1].lower() not in (".xlsx", ".xlsm"):
         raise ValueError(f"{path}: not an .xlsx/.xlsm workbook. / .xlsx 形式で保存してください。")
     if doc.isModified():
-        # In the format the document was loaded with: xlsx stays xlsx.
         doc.store()
-    with risksheet.open(path) as wb:
-        summary = wb.fill(profile)
-        # The lock file LibreOffice keeps beside the file is this document's own, stored just
-        # above and reloaded below: force says so (a save otherwise refuses an open workbook).
-        wb.save(force=True)  # atomic: written beside the file, then renamed over it
-    if doc.isModified():  # store() refused silently; never reload over the user's edits
-        raise RuntimeError(f"{path}: the document could not be stored before filling.")
-    return _reload(doc), summary
+    if doc.isModified():  # store() refused silently; never change the file under the user's edits
+        raise RuntimeError(f"{path}: the document could not be stored. / 文書を保存できませんでした。")
+    return path
 
 
 def _summary_text(summary):

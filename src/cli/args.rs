@@ -235,4 +235,17 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// シェル補完スクリプトを出力する（例: risksheet completions bash > /etc/bash_completion.d/risksheet） / print the shell completion script
+    #[command(hide = true)]
+    Completions {
+        /// シェル / shell (bash, zsh, fish, elvish, powershell)
+        shell: clap_complete::Shell,
+    },
+    /// man ページを出力する（--out-dir でコマンドごとのページをディレクトリに書く） / print the man page (with --out-dir: one page per command into DIR)
+    #[command(hide = true)]
+    Man {
+        /// risksheet.1 と risksheet-fill.1 … を書き込むディレクトリ / directory to write risksheet.1, risksheet-fill.1 … into
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
 }

@@ -3,6 +3,7 @@
 //! lives in [`output`].
 pub(crate) mod args;
 pub(crate) mod batch;
+pub(crate) mod install;
 pub(crate) mod output;
 
 use args::*;
@@ -261,6 +262,9 @@ pub(crate) fn run(cli: Cli, lang: Lang, cli_lang: Option<String>) -> risksheet::
                 say(output::soa_summary(&report, lang))?;
             }
         }
+        Command::Completions { shell } => install::completions(shell)?,
+        Command::Man { out_dir: Some(dir) } => install::man_pages(&dir)?,
+        Command::Man { out_dir: None } => install::man_page()?,
     }
     Ok(ExitCode::SUCCESS)
 }

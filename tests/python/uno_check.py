@@ -26,7 +26,6 @@ import sys
 import time
 from pathlib import Path
 
-import risksheet
 import uno
 from com.sun.star.beans import PropertyValue
 from com.sun.star.connection import NoConnectException
@@ -107,6 +106,8 @@ def risks(doc, ledger, rows):
 
 
 def main():
+    import risksheet  # here: oxt_check.py uses this file's helpers without an installed module
+
     example, workdir = Path(sys.argv[1]), Path(sys.argv[2])
     macro = Path(sys.argv[3]) if len(sys.argv) > 3 else None
     out = {"python": sys.executable, "risksheet": risksheet.__version__, "risksheet_file": risksheet.__file__}
