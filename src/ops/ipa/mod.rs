@@ -334,7 +334,12 @@ pub fn flag_text(wl: crate::error::Lang) -> &'static str {
 /// The language a workbook's ledger is written in: English when its 媒体・保存先 header is the
 /// profile's English text (a template made with `new --lang en`).
 fn workbook_lang(grid: &Grid, p: &Profile) -> crate::error::Lang {
-    let h = &p.headers.ledger.medium;
+    header_lang(grid, &p.headers.ledger.medium)
+}
+
+/// English when a sheet's header row shows `header`'s English text (an English template is read
+/// back in English), else Japanese.
+fn header_lang(grid: &Grid, h: &crate::profile::Header) -> crate::error::Lang {
     let en = crate::text::normalize_key(&h.text_en);
     let english = !h.text_en.is_empty() && (1..=40u32).any(|r| (1..=grid.max_col.max(1)).any(|c| crate::text::normalize_key(&grid.text(r, c)) == en));
     if english {
@@ -635,7 +640,7 @@ fn without_ledger(
     self_check: Option<crate::ops::self_check::SelfCheckResult>,
 ) -> Result<Analysis> {
     let wl = match (inferred.table(Role::Register), &self_check) {
-        (Some(f), _) => register_lang(&grids[&f.sheet], &p),
+        (Some(f), _) => header_lang(&grids[&f.sheet], &p.headers.register.level),
         (None, Some(s)) => s.lang,
         (None, None) => opts.lang,
     };
@@ -674,18 +679,6 @@ fn without_ledger(
         grids,
         register,
     })
-}
-
-/// The language of a register: English when its level column's header is the English one.
-fn register_lang(grid: &Grid, p: &Profile) -> crate::error::Lang {
-    let h = &p.headers.register.level;
-    let en = crate::text::normalize_key(&h.text_en);
-    let english = !h.text_en.is_empty() && (1..=40u32).any(|r| (1..=grid.max_col.max(1)).any(|c| crate::text::normalize_key(&grid.text(r, c)) == en));
-    if english {
-        crate::error::Lang::En
-    } else {
-        crate::error::Lang::Ja
-    }
 }
 
 /// The most high-risk assets a chapter's reasons name one by one; the rest are counted, so a
