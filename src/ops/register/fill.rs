@@ -130,8 +130,9 @@ fn write_inventory(wb: &mut Workbook, an: &Analysis, reg: &Register, rule: &Regi
     let grid = &an.grids[&t.sheet];
     let cia = an.profile.cia;
     let last = last_row(wb, t, reg.inventory.last().map(|x| x.row))?;
+    let by_row: std::collections::HashMap<u32, &super::InventoryAsset> = reg.inventory.iter().map(|x| (x.row, x)).collect();
     for r in t.first_row..=last {
-        let asset = reg.inventory.iter().find(|x| x.row == r);
+        let asset = by_row.get(&r).copied();
         let cells = format!("{},{},{}", rel(r, c), rel(r, i), rel(r, a));
         let combined = match rule.importance {
             crate::profile::Combine::Max => format!("MAX({cells})"),
@@ -152,27 +153,32 @@ fn write_register(wb: &mut Workbook, an: &Analysis, reg: &Register, rule: &Regis
     let col = |f: &str| t.col(f);
     let Some(level_col) = col("level") else { return Ok((t.first_row, t.first_row)) };
     let last = last_row(wb, t, reg.risks.last().map(|x| x.row))?;
+    let risks_by_row: std::collections::HashMap<u32, &Risk> = reg.risks.iter().map(|x| (x.row, x)).collect();
+    // How each inventory No is stored (a number or a text), for the lookups' literals.
+    let stored_as_number: std::collections::HashMap<String, bool> = reg
+        .inventory_layout
+        .as_ref()
+        .and_then(|inv| inv.col("no").map(|c| (inv, c)))
+        .map(|(inv, c)| {
+            let g = &an.grids[&inv.sheet];
+            reg.inventory.iter().map(|a| (super::read::no_key(&a.no), matches!(g.own_value(a.row, c), CellValue::Number(_)))).collect()
+        })
+        .unwrap_or_default();
     // The inventory's No and 重要度 columns, for the lookup.
     let lookup = reg.inventory_layout.as_ref().and_then(|inv| {
         let (no, imp) = (inv.col("no")?, inv.col("importance")?);
         let inv_last = reg.inventory.last().map_or(inv.first_row, |a| a.row).max(inv.first_row + SPARE_ROWS);
-        Some((abs_range(&inv.sheet, no, inv.first_row, inv_last), abs_range(&inv.sheet, imp, inv.first_row, inv_last), inv, no))
+        Some((abs_range(&inv.sheet, no, inv.first_row, inv_last), abs_range(&inv.sheet, imp, inv.first_row, inv_last)))
     });
     for r in t.first_row..=last {
-        let risk: Option<&Risk> = reg.risks.iter().find(|x| x.row == r);
+        let risk: Option<&Risk> = risks_by_row.get(&r).copied();
         let is_risk = risk.is_some();
         // 重要度 from the inventory, where the register names its assets by number.
-        if let (Some(ic), Some(risk), Some((nos, imps, inv, no_col))) = (col("importance"), risk, &lookup) {
+        if let (Some(ic), Some(risk), Some((nos, imps))) = (col("importance"), risk, &lookup) {
             if risk.importance_from == Some(super::Source::Inventory) {
-                let inv_grid = &an.grids[&inv.sheet];
                 // Each number as the inventory stores it (a number or a text), so MATCH finds it.
                 let literal = |n: &str| {
-                    let stored_as_number = reg
-                        .inventory
-                        .iter()
-                        .find(|a| super::read::no_key(&a.no) == n)
-                        .is_some_and(|a| matches!(inv_grid.own_value(a.row, *no_col), CellValue::Number(_)));
-                    if stored_as_number {
+                    if stored_as_number.get(n).copied().unwrap_or(false) {
                         n.to_string()
                     } else {
                         format!("\"{}\"", n.replace('"', "\"\""))
