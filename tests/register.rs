@@ -201,3 +201,21 @@ fn the_soa_takes_the_registers_controls_and_the_report_shows_risks_and_plan() {
     let en = ok(&["report", register("seminar-risks.xlsx").to_str().unwrap(), "--lang", "en"]);
     assert!(en.contains("## 1. Risks and their treatment (highest level first)") && en.contains("| Risk value | Priority |"), "{en}");
 }
+
+#[test]
+fn a_risk_naming_hundreds_of_assets_gets_its_importance_as_a_value() {
+    // Excel refuses a formula over 8,192 characters or 255 arguments: the importance of a risk
+    // that lists 300 asset numbers is written as its value, and the file stays valid.
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("many.xlsx");
+    std::fs::copy(register("lv3-register.xlsx"), &book).unwrap();
+    let b = book.to_str().unwrap();
+    let many = vec!["9"; 300].join(", ");
+    ok(&["edit", b, "--set-text", &format!("リスクアセスメント結果報告書!B6={many}")]);
+    let o = bin().args(["fill", b]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let cells: Value = serde_json::from_str(&ok(&["get", b, "リスクアセスメント結果報告書!G6", "リスクアセスメント結果報告書!I6", "--json"])).unwrap();
+    assert_eq!(cells[0][1]["value"].as_f64(), Some(3.0));
+    assert!(cells[0][1]["formula"].is_null(), "{}", cells[0][1]);
+    assert_eq!(cells[1][1]["value"].as_f64(), Some(9.0), "the level still computes from it");
+}

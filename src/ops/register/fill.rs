@@ -26,6 +26,9 @@ const SUMMARY_NAMES: (&[&str], &[&str]) = (
 /// Its A1 title: how risksheet knows the sheet is its own.
 const SUMMARY_TITLE: (&str, &str) =
     ("リスク対応の集計（risksheet fill が計算します。編集しないでください）", "Risk treatment summary (computed by risksheet fill; do not edit)");
+/// Excel's limits on a formula: its length and a function's arguments.
+const MAX_FORMULA_CHARS: usize = 8_000;
+const MAX_FORMULA_ARGS: usize = 255;
 /// Rows below the last risk that get formulas too, so that a risk typed later is computed.
 const SPARE_ROWS: u32 = 20;
 
@@ -193,7 +196,13 @@ fn write_register(wb: &mut Workbook, an: &Analysis, reg: &Register, rule: &Regis
                     ([n], _) => format!("IFERROR({},\"\")", one(n)),
                     (many, _) => format!("IFERROR(MAX({}),\"\")", many.iter().map(|n| one(n)).collect::<Vec<_>>().join(",")),
                 };
-                put(wb, grid, r, ic, &f, num(risk.importance), true)?;
+                // Excel takes at most 255 arguments and 8,192 characters in a formula: a longer
+                // list of assets is written as its value (the next fill computes it again).
+                if f.len() > MAX_FORMULA_CHARS || risk.asset_nos.len() > MAX_FORMULA_ARGS {
+                    wb.set_value(&grid.sheet, CellRef::new(r, ic), num(risk.importance))?;
+                } else {
+                    put(wb, grid, r, ic, &f, num(risk.importance), true)?;
+                }
             }
         }
         // リスクレベル = 重要度 × factors.
