@@ -50,12 +50,21 @@ pub(crate) fn is_summary_title(a1: &str) -> bool {
 
 /// The summary sheet: risksheet's own if the workbook has it, else a new one under a name the
 /// user's sheets do not take (a user's own 「集計」 is never written over).
-fn summary_sheet(wb: &mut Workbook, wl: Lang) -> Result<String> {
+fn summary_sheet(wb: &mut Workbook, wl: Lang, p: &Profile) -> Result<String> {
     let names = match wl {
         Lang::Ja => SUMMARY_SHEET_NAMES.0,
         Lang::En => SUMMARY_SHEET_NAMES.1,
     };
-    own_sheet(wb, names, &|title| title == SUMMARY_TITLE.0 || title == SUMMARY_TITLE.1, None)
+    // Printed landscape, one page wide, with the names column wide enough for 「媒体・保存先」 and
+    // the area names; the rest fits a number or a short header.
+    // The two header rows are two lines high for their wrapped texts.
+    let group_header = summary_layout(p, String::new()).group_rows.first().map_or(MEDIUM_HEADER_ROW + 2, |r| r - 1);
+    let mut heights = vec![0.0; group_header as usize];
+    heights[MEDIUM_HEADER_ROW as usize - 1] = 30.0;
+    heights[group_header as usize - 1] = 30.0;
+    let layout =
+        crate::xlsx::NewSheet { widths: vec![28.0, 13.0, 13.0, 13.0, 13.0, 13.0, 13.0, 13.0, 13.0, 13.0], heights, landscape: true, ..Default::default() };
+    own_sheet(wb, names, &|title| title == SUMMARY_TITLE.0 || title == SUMMARY_TITLE.1, Some(&layout))
 }
 
 /// A sheet risksheet writes its figures on: the first of `names` that is free (added, laid out
@@ -222,7 +231,7 @@ fn summary_layout(p: &Profile, sheet: String) -> SummaryLayout {
 
 /// Stages every write; returns warnings about cells it left alone.
 fn stage(wb: &mut Workbook, an: &Analysis) -> Result<Vec<Warning>> {
-    let sheet = summary_sheet(wb, an.lang)?;
+    let sheet = summary_sheet(wb, an.lang, &an.profile)?;
     let s = SummaryLayout::write(wb, an, sheet)?;
     write_threat_status(wb, an, &s)?;
     let mut skipped = Vec::new();
@@ -252,8 +261,10 @@ impl SummaryLayout {
             l.pick("対策の実施率", "Implementation rate"),
             l.pick("脆弱性", "Vulnerability"),
         ];
+        let header = wb.header_style()?;
         for (i, h) in mh.iter().enumerate() {
             set(wb, MEDIUM_HEADER_ROW, i as u32 + 1, (*h).into())?;
+            wb.set_style(sh, CellRef::new(MEDIUM_HEADER_ROW, i as u32 + 1), header)?;
         }
         // Groups table.
         let gh_row = s.group_rows.first().copied().unwrap_or(MEDIUM_HEADER_ROW + 3) - 1;
@@ -262,6 +273,7 @@ impl SummaryLayout {
         headers.extend([l.pick("未回答", "Unanswered"), l.pick("評点", "Score"), l.pick("対象項目数", "Counted"), l.pick("実施率", "Rate")].map(String::from));
         for (i, h) in headers.iter().enumerate() {
             set(wb, gh_row, i as u32 + 1, h.as_str().into())?;
+            wb.set_style(sh, CellRef::new(gh_row, i as u32 + 1), header)?;
         }
         let na_text = p.result.not_applicable_in(l);
         for ((gid, g), &row) in p.checklist.groups.iter().zip(&s.group_rows) {
