@@ -592,9 +592,6 @@ pub fn analyze_with(wb: &mut Workbook, opts: &ReadOptions) -> Result<Analysis> {
         .collect();
 
     let register = crate::ops::register::read(&grids, &inferred, &p, wl, &mut out)?;
-    if let Some(r) = &register {
-        out.warnings.extend(crate::ops::register::missing_register_fields(r, &p, opts.lang));
-    }
 
     Ok(Analysis {
         edition: p.id.clone(),
@@ -645,9 +642,6 @@ fn without_ledger(
         (None, None) => opts.lang,
     };
     let register = crate::ops::register::read(&grids, inferred, &p, wl, &mut out)?;
-    if let Some(r) = &register {
-        out.warnings.extend(crate::ops::register::missing_register_fields(r, &p, opts.lang));
-    }
     Ok(Analysis {
         edition: p.id.clone(),
         lang: wl,

@@ -23,7 +23,7 @@
 pub mod fill;
 mod read;
 
-pub(crate) use read::{missing_fields as missing_register_fields, read};
+pub(crate) use read::read;
 
 use crate::ops::ipa::layout::TableLayout;
 use indexmap::IndexMap;

@@ -326,7 +326,9 @@ pub(crate) fn read(grids: &Grids, inferred: &Inferred, p: &Profile, wl: Lang, ou
         }
     }
     let summary = summarize(&risks, &plan, rule, wl);
-    Ok(Some(Register { inventory_layout, layout, plan_layout, inventory, risks, plan, summary }))
+    let register = Register { inventory_layout, layout, plan_layout, inventory, risks, plan, summary };
+    out.warnings.extend(missing_fields(&register, p, out.lang));
+    Ok(Some(register))
 }
 
 fn read_plan(grid: &Grid, t: &TableLayout, rule: &RegisterRule, catalog: &Catalog, wl: Lang, out: &mut Collector) -> Vec<PlanRow> {
@@ -410,8 +412,9 @@ fn summarize(risks: &[Risk], plan: &[PlanRow], rule: &RegisterRule, wl: Lang) ->
     }
 }
 
-/// Warnings a register adds to the analysis when nothing of it can be computed.
-pub(crate) fn missing_fields(reg: &Register, p: &Profile, wl: Lang) -> Vec<Warning> {
+/// Warnings a register adds to the analysis when nothing of it can be computed (in the
+/// message language).
+fn missing_fields(reg: &Register, p: &Profile, wl: Lang) -> Vec<Warning> {
     let mut out = Vec::new();
     let Some(rule) = &p.register else { return out };
     let h = &p.headers.register;
