@@ -230,3 +230,57 @@ pub fn assess_partial(
 #[cfg(test)]
 #[path = "tests/risk.rs"]
 mod tests;
+
+/// A risk map: how many assets fall in each cell of 重要度 × 被害発生可能性, each cell standing
+/// for one リスク値 and so one band. Rows are the importance levels, highest first (a risk map is
+/// read with the most important at the top); columns the likelihood levels, lowest first.
+///
+/// ```
+/// use risksheet::domain::risk::HeatMap;
+/// use risksheet::profile::Profile;
+/// let ipa3 = Profile::builtin("ipa-3")?;
+/// // (重要度, 被害発生可能性) of four assets.
+/// let map = HeatMap::new([(3, 3), (3, 3), (2, 1), (1, 2)], &ipa3);
+/// assert_eq!(map.importance, [3, 2, 1]);
+/// assert_eq!(map.likelihood, [1, 2, 3]);
+/// assert_eq!(map.counts[0][2], 2); // 重要度 3, 可能性 3
+/// assert_eq!(map.band(0, 2, &ipa3).unwrap().label, "リスク大");
+/// assert_eq!(map.total(), 4);
+/// # Ok::<(), risksheet::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HeatMap {
+    /// 重要度 levels, highest first.
+    pub importance: Vec<u8>,
+    /// 被害発生可能性 levels, lowest first.
+    pub likelihood: Vec<u8>,
+    /// `counts[row][column]`: the assets of that importance and likelihood.
+    pub counts: Vec<Vec<usize>>,
+}
+
+impl HeatMap {
+    /// Counts `(importance, likelihood)` pairs on the profile's scales; a pair off the scales
+    /// (which the rules never produce) is not counted.
+    pub fn new(pairs: impl IntoIterator<Item = (u8, u8)>, profile: &Profile) -> HeatMap {
+        let importance: Vec<u8> = profile.importance_scale().values().rev().collect();
+        let likelihood: Vec<u8> = profile.likelihood.scale().values().collect();
+        let mut counts = vec![vec![0; likelihood.len()]; importance.len()];
+        for (imp, lik) in pairs {
+            if let (Some(r), Some(c)) = (importance.iter().position(|&x| x == imp), likelihood.iter().position(|&x| x == lik)) {
+                counts[r][c] += 1;
+            }
+        }
+        HeatMap { importance, likelihood, counts }
+    }
+
+    /// The band of a cell's リスク値 (重要度 × 被害発生可能性).
+    pub fn band<'p>(&self, row: usize, column: usize, profile: &'p Profile) -> Option<&'p RiskBand> {
+        let value = risk_value(Importance(*self.importance.get(row)?), Likelihood(*self.likelihood.get(column)?));
+        profile.risk.band(value.0)
+    }
+
+    /// The number of assets counted.
+    pub fn total(&self) -> usize {
+        self.counts.iter().flatten().sum()
+    }
+}

@@ -10,9 +10,12 @@
 //! assert!(md.contains("リスク大"));
 //! # Ok::<(), risksheet::Error>(())
 //! ```
+use crate::domain::risk::HeatMap;
 use crate::error::Lang;
 use crate::ops::ipa::Analysis;
 use std::path::Path;
+
+pub mod svg;
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +56,11 @@ enum Block {
     Para(String),
     Table(Vec<String>, Vec<Vec<String>>),
     List(Vec<String>),
+    /// The risk map: a picture in HTML, a table in Markdown.
+    HeatMap(HeatMap),
+    /// Bars of a rate per row (title, rows, the text of a row without a rate): HTML only, as the
+    /// table beside them holds the same figures.
+    Bars(String, Vec<(String, Option<f64>)>, String),
 }
 
 fn pct(rate: Option<f64>) -> String {
@@ -136,6 +144,7 @@ fn ipa_blocks(an: &Analysis, l: Lang, b: &mut Vec<Block>, heading: &mut dyn FnMu
         })
         .collect();
     b.push(Block::Table(head.iter().map(|s| s.to_string()).collect(), rows));
+    b.push(Block::HeatMap(HeatMap::new(an.assets.iter().filter_map(|a| Some((a.importance?, a.likelihood?))), &an.profile)));
 
     b.push(heading("媒体ごとの脅威と脆弱性", "Threat and vulnerability by medium"));
     let head = [l.pick("媒体・保存先", "Medium"), l.pick("脅威の発生頻度", "Threat"), l.pick("対策の実施率", "Rate"), l.pick("脆弱性", "Vulnerability")];
@@ -143,6 +152,9 @@ fn ipa_blocks(an: &Analysis, l: Lang, b: &mut Vec<Block>, heading: &mut dyn FnMu
     b.push(Block::Table(head.iter().map(|s| s.to_string()).collect(), rows));
 
     b.push(heading("対策の種類ごとの実施率", "Implementation rate by area"));
+    let na = l.pick("該当なし", "n/a");
+    let bars = an.groups.iter().map(|g| (g.name.clone(), if g.not_applicable { None } else { g.rate })).collect();
+    b.push(Block::Bars(l.pick("対策の種類ごとの実施率", "Implementation rate by area").into(), bars, na.into()));
     let head = [l.pick("対策の種類", "Area"), l.pick("実施率", "Rate"), l.pick("未回答", "Unanswered")];
     let rows = an
         .groups
@@ -307,6 +319,30 @@ fn md_text(s: &str) -> String {
     out
 }
 
+/// The risk map as a Markdown table: importance down the side, likelihood along the top, the
+/// band of each cell after its count.
+fn heat_map_markdown(map: &HeatMap, p: &crate::profile::Profile, l: Lang) -> String {
+    let mut out = format!(
+        "{}\n\n| {} |",
+        l.pick("リスクマップ（資産の数）", "Risk map (number of assets)"),
+        l.pick("重要度 ＼ 被害発生可能性", "Importance / likelihood")
+    );
+    for &lik in &map.likelihood {
+        let label = p.likelihood.level(lik).map_or(lik.to_string(), |x| format!("{lik} {}", x.label_in(l)));
+        out += &format!(" {} |", md_text(&label));
+    }
+    out += &format!("\n|{}\n", "---|".repeat(map.likelihood.len() + 1));
+    for (i, imp) in map.importance.iter().enumerate() {
+        out += &format!("| {imp} |");
+        for (j, n) in map.counts[i].iter().enumerate() {
+            let band = map.band(i, j, p).map_or(String::new(), |b| format!(" ({})", md_text(b.label_in(l))));
+            out += &format!(" {n}{band} |");
+        }
+        out += "\n";
+    }
+    out + "\n"
+}
+
 fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
@@ -336,13 +372,23 @@ pub fn render(an: &Analysis, format: Format, l: Lang) -> String {
                         }
                         out += "\n";
                     }
+                    Block::HeatMap(map) => out += &heat_map_markdown(&map, &an.profile, l),
+                    Block::Bars(..) => {}
                 }
             }
         }
         Format::Html => {
             let lang_attr = if l == Lang::Ja { "ja" } else { "en" };
             out += &format!("<!DOCTYPE html>\n<html lang=\"{lang_attr}\"><head><meta charset=\"utf-8\">");
-            out += "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1.5em}th,td{border:1px solid #999;padding:.25em .5em;vertical-align:top}th{background:#ddebf7}td.high{background:#ffc7ce}</style>";
+            out += concat!(
+                "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1.5em}",
+                "th,td{border:1px solid #999;padding:.25em .5em;vertical-align:top}th{background:#ddebf7}td.high{background:#ffc7ce}",
+                "figure{margin:0 0 1.5em}svg.figure{max-width:100%;height:auto}",
+                // Printed on A4: the page's own margins, figures and table rows kept whole, headings with what follows.
+                "@page{size:A4;margin:15mm}",
+                "@media print{body{margin:0;font-size:10pt}h1,h2{break-after:avoid}figure,tr{break-inside:avoid}thead{display:table-header-group}th{background:#ddebf7;-webkit-print-color-adjust:exact;print-color-adjust:exact}td.high,svg{-webkit-print-color-adjust:exact;print-color-adjust:exact}}",
+                "</style>"
+            );
             let mut title_done = false;
             for b in blocks {
                 match b {
@@ -380,6 +426,8 @@ pub fn render(an: &Analysis, format: Format, l: Lang) -> String {
                         }
                         out += "</ul>\n";
                     }
+                    Block::HeatMap(map) => out += &format!("<figure>{}</figure>\n", svg::heat_map(&map, &an.profile, l)),
+                    Block::Bars(title, rows, missing) => out += &format!("<figure>{}</figure>\n", svg::rate_bars(&title, &rows, &missing)),
                 }
             }
             out += "</body></html>\n";

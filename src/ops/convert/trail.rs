@@ -125,7 +125,7 @@ pub(super) fn write_trail(wb: &mut Workbook, changes: &[Change], lang: Lang) -> 
             .chain(&rows)
             .map(|r| r.iter().zip(&widths).map(|(v, &w)| crate::text::wrapped_lines(v, w)).max().unwrap_or(1) as f64 * TRAIL_LINE + 3.0)
             .collect();
-        let layout = NewSheet { widths, heights, freeze_rows: 1, filter: Some(Range::new(CellRef::new(1, 1), last)), landscape: true };
+        let layout = NewSheet { widths, heights, freeze_rows: 1, filter: Some(Range::new(CellRef::new(1, 1), last)), landscape: true, page_breaks: vec![] };
         wb.add_sheet_with(&name, &layout)?;
         for (i, h) in heads.iter().enumerate() {
             let at = CellRef::new(1, i as u32 + 1);

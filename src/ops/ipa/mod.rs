@@ -714,22 +714,13 @@ fn reason_texts(reasons: &[crate::domain::policy::Reason], selected: bool, p: &P
 /// the lowest (green), 1 between (yellow), as [`crate::ops::looks::level_highlights`]
 /// orders them. The template and `fill` colour the same labels the same way.
 pub(crate) fn label_colours(p: &Profile) -> Vec<(&'static str, Vec<(String, usize)>)> {
-    let rank = |i: usize, n: usize| {
-        if i == 0 {
-            0
-        } else if i + 1 >= n {
-            2
-        } else {
-            1
-        }
-    };
     let with_ranks = |labels: Vec<(&str, &str)>| {
         let n = labels.len();
         let mut out: Vec<(String, usize)> = Vec::new();
         for (i, (ja, en)) in labels.into_iter().enumerate() {
             for label in [ja, en] {
                 if !label.is_empty() && !out.iter().any(|(l, _)| l == label) {
-                    out.push((label.to_string(), rank(i, n)));
+                    out.push((label.to_string(), crate::ops::looks::level_of(i, n)));
                 }
             }
         }

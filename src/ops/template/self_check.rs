@@ -157,7 +157,7 @@ pub fn add_self_check(wb: &mut Workbook, p: &Profile, wl: Lang, sites: &[String]
         .chain((2..100).map(|n| format!("{base} ({n})")))
         .find(|n| wb.sheet_index(n).is_err())
         .ok_or_else(|| Error::usage(Message::new("自社診断シートの名前が空いていません", "no free name for the self-check sheet")).in_file(wb.path()))?;
-    let layout = NewSheet { widths: widths(sites.len()), heights: heights(items), freeze_rows: HEADER_ROW, filter: None, landscape: true };
+    let layout = NewSheet { widths: widths(sites.len()), heights: heights(items), freeze_rows: HEADER_ROW, filter: None, landscape: true, page_breaks: vec![] };
     wb.add_sheet_with(&name, &layout)?;
     write(wb, &name, p, wl, sites)
 }

@@ -144,6 +144,34 @@ impl Workbook {
         self.style_item("cellXfs", "xf", &xf)
     }
 
+    /// The index of a cell format for a cell of a risk map: thin border, centred, filled with the
+    /// colour `fill_rgb` (ARGB, as `FFFFC7CE`). Reused like [`Workbook::header_style`].
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::NotWorkbook`] when the workbook has no styles part; [`XlsxError::Xml`] when its
+    /// XML cannot be read.
+    ///
+    /// ```no_run
+    /// let mut wb = risksheet::xlsx::Workbook::open("ledger.xlsx")?;
+    /// let red = wb.filled_style("FFFFC7CE")?;
+    /// wb.set_style("集計", risksheet::xlsx::CellRef::parse("B30")?, red)?;
+    /// # Ok::<(), risksheet::Error>(())
+    /// ```
+    pub fn filled_style(&mut self, fill_rgb: &str) -> Result<u32> {
+        let rgb = crate::xlsx::xml::escape(fill_rgb);
+        let fill = self.style_item(
+            "fills",
+            "fill",
+            &format!(r#"<fill><patternFill patternType="solid"><fgColor rgb="{rgb}"/><bgColor indexed="64"/></patternFill></fill>"#),
+        )?;
+        let border = self.style_item("borders", "border", THIN_BORDER)?;
+        let xf = format!(
+            r#"<xf numFmtId="0" fontId="0" fillId="{fill}" borderId="{border}" xfId="0" applyFill="1" applyBorder="1" applyAlignment="1"><alignment horizontal="center" vertical="center"/></xf>"#
+        );
+        self.style_item("cellXfs", "xf", &xf)
+    }
+
     /// The workbook's default font (the first of `<fonts>`) in bold, as an index of `<fonts>`.
     fn bold_font(&mut self) -> Result<u32> {
         let items = self.style_items("fonts", "font")?;

@@ -10,7 +10,7 @@ use crate::xlsx::xml_writer::XmlWriter;
 ///
 /// ```
 /// use risksheet::xlsx::{NewSheet, Range};
-/// let layout = NewSheet { widths: vec![10.0, 60.0], heights: vec![30.0], freeze_rows: 1, filter: Some(Range::parse("A1:B9").unwrap()), landscape: true };
+/// let layout = NewSheet { widths: vec![10.0, 60.0], heights: vec![30.0], freeze_rows: 1, filter: Some(Range::parse("A1:B9").unwrap()), landscape: true, page_breaks: vec![] };
 /// assert_eq!(NewSheet::default().freeze_rows, 0);
 /// # let _ = layout;
 /// ```
@@ -26,6 +26,8 @@ pub struct NewSheet {
     pub filter: Option<Range>,
     /// Printed on A4 landscape, fitted to one page wide, the frozen rows repeated on every page.
     pub landscape: bool,
+    /// Rows that start a new printed page (a chart kept whole on a page of its own).
+    pub page_breaks: Vec<u32>,
 }
 
 impl NewSheet {
@@ -95,6 +97,16 @@ impl NewSheet {
             // 9 = A4; fitToHeight 0 = as many pages down as needed.
             w.start("pageSetup").attr("paperSize", "9").attr("orientation", "landscape").attr("fitToWidth", "1").attr("fitToHeight", "0").close();
         }
+        let breaks: Vec<u32> = self.page_breaks.iter().copied().filter(|&r| r > 1).collect();
+        if !breaks.is_empty() {
+            let count = u32::try_from(breaks.len()).unwrap_or(u32::MAX);
+            w.start("rowBreaks").attr_u32("count", count).attr_u32("manualBreakCount", count).open();
+            for r in breaks {
+                // A break's id is the row above it; max = the last column.
+                w.start("brk").attr_u32("id", r - 1).attr_u32("max", 16383).attr("man", "1").close();
+            }
+            w.end("rowBreaks");
+        }
         w.end("worksheet");
         s
     }
@@ -135,7 +147,7 @@ impl Workbook {
     /// use risksheet::xlsx::{NewSheet, CellRef, Range, Workbook};
     /// let mut wb = Workbook::open("ledger.xlsx")?;
     /// let filter = Range::parse("A1:C20")?;
-    /// wb.add_sheet_with("集計", &NewSheet { widths: vec![12.0, 40.0, 8.0], heights: vec![], freeze_rows: 1, filter: Some(filter), landscape: true })?;
+    /// wb.add_sheet_with("集計", &NewSheet { widths: vec![12.0, 40.0, 8.0], heights: vec![], freeze_rows: 1, filter: Some(filter), landscape: true, page_breaks: vec![] })?;
     /// wb.set_value("集計", CellRef::parse("A1")?, "媒体".into())?;
     /// wb.save()?;
     /// # Ok::<(), risksheet::Error>(())

@@ -2,6 +2,7 @@
 //! and rates (the ledger, 脅威の状況 and 診断結果 look them up here), and its chart; and how
 //! risksheet finds or adds a sheet of its own without taking a user's.
 use super::*;
+use crate::domain::risk::HeatMap;
 
 /// The name of the sheet holding the per-medium and per-group figures (Japanese workbooks).
 pub const SUMMARY_SHEET: &str = "集計";
@@ -35,8 +36,15 @@ pub(super) fn summary_sheet(wb: &mut Workbook, wl: Lang, p: &Profile) -> Result<
     let mut heights = vec![0.0; group_header as usize];
     heights[MEDIUM_HEADER_ROW as usize - 1] = 30.0;
     heights[group_header as usize - 1] = 30.0;
-    let layout =
-        crate::xlsx::NewSheet { widths: vec![28.0, 13.0, 13.0, 13.0, 13.0, 13.0, 13.0, 13.0, 13.0, 13.0], heights, landscape: true, ..Default::default() };
+    // The risk map and the chart below the tables go on a page of their own.
+    let pictures = summary_layout(p, String::new()).group_rows.last().map_or(MEDIUM_HEADER_ROW + 3, |r| r + 2);
+    let layout = crate::xlsx::NewSheet {
+        widths: vec![28.0, 13.0, 13.0, 13.0, 13.0, 13.0, 13.0, 13.0, 13.0, 13.0],
+        heights,
+        landscape: true,
+        page_breaks: vec![pictures],
+        ..Default::default()
+    };
     own_sheet(wb, names, &|title| title == SUMMARY_TITLE.0 || title == SUMMARY_TITLE.1, Some(&layout))
 }
 
@@ -208,17 +216,83 @@ impl SummaryLayout {
             let vf = format!("IF({c}=\"\",\"\",IF({c}>=1,{},IF({c}<=0,{},{})))", vs.min, vs.max, vs.min + (vs.max - vs.min) / 2);
             wb.set_formula(sh, CellRef::new(row, 4), &vf, Some(num(result.and_then(|r| r.vulnerability))))?;
         }
+        // The risk map, then the chart below it: beside the tables the chart made the page so
+        // wide that printing one page wide shrank the text.
+        let below = s.write_heat_map(wb, an)? + 2;
         if let (Some(&first), Some(&last)) = (s.group_rows.first(), s.group_rows.last()) {
-            wb.add_chart(sh, s.rate_chart(l, first, last))?;
+            wb.add_chart(sh, s.rate_chart(l, first, last, below))?;
         }
         Ok(s)
     }
 
-    /// The bar chart of the implementation rate per checklist area, right of the tables (bars
-    /// rather than a radar: the areas' long names leave a radar little room).
-    fn rate_chart(&self, l: Lang, first: u32, last: u32) -> ChartSpec {
+    /// The risk map below the tables: the number of the main ledger's assets in each cell of
+    /// 重要度 × 被害発生可能性, as `COUNTIFS` over the ledger's columns, each cell coloured as the
+    /// ledger colours the band of its リスク値; a legend of the bands below.
+    /// Returns the row of the legend, the map's last.
+    fn write_heat_map(&self, wb: &mut Workbook, an: &Analysis) -> Result<u32> {
+        let (p, l, sh) = (&an.profile, an.lang, self.sheet.as_str());
+        let map = HeatMap::new(an.assets.iter().filter_map(|a| Some((a.importance?, a.likelihood?))), p);
+        let top = self.group_rows.last().map_or(MEDIUM_HEADER_ROW + 3, |r| r + 2);
+        let header = wb.header_style()?;
+        let looks = crate::ops::looks::level_highlights();
+        let band_style = |wb: &mut Workbook, band: Option<&crate::profile::RiskBand>| -> Result<u32> {
+            match band.and_then(|b| looks[crate::ops::looks::band_level(p, b)].fill_rgb.clone()) {
+                Some(rgb) => wb.filled_style(&rgb),
+                None => wb.body_style(),
+            }
+        };
+        wb.set_value(sh, CellRef::new(top, 1), l.pick("リスクマップ（資産の数）", "Risk map (number of assets)").into())?;
+        let head = top + 1;
+        wb.set_value(sh, CellRef::new(head, 1), l.pick("重要度 ↓ ／ 被害発生可能性 →", "Importance ↓ / likelihood →").into())?;
+        wb.set_style(sh, CellRef::new(head, 1), header)?;
+        for (j, &lik) in map.likelihood.iter().enumerate() {
+            let label = p.likelihood.level(lik).map_or(String::new(), |x| format!("{lik} {}", x.label_in(l)));
+            let at = CellRef::new(head, 2 + j as u32);
+            wb.set_value(sh, at, label.into())?;
+            wb.set_style(sh, at, header)?;
+        }
+        // The ledger's columns, over the rows fill gives formulas.
+        let ledger = an.layout.ledger.as_ref();
+        let columns = ledger.and_then(|lg| Some((lg, lg.of(LedgerField::Importance)?, lg.of(LedgerField::Likelihood)?)));
+        for (i, &imp) in map.importance.iter().enumerate() {
+            let row = head + 1 + i as u32;
+            wb.set_value(sh, CellRef::new(row, 1), CellValue::Number(f64::from(imp)))?;
+            wb.set_style(sh, CellRef::new(row, 1), header)?;
+            for (j, &lik) in map.likelihood.iter().enumerate() {
+                let at = CellRef::new(row, 2 + j as u32);
+                let count = CellValue::Number(map.counts[i][j] as f64);
+                match columns {
+                    Some((lg, ic, lc)) => {
+                        let last = input_last_row(an, lg, &an.assets);
+                        let range = |c: u32| format!("{}:${}${last}", abs(&lg.sheet, lg.first_row, c), col_letters(c));
+                        wb.set_formula(sh, at, &format!("COUNTIFS({},{imp},{},{lik})", range(ic), range(lc)), Some(count))?;
+                    }
+                    None => wb.set_value(sh, at, count)?,
+                }
+                let style = band_style(wb, map.band(i, j, p))?;
+                wb.set_style(sh, at, style)?;
+            }
+        }
+        // The legend: one coloured cell per band, highest first.
+        let legend = head + 1 + map.importance.len() as u32;
+        wb.set_value(sh, CellRef::new(legend, 1), l.pick("凡例（リスク値）", "Legend (risk value)").into())?;
+        let mut bands: Vec<_> = p.risk.bands.iter().collect();
+        bands.sort_by_key(|b| std::cmp::Reverse(b.min));
+        for (k, b) in bands.iter().enumerate() {
+            let at = CellRef::new(legend, 2 + k as u32);
+            let range = if b.min == b.max { b.min.to_string() } else { format!("{}{}{}", b.min, l.pick("〜", "–"), b.max) };
+            wb.set_value(sh, at, format!("{} {range}", b.label_in(l)).into())?;
+            let style = band_style(wb, Some(b))?;
+            wb.set_style(sh, at, style)?;
+        }
+        Ok(legend)
+    }
+
+    /// The bar chart of the implementation rate per checklist area, from row `top` down, as wide
+    /// as the tables (bars rather than a radar: the areas' long names leave a radar little room).
+    fn rate_chart(&self, l: Lang, first: u32, last: u32, top: u32) -> ChartSpec {
         let column = |c: u32| DataRef::new(self.sheet.as_str(), Range::new(CellRef::new(first, c), CellRef::new(last, c)));
-        let anchor = Range::new(CellRef::new(MEDIUM_HEADER_ROW, self.rate_col + 2), CellRef::new(MEDIUM_HEADER_ROW + 21, self.rate_col + 9));
+        let anchor = Range::new(CellRef::new(top, 1), CellRef::new(top + 20, self.rate_col));
         let mut spec = ChartSpec::new(ChartKind::Bar, RATE_CHART, l.pick("対策の種類ごとの実施率", "Implementation rate per area"), column(1), anchor);
         let name = SheetCell { sheet: self.sheet.clone(), cell: CellRef::new(first - 1, self.rate_col) };
         spec.series.push(ChartSeries { name: Some(name), values: column(self.rate_col), colour: None });
