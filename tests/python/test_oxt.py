@@ -57,7 +57,7 @@ def run(risksheet_bin):
     shutil.copyfile(ROOT / "tests/fixtures/legacy/soa-2013.xlsx", work / "soa-2013.xlsx")
     cmd = [SYSTEM_PYTHON, str(Path(__file__).with_name("oxt_check.py")), str(oxt), str(work)]
     # LibreOffice's Python takes its library from the `python3` first on PATH: another one there
-    # (pyenv's, a venv's) makes soffice fail (std::bad_alloc) as soon as the extension is loaded.
+    # (pyenv's for one) makes soffice fail (std::bad_alloc) as soon as the extension is loaded.
     env = dict(os.environ, PATH=f"{Path(SYSTEM_PYTHON).parent}:{os.environ.get('PATH', '')}")
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd="/", env=env, start_new_session=True)
     try:
