@@ -43,6 +43,13 @@ def run(risksheet_bin):
 
     # Not under pytest's tmp (unopkg runs as nobody when root: it needs a path it can reach).
     work = Path(tempfile.mkdtemp(prefix="risksheet-oxt-"))
+    try:
+        yield install_and_run(work), work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def install_and_run(work):
     build = work / "oxt"
     env = dict(os.environ)
     if os.environ.get("RISKSHEET_WHEEL"):
@@ -77,13 +84,10 @@ def run(risksheet_bin):
         pid = work / "soffice.pid"
         if pid.exists():
             kill_group(int(pid.read_text()))
-    try:
-        assert proc.returncode == 0, err[-4000:]
-        result = json.loads(out)
-        assert result["unopkg"]["rc"] == 0, result["unopkg"]
-        yield result, work
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    assert proc.returncode == 0, err[-4000:]
+    result = json.loads(out)
+    assert result["unopkg"]["rc"] == 0, result["unopkg"]
+    return result
 
 
 def cli(exe, *args):
