@@ -114,7 +114,8 @@ def _summary_text(summary, lang=None):
     def t(ja, en):
         return {"ja": ja, "en": en}.get(lang, f"{en} / {ja}")
 
-    lines = [f"{summary['edition']}: {summary['assets']} " + t("件の情報資産", "assets")]
+    n = summary["assets"]
+    lines = [f"{summary['edition']}: " + t(f"情報資産 {n} 件", f"{n} assets")]
     if summary["high_risk_assets"]:
         lines.append(t("リスク大", "High risk") + ": " + ", ".join(summary["high_risk_assets"]))
     lines.append(t("策定するポリシー", "Policy chapters to write") + f": {len(summary['chapters_selected'])}")
