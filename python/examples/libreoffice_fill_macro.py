@@ -7,7 +7,7 @@ every style, dropdown and other sheet), and reloads the document so that you see
 Install (Linux; LibreOffice's Python must be able to ``import risksheet``):
 
 1. Install the module into the Python LibreOffice runs macros with. Debian's and Ubuntu's
-   LibreOffice (package ``libreoffice-script-provider-python``, pulled in by ``python3-uno``) use
+   LibreOffice (macros need ``libreoffice-script-provider-python``, not pulled in by ``python3-uno``) use
    the system Python ``/usr/bin/python3``; from the repository::
 
        PYTHON=/usr/bin/python3 PIP_BREAK_SYSTEM_PACKAGES=1 python/build.sh
@@ -109,12 +109,17 @@ def stored_path(doc):
     return path
 
 
-def _summary_text(summary):
-    lines = [f"{summary['edition']}: {summary['assets']} assets / 情報資産"]
+def _summary_text(summary, lang=None):
+    """The fill summary for a message box: in ``lang`` ("ja" or "en"), both when None."""
+    def t(ja, en):
+        return {"ja": ja, "en": en}.get(lang, f"{en} / {ja}")
+
+    n = summary["assets"]
+    lines = [f"{summary['edition']}: " + t(f"情報資産 {n} 件", f"{n} assets")]
     if summary["high_risk_assets"]:
-        lines.append("High risk / リスク大: " + ", ".join(summary["high_risk_assets"]))
-    lines.append(f"Policy chapters to write / 策定するポリシー: {len(summary['chapters_selected'])}")
-    lines += [f"Rewritten / 修正: {n}" for n in summary["normalized"]]
+        lines.append(t("リスク大", "High risk") + ": " + ", ".join(summary["high_risk_assets"]))
+    lines.append(t("策定するポリシー", "Policy chapters to write") + f": {len(summary['chapters_selected'])}")
+    lines += [t("修正", "Rewritten") + f": {n}" for n in summary["normalized"]]
     lines += [f"! {w['sheet']}!{w['cell']}: {w['message']}" for w in summary["warnings"]]
     return "\n".join(lines)
 

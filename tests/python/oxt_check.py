@@ -1,34 +1,40 @@
 """Run with Debian's system Python (``/usr/bin/python3``, which has LibreOffice's ``uno``): the
-extension risksheet.oxt in LibreOffice, as a user has it.
+extension risksheet.oxt in LibreOffice, as a user has it (driven by tests/python/test_oxt.py).
 
-    /usr/bin/python3 tests/python/oxt_check.py RISKSHEET.OXT EXAMPLE.xlsx WORKDIR
+    /usr/bin/python3 tests/python/oxt_check.py RISKSHEET.OXT WORKDIR
+
+WORKDIR holds the workbooks to work on: ``book.xlsx`` (the example ledger), ``plain.xlsx`` (no
+risk analysis in it), ``soa-2013.xlsx`` (a legacy Statement of Applicability).
 
 1. ``unopkg add`` the extension into a fresh profile in WORKDIR (as user nobody when run as root:
    unopkg refuses root without --shared);
-2. starts headless soffice on that profile, opens a copy of EXAMPLE (``WORKDIR/book.xlsx``), sets
-   an input in LibreOffice (unsaved), and runs 計算する through the dispatcher with the menu's own
-   URL (read from the extension's Addons.xcu);
-3. reads what the document LibreOffice then shows: every ledger cell of every asset row.
+2. starts headless soffice on that profile (pid in WORKDIR/soffice.pid);
+3. opens book.xlsx hidden, sets 機密性・完全性・可用性 of row 5 to 1 in LibreOffice (unsaved), and
+   runs 計算する, ``org.risksheet.menu:fill`` (the menu's own URL, read from the extension's
+   Addons.xcu), through the dispatcher (XDispatchHelper on the document's frame); then reads what
+   LibreOffice shows (the reloaded document): every cell of the ledger, 集計 and 診断結果;
+4. レポート and 適用宣言書 on the same document; 2022年版に変換 on soa-2013.xlsx;
+5. errors: 計算する on plain.xlsx (UI in Japanese, then in English), on a document never saved.
 
 Prints one JSON object; soffice is terminated in every case. Uses no risksheet installed in this
 Python: the extension's bundled module does the work.
-
-NOT YET A TEST (issue 18, unfinished): the script runs from the installed extension, but a hidden
-document is not the script context's document (XSCRIPTCONTEXT.getDocument() is None), so the
-command stops before filling; see the report of the install branch.
 """
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
+import unohelper
+from com.sun.star.frame import XDispatchResultListener
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from uno_check import connect, free_port, prop, start_soffice, stop_soffice  # noqa: E402
+
+SHEETS = ("情報資産管理台帳", "集計", "診断結果")
 
 
 def unopkg_add(oxt, profile):
@@ -43,17 +49,68 @@ def unopkg_add(oxt, profile):
     return {"rc": p.returncode, "stderr": p.stderr[-2000:], "list": listed.stdout}
 
 
+class Result(unohelper.Base, XDispatchResultListener):
+    def __init__(self):
+        self.event = None
+
+    def dispatchFinished(self, event):
+        self.event = event
+
+    def disposing(self, source):
+        pass
+
+
+def url(ctx, text):
+    from com.sun.star.util import URL
+    u = URL()
+    u.Complete = text
+    return u
+
+
+def notify(ctx, frame, command):
+    """``command`` dispatched on ``frame`` with a result listener: (state, message)."""
+    dispatch = frame.queryDispatch(url(ctx, command), "", 0)
+    if dispatch is None:
+        return None, "no dispatch"
+    listener = Result()
+    dispatch.dispatchWithNotification(url(ctx, command), (), listener)
+    return (listener.event.State, listener.event.Result) if listener.event else (None, None)
+
+
+def dump(doc):
+    """Every cell of SHEETS as LibreOffice shows it: values (numbers, texts) and formulas."""
+    out = {}
+    for name in SHEETS:
+        if not doc.Sheets.hasByName(name):
+            continue
+        sheet = doc.Sheets.getByName(name)
+        cursor = sheet.createCursor()
+        cursor.gotoEndOfUsedArea(False)
+        end = cursor.getRangeAddress()
+        rng = sheet.getCellRangeByPosition(0, 0, end.EndColumn, end.EndRow)
+        out[name] = {"data": [list(r) for r in rng.getDataArray()], "formulas": [list(r) for r in rng.getFormulaArray()]}
+    return out
+
+
+def set_ui_locale(ctx, locale):
+    provider = ctx.ServiceManager.createInstanceWithContext("com.sun.star.configuration.ConfigurationProvider", ctx)
+    access = provider.createInstanceWithArguments("com.sun.star.configuration.ConfigurationUpdateAccess", (prop("nodepath", "/org.openoffice.Setup/L10N"),))
+    access.replaceByName("ooLocale", locale)
+    access.commitChanges()
+
+
 def main():
-    oxt, example, workdir = Path(sys.argv[1]).resolve(), Path(sys.argv[2]), Path(sys.argv[3])
+    oxt, workdir = Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve()
     with zipfile.ZipFile(oxt) as z:
         addons = z.read("Addons.xcu").decode()
-    fill_url = re.search(r"<value>(vnd\.sun\.star\.script:[^<]*\$fill\?[^<]*)</value>", addons).group(1).replace("&amp;", "&")
+    fill_url = re.search(r"<value>(org\.risksheet\.menu:fill)</value>", addons).group(1)
     out = {"fill_url": fill_url}
     profile = workdir / "lo-profile"
     out["unopkg"] = unopkg_add(oxt, profile)
+    if out["unopkg"]["rc"] != 0:
+        print(json.dumps(out, ensure_ascii=False))
+        return
 
-    book = workdir / "book.xlsx"
-    shutil.copyfile(example, book)
     port = free_port()
     proc = start_soffice(workdir, port)
     desktop = None
@@ -61,28 +118,45 @@ def main():
         ctx = connect(port, proc)
         smgr = ctx.ServiceManager
         desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        doc = desktop.loadComponentFromURL(book.as_uri(), "_blank", 0, (prop("Hidden", True),))
+        hidden = (prop("Hidden", True),)
+        set_ui_locale(ctx, "ja")
+
+        # 計算する through the dispatcher, with an unsaved edit the command must keep.
+        doc = desktop.loadComponentFromURL((workdir / "book.xlsx").as_uri(), "_blank", 0, hidden)
         frame = doc.getCurrentController().getFrame()
-        # An unsaved edit the command must keep: 情報資産管理台帳!B5 (the first asset's name).
         sheet = doc.Sheets.getByName("情報資産管理台帳")
-        sheet.getCellRangeByName("B5").setString("社員名簿（改）")
-        # The menu's URL run through the script framework of the document (the dispatcher's
-        # ScriptProtocolHandler aborts LibreOffice 7.4 when called over a remote bridge).
-        factory = smgr.createInstanceWithContext("com.sun.star.script.provider.MasterScriptProviderFactory", ctx)
-        factory.createScriptProvider(doc).getScript(fill_url).invoke((), (), ())
+        for col in "JKL":
+            sheet.getCellRangeByName(f"{col}5").setValue(1)
+        helper = smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
+        # It answers the handler's DispatchResultEvent (the handler is an XNotifyingDispatch).
+        event = helper.executeDispatch(frame, fill_url, "", 0, ())  # None: nothing handled the URL
         shown = frame.getController().getModel()
-        out["reloaded"] = shown != doc
-        out["modified"] = shown.isModified()
-        ledger = shown.Sheets.getByName("情報資産管理台帳")
-        rows = {}
-        for r in range(5, 40):
-            name = ledger.getCellRangeByName(f"B{r}").getString()
-            if not name:
-                continue
-            rows[r] = [ledger.getCellByPosition(c, r - 1).getString() for c in range(0, 26)]
-        out["rows"] = rows
-        out["sheets"] = list(shown.Sheets.getElementNames())
+        out["fill"] = {"state": event and event.State, "message": event and event.Result, "reloaded": shown != doc, "modified": shown.isModified(),
+                       "sheets": list(shown.Sheets.getElementNames()), "cells": dump(shown)}
+
+        # レポート and 適用宣言書 of the document shown (beside its file).
+        for command in ("report", "soa"):
+            out[command] = notify(ctx, frame, f"org.risksheet.menu:{command}")
         shown.close(True)
+
+        # 2022年版に変換 on a legacy SoA: reloaded with the trail sheet.
+        doc = desktop.loadComponentFromURL((workdir / "soa-2013.xlsx").as_uri(), "_blank", 0, hidden)
+        frame = doc.getCurrentController().getFrame()
+        state, message = notify(ctx, frame, "org.risksheet.menu:convert")
+        shown = frame.getController().getModel()
+        out["convert"] = {"state": state, "message": message, "sheets": list(shown.Sheets.getElementNames())}
+        shown.close(True)
+
+        # Errors: a workbook without a risk analysis (Japanese UI, then English), a new document.
+        doc = desktop.loadComponentFromURL((workdir / "plain.xlsx").as_uri(), "_blank", 0, hidden)
+        frame = doc.getCurrentController().getFrame()
+        out["plain_ja"] = notify(ctx, frame, fill_url)
+        set_ui_locale(ctx, "en-US")
+        out["plain_en"] = notify(ctx, frame, fill_url)
+        doc.close(True)
+        doc = desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, hidden)
+        out["unsaved_en"] = notify(ctx, doc.getCurrentController().getFrame(), fill_url)
+        doc.close(True)
     finally:
         stop_soffice(proc, desktop)
     print(json.dumps(out, ensure_ascii=False))
