@@ -350,12 +350,7 @@ fn ledger_sheet(p: &Profile, lang: Lang, example: bool) -> Sheet {
             )
             .with_ime_mode("off"),
     );
-    sh.validate(
-        DataValidation::new(range(r1, col::REGISTERED, r2, col::REGISTERED), Rule::DecimalBetween(1.0, 2_958_465.0))
-            .with_prompt(h.registered.text_in(lang), t(lang, ("日付を入力します（例: 2024/4/1）。", "Enter a date (e.g. 2024/4/1).")))
-            .with_error(et, t(lang, ("日付を入力してください。", "Enter a date.")))
-            .with_ime_mode("off"),
-    );
+    sh.validate(registered_validation(range(r1, col::REGISTERED, r2, col::REGISTERED), p, lang));
 
     // Colours of the computed labels, as `fill` gives a user's own ledger.
     let looks = crate::ops::looks::level_highlights();
@@ -728,4 +723,14 @@ mod tests {
         let lk = &colours.iter().find(|(f, _)| *f == "likelihood_label").unwrap().1;
         assert_eq!(lk.iter().find(|(x, _)| x == "可能性:高").map(|x| x.1), Some(0));
     }
+}
+
+/// The rule on the ledger's 登録日 cells: a date (a serial number Excel and LibreOffice show as
+/// a date), with its prompt and error; the template's rows and rows `fill` finds a user appended.
+pub(crate) fn registered_validation(range: Range, p: &Profile, lang: Lang) -> DataValidation {
+    let (et, _) = list_error(lang);
+    DataValidation::new(range, Rule::DecimalBetween(1.0, 2_958_465.0))
+        .with_prompt(p.headers.ledger.registered.text_in(lang), t(lang, ("日付を入力します（例: 2024/4/1）。", "Enter a date (e.g. 2024/4/1).")))
+        .with_error(et, t(lang, ("日付を入力してください。", "Enter a date.")))
+        .with_ime_mode("off")
 }

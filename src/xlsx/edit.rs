@@ -60,12 +60,15 @@ pub struct SheetEdits {
     /// The relationship id of a `<drawing>` element to add (the sheet gets its first drawing
     /// part: a chart risksheet places).
     pub drawing: Option<String>,
+    /// Conditional formats drawn longer: each range of a `<conditionalFormatting>` that ends on
+    /// `.0` and lies in columns `.2` gets its end row set to `.1` (rows a user appended to a table).
+    pub longer_formats: Vec<(u32, u32, (u32, u32))>,
 }
 
 impl SheetEdits {
     /// Whether nothing changes.
     pub fn is_empty(&self) -> bool {
-        self.cells.is_empty() && self.validations.is_empty() && self.formats.is_empty() && self.drawing.is_none()
+        self.cells.is_empty() && self.validations.is_empty() && self.formats.is_empty() && self.drawing.is_none() && self.longer_formats.is_empty()
     }
 }
 
@@ -394,6 +397,24 @@ pub(crate) fn plan_sheet(part: &str, xml: &str, ix: &SheetIndex, edits: &SheetEd
             if let Some(e) = ext {
                 splices.push((dim.start, dim.end, set_attr(tag, "ref", &e.to_string())));
             }
+        }
+    }
+
+    // Existing conditional formats drawn down over appended rows: their `sqref` rewritten.
+    for cf in ix.children_named("conditionalFormatting").filter(|_| !edits.longer_formats.is_empty()) {
+        let whole = &xml[cf.start..cf.end];
+        let tag = &whole[..whole.find('>').map_or(whole.len(), |i| i + 1)];
+        let Some(Ok(ranges)) = attr(tag, "sqref").map(|v| Range::parse_list(&v)) else { continue };
+        let longer: Vec<Range> = ranges
+            .iter()
+            .map(|r| {
+                let rule = edits.longer_formats.iter().find(|(end, _, (c0, c1))| r.end.row == *end && r.start.col >= *c0 && r.end.col <= *c1);
+                rule.map_or(*r, |&(_, to, _)| Range::new(r.start, CellRef::new(to.max(r.end.row), r.end.col)))
+            })
+            .collect();
+        if longer != ranges {
+            let sqref = longer.iter().map(Range::to_string).collect::<Vec<_>>().join(" ");
+            splices.push((cf.start, cf.start + tag.len(), set_attr(tag, "sqref", &sqref)));
         }
     }
 

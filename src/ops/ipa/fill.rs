@@ -159,6 +159,7 @@ fn stage(wb: &mut Workbook, an: &Analysis) -> Result<Vec<Warning>> {
     let mut skipped = Vec::new();
     for (layout, assets) in &an.ledgers {
         skipped.extend(write_ledger(wb, &an.profile, layout, assets, &s, an)?);
+        extend_table_look(wb, an, layout, assets)?;
     }
     skipped.extend(write_result(wb, an, &s)?);
     add_input_validations(wb, an)?;
@@ -196,6 +197,28 @@ fn input_last_row(an: &Analysis, l: &LedgerLayout, assets: &[Asset]) -> u32 {
     } else {
         last.max(l.first_row + MIN_INPUT_ROWS - 1)
     }
+}
+
+/// Rows a user typed below the formatted part of a ledger (the template's 100 rows) take the
+/// look of its last formatted row: each cell's style (borders, the grey of computed cells,
+/// number formats), and the conditional colours drawn down over the rows `fill` gives formulas.
+fn extend_table_look(wb: &mut Workbook, an: &Analysis, l: &LedgerLayout, assets: &[Asset]) -> Result<()> {
+    let (Some((c0, c1)), Some(last_asset)) = (l.columns.span(), assets.iter().map(|a| a.row).max()) else { return Ok(()) };
+    let grid = &an.grids[&l.sheet];
+    let last = input_last_row(an, l, assets);
+    let Some(look_end) = (l.first_row..=last).rev().find(|&r| (c0..=c1).any(|c| grid.style(r, c) != 0)) else { return Ok(()) };
+    if last_asset <= look_end {
+        return Ok(());
+    }
+    for r in look_end + 1..=last_asset {
+        for c in c0..=c1 {
+            let style = grid.style(look_end, c);
+            if style != 0 {
+                wb.set_style(&l.sheet, CellRef::new(r, c), style)?;
+            }
+        }
+    }
+    wb.extend_conditional_formats(&l.sheet, look_end, last, (c0, c1))
 }
 
 /// The computed columns of one ledger.
@@ -271,12 +294,8 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
         }
         // Only the first row of a run needs its formula text: the rows below share it.
         let run_start = r == l.first_row || users_row(r - 1);
-        let write = |wb: &mut Workbook, col: Option<u32>, f: &dyn Fn() -> String, v: CellValue| -> Result<()> {
+        let write = |col: Option<u32>, f: &dyn Fn() -> String, v: CellValue| -> Result<()> {
             let Some(col) = col else { return Ok(()) };
-            // A row the user appended without formatting takes the style of the row above.
-            if grid.style(r, col) == 0 && r > l.first_row && grid.style(r - 1, col) != 0 {
-                wb.set_style(&l.sheet, CellRef::new(r, col), grid.style(r - 1, col))?;
-            }
             columns.borrow_mut().entry(col).or_default().push((r, run_start.then(f), v));
             Ok(())
         };
@@ -296,16 +315,15 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
             format!("IF({valid},\"\",{value})")
         };
         let imp_col = l.of(LedgerField::Importance);
-        write(wb, imp_col, &importance, num(asset.importance))?;
+        write(imp_col, &importance, num(asset.importance))?;
         let m = || rel(r, medium);
         let t_col = l.of(LedgerField::Threat);
         let v_col = l.of(LedgerField::Vulnerability);
-        write(wb, t_col, &|| format!("IF({m}=\"\",\"\",IFERROR(INDEX({},MATCH({m},{media_names},0)),\"\"))", lookup(2), m = m()), num(asset.threat))?;
-        write(wb, v_col, &|| format!("IF({m}=\"\",\"\",IFERROR(INDEX({},MATCH({m},{media_names},0)),\"\"))", lookup(4), m = m()), num(asset.vulnerability))?;
+        write(t_col, &|| format!("IF({m}=\"\",\"\",IFERROR(INDEX({},MATCH({m},{media_names},0)),\"\"))", lookup(2), m = m()), num(asset.threat))?;
+        write(v_col, &|| format!("IF({m}=\"\",\"\",IFERROR(INDEX({},MATCH({m},{media_names},0)),\"\"))", lookup(4), m = m()), num(asset.vulnerability))?;
         let (Some(tc), Some(vc)) = (t_col, v_col) else { continue };
         let lk_col = l.of(LedgerField::Likelihood);
         write(
-            wb,
             lk_col,
             &|| {
                 format!(
@@ -321,14 +339,13 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
         let Some(lc) = lk_col else { continue };
         let lk_label = asset.likelihood.and_then(|x| lk.level(x)).map(|x| x.label_in(wl));
         write(
-            wb,
             l.of(LedgerField::LikelihoodLabel),
             &|| format!("IF({lkr}=\"\",\"\",INDEX({lk_labels},{lkr}-{}))", lk.min as i32 - 1, lkr = rel(r, lc)),
             text(lk_label),
         )?;
         let Some(ic_) = imp_col else { continue };
         let risk_col = l.of(LedgerField::Risk);
-        write(wb, risk_col, &|| format!("IF(OR({imp}=\"\",{lkr}=\"\"),\"\",{imp}*{lkr})", imp = rel(r, ic_), lkr = rel(r, lc)), num(asset.risk))?;
+        write(risk_col, &|| format!("IF(OR({imp}=\"\",{lkr}=\"\"),\"\",{imp}*{lkr})", imp = rel(r, ic_), lkr = rel(r, lc)), num(asset.risk))?;
         if let Some(rc) = risk_col {
             // Highest band first: IF(v>=6,"大",IF(v>=4,"中","小")).
             let band_f = || {
@@ -339,7 +356,7 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
                 }
                 format!("IF({rv}=\"\",\"\",{f})")
             };
-            write(wb, l.of(LedgerField::RiskLabel), &band_f, text(asset.band.as_deref()))?;
+            write(l.of(LedgerField::RiskLabel), &band_f, text(asset.band.as_deref()))?;
         }
     }
     for (col, cells) in columns.into_inner() {
@@ -569,6 +586,9 @@ fn add_input_validations(wb: &mut Workbook, an: &Analysis) -> Result<()> {
         }
         for f in LedgerField::CIA {
             add(f, Rule::List(cia.clone()), "off", p.cia.expected().get(l))?;
+        }
+        if let Some(col) = layout.of(LedgerField::Registered) {
+            add_uncovered(wb, &layout.sheet, col, rows, |range| crate::ops::template::registered_validation(range, p, l))?;
         }
     }
     if let (Some(sheet), Some(col)) = (&an.layout.sheets.threats, an.layout.threats.as_ref().and_then(|t| t.col("frequency"))) {

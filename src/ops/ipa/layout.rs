@@ -135,6 +135,10 @@ impl FieldColumns {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+    /// The first and last column holding a field.
+    pub(crate) fn span(&self) -> Option<(u32, u32)> {
+        Some((self.0.iter().map(|x| x.1).min()?, self.0.iter().map(|x| x.1).max()?))
+    }
     /// (field, column letters) in the order found.
     pub fn letters(&self) -> impl Iterator<Item = (&'static str, String)> + '_ {
         self.0.iter().map(|&(f, c)| (f, col_letters(c)))

@@ -80,6 +80,31 @@ impl Workbook {
         Ok(())
     }
 
+    /// Draws the sheet's conditional formats that end on row `end` within columns `cols` (first,
+    /// last) down to row `to`: rows a user appended below a table get its colours. Formats added
+    /// by [`Workbook::add_conditional_format`] and the Excel 2010 (x14) ones are left as they are.
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::SheetNotFound`] when the workbook has no sheet `sheet`; [`ErrorKind::Usage`]
+    /// when it is a chart sheet, not a worksheet; [`XlsxError::Xml`] when its XML cannot be read.
+    ///
+    /// ```no_run
+    /// let mut wb = risksheet::xlsx::Workbook::open("ledger.xlsx")?;
+    /// // The template colours T5:T104; the user typed assets down to row 120.
+    /// wb.extend_conditional_formats("台帳", 104, 120, (1, 21))?;
+    /// wb.save()?;
+    /// # Ok::<(), risksheet::Error>(())
+    /// ```
+    pub fn extend_conditional_formats(&mut self, sheet: &str, end: u32, to: u32, cols: (u32, u32)) -> Result<()> {
+        let si = self.sheet_index(sheet)?;
+        self.worksheet(si)?;
+        if to > end {
+            self.edits[si].longer_formats.push((end, to, cols));
+        }
+        Ok(())
+    }
+
     /// The index of a cell format (`<xf>` of `cellXfs`) showing numbers as percentages with two
     /// decimals: an identical one the workbook has, or a new one (so saving twice adds nothing).
     ///
