@@ -6,9 +6,12 @@ soffice process, which is what keeps the corpus tests fast.
 """
 import csv
 import os
+import re
 import shutil
 import subprocess
 import tempfile
+import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 XCU = """<?xml version="1.0" encoding="UTF-8"?>
@@ -24,14 +27,61 @@ def available():
     return shutil.which("soffice") is not None
 
 
-def _convert(files, outdir, mode):
+def _convert(files, outdir, mode, to=FILTER):
     with tempfile.TemporaryDirectory() as profile:
         os.makedirs(f"{profile}/user")
         Path(f"{profile}/user/registrymodifications.xcu").write_text(XCU.format(mode=mode))
         subprocess.run(
             ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-             "--convert-to", FILTER, "--outdir", str(outdir), *map(str, files)],
+             "--convert-to", to, "--outdir", str(outdir), *map(str, files)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=900, check=False)
+
+
+def only_sheet(src, dst, keep):
+    """Writes to dst a copy of workbook src that prints only its sheet `keep`: every other sheet
+    hidden (LibreOffice prints the visible ones) and their print ranges dropped (a hidden sheet
+    with a print range is printed all the same), `keep` the active tab. Nothing else changes."""
+    unescape = lambda s: s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                text = data.decode("utf-8")
+                names = [unescape(n) for n in re.findall(r'<sheet\s[^>]*?\bname="([^"]*)"', text)]
+                idx = names.index(keep)
+
+                def sheet(m):
+                    tag = re.sub(r'\s+state="[^"]*"', "", m.group(0))
+                    name = unescape(re.search(r'\bname="([^"]*)"', tag).group(1))
+                    return tag if name == keep else tag.replace("<sheet ", '<sheet state="hidden" ', 1)
+                text = re.sub(r"<sheet\s[^>]*?/>", sheet, text)
+                text = re.sub(r'\s(activeTab|firstSheet)="\d+"', "", text)
+                text = re.sub(r"<workbookView\b", f'<workbookView activeTab="{idx}" firstSheet="{idx}"', text, count=1)
+                text = re.sub(r'<definedName name="_xlnm\.Print_(Area|Titles)" localSheetId="(\d+)"[^>]*>[^<]*</definedName>',
+                              lambda m: m.group(0) if int(m.group(2)) == idx else "", text)
+                data = text.encode("utf-8")
+            elif re.fullmatch(r"xl/worksheets/sheet\d+\.xml", item.filename):
+                data = re.sub(rb'\stabSelected="1"', b"", data)
+            zout.writestr(item, data)
+
+
+def pdfs(files, outdir):
+    """Prints workbooks to PDF (outdir/STEM.pdf) in one LibreOffice process, values as cached."""
+    _convert(files, outdir, 1, to="pdf")
+
+
+def pdf_pages(pdf):
+    """The pages of a PDF as read by poppler's `pdftotext -bbox-layout`: a list of
+    (width, height, words), each word (x_min, y_min, x_max, y_max, text), in points."""
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    root = ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", out))
+    xhtml = "{http://www.w3.org/1999/xhtml}"
+    pages = []
+    for p in root.iter(f"{xhtml}page"):
+        words = [(float(w.get("xMin")), float(w.get("yMin")), float(w.get("xMax")), float(w.get("yMax")), w.text or "")
+                 for w in p.iter(f"{xhtml}word")]
+        pages.append((float(p.get("width")), float(p.get("height")), words))
+    return pages
 
 
 def sheets(files, mode="recalc"):

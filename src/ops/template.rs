@@ -204,11 +204,21 @@ fn list_error(lang: Lang) -> (&'static str, &'static str) {
     (t(lang, ("入力エラー", "Invalid entry")), t(lang, ("一覧にある値を選んでください。", "Choose a value from the list.")))
 }
 
+/// The widest table, in characters, an A4 landscape page prints at 8 pt or more when fitted to
+/// its width (measured in LibreOffice: 225 characters came out at 5 pt; tests/test_print.py).
+pub(crate) const PRINTED_CHARS_PER_PAGE: f64 = 140.0;
+/// The characters of column width an A4 landscape page holds at 100 % between risksheet's
+/// margins (LibreOffice; Excel's narrower unit holds more).
+const A4_LANDSCAPE_CHARS: f64 = 108.0;
+
 /// 情報資産管理台帳 or its 記入例: title, two-row header, rows 5.. formatted, dropdowns.
 fn ledger_sheet(p: &Profile, lang: Lang, example: bool) -> Sheet {
     let h = &p.headers.ledger;
     let mut sh = Sheet::new(true);
     sh.print_titles = Some((LEDGER_GROUP_ROW, LEDGER_FIELD_ROW));
+    // 21 columns shrunk onto one A4 page print at 5 pt: two or three pages across (below), with
+    // 業務分類 and the asset's name repeated on each, keep the text legible.
+    sh.title_columns = Some((col::BUSINESS, col::ASSET));
     sh.text(1, 1, h.title.text_in(lang), STYLE_TITLE);
     sh.height(1, 28.0);
     let note = if example {
@@ -228,9 +238,10 @@ fn ledger_sheet(p: &Profile, lang: Lang, example: bool) -> Sheet {
             ),
         )
     };
+    // The note on the columns the first printed page shows (the ledger prints across pages).
     sh.text(2, 1, note, STYLE_NOTE);
-    sh.merge(2, 1, 2, 12, STYLE_NOTE);
-    sh.height(2, 30.0);
+    sh.merge(2, 1, 2, col::NOTE, STYLE_NOTE);
+    sh.height(2, 45.0);
 
     let (g, f) = (LEDGER_GROUP_ROW, LEDGER_FIELD_ROW);
     // Ungrouped headers merged over both rows.
@@ -283,10 +294,20 @@ fn ledger_sheet(p: &Profile, lang: Lang, example: bool) -> Sheet {
     sh.height(f, 54.0);
 
     let widths_ja = [12.0, 22.0, 30.0, 13.0, 11.0, 13.0, 8.0, 9.0, 9.0, 7.0, 7.0, 7.0, 7.0, 11.0, 11.0, 10.0, 10.0, 4.5, 10.0, 4.5, 9.0];
-    let widths_en = [13.0, 18.0, 30.0, 13.0, 14.0, 15.0, 10.0, 10.0, 10.0, 13.5, 10.0, 12.0, 12.0, 14.0, 11.0, 11.0, 13.0, 4.5, 15.0, 4.5, 11.0];
+    // The computed labels' columns (S, U) as wide as their longest label (「Likelihood: medium」,
+    // 「Medium risk」) and a character.
+    let widths_en = [13.0, 18.0, 30.0, 13.0, 14.0, 15.0, 10.0, 10.0, 10.0, 13.5, 10.0, 12.0, 12.0, 14.0, 11.0, 11.0, 13.0, 4.5, 19.0, 4.5, 12.0];
     let widths = if lang == Lang::Ja { widths_ja } else { widths_en };
     for (i, w) in widths.iter().enumerate() {
         sh.width(i as u32 + 1, *w);
+    }
+    // Pages across start between the header's groups (個人情報の種類, 評価値, the computed risk).
+    let groups = [(col::PERSONAL, col::MYNUMBER), (col::CONFIDENTIALITY, col::IMPORTANCE), (col::THREAT, col::RISK_LABEL)];
+    let (breaks, widest) = sh.pages_by_groups(col::RISK_LABEL, &groups, PRINTED_CHARS_PER_PAGE);
+    if !breaks.is_empty() {
+        // The scale at which the widest page fills an A4 landscape page (about 109 characters at 100 %).
+        sh.break_scale = Some(((100.0 * A4_LANDSCAPE_CHARS / widest).floor() as u16).clamp(10, 100));
+        sh.column_breaks = breaks;
     }
 
     let body_style = |c: u32| match c {
@@ -425,7 +446,8 @@ fn threats_sheet(p: &Profile, lang: Lang) -> Sheet {
         &[h.medium.text_in(lang), h.threat.text_in(lang), h.frequency.text_in(lang), h.status.text_in(lang)],
         4,
     );
-    for (c, w) in [(1, 16.0), (2, 62.0), (3, 44.0), (4, 26.0)] {
+    // 136 characters: A4 landscape, one page wide, the 10 pt note still at 8 pt.
+    for (c, w) in [(1, 16.0), (2, 56.0), (3, 42.0), (4, 22.0)] {
         sh.width(c, w);
     }
     let mut r = TABLE_FIRST_ROW;
@@ -458,7 +480,8 @@ fn threats_sheet(p: &Profile, lang: Lang) -> Sheet {
 /// 対策状況チェック: one row per item, the group label merged over the group's rows.
 fn checklist_sheet(p: &Profile, lang: Lang) -> Sheet {
     let h = &p.headers.checklist;
-    let mut sh = Sheet::new(false);
+    // Landscape: portrait would print its 115 characters at 6.6 pt.
+    let mut sh = Sheet::new(true);
     table_head(
         &mut sh,
         p.headers.sheets.checklist.text_in(lang),
@@ -506,7 +529,8 @@ fn checklist_sheet(p: &Profile, lang: Lang) -> Sheet {
 /// 診断結果: one row per chapter; the rate (C) and decision (D) are left to `fill`.
 fn result_sheet(p: &Profile, lang: Lang) -> Sheet {
     let h = &p.headers.result;
-    let mut sh = Sheet::new(false);
+    // Landscape: the table, the 会社の状況 block beside it and the reasons below, readable on A4.
+    let mut sh = Sheet::new(true);
     table_head(
         &mut sh,
         p.headers.sheets.result.text_in(lang),
@@ -520,7 +544,9 @@ fn result_sheet(p: &Profile, lang: Lang) -> Sheet {
         &[h.chapter.text_in(lang), h.need.text_in(lang), h.rate.text_in(lang), h.decision.text_in(lang)],
         3,
     );
-    for (c, w) in [(1, 48.0), (2, 16.0), (3, 18.0), (4, 34.0)] {
+    // The rate's header breaks between words: 「Implementation」 needs 15.
+    let rate_width = if lang == Lang::Ja { 12.0 } else { 15.0 };
+    for (c, w) in [(1, 36.0), (2, 10.0), (3, rate_width), (4, 28.0), (FACTS_COL - 1, 3.0)] {
         sh.width(c, w);
     }
     for (i, ch) in p.chapters.iter().enumerate() {
@@ -532,7 +558,24 @@ fn result_sheet(p: &Profile, lang: Lang) -> Sheet {
         sh.height(r, 24.0);
     }
     facts_block(&mut sh, p, lang);
+    reasons_block(&mut sh, p, lang);
     sh
+}
+
+/// The cells `fill` writes the reasons for the selection into, below the table after one blank
+/// row: the heading in A, then per chapter its name in A and the reasons in B merged across to the
+/// 会社の状況 block's last column, wrapped, three lines high (a reason lists the assets at risk).
+fn reasons_block(sh: &mut Sheet, p: &Profile, lang: Lang) {
+    let top = TABLE_FIRST_ROW + p.chapters.len() as u32 + 1;
+    let last_col = if crate::ops::ipa::facts::used_keys(p).is_empty() { 4 } else { FACTS_COL + 1 };
+    sh.text(top, 1, t(lang, crate::ops::ipa::fill::REASONS_HEADING), STYLE_BOLD);
+    let line = if lang == Lang::Ja { 18.0 } else { 15.0 };
+    for k in 0..p.chapters.len() as u32 {
+        let r = top + 1 + k;
+        sh.blank(r, 1, STYLE_BODY_WRAP);
+        sh.merge(r, 2, r, last_col, STYLE_BODY_WRAP);
+        sh.height(r, 3.0 * line + 4.0);
+    }
 }
 
 /// 会社の状況 on 診断結果, right of the table after one blank column (F–G): one row per company
@@ -547,8 +590,8 @@ fn facts_block(sh: &mut Sheet, p: &Profile, lang: Lang) {
     let (lc, ac) = (FACTS_COL, FACTS_COL + 1);
     sh.text(TABLE_HEADER_ROW, lc, t(lang, BLOCK_TITLE), STYLE_HEADER);
     sh.text(TABLE_HEADER_ROW, ac, t(lang, ANSWER_HEADER), STYLE_HEADER);
-    sh.width(lc, 44.0);
-    sh.width(ac, 12.0);
+    sh.width(lc, 32.0);
+    sh.width(ac, 10.0);
     let (et, em) = list_error(lang);
     for (k, key) in keys.iter().enumerate() {
         let r = TABLE_FIRST_ROW + k as u32;
@@ -587,7 +630,8 @@ fn usage_sheet(lang: Lang, names: &Names<'_>) -> Sheet {
 /// 重要度定義: the C/I/A scale, how 重要度 and リスク値 follow from it.
 fn definition_sheet(p: &Profile, lang: Lang) -> Sheet {
     let hl = &p.headers.ledger;
-    let mut sh = Sheet::default();
+    // Landscape: the three guide columns side by side, readable on A4.
+    let mut sh = Sheet::new(true);
     let title = p.headers.sheets.importance_definition.as_ref().map_or("", |h| h.text_in(lang));
     table_head(
         &mut sh,
@@ -602,17 +646,20 @@ fn definition_sheet(p: &Profile, lang: Lang) -> Sheet {
         &[t(lang, ("評価値", "Value")), hl.confidentiality.text_in(lang), hl.integrity.text_in(lang), hl.availability.text_in(lang)],
         99,
     );
-    for (c, w) in [(1, 12.0), (2, 44.0), (3, 44.0), (4, 44.0)] {
+    for (c, w) in [(1, 12.0), (2, 38.0), (3, 38.0), (4, 38.0)] {
         sh.width(c, w);
     }
     let levels: Vec<u8> = p.cia.values().rev().collect();
     let mut r = TABLE_FIRST_ROW;
     for (rank, v) in levels.iter().enumerate() {
         sh.number(r, 1, f64::from(*v), STYLE_BODY_CENTER);
-        for (k, text) in text::cia_guide(lang, rank, levels.len()).iter().enumerate() {
+        let guide = text::cia_guide(lang, rank, levels.len());
+        for (k, text) in guide.iter().enumerate() {
             sh.text(r, 2 + k as u32, text, STYLE_BODY_WRAP);
         }
-        sh.height(r, 50.0);
+        // As tall as the longest guide text wrapped in its column, at least the 50 pt it had.
+        let lines = guide.iter().map(|g| crate::text::wrapped_lines(g, 38.0)).max().unwrap_or(1) as f64;
+        sh.height(r, (lines * if lang == Lang::Ja { 18.0 } else { 15.0 } + 4.0).max(50.0));
         r += 1;
     }
     r += 1;
@@ -693,6 +740,16 @@ pub fn new_workbook(path: impl AsRef<std::path::Path>, profile: &Profile, lang: 
     Ok(summary)
 }
 
+/// The rule on the ledger's 登録日 cells: a date (a serial number Excel and LibreOffice show as
+/// a date), with its prompt and error; the template's rows and rows `fill` finds a user appended.
+pub(crate) fn registered_validation(range: Range, p: &Profile, lang: Lang) -> DataValidation {
+    let (et, _) = list_error(lang);
+    DataValidation::new(range, Rule::DecimalBetween(1.0, 2_958_465.0))
+        .with_prompt(p.headers.ledger.registered.text_in(lang), t(lang, ("日付を入力します（例: 2024/4/1）。", "Enter a date (e.g. 2024/4/1).")))
+        .with_error(et, t(lang, ("日付を入力してください。", "Enter a date.")))
+        .with_ime_mode("off")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -723,14 +780,4 @@ mod tests {
         let lk = &colours.iter().find(|(f, _)| *f == "likelihood_label").unwrap().1;
         assert_eq!(lk.iter().find(|(x, _)| x == "可能性:高").map(|x| x.1), Some(0));
     }
-}
-
-/// The rule on the ledger's 登録日 cells: a date (a serial number Excel and LibreOffice show as
-/// a date), with its prompt and error; the template's rows and rows `fill` finds a user appended.
-pub(crate) fn registered_validation(range: Range, p: &Profile, lang: Lang) -> DataValidation {
-    let (et, _) = list_error(lang);
-    DataValidation::new(range, Rule::DecimalBetween(1.0, 2_958_465.0))
-        .with_prompt(p.headers.ledger.registered.text_in(lang), t(lang, ("日付を入力します（例: 2024/4/1）。", "Enter a date (e.g. 2024/4/1).")))
-        .with_error(et, t(lang, ("日付を入力してください。", "Enter a date.")))
-        .with_ime_mode("off")
 }

@@ -283,6 +283,8 @@ pub(crate) fn chart_xml(spec: &ChartSpec, cache: &ChartCache) -> String {
     s.push_str(
         "<c:spPr><a:solidFill><a:srgbClr val=\"FFFFFF\"/></a:solidFill><a:ln w=\"9525\"><a:solidFill><a:srgbClr val=\"D9D9D9\"/></a:solidFill></a:ln></c:spPr>",
     );
+    // Axis and data labels at 11 pt: printed one page wide, the default 10 pt came out under 8.
+    s.push_str("<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz=\"1100\"/></a:pPr><a:endParaRPr lang=\"ja-JP\"/></a:p></c:txPr>");
     s.push_str("</c:chartSpace>");
     s
 }

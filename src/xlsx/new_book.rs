@@ -99,6 +99,18 @@ pub struct Sheet {
     pub selected: bool,
     /// Rows repeated on every printed page (`$3:$4`), first and last.
     pub print_titles: Option<(u32, u32)>,
+    /// Columns repeated at the left of every printed page (`$A:$B`), first and last.
+    pub title_columns: Option<(u32, u32)>,
+    /// Pages the sheet is fitted to across (0 or 1: one page wide); a wide table prints on two
+    /// pages across, its title columns repeated, rather than shrunk below legibility.
+    pub pages_wide: u16,
+    /// Columns that start a new printed page across (a group of columns kept whole on a page).
+    pub column_breaks: Vec<u32>,
+    /// The print scale (percent) used with [`Sheet::column_breaks`].
+    pub break_scale: Option<u16>,
+    /// When set, [`Sheet::pages_wide`] is worked out when the sheet is written, from its final
+    /// column widths: as few pages across as keep each at most this many characters wide.
+    pub legible_width: Option<f64>,
     /// Print in landscape.
     pub landscape: bool,
     /// The range of the autofilter (its first row holds the filter buttons).
@@ -143,6 +155,56 @@ impl Sheet {
     /// Sets a column width (in characters of the default font's digits, as stored in the file).
     pub fn width(&mut self, col: u32, width: f64) {
         self.widths.insert(col, width);
+    }
+
+    /// How many pages across columns 1 to `last_col` need at most `chars_per_page` characters of
+    /// width a page, the [`Sheet::title_columns`] repeated on each (unset widths count as Excel's
+    /// default 8.43): what [`Sheet::pages_wide`] takes for a wide table to print legibly.
+    pub fn pages_across(&self, last_col: u32, chars_per_page: f64) -> u16 {
+        let width = |cols: std::ops::RangeInclusive<u32>| -> f64 { cols.map(|c| self.widths.get(&c).copied().unwrap_or(8.43)).sum() };
+        let total = width(1..=last_col);
+        let titles = self.title_columns.map_or(0.0, |(a, b)| width(a..=b));
+        (1..=16u16).find(|&n| (total + f64::from(n - 1) * titles) / f64::from(n) <= chars_per_page).unwrap_or(16)
+    }
+
+    /// The pages across the sheet prints on: [`Sheet::pages_wide`], or worked out from
+    /// [`Sheet::legible_width`] over the print area's (or the cells') columns.
+    fn pages_wide(&self) -> u16 {
+        match self.legible_width {
+            Some(chars) => {
+                let last = self.print_area.map(|a| a.end.col).or_else(|| self.cells.keys().map(|k| k.1).max()).unwrap_or(1);
+                self.pages_across(last, chars)
+            }
+            None if !self.column_breaks.is_empty() => self.column_breaks.len() as u16 + 1,
+            None => self.pages_wide.max(1),
+        }
+    }
+
+    /// Where pages across must start for no page to be wider than `chars_per_page` characters
+    /// (the [`Sheet::title_columns`] repeated on each), never inside one of `groups` (runs of
+    /// columns under one header, as `(first, last)`): the first column of each page but the first.
+    pub fn column_breaks_for(&self, last_col: u32, groups: &[(u32, u32)], chars_per_page: f64) -> Vec<u32> {
+        self.pages_by_groups(last_col, groups, chars_per_page).0
+    }
+
+    /// [`Sheet::column_breaks_for`] with the width of the widest page, in characters.
+    pub fn pages_by_groups(&self, last_col: u32, groups: &[(u32, u32)], chars_per_page: f64) -> (Vec<u32>, f64) {
+        let width = |a: u32, b: u32| -> f64 { (a..=b).map(|c| self.widths.get(&c).copied().unwrap_or(8.43)).sum() };
+        let titles = self.title_columns.map_or(0.0, |(a, b)| width(a, b));
+        let mut breaks = Vec::new();
+        let (mut used, mut c, mut widest) = (0.0, 1, 0.0f64);
+        while c <= last_col {
+            let end = groups.iter().find(|g| g.0 == c).map_or(c, |g| g.1.min(last_col));
+            let w = width(c, end);
+            if used + w > chars_per_page && used > titles {
+                breaks.push(c);
+                widest = widest.max(used);
+                used = titles;
+            }
+            used += w;
+            c = end + 1;
+        }
+        (breaks, widest.max(used))
     }
 
     /// Sets a row height (in points).
@@ -224,6 +286,13 @@ impl Sheet {
         if let Some((a, b)) = self.print_titles {
             ws.set_repeat_rows(a - 1, b - 1).map_err(fail(None))?;
         }
+        if !self.column_breaks.is_empty() {
+            let breaks: Vec<u32> = self.column_breaks.iter().filter(|&&c| c > 1).map(|&c| c - 1).collect();
+            ws.set_vertical_page_breaks(&breaks).map_err(fail(None))?;
+        }
+        if let Some((a, b)) = self.title_columns {
+            ws.set_repeat_columns((a - 1) as u16, (b - 1) as u16).map_err(fail(None))?;
+        }
         if let Some(f) = self.autofilter {
             let (s, e) = (f.start, f.end);
             ws.autofilter(s.row - 1, (s.col - 1) as u16, e.row - 1, (e.col - 1) as u16).map_err(fail(Some((s.row, s.col))))?;
@@ -237,12 +306,13 @@ impl Sheet {
         } else {
             ws.set_portrait();
         }
-        ws.set_paper_size(9) // A4
-            .set_print_fit_to_pages(1, 0)
-            .set_print_center_horizontally(true)
-            .set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3)
-            .set_footer("&C&P / &N")
-            .set_selected(self.selected);
+        ws.set_paper_size(9); // A4
+        match self.break_scale {
+            // Fitting to pages would move the breaks; a fixed scale keeps them.
+            Some(scale) if !self.column_breaks.is_empty() => ws.set_print_scale(scale),
+            _ => ws.set_print_fit_to_pages(self.pages_wide(), 0),
+        };
+        ws.set_print_center_horizontally(true).set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3).set_footer("&C&P / &N").set_selected(self.selected);
         Ok(())
     }
 }

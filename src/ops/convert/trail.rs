@@ -59,8 +59,10 @@ pub(super) fn converted_before(wb: &mut Workbook) -> Result<std::collections::Ha
     Ok(out)
 }
 
-/// The widest a trail column is made, in characters; longer text wraps.
-const TRAIL_MAX_WIDTH: usize = 40;
+/// The widest each trail column is made, in characters; longer text wraps. Together they keep
+/// the printed trail at a readable size on A4 landscape, one page wide (LibreOffice prints a
+/// 140-character table at about 80 %: 11 pt text at 8.8 pt).
+const TRAIL_MAX_WIDTHS: [usize; 8] = [14, 8, 30, 30, 24, 8, 18, 8];
 /// The height of one line of trail text, in points.
 const TRAIL_LINE: f64 = 15.0;
 
@@ -117,7 +119,7 @@ pub(super) fn write_trail(wb: &mut Workbook, changes: &[Change], lang: Lang) -> 
         let widths = (0..heads.len())
             .map(|i| {
                 let lines = std::iter::once(heads[i]).chain(rows.iter().map(|r| r[i].as_str())).flat_map(str::lines);
-                (lines.map(crate::text::display_width).max().unwrap_or(0) + 2).clamp(8, TRAIL_MAX_WIDTH) as f64
+                (lines.map(crate::text::display_width).max().unwrap_or(0) + 2).clamp(8, TRAIL_MAX_WIDTHS[i]) as f64
             })
             .collect::<Vec<f64>>();
         // Rows as tall as their most wrapped cell.

@@ -34,7 +34,7 @@ pub(crate) use summary::{is_summary_title, own_sheet};
 pub use summary::{RATE_CHART, SUMMARY_SHEET};
 
 /// The heading of the reasons block on 診断結果 (Japanese, English).
-const REASONS_HEADING: (&str, &str) = ("ポリシー選定の根拠（risksheet fill）", "Why these chapters (risksheet fill)");
+pub(crate) const REASONS_HEADING: (&str, &str) = ("ポリシー選定の根拠（risksheet fill）", "Why these chapters (risksheet fill)");
 
 /// Rows of the ledger given dropdowns below the header, at least.
 const MIN_INPUT_ROWS: u32 = 100;

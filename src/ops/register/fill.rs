@@ -292,7 +292,8 @@ fn write_summary(wb: &mut Workbook, an: &Analysis, reg: &Register, rule: &Regist
         Lang::Ja => SUMMARY_NAMES.0,
         Lang::En => SUMMARY_NAMES.1,
     };
-    let layout = NewSheet { widths: vec![34.0, 14.0, 14.0], heights: vec![], freeze_rows: 0, filter: None, landscape: false, page_breaks: vec![] };
+    // Landscape, one page wide: the chart right of the tables prints on the same page.
+    let layout = NewSheet { widths: vec![34.0, 14.0, 14.0], heights: vec![], freeze_rows: 0, filter: None, landscape: true, page_breaks: vec![] };
     let sheet = crate::ops::ipa::fill::own_sheet(wb, names, &is_summary_title, Some(&layout))?;
     let header = wb.header_style()?;
     let body = wb.body_style()?;

@@ -171,7 +171,9 @@ fn chart(s: &SelfCheckResult, top: u32, col: u32) -> ChartSpec {
     let (first, last) = (top + 2, top + 1 + s.parts.len() as u32);
     let column = |c: u32| DataRef::new(sh, Range::new(CellRef::new(first, c), CellRef::new(last, c)));
     let chart_top = top + block_rows(s.parts.len()) + 1;
-    let anchor = Range::new(CellRef::new(chart_top, col), CellRef::new(chart_top + 15, col + 6));
+    // In the block's three columns, so that the sheet prints one page wide at a readable size;
+    // seven of the questions' tall rows (about 250 pt), so that it fits on a printed page.
+    let anchor = Range::new(CellRef::new(chart_top, col), CellRef::new(chart_top + 7, col + 3));
     let mut spec = ChartSpec::new(ChartKind::Bar, CHART_NAME, wl.pick("区分ごとの点数", "Score per part"), column(col), anchor);
     // The score in blue, the full marks behind it in grey.
     for (c, colour) in [(col + 1, "4472C4"), (col + 2, "BFBFBF")] {

@@ -163,6 +163,9 @@ impl Table {
         }
         sh.freeze(FIELD_ROW, frozen_cols);
         sh.print_titles = Some((if two_rows { GROUP_ROW } else { FIELD_ROW }, FIELD_ROW));
+        // A table too wide for one legible A4 page prints on several across, its No repeated.
+        sh.title_columns = Some((1, 1));
+        sh.legible_width = Some(crate::ops::template::PRINTED_CHARS_PER_PAGE);
         sh.autofilter = Some(range(FIELD_ROW, 1, LAST_ROW, self.last_col()));
         sh.print_area = Some(range(1, 1, LAST_ROW, self.last_col()));
     }
@@ -389,7 +392,9 @@ fn register_sheet(p: &Profile, r: &RegisterRule, n: &Names<'_>, lang: Lang) -> S
     // 作成 / 承認: two boxes of two columns each at the top right, label in row 1, room to sign
     // or stamp in row 2; the note stops short of them.
     let boxes = [(&h.prepared, last - 3), (&h.approved, last - 1)];
-    head(&mut sh, n.register.text_in(lang), &note, last - 5);
+    // The note stays on the first of the pages the wide register prints across, in three lines.
+    head(&mut sh, n.register.text_in(lang), &note, (last - 5).min(8));
+    sh.height(2, 48.0);
     for (label, c) in boxes {
         sh.merge(1, c, 1, c + 1, STYLE_HEADER);
         sh.text(1, c, label.text_in(lang), STYLE_HEADER);

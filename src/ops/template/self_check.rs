@@ -47,18 +47,33 @@ pub fn sheet_name(p: &Profile, wl: Lang) -> String {
 }
 
 /// Column widths: No, 区分, 診断内容, the answers, 点数, a gap, the result block.
+/// 121 characters for one site: printed on A4 landscape, one page wide, even the chart's 10 pt
+/// labels at 8 pt (the chart stands below the result block, in its columns).
 fn widths(sites: usize) -> Vec<f64> {
-    let mut w = vec![6.0, 26.0, 62.0];
-    w.extend(std::iter::repeat_n(18.0, sites.max(1)));
-    w.extend([8.0, 3.0, 28.0, 24.0, 10.0]);
+    let mut w = vec![5.0, 14.0, QUESTION_WIDTH];
+    w.extend(std::iter::repeat_n(14.0, sites.max(1)));
+    w.extend([6.0, 3.0, 18.0, 18.0, 7.0]);
     w
 }
 
-/// Row heights: the header and the items hold two lines (a question wraps once at this width).
-fn heights(items: usize) -> Vec<f64> {
+/// The width of the question column, in characters.
+const QUESTION_WIDTH: f64 = 36.0;
+
+/// Row heights: the header two lines, each item as many lines as its question wraps to in its
+/// column (two at least).
+fn heights(items: &[&str], wl: Lang) -> Vec<f64> {
+    let line = if wl == Lang::Ja { 18.0 } else { 15.0 };
     let mut h = vec![0.0; HEADER_ROW as usize - 1];
-    h.extend(std::iter::repeat_n(30.0, items + 1));
+    h.push(30.0);
+    h.extend(items.iter().map(|q| (crate::text::wrapped_lines(q, QUESTION_WIDTH).max(2) as f64 * line + 4.0).max(30.0)));
     h
+}
+
+/// The questions in the order the sheet lists them (by part, then number).
+fn questions(rule: &SelfCheckRule, wl: Lang) -> Vec<&str> {
+    let mut items: Vec<_> = rule.items.iter().collect();
+    items.sort_by_key(|i| (rule.parts.iter().position(|p| p.number == i.part), i.number));
+    items.into_iter().map(|i| i.text_in(wl)).collect()
 }
 
 /// Writes the inputs of the self check on an empty sheet, then computes it as `fill` does.
@@ -130,7 +145,7 @@ pub fn new_self_check(path: impl AsRef<Path>, p: &Profile, wl: Lang, sites: &[St
     for (c, w) in (1u32..).zip(widths(sites.len())) {
         sheet.width(c, w);
     }
-    for (r, h) in (1u32..).zip(heights(rule(p)?.items.len())).filter(|(_, h)| *h > 0.0) {
+    for (r, h) in (1u32..).zip(heights(&questions(rule(p)?, wl), wl)).filter(|(_, h)| *h > 0.0) {
         sheet.height(r, h);
     }
     sheet.freeze(HEADER_ROW, 0);
@@ -151,13 +166,14 @@ pub fn new_self_check(path: impl AsRef<Path>, p: &Profile, wl: Lang, sites: &[St
 /// [`ErrorKind::Profile`] when the profile has no `[self_check]`; [`ErrorKind::Usage`] when no
 /// free sheet name is left.
 pub fn add_self_check(wb: &mut Workbook, p: &Profile, wl: Lang, sites: &[String]) -> Result<SelfCheckResult> {
-    let items = rule(p)?.items.len();
+    let items = questions(rule(p)?, wl);
     let base = sheet_name(p, wl);
     let name = std::iter::once(base.clone())
         .chain((2..100).map(|n| format!("{base} ({n})")))
         .find(|n| wb.sheet_index(n).is_err())
         .ok_or_else(|| Error::usage(Message::new("自社診断シートの名前が空いていません", "no free name for the self-check sheet")).in_file(wb.path()))?;
-    let layout = NewSheet { widths: widths(sites.len()), heights: heights(items), freeze_rows: HEADER_ROW, filter: None, landscape: true, page_breaks: vec![] };
+    let layout =
+        NewSheet { widths: widths(sites.len()), heights: heights(&items, wl), freeze_rows: HEADER_ROW, filter: None, landscape: true, page_breaks: vec![] };
     wb.add_sheet_with(&name, &layout)?;
     write(wb, &name, p, wl, sites)
 }
