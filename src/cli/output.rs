@@ -279,7 +279,7 @@ pub(crate) fn inspect_text(r: &Inspection, lang: Lang) -> String {
             for c in &a.chapters {
                 let rate = c.rate.map_or("-".into(), |r| format!("{:.1}%", r * 100.0));
                 let verdict = if c.selected { lang.pick("策定する", "write") } else { lang.pick("該当なし", "n/a") };
-                s += &format!("  {:>2} {:<36} {} {:>7} {}\n", c.number, c.title, c.need, rate, verdict);
+                s += &format!("  {:>2} {:<36} {} {:>7} {}\n", c.number, c.title_in(&a.profile, lang), c.need, rate, verdict);
             }
             s += &format!("\n  {}\n", lang.pick("会社の状況", "company facts"));
             for line in a.facts.lines(lang) {

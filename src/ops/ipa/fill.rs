@@ -100,7 +100,12 @@ pub fn fill_with(wb: &mut Workbook, opts: &super::ReadOptions) -> Result<FillSum
         edition: analysis.edition.clone(),
         assets: analysis.assets.len(),
         high_risk_assets: analysis.assets.iter().filter(|a| a.high).map(|a| format!("{} ({})", a.name, a.band.clone().unwrap_or_default())).collect(),
-        chapters_selected: analysis.chapters.iter().filter(|c| c.selected).map(|c| format!("{} {}", c.number, c.title)).collect(),
+        chapters_selected: analysis
+            .chapters
+            .iter()
+            .filter(|c| c.selected)
+            .map(|c| format!("{} {}", c.number, c.title_in(&analysis.profile, opts.lang)))
+            .collect(),
         normalized: analysis.normalizations.iter().map(|n| format!("{}!{}{}: 「{}」→「{}」", n.sheet, col_letters(n.col), n.row, n.from, n.to)).collect(),
         warnings: analysis.warnings.iter().cloned().chain(skipped).collect(),
         facts_to_check: analysis.facts.to_check(opts.lang),
