@@ -30,11 +30,13 @@ pub fn output_path(input: &Path, out_dir: Option<&Path>, new_ext: Option<&str>) 
 ///
 /// ```
 /// use risksheet::ops::batch::tree_root;
-/// use std::path::{Path, PathBuf};
-/// let cwd = std::env::current_dir().unwrap();
-/// assert_eq!(tree_root(&[PathBuf::from("clients")]), cwd.join("clients"));
-/// assert_eq!(tree_root(&[PathBuf::from("x"), PathBuf::from("y/b.xlsx")]), cwd);
-/// assert_eq!(tree_root(&[PathBuf::from("sites/**/*.xlsx")]), cwd.join("sites"));
+/// let d = tempfile::tempdir().unwrap();
+/// let top = d.path().canonicalize().unwrap();
+/// std::fs::create_dir_all(top.join("clients/A社")).unwrap();
+/// std::fs::create_dir_all(top.join("y")).unwrap();
+/// assert_eq!(tree_root(&[top.join("clients")]), top.join("clients"));
+/// assert_eq!(tree_root(&[top.join("clients/A社"), top.join("y/b.xlsx")]), top);
+/// assert_eq!(tree_root(&[top.join("sites/**/*.xlsx")]), top.join("sites"));
 /// ```
 pub fn tree_root(inputs: &[PathBuf]) -> PathBuf {
     let mut root: Option<Vec<std::ffi::OsString>> = None;
@@ -80,11 +82,14 @@ fn absolute(path: &Path) -> PathBuf {
 /// ```
 /// use risksheet::ops::batch::{output_path_in_tree, tree_root};
 /// use std::path::{Path, PathBuf};
-/// let inputs = [PathBuf::from("clients")];
-/// let root = tree_root(&inputs);
-/// let out = |f: &str| output_path_in_tree(Path::new(f), &root, Some(Path::new("out")), None);
-/// assert_eq!(out("clients/A社/台帳.xlsx"), Some(PathBuf::from("out/A社/台帳.xlsx")));
-/// assert_eq!(out("clients/B社/台帳.xlsx"), Some(PathBuf::from("out/B社/台帳.xlsx")));
+/// let d = tempfile::tempdir().unwrap();
+/// let clients = d.path().canonicalize().unwrap().join("clients");
+/// std::fs::create_dir_all(&clients).unwrap();
+/// let root = tree_root(&[clients.clone()]);
+/// let out = |f: &str| output_path_in_tree(&clients.join(f), &root, Some(Path::new("out")), None);
+/// assert_eq!(out("A社/台帳.xlsx"), Some(PathBuf::from("out/A社/台帳.xlsx")));
+/// assert_eq!(out("B社/台帳.xlsx"), Some(PathBuf::from("out/B社/台帳.xlsx")));
+/// assert_eq!(output_path_in_tree(&clients.join("a.xls"), &root, Some(Path::new("out")), Some("xlsx")), Some(PathBuf::from("out/a.xlsx")));
 /// ```
 pub fn output_path_in_tree(input: &Path, root: &Path, out_dir: Option<&Path>, new_ext: Option<&str>) -> Option<PathBuf> {
     let dir = out_dir?;
