@@ -51,8 +51,8 @@ fn without_quotes(line: &str) -> String {
             out.replace_range(i..from + j + close.len_utf8(), " ");
         }
     }
-    // A sheet!cell name; a user's text cut short to fit a column (`社員名簿、当社…`).
-    out.split_whitespace().filter(|w| !w.contains(['!', '！']) && !w.ends_with('…')).collect::<Vec<_>>().join(" ")
+    // A sheet!cell name.
+    out.split_whitespace().filter(|w| !w.contains(['!', '！'])).collect::<Vec<_>>().join(" ")
 }
 
 struct Check {
@@ -77,7 +77,8 @@ impl Check {
             if line.split('\t').next().is_some_and(|f| f.contains('!')) && line.contains(" → ") {
                 continue;
             }
-            let mut rest = line.to_string();
+            // A user's text cut short to fit a column (`社員名簿、当社…`).
+            let mut rest = line.split(' ').filter(|w| !w.ends_with('…')).collect::<Vec<_>>().join(" ");
             for t in user {
                 rest = rest.replace(t.as_str(), "\u{1}");
             }
