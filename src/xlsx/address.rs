@@ -377,7 +377,7 @@ pub fn address_problem(text: &str) -> crate::lang::Message {
     use crate::lang::Message;
     let t = text.trim();
     // An assignment's address ends at the first '=' after a quoted sheet name.
-    let name_end = if t.starts_with('\'') { t[1..].find("'!").or_else(|| t[1..].find("'！")).map_or(0, |i| i + 2) } else { 0 };
+    let name_end = t.strip_prefix('\'').and_then(|rest| rest.find("'!").or_else(|| rest.find("'！"))).map_or(0, |i| i + 2);
     let (addr, value) = match t[name_end..].find('=') {
         Some(i) => (&t[..name_end + i], Some(&t[name_end + i + 1..])),
         None => (t, None),
