@@ -111,6 +111,10 @@ pub fn catch_panic<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
 /// let e = Error::from(std::io::Error::from(std::io::ErrorKind::NotFound)).in_file("a.xlsx");
 /// assert_eq!(e.display(Lang::En).to_string(), "a.xlsx: no such file");
 /// assert_eq!(e.display(Lang::Ja).to_string(), "a.xlsx: ファイルがありません");
+/// let io = |k| Error::from(std::io::Error::from(k)).message(Lang::En);
+/// assert!(io(std::io::ErrorKind::PermissionDenied).starts_with("permission denied"));
+/// assert_eq!(io(std::io::ErrorKind::IsADirectory), "a folder, not a file");
+/// assert!(io(std::io::ErrorKind::Interrupted).starts_with("cannot read or write the file ("));
 /// ```
 fn io_words(kind: std::io::ErrorKind) -> Option<Message> {
     use std::io::ErrorKind::*;
