@@ -102,6 +102,36 @@ pub fn catch_panic<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
     r.map_err(|p| p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default())
 }
 
+/// What an I/O error of `kind` means to a person, for the kinds a user meets and can act on
+/// (a missing file, a folder given as a file, no permission); `None` for the rest, shown with the
+/// system's own text.
+///
+/// ```
+/// use risksheet::{Error, Lang};
+/// let e = Error::from(std::io::Error::from(std::io::ErrorKind::NotFound)).in_file("a.xlsx");
+/// assert_eq!(e.display(Lang::En).to_string(), "a.xlsx: no such file");
+/// assert_eq!(e.display(Lang::Ja).to_string(), "a.xlsx: ファイルがありません");
+/// let io = |k| Error::from(std::io::Error::from(k)).message(Lang::En);
+/// assert!(io(std::io::ErrorKind::PermissionDenied).starts_with("permission denied"));
+/// assert_eq!(io(std::io::ErrorKind::IsADirectory), "a folder, not a file");
+/// assert!(io(std::io::ErrorKind::Interrupted).starts_with("cannot read or write the file ("));
+/// ```
+fn io_words(kind: std::io::ErrorKind) -> Option<Message> {
+    use std::io::ErrorKind::*;
+    Some(match kind {
+        NotFound => Message::new("ファイルがありません", "no such file"),
+        PermissionDenied => Message::new(
+            "このファイル（またはフォルダー）を読み書きする権限がありません",
+            "permission denied: you may not read or write this file (or its folder)",
+        ),
+        IsADirectory => Message::new("ファイルではなくフォルダーです", "a folder, not a file"),
+        NotADirectory => Message::new("パスの途中にフォルダーでないものがあります", "a part of the path is not a folder"),
+        ReadOnlyFilesystem => Message::new("読み取り専用の場所です（書き込めません）", "a read-only file system (cannot write here)"),
+        StorageFull => Message::new("ディスクの空きがありません", "no space left on the disk"),
+        _ => return None,
+    })
+}
+
 /// What went wrong, by the layer that found it.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -221,7 +251,10 @@ impl Error {
                 // An I/O error risksheet raised itself carries its text in both languages.
                 let e: &dyn fmt::Display = match e.get_ref().and_then(|inner| inner.downcast_ref::<Message>()) {
                     Some(m) => &m.get(lang).to_string(),
-                    None => e,
+                    None => match io_words(e.kind()) {
+                        Some(words) => return words.get(lang).to_string(),
+                        None => e,
+                    },
                 };
                 if ja {
                     format!("ファイルを読み書きできません（{e}）")

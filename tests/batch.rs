@@ -85,16 +85,17 @@ fn files_directories_and_globs_into_an_output_directory() {
     let text = stdout(&o);
     // one line per file, in input order, then the table
     let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[0].starts_with("成功") && lines[0].contains("clients/a.xlsx → out/filled/a.xlsx"), "{text}");
+    assert!(lines[0].starts_with("成功") && lines[0].contains("clients/a.xlsx → out/filled/clients/a.xlsx"), "{text}");
     assert!(lines[1].contains("clients/deep/er/b.xlsm"), "{text}");
     assert!(lines[2].contains("sites/tokyo/c.xlsx"), "{text}");
     assert!(lines[3].contains("d.xlsx") && lines[3].contains("資産 8 件を計算（ipa-3）"), "{text}");
     assert!(lines[4].is_empty(), "{text}");
     assert!(text.contains("成功") && text.lines().any(|l| l.starts_with("合計") && l.ends_with(" 4")), "{text}");
     assert!(text.lines().any(|l| l.starts_with("失敗") && l.ends_with(" 0")), "{text}");
-    // outputs keep their names; each is what the single-file command writes; inputs untouched
+    // outputs keep their names and the inputs' folder tree; each is what the single-file command
+    // writes; inputs untouched
     let out = tree(&p.join("out/filled"));
-    assert_eq!(out.keys().collect::<Vec<_>>(), ["a.xlsx", "b.xlsm", "c.xlsx", "d.xlsx"]);
+    assert_eq!(out.keys().collect::<Vec<_>>(), ["clients/a.xlsx", "clients/deep/er/b.xlsm", "d.xlsx", "sites/tokyo/c.xlsx"]);
     let alone = filled_alone(&example());
     for (name, bytes) in &out {
         assert!(bytes == &alone, "{name} differs from the single-file fill");
@@ -249,10 +250,15 @@ fn bad_batches() {
     let p = d.path();
     copy_example(&p.join("x/book.xlsx"));
     copy_example(&p.join("y/book.xlsx"));
-    // two inputs with one output name: refused before anything is written
-    let o = run_in(p, &["fill", "x", "y", "-o", "out"]);
+    // two inputs with one output name (a .ods and a .xls both give a .xlsx): refused before
+    // anything is written
+    let legacy = root().join("tests/fixtures/legacy");
+    fs::create_dir_all(p.join("old")).unwrap();
+    fs::copy(legacy.join("soa-2013.ods"), p.join("old/soa.ods")).unwrap();
+    fs::copy(legacy.join("risk-register.xls"), p.join("old/soa.xls")).unwrap();
+    let o = run_in(p, &["convert", "old", "-o", "out"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("x/book.xlsx") && stderr(&o).contains("y/book.xlsx"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("old/soa.ods") && stderr(&o).contains("old/soa.xls"), "{}", stderr(&o));
     assert!(tree(&p.join("out")).is_empty());
     // -o naming a file with several inputs
     fs::write(p.join("file.txt"), "").unwrap();
@@ -327,4 +333,36 @@ fn what_a_walk_and_a_pattern_take() {
     // relative to the working directory, without "./"
     assert_eq!(files(&p.join("in"), "*.xlsx"), ["a.xlsx", lossy]);
     assert_eq!(files(&p.join("in"), "sub/**/*.xlsm"), ["sub/deeper/g.xlsm"]);
+}
+
+/// One folder per client, each with a workbook of the same name: the outputs keep the tree
+/// (`OUT/A社/台帳.xlsx`), given as the folder of clients or as the clients' folders.
+#[test]
+fn outputs_keep_the_folder_tree() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    copy_example(&p.join("clients/A社/台帳.xlsx"));
+    copy_example(&p.join("clients/B社/台帳.xlsx"));
+    copy_example(&p.join("clients/B社/2024/台帳.xlsx"));
+    let before = tree(p);
+    let o = ok_in(p, &["fill", "clients", "-o", "out", "--jobs", "1"]);
+    let text = stdout(&o);
+    assert!(text.contains("clients/A社/台帳.xlsx → out/A社/台帳.xlsx"), "{text}");
+    let out = tree(&p.join("out"));
+    assert_eq!(out.keys().collect::<Vec<_>>(), ["A社/台帳.xlsx", "B社/2024/台帳.xlsx", "B社/台帳.xlsx"]);
+    let alone = filled_alone(&example());
+    assert!(out.values().all(|b| b == &alone), "each is what the single-file fill writes");
+    // The clients' folders one by one, and a pattern: the tree below the folder they share.
+    let o = ok_in(p, &["fill", "clients/A社", "clients/B社", "-o", "out2", "--jobs", "1"]);
+    assert!(stdout(&o).contains("clients/B社/2024/台帳.xlsx → out2/B社/2024/台帳.xlsx"), "{}", stdout(&o));
+    assert_eq!(tree(&p.join("out2")).keys().collect::<Vec<_>>(), ["A社/台帳.xlsx", "B社/2024/台帳.xlsx", "B社/台帳.xlsx"]);
+    ok_in(p, &["convert", "clients/*/台帳.xlsx", "--to", "2022", "-o", "out3", "--jobs", "1"]);
+    assert_eq!(tree(&p.join("out3")).keys().collect::<Vec<_>>(), ["A社/台帳.xlsx", "B社/台帳.xlsx"]);
+    // --dry-run creates no folder; the inputs are untouched.
+    ok_in(p, &["fill", "clients", "-o", "out4", "--dry-run"]);
+    assert!(!p.join("out4").exists());
+    let after = tree(p);
+    for (name, bytes) in &before {
+        assert_eq!(after.get(name), Some(bytes), "{name} was changed");
+    }
 }

@@ -206,7 +206,7 @@ fn missing_and_read_only_target_directories() {
         let target = ro.join("out.xlsx");
         // root may write anywhere; the check only means something for other users.
         if fs::write(ro.join("probe"), b"x").is_err() {
-            fails(&["edit", b, "-o", target.to_str().unwrap(), "--set", "台帳!A30=1"], "out.xlsx", "読み書きできません");
+            fails(&["edit", b, "-o", target.to_str().unwrap(), "--set", "台帳!A30=1"], "out.xlsx", "読み書きする権限がありません");
             assert!(!target.exists());
         }
         fs::set_permissions(&ro, fs::Permissions::from_mode(0o755)).unwrap();
@@ -215,13 +215,13 @@ fn missing_and_read_only_target_directories() {
             fails(&["edit", b, "-o", "/proc/risksheet-out.xlsx", "--set", "台帳!A30=1"], "risksheet-out.xlsx", "読み書きできません");
         }
     }
-    fails(&["inspect", dir.path().join("absent.xlsx").to_str().unwrap()], "absent.xlsx", "読み書きできません");
+    fails(&["inspect", dir.path().join("absent.xlsx").to_str().unwrap()], "absent.xlsx", "ファイルがありません");
 }
 
 #[test]
 fn english_messages() {
     let o = bin().env("RISKSHEET_LANG", "en").args(["inspect", "/nonexistent/x.xlsx"]).output().unwrap();
-    assert!(stderr(&o).contains("cannot read or write the file"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("/nonexistent/x.xlsx: no such file"), "{}", stderr(&o));
 }
 
 #[test]

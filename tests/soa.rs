@@ -143,7 +143,7 @@ fn no_legacy_row_is_dropped_silently() {
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let b10 = v["unreadable"].as_array().unwrap().iter().find(|u| u["cell"] == "B10").unwrap();
-    assert_eq!(b10["reason"], "not a control of the 2013 edition: A.19.1.1 (○ / 実施された not carried over)");
+    assert_eq!(b10["reason"], "not a control of the 2013 edition: A.19.1.1 ('○ / 実施された' not carried over)");
     assert_eq!(Workbook::open(&out).unwrap().sheet_names(), ["適用宣言書"]);
 }
 

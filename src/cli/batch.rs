@@ -185,15 +185,11 @@ pub(crate) struct FillOutcome {
 
 impl Outcome for FillOutcome {
     fn detail(&self, l: Lang) -> String {
-        format!(
-            "{} {} {}（{}）、{} {}",
-            l.pick("資産", "assets"),
-            self.fill.assets,
-            l.pick("件を計算", "computed"),
-            self.fill.edition,
-            self.save.cells_written.len(),
-            l.pick("セルを書き込み", "cells written")
-        )
+        let (assets, edition, cells) = (self.fill.assets, &self.fill.edition, self.save.cells_written.len());
+        match l {
+            Lang::Ja => format!("資産 {assets} 件を計算（{edition}）、{cells} セルを書き込み"),
+            Lang::En => format!("{assets} assets computed ({edition}), {cells} cells written"),
+        }
     }
     fn warnings(&self, _: Lang) -> Vec<String> {
         self.fill.warnings.iter().map(|w| w.to_string()).collect()
@@ -235,18 +231,18 @@ pub(crate) struct InspectOutcome {
 impl Outcome for InspectOutcome {
     fn detail(&self, l: Lang) -> String {
         let r = &self.inspect;
-        let mut s = format!("{} {}", l.pick("シート", "sheets"), r.sheets.len());
-        if let Some(a) = &r.ipa {
-            s += &format!(
-                "、{} {}（{}）、{} {}",
-                l.pick("資産", "assets"),
-                a.assets.len(),
-                a.edition,
-                l.pick("リスク大", "high risk"),
-                a.assets.iter().filter(|x| x.high).count()
-            );
+        let sheets = r.sheets.len();
+        let Some(a) = &r.ipa else {
+            return match l {
+                Lang::Ja => format!("シート {sheets}"),
+                Lang::En => format!("{sheets} sheets"),
+            };
+        };
+        let (assets, edition, high) = (a.assets.len(), &a.edition, a.assets.iter().filter(|x| x.high).count());
+        match l {
+            Lang::Ja => format!("シート {sheets}、資産 {assets}（{edition}）、リスク大 {high}"),
+            Lang::En => format!("{sheets} sheets, {assets} assets ({edition}), {high} high risk"),
         }
-        s
     }
     fn warnings(&self, l: Lang) -> Vec<String> {
         let r = &self.inspect;

@@ -312,10 +312,18 @@ fn run_batch<T: batch::Outcome>(
         risksheet::ops::batch::prepare_out_dir(dir)?;
     }
     let files = risksheet::ops::batch::expand(inputs, &expand.excluding(out_dir));
-    let output_of = |p: &Path| risksheet::ops::batch::output_path(p, out_dir, new_ext(p));
+    // Outputs keep the inputs' folder tree (one folder per client: A社/台帳.xlsx, B社/台帳.xlsx).
+    let root = risksheet::ops::batch::tree_root(inputs);
+    let output_of = |p: &Path| risksheet::ops::batch::output_path_in_tree(p, &root, out_dir, new_ext(p));
     risksheet::ops::batch::check_outputs(&files.iter().map(|f| (f.clone(), output_of(f))).collect::<Vec<_>>())?;
     let opts = batch::Options { jobs: args.jobs.filter(|&n| n > 0).unwrap_or_else(risksheet::ops::batch::default_jobs), quiet: args.quiet, json, lang };
-    let tally = batch::report(&files, &opts, &mut std::io::stdout(), |p| job(p, output_of(p).as_deref()))?;
+    let tally = batch::report(&files, &opts, &mut std::io::stdout(), |p| {
+        let out = output_of(p);
+        if let (Some(folder), false) = (out.as_deref().and_then(Path::parent), dry_run) {
+            std::fs::create_dir_all(folder).map_err(|e| risksheet::Error::from(e).in_file(folder))?;
+        }
+        job(p, out.as_deref())
+    })?;
     if json {
         // Standard output holds only the JSON Lines.
         if !args.quiet {

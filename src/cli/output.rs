@@ -82,6 +82,14 @@ pub(crate) fn fill_summary(s: &FillSummary, saved: &SaveReport, dry_run: bool, l
             ),
         };
     }
+    if !s.not_evaluated.is_empty() {
+        let total: usize = s.not_evaluated.iter().map(|n| n.assets).sum();
+        let why: Vec<String> = s.not_evaluated.iter().map(|n| n.text(l)).collect();
+        out += &match l {
+            Lang::Ja => format!("\nリスク値を計算できなかった資産: {total} 件（{}）", why.join("、")),
+            Lang::En => format!("\nassets without a risk value: {total} ({})", why.join("; ")),
+        };
+    }
     list_lines(&mut out, l, l.pick("表記を統一", "normalized"), &s.normalized);
     list_lines(&mut out, l, l.pick("要確認", "check"), &s.warnings);
     list_lines(&mut out, l, l.pick("要確認", "check"), &s.facts_to_check);
@@ -194,18 +202,18 @@ pub(crate) fn inspect_text(r: &Inspection, lang: Lang) -> String {
         s += &format!("  {}: {}\n", lang.pick("プロファイル", "profile"), a.edition);
     }
     s += &format!(
-        "  {:<24} {:>12} {:>8} {:>8} {:>8} {:>8}\n",
-        lang.pick("シート", "sheet"),
-        lang.pick("範囲", "dimension"),
-        lang.pick("セル", "cells"),
-        lang.pick("数式", "formulas"),
-        lang.pick("入力規則", "valid."),
-        lang.pick("結合", "merges")
+        "  {} {} {} {} {} {}\n",
+        pad(lang.pick("シート", "sheet"), 24),
+        pad_left(lang.pick("範囲", "dimension"), 12),
+        pad_left(lang.pick("セル", "cells"), 8),
+        pad_left(lang.pick("数式", "formulas"), 8),
+        pad_left(lang.pick("入力規則", "valid."), 8),
+        pad_left(lang.pick("結合", "merges"), 8)
     );
     for sh in &r.sheets {
         s += &format!(
-            "  {:<24} {:>12} {:>8} {:>8} {:>8} {:>8}\n",
-            sh.name,
+            "  {} {:>12} {:>8} {:>8} {:>8} {:>8}\n",
+            pad(&sh.name, 24),
             sh.dimension.clone().unwrap_or_default(),
             sh.cells,
             sh.formulas,
@@ -244,8 +252,11 @@ pub(crate) fn inspect_text(r: &Inspection, lang: Lang) -> String {
                 Role::SelfCheck => lang.pick("自社診断", "self check"),
             };
             s += &format!("  {name}: {} {} {}\n", t.sheet, lang.pick("見出し行", "header row"), t.header_row);
+            // Each field in the user's words (the header the profile looks for), then the
+            // workbook's own header where it was found.
             for e in t.evidence {
-                s += &format!("    {:<16} {:<3} {:<6} 「{}」 {:.2}  {}\n", e.field, e.column, e.header_cell, e.header, e.score, e.evidence);
+                let label = if e.label.get(lang).is_empty() { e.field } else { e.label.get(lang) };
+                s += &format!("    {} {:<3} {:<6} 「{}」 {:.2}  {}\n", pad(label, 22), e.column, e.header_cell, e.header, e.score, e.evidence);
             }
         }
         for amb in &lay.ambiguities {
@@ -263,10 +274,10 @@ pub(crate) fn inspect_text(r: &Inspection, lang: Lang) -> String {
             let show = |v: Option<u8>| v.map_or("-".to_string(), |x| x.to_string());
             for x in &a.assets {
                 s += &format!(
-                    "  {:>4} {:<24} {:<10} {} {} {} {} {} {}\n",
+                    "  {:>4} {} {} {} {} {} {} {} {}\n",
                     x.row,
-                    x.name,
-                    x.medium.clone().unwrap_or_default(),
+                    pad(&x.name, 24),
+                    pad(x.medium.as_deref().unwrap_or_default(), 12),
                     show(x.importance),
                     show(x.threat),
                     show(x.vulnerability),
@@ -276,10 +287,11 @@ pub(crate) fn inspect_text(r: &Inspection, lang: Lang) -> String {
                 );
             }
             s += &format!("\n  {}\n", lang.pick("ポリシー（策定の必要性・実施率・判定）", "policy chapters (need, rate, decision)"));
+            s += &format!("  {}\n", need_marks(lang));
             for c in &a.chapters {
                 let rate = c.rate.map_or("-".into(), |r| format!("{:.1}%", r * 100.0));
                 let verdict = if c.selected { lang.pick("策定する", "write") } else { lang.pick("該当なし", "n/a") };
-                s += &format!("  {:>2} {:<36} {} {:>7} {}\n", c.number, c.title, c.need, rate, verdict);
+                s += &format!("  {:>2} {} {} {:>7} {}\n", c.number, pad(c.title_in(&a.profile, lang), 44), c.need, rate, verdict);
             }
             s += &format!("\n  {}\n", lang.pick("会社の状況", "company facts"));
             for line in a.facts.lines(lang) {
@@ -297,6 +309,14 @@ pub(crate) fn inspect_text(r: &Inspection, lang: Lang) -> String {
         }
     }
     s
+}
+
+/// What the marks of a chapter's need mean, said once where they are printed.
+fn need_marks(lang: Lang) -> &'static str {
+    lang.pick(
+        "（◎ すべての企業に必要、○ 実施率や会社の状況によって必要）",
+        "(◎ needed by every company, ○ needed depending on the implementation rate or the company's situation)",
+    )
 }
 
 /// The risks and plan rows of a register, one line each, and the counts.
@@ -362,6 +382,12 @@ fn register_text(reg: &risksheet::ops::register::Register, p: &risksheet::profil
         ),
     };
     s
+}
+
+/// `text` right-aligned in `width` columns as a terminal shows them (a CJK character takes two).
+fn pad_left(text: &str, width: usize) -> String {
+    let w = risksheet::text::display_width(text);
+    " ".repeat(width.saturating_sub(w)) + text
 }
 
 /// `text` padded with spaces to `width` columns as a terminal shows them (a CJK character takes

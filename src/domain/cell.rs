@@ -248,7 +248,7 @@ pub fn parse_medium<'p>(cell: CellInput<'_>, profile: &'p Profile) -> Result<Opt
         invalid(
             crate::lang::Message::new(
                 format!("媒体・保存先（{}のいずれか）", names.join("／")),
-                format!("a medium or place of storage (one of {})", names.join(", ")),
+                format!("a medium or place of storage (one of {})", names.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", ")),
             ),
             shown,
         )

@@ -141,7 +141,10 @@ impl Reason {
             Reason::HighRisk { asset, medium, value } => {
                 let medium = profile.medium(medium).map_or(medium.as_str(), |m| m.name_in(lang));
                 let band = risk_band(*value, profile).map(|b| b.label_in(lang).to_string()).unwrap_or_default();
-                format!("{asset}（{medium}）: {} {band}", value.0)
+                match lang {
+                    Lang::Ja => format!("{asset}（{medium}）: {} {band}", value.0),
+                    Lang::En => format!("{asset} ({medium}): {} {band}", value.0),
+                }
             }
         }
     }

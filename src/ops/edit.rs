@@ -10,7 +10,7 @@
 //! let t = Assignment::parse_text("台帳!C3==1+2").unwrap();
 //! assert_eq!((t.input.as_str(), t.text), ("=1+2", true));
 //! ```
-use crate::error::{Error, Result};
+use crate::error::{Error, Message, Result};
 use crate::xlsx::XlsxError;
 use crate::xlsx::{Cell, CellValue, SheetCell, Workbook};
 
@@ -50,8 +50,19 @@ impl Assignment {
         } else {
             0
         };
-        let eq = text[search_from..].find('=').map(|i| i + search_from).ok_or_else(bad)?;
-        Ok(Assignment { target: SheetCell::parse(&text[..eq])?, input: text[eq + 1..].to_string(), text: false })
+        let Some(eq) = text[search_from..].find('=').map(|i| i + search_from) else {
+            return match SheetCell::parse(text) {
+                // A cell without a value: say what is missing.
+                Ok(_) => Err(Error::usage(Message::new(
+                    format!("「{text}」に値がありません。「{text}=値」のように シート名!セル=値 の形で書いてください"),
+                    format!("'{text}' has no value: write SHEET!CELL=VALUE, as in '{text}=1'"),
+                ))),
+                Err(_) => Err(bad()),
+            };
+        };
+        // The whole assignment in the message, so that it can show the form with the value.
+        let target = SheetCell::parse(&text[..eq]).map_err(|_| bad())?;
+        Ok(Assignment { target, input: text[eq + 1..].to_string(), text: false })
     }
 
     /// Parses `SHEET!A1=TEXT` as [`Assignment::parse`] does, for a value stored as text exactly
@@ -118,10 +129,15 @@ pub fn get_cells(wb: &mut Workbook, targets: &[String]) -> Result<Vec<(String, C
                     out.push((name, c));
                 }
             }
-            _ => {
+            _ if wb.sheet_index(t).is_ok() => {
                 let name = wb.sheet_names()[wb.sheet_index(t)?].clone();
                 out.extend(wb.cells(&name)?.into_iter().map(|c| (name.clone(), c)));
             }
+            // `ない!A1`: the sheet part is what is missing.
+            Ok(sc) => return Err(wb.sheet_index(&sc.sheet).unwrap_err()),
+            // `台帳!A0`, `A0`, `A1`: what is wrong with the address, not a missing sheet of that name.
+            Err(e) if crate::xlsx::address::looks_like_cell(t.rsplit(['!', '！']).next().unwrap_or(t)) => return Err(e),
+            Err(_) => return Err(wb.sheet_index(t).unwrap_err()),
         }
     }
     Ok(out)

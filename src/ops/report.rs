@@ -173,7 +173,7 @@ fn ipa_blocks(an: &Analysis, l: Lang, b: &mut Vec<Block>, heading: &mut dyn FnMu
         .iter()
         .map(|c| {
             let verdict = if c.selected { l.pick("策定する", "write") } else { l.pick("該当なし", "n/a") };
-            vec![format!("{} {}", c.number, c.title), c.need.clone(), pct(c.rate), verdict.to_string(), c.reasons.join(" / ")]
+            vec![format!("{} {}", c.number, c.title_in(&an.profile, l)), c.need.clone(), pct(c.rate), verdict.to_string(), c.reasons.join(" / ")]
         })
         .collect();
     b.push(Block::Table(head.iter().map(|s| s.to_string()).collect(), rows));

@@ -428,7 +428,7 @@ fn read_legacy_soa(
             } else {
                 why.map(|l, s| match l {
                     Lang::Ja => format!("{s}（{marks} は転記していません）"),
-                    Lang::En => format!("{s} ({marks} not carried over)"),
+                    Lang::En => format!("{s} ('{marks}' not carried over)"),
                 })
             }
         };

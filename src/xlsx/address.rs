@@ -307,3 +307,101 @@ pub fn quote_sheet_name(name: &str) -> String {
 #[cfg(test)]
 #[path = "tests/address.rs"]
 mod tests;
+
+/// What a text typed as a cell is, for an error message: a cell Excel has, one it does not have
+/// (why), or not a cell's shape at all.
+enum CellShape {
+    Valid,
+    Outside(crate::lang::Message),
+    NotACell,
+}
+
+fn cell_shape(text: &str) -> CellShape {
+    use crate::lang::Message;
+    let t = crate::text::to_narrow(text.trim()).replace('$', "");
+    let split = t.find(|c: char| c.is_ascii_digit()).unwrap_or(t.len());
+    let (letters, digits) = t.split_at(split);
+    if letters.is_empty() || !letters.bytes().all(|b| b.is_ascii_alphabetic()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return CellShape::NotACell;
+    }
+    if digits.is_empty() {
+        return CellShape::Outside(Message::new(format!("行番号がありません（{letters}1 のように書きます）"), format!("no row number (as in {letters}1)")));
+    }
+    let row = digits.parse::<u64>().unwrap_or(u64::MAX);
+    if col_number(letters).is_none() {
+        let msg = Message::new(format!("列 {letters} はありません（最後の列は XFD）"), format!("there is no column {letters} (the last column is XFD)"));
+        return CellShape::Outside(msg);
+    }
+    if row == 0 {
+        return CellShape::Outside(Message::new("0行目はありません（行は1から始まります）", "row 0 does not exist (rows start at 1)"));
+    }
+    if row > MAX_ROW as u64 {
+        return CellShape::Outside(Message::new(
+            format!("{digits}行目はありません（最後の行は 1048576）"),
+            format!("row {digits} does not exist (the last row is 1048576)"),
+        ));
+    }
+    if digits.starts_with('0') {
+        return CellShape::Outside(Message::new("行番号が0で始まっています", "the row number starts with 0"));
+    }
+    CellShape::Valid
+}
+
+/// Whether `text` has the shape of a cell address (letters, then digits or nothing), whether or
+/// not Excel has that cell: `A0` and `XFE1` do, `台帳` does not.
+///
+/// ```
+/// use risksheet::xlsx::address::looks_like_cell;
+/// assert!(looks_like_cell("A0") && looks_like_cell("$B$3") && !looks_like_cell("台帳") && !looks_like_cell("Sheet"));
+/// ```
+pub fn looks_like_cell(text: &str) -> bool {
+    let t = crate::text::to_narrow(text.trim()).replace('$', "");
+    let split = t.find(|c: char| c.is_ascii_digit()).unwrap_or(t.len());
+    let (letters, digits) = t.split_at(split);
+    !letters.is_empty() && !digits.is_empty() && letters.bytes().all(|b| b.is_ascii_alphabetic()) && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Why `text` is not a cell address (`B3`), a cell on a sheet (`台帳!B3`) or an assignment
+/// (`台帳!B3=1`), in words: the message of [`XlsxError::InvalidAddress`]. A cell without its
+/// sheet is told the form to write; a row or column Excel does not have is named.
+///
+/// ```
+/// use risksheet::xlsx::address::address_problem;
+/// use risksheet::Lang;
+/// assert_eq!(address_problem("台帳!A0").get(Lang::En), "invalid cell address '台帳!A0': row 0 does not exist (rows start at 1)");
+/// assert_eq!(address_problem("A1=3").get(Lang::En), "'A1=3' names no sheet: write SHEET!CELL=VALUE, as in 'Sheet1!A1=3'");
+/// assert_eq!(address_problem("A1=3").get(Lang::Ja), "「A1=3」にシートの指定がありません。「台帳!A1=3」のように シート名!セル=値 の形で書いてください");
+/// assert_eq!(address_problem("台帳").get(Lang::En), "invalid cell address '台帳'");
+/// ```
+pub fn address_problem(text: &str) -> crate::lang::Message {
+    use crate::lang::Message;
+    let t = text.trim();
+    // An assignment's address ends at the first '=' after a quoted sheet name.
+    let name_end = t.strip_prefix('\'').and_then(|rest| rest.find("'!").or_else(|| rest.find("'！"))).map_or(0, |i| i + 2);
+    let (addr, value) = match t[name_end..].find('=') {
+        Some(i) => (&t[..name_end + i], Some(&t[name_end + i + 1..])),
+        None => (t, None),
+    };
+    let bang = addr[name_end.min(addr.len())..].rfind(['!', '！']).map(|i| i + name_end.min(addr.len()));
+    let (sheet, cell) = match bang {
+        Some(i) => (Some(&addr[..i]), &addr[i + addr[i..].chars().next().map_or(1, char::len_utf8)..]),
+        None => (None, addr),
+    };
+    let generic = || Message::new(format!("セル番地「{text}」を解釈できません"), format!("invalid cell address '{text}'"));
+    match (sheet, cell_shape(cell)) {
+        (_, CellShape::Outside(why)) => why.map(|lang, why| match lang {
+            crate::Lang::Ja => format!("セル番地「{text}」を解釈できません：{why}"),
+            crate::Lang::En => format!("invalid cell address '{text}': {why}"),
+        }),
+        (None, CellShape::Valid) => {
+            let (ja_form, en_form) = if value.is_some() { ("シート名!セル=値", "SHEET!CELL=VALUE") } else { ("シート名!セル", "SHEET!CELL") };
+            let rest = value.map(|v| format!("={v}")).unwrap_or_default();
+            let cell = cell.trim();
+            Message::new(
+                format!("「{text}」にシートの指定がありません。「台帳!{cell}{rest}」のように {ja_form} の形で書いてください"),
+                format!("'{text}' names no sheet: write {en_form}, as in 'Sheet1!{cell}{rest}'"),
+            )
+        }
+        _ => generic(),
+    }
+}

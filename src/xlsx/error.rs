@@ -124,13 +124,7 @@ impl XlsxError {
                     format!("no sheet named '{name}' (sheets: {list})")
                 }
             }
-            InvalidAddress(a) => {
-                if ja {
-                    format!("セル番地「{a}」を解釈できません")
-                } else {
-                    format!("invalid cell address '{a}'")
-                }
-            }
+            InvalidAddress(a) => crate::xlsx::address::address_problem(a).get(lang).to_string(),
             ArrayFormula { range } => {
                 if ja {
                     format!("配列数式（{range}）の一部は変更できません")

@@ -339,7 +339,16 @@ const TEMP_SUFFIX: &str = ".tmp";
 
 /// A temporary file beside the target, named `.risksheet-PID-RANDOM.tmp`.
 fn temporary_in(dir: &Path) -> Result<tempfile::NamedTempFile> {
-    Ok(tempfile::Builder::new().prefix(&format!("{TEMP_PREFIX}{}-", std::process::id())).suffix(TEMP_SUFFIX).tempfile_in(dir)?)
+    tempfile::Builder::new().prefix(&format!("{TEMP_PREFIX}{}-", std::process::id())).suffix(TEMP_SUFFIX).tempfile_in(dir).map_err(|e| {
+        // A folder that exists but takes no new file (`/proc`, a read-only mount): not "no such file".
+        match e.kind() {
+            std::io::ErrorKind::NotFound | std::io::ErrorKind::ReadOnlyFilesystem => Error::from(std::io::Error::new(
+                e.kind(),
+                Message::new("保存先のフォルダーに書き込めません（読み取り専用の場所です）", "cannot write in the folder (a read-only place)"),
+            )),
+            _ => Error::from(e),
+        }
+    })
 }
 
 /// Removes the temporary files a killed risksheet left in `dir`: those whose process is gone and

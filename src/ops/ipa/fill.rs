@@ -52,6 +52,9 @@ pub struct FillSummary {
     pub chapters_selected: Vec<String>,
     /// Inputs rewritten in canonical form.
     pub normalized: Vec<String>,
+    /// Assets without a risk value, counted by the first input they lack, in the order
+    /// importance (C/I/A), medium, threat, vulnerability.
+    pub not_evaluated: Vec<NotEvaluated>,
     /// Inputs that could not be used.
     pub warnings: Vec<Warning>,
     /// Company facts a chapter depends on that nobody answered (要確認; the chapter is counted
@@ -63,6 +66,62 @@ pub struct FillSummary {
     /// The self check (自社診断), when the workbook has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub self_check: Option<crate::ops::self_check::SelfCheckResult>,
+}
+
+/// How many assets got no risk value for lack of one input (`missing`: `importance` when a
+/// C/I/A value is blank, `medium`, `threat` when the medium's threat frequencies are not
+/// chosen, `vulnerability` when its checklist items are not answered).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NotEvaluated {
+    /// The input lacking.
+    pub missing: &'static str,
+    /// How many assets lack it.
+    pub assets: usize,
+}
+
+impl NotEvaluated {
+    /// The count and why, in `lang`: 「3件は重要度が未入力（機密性・完全性・可用性）」.
+    ///
+    /// ```
+    /// use risksheet::ops::ipa::fill::NotEvaluated;
+    /// use risksheet::Lang;
+    /// let n = NotEvaluated { missing: "importance", assets: 3 };
+    /// assert_eq!(n.text(Lang::Ja), "3件は重要度が未入力（機密性・完全性・可用性）");
+    /// assert_eq!(n.text(Lang::En), "3 without an importance (confidentiality, integrity, availability not all entered)");
+    /// ```
+    pub fn text(&self, lang: Lang) -> String {
+        let n = self.assets;
+        let (ja, en) = match self.missing {
+            "importance" => ("重要度が未入力（機密性・完全性・可用性）", "without an importance (confidentiality, integrity, availability not all entered)"),
+            "medium" => ("媒体・保存先が未入力", "without a medium or place of storage"),
+            "threat" => ("媒体の脅威の発生頻度が未選択（脅威の状況）", "whose medium has no threat frequency chosen (threats sheet)"),
+            _ => ("媒体の対策状況チェックが未回答", "whose medium's checklist items are not answered"),
+        };
+        match lang {
+            Lang::Ja => format!("{n}件は{ja}"),
+            Lang::En => format!("{n} {en}"),
+        }
+    }
+}
+
+/// Counts the assets without a risk value by the first input they lack.
+fn not_evaluated(assets: &[super::Asset]) -> Vec<NotEvaluated> {
+    let mut counts: Vec<NotEvaluated> =
+        ["importance", "medium", "threat", "vulnerability"].iter().map(|&missing| NotEvaluated { missing, assets: 0 }).collect();
+    for a in assets.iter().filter(|a| a.risk.is_none()) {
+        let i = if a.importance.is_none() {
+            0
+        } else if a.medium_id.is_none() {
+            1
+        } else if a.threat.is_none() {
+            2
+        } else {
+            3
+        };
+        counts[i].assets += 1;
+    }
+    counts.retain(|c| c.assets > 0);
+    counts
 }
 
 /// Computes everything and stages the writes in `wb` (save it afterwards, or `preview`).
@@ -100,8 +159,14 @@ pub fn fill_with(wb: &mut Workbook, opts: &super::ReadOptions) -> Result<FillSum
         edition: analysis.edition.clone(),
         assets: analysis.assets.len(),
         high_risk_assets: analysis.assets.iter().filter(|a| a.high).map(|a| format!("{} ({})", a.name, a.band.clone().unwrap_or_default())).collect(),
-        chapters_selected: analysis.chapters.iter().filter(|c| c.selected).map(|c| format!("{} {}", c.number, c.title)).collect(),
+        chapters_selected: analysis
+            .chapters
+            .iter()
+            .filter(|c| c.selected)
+            .map(|c| format!("{} {}", c.number, c.title_in(&analysis.profile, opts.lang)))
+            .collect(),
         normalized: analysis.normalizations.iter().map(|n| format!("{}!{}{}: 「{}」→「{}」", n.sheet, col_letters(n.col), n.row, n.from, n.to)).collect(),
+        not_evaluated: not_evaluated(&analysis.assets),
         warnings: analysis.warnings.iter().cloned().chain(skipped).collect(),
         facts_to_check: analysis.facts.to_check(opts.lang),
         self_check: analysis.self_check.clone(),

@@ -270,6 +270,10 @@ fn usable(role: Role, cols: &FieldColumns, p: &Profile) -> bool {
 pub struct FieldEvidence {
     /// The field (`medium`, `c`, `answer` …).
     pub field: &'static str,
+    /// The field as a person calls it, in both languages (the profile's header text:
+    /// 「媒体・保存先」, "Medium / storage"); not in the JSON, which has `field`.
+    #[serde(skip)]
+    pub label: crate::lang::Message,
     /// The column's letters.
     pub column: String,
     /// The header cell (`F4`).
@@ -572,6 +576,7 @@ fn assign(
         let forced_here = forced.iter().any(|x| x.0 == i);
         evidence.push(FieldEvidence {
             field: f.key,
+            label: crate::lang::Message::new(f.header.text_in(Lang::Ja), f.header.text_in(Lang::En)),
             column: col_letters(c),
             header_cell: format!("{}{}", col_letters(c), s.header_row),
             header,

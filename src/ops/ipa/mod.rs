@@ -180,6 +180,24 @@ pub struct ChapterResult {
     pub book_reasons: Vec<String>,
 }
 
+impl ChapterResult {
+    /// The chapter's title in `lang` ([`ChapterResult::title`] is in the workbook's language,
+    /// as written into it); the title as it stands when the profile has no such chapter.
+    ///
+    /// ```
+    /// use risksheet::ops::ipa::analyze;
+    /// use risksheet::Lang;
+    /// let mut wb = risksheet::xlsx::Workbook::open("workbooks/example-ipa-3-filled.xlsx")?;
+    /// let a = analyze(&mut wb, None)?;
+    /// assert_eq!(a.chapters[0].title, "組織的対策");
+    /// assert_eq!(a.chapters[0].title_in(&a.profile, Lang::En), "Organisational measures");
+    /// # Ok::<(), risksheet::Error>(())
+    /// ```
+    pub fn title_in<'a>(&'a self, profile: &'a Profile, lang: crate::error::Lang) -> &'a str {
+        profile.chapters.iter().find(|c| c.number == self.number).map_or(self.title.as_str(), |c| c.title_in(lang))
+    }
+}
+
 /// Everything read and computed from an IPA workbook.
 #[derive(Serialize)]
 pub struct Analysis {
