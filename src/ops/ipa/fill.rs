@@ -48,6 +48,9 @@ pub struct FillSummary {
     pub assets: usize,
     /// Assets in a high risk band.
     pub high_risk_assets: Vec<String>,
+    /// The same assets as records (the Python module's `high_risk_assets`).
+    #[serde(skip)]
+    pub high_risk: Vec<super::Asset>,
     /// Chapters the company must write.
     pub chapters_selected: Vec<String>,
     /// Inputs rewritten in canonical form.
@@ -100,6 +103,7 @@ pub fn fill_with(wb: &mut Workbook, opts: &super::ReadOptions) -> Result<FillSum
         edition: analysis.edition.clone(),
         assets: analysis.assets.len(),
         high_risk_assets: analysis.assets.iter().filter(|a| a.high).map(|a| format!("{} ({})", a.name, a.band.clone().unwrap_or_default())).collect(),
+        high_risk: analysis.assets.iter().filter(|a| a.high).cloned().collect(),
         chapters_selected: analysis.chapters.iter().filter(|c| c.selected).map(|c| format!("{} {}", c.number, c.title)).collect(),
         normalized: analysis.normalizations.iter().map(|n| format!("{}!{}{}: 「{}」→「{}」", n.sheet, col_letters(n.col), n.row, n.from, n.to)).collect(),
         warnings: analysis.warnings.iter().cloned().chain(skipped).collect(),
