@@ -112,7 +112,7 @@ def stored_path(doc):
 def _summary_text(summary):
     lines = [f"{summary['edition']}: {summary['assets']} assets / 情報資産"]
     if summary["high_risk_assets"]:
-        lines.append("High risk / リスク大: " + ", ".join(summary["high_risk_assets"]))
+        lines.append("High risk / リスク大: " + ", ".join(a["name"] for a in summary["high_risk_assets"]))
     lines.append(f"Policy chapters to write / 策定するポリシー: {len(summary['chapters_selected'])}")
     lines += [f"Rewritten / 修正: {n}" for n in summary["normalized"]]
     lines += [f"! {w['sheet']}!{w['cell']}: {w['message']}" for w in summary["warnings"]]
