@@ -61,7 +61,8 @@ class FillSummary(TypedDict):
     """What ``fill()`` staged (the ``fill`` part of ``risksheet fill --json``)."""
     edition: str
     assets: int
-    high_risk_assets: List[str]
+    high_risk_assets: List["AssetDict"]
+    """The assets in a high band (the CLI prints them as 「name (band)」)."""
     chapters_selected: List[str]
     normalized: List[str]
     warnings: List[InputWarning]

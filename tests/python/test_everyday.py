@@ -230,7 +230,7 @@ def test_analysis_lists_are_records(example, risksheet_bin):
     with pytest.raises(AttributeError):
         asset.nope
     assert pickle.loads(pickle.dumps(asset)) == asset
-    json.dumps(asset.to_dict())
+    assert json.loads(json.dumps(asset)) == asset.to_dict() == dict(asset)  # still a dict for json
 
 
 def test_fill_lists_high_risk_assets_as_records(example, risksheet_bin):
@@ -259,3 +259,18 @@ def test_warnings_are_records(example):
     assert str(w) == f"{w.sheet}!{w.cell}: {w.message}" and w["message"] == w.message
     assert re.fullmatch(r"<FillSummary ipa-3: \d+ assets, \d+ high risk, \d+ chapters to write, \d+ warnings?>", repr(summary))
     assert any(x == w for x in wb.analysis()["warnings"])
+
+
+def test_register_lists_are_records(tmp_path):
+    book = tmp_path / "lv3.xlsx"
+    shutil.copyfile(FIXTURES / "register" / "lv3-register.xlsx", book)
+    a = risksheet.open(book).analysis()
+    risks, plan = a["risks"], a["plan"]
+    assert risks and all(type(r) is risksheet.Risk for r in risks) and all(type(p) is risksheet.PlanRow for p in plan)
+    assert all(type(x) is risksheet.InventoryAsset for x in a.get("inventory", []))
+    first = risks[0]
+    # The profile's factors are attributes too, and the old dict reads still work.
+    assert (first.importance, first.likelihood, first.level, first.priority) == (3, 2, 6, "2") == (
+        first["importance"], first["likelihood"], first["level"], first["priority"])
+    assert repr(first) == f"Risk(row={first.row}, no={first.no!r}, asset={first.asset!r}, level=6, priority='2')"
+    assert [p.status for p in plan] == ["終了", "着手", "未着手"] and all("\n" not in repr(p) for p in plan)
