@@ -114,15 +114,19 @@ impl From<Error> for PyErr {
             let _ = value.setattr("filename", e.file.as_ref().map(|f| f.display().to_string()));
             Some(err)
         });
-        let err = match &e.kind {
-            _ if os_error.is_some() => os_error.unwrap_or_else(|| WorkbookError::new_err(msg.clone())),
-            ErrorKind::Xlsx(NotZip | Encrypted | LegacyXls | NotWorkbook(_) | Corrupt(_) | PartTooLarge { .. } | Xml { .. }) => NotAWorkbookError::new_err(msg),
-            ErrorKind::Xlsx(SheetNotFound { .. }) => SheetNotFoundError::new_err(msg),
-            ErrorKind::Xlsx(InvalidAddress(_)) => InvalidAddressError::new_err(msg),
-            ErrorKind::Xlsx(ArrayFormula { .. }) => ArrayFormulaError::new_err(msg),
-            ErrorKind::InvalidValue { .. } => InvalidValueError::new_err(msg),
-            ErrorKind::Profile(_) | ErrorKind::MissingHeader(_) => ProfileError::new_err(msg),
-            _ => WorkbookError::new_err(msg),
+        let err = match os_error {
+            Some(err) => err,
+            None => match &e.kind {
+                ErrorKind::Xlsx(NotZip | Encrypted | LegacyXls | NotWorkbook(_) | Corrupt(_) | PartTooLarge { .. } | Xml { .. }) => {
+                    NotAWorkbookError::new_err(msg)
+                }
+                ErrorKind::Xlsx(SheetNotFound { .. }) => SheetNotFoundError::new_err(msg),
+                ErrorKind::Xlsx(InvalidAddress(_)) => InvalidAddressError::new_err(msg),
+                ErrorKind::Xlsx(ArrayFormula { .. }) => ArrayFormulaError::new_err(msg),
+                ErrorKind::InvalidValue { .. } => InvalidValueError::new_err(msg),
+                ErrorKind::Profile(_) | ErrorKind::MissingHeader(_) => ProfileError::new_err(msg),
+                _ => WorkbookError::new_err(msg),
+            },
         };
         Python::attach(|py| {
             let value = err.value(py);
