@@ -117,7 +117,7 @@ def _summary_text(summary, lang=None):
     n = summary["assets"]
     lines = [f"{summary['edition']}: " + t(f"情報資産 {n} 件", f"{n} assets")]
     if summary["high_risk_assets"]:
-        lines.append(t("リスク大", "High risk") + ": " + ", ".join(summary["high_risk_assets"]))
+        lines.append(t("リスク大", "High risk") + ": " + ", ".join(a["name"] for a in summary["high_risk_assets"]))
     lines.append(t("策定するポリシー", "Policy chapters to write") + f": {len(summary['chapters_selected'])}")
     lines += [t("修正", "Rewritten") + f": {n}" for n in summary["normalized"]]
     lines += [f"! {w['sheet']}!{w['cell']}: {w['message']}" for w in summary["warnings"]]

@@ -20,7 +20,7 @@ with risksheet.open(book) as wb:
     summary = wb.fill()  # the same computation as `risksheet fill`
     for a in wb.assets:
         print(f"{a.row:>4} {a.name}: risk {a.risk} ({a.band})")
-    print("high risk:", ", ".join(summary["high_risk_assets"]) or "-")
+    print("high risk:", ", ".join(a.name for a in summary.high_risk_assets) or "-")
     print("policy chapters:", len(summary["chapters_selected"]))
     for w in summary["warnings"]:
         print(f"! {w['sheet']}!{w['cell']}: {w['message']}")

@@ -1,4 +1,5 @@
 """Type stubs for the compiled module risksheet._risksheet."""
+import datetime
 import os
 from pathlib import Path
 from types import TracebackType
@@ -9,14 +10,15 @@ from typing_extensions import NotRequired
 __all__ = [
     "__version__", "open", "new_workbook", "set_lang", "get_lang", "Workbook", "Cell", "WorkbookError",
     "NotAWorkbookError", "SheetNotFoundError", "InvalidAddressError", "ArrayFormulaError", "InvalidValueError",
-    "ProfileError",
+    "ProfileError", "FileNotFound", "IsADirectory",
 ]
 
 __version__: str
 
-CellValue = Union[float, str, bool, None]
-"""What a cell holds: a number (dates too), text, TRUE/FALSE, or nothing. Errors (``#N/A``) are str."""
-InputValue = Union[int, float, str, bool, None]
+CellValue = Union[float, str, bool, None, datetime.date]
+"""What a cell holds: a number, text, TRUE/FALSE, or nothing; a number in a date format as a
+``datetime.date`` (``datetime.datetime`` with a time). Errors (``#N/A``) are str."""
+InputValue = Union[int, float, str, bool, None, datetime.date]
 StrPath = Union[str, "os.PathLike[str]"]
 
 class SheetInfo(TypedDict):
@@ -59,7 +61,8 @@ class FillSummary(TypedDict):
     """What ``fill()`` staged (the ``fill`` part of ``risksheet fill --json``)."""
     edition: str
     assets: int
-    high_risk_assets: List[str]
+    high_risk_assets: List["AssetDict"]
+    """The assets in a high band (the CLI prints them as 「name (band)」)."""
     chapters_selected: List[str]
     normalized: List[str]
     warnings: List[InputWarning]
@@ -202,6 +205,12 @@ class WorkbookError(Exception):
     sheet: Optional[str]
     cell: Optional[str]
     kind: str
+
+class FileNotFound(WorkbookError, FileNotFoundError):
+    """The file does not exist (also a FileNotFoundError: .errno ENOENT, .filename the path)."""
+
+class IsADirectory(WorkbookError, IsADirectoryError):
+    """A folder was given where a file is needed (also an IsADirectoryError)."""
 
 class NotAWorkbookError(WorkbookError):
     """Not a usable .xlsx: not a zip, not a workbook, encrypted, a legacy .xls, damaged, or too large."""

@@ -144,3 +144,75 @@ pub fn excel_date(serial: f64) -> Option<String> {
     let y = yoe + era * 400 + i64::from(m <= 2);
     Some(format!("{y:04}-{m:02}-{d:02}"))
 }
+
+/// Whether a number format shows a date, or a date with a time of day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateKind {
+    /// A date (`yyyy/m/d`; Excel's built-in format 14).
+    Date,
+    /// A date and a time (`yyyy/m/d h:mm`; Excel's built-in format 22).
+    DateTime,
+}
+
+impl DateKind {
+    /// Excel's built-in number format showing this kind (14 `m/d/yyyy`, 22 `m/d/yyyy h:mm`; each
+    /// shown in the reader's locale, `2026/4/1` in Japanese).
+    pub fn builtin_format(self) -> u32 {
+        match self {
+            DateKind::Date => 14,
+            DateKind::DateTime => 22,
+        }
+    }
+
+    /// What a number format shows: a built-in format by its id (the dates of every locale,
+    /// Japanese era formats included), a custom one (`code`, id 164 and above) by its date
+    /// letters (`y`, `d`, `e`, `g` outside quotes, brackets and escapes) and time letters (`h`,
+    /// `s`). `None` for a format that shows no date (a number, a time of day alone).
+    ///
+    /// ```
+    /// use risksheet::xlsx::value::DateKind;
+    /// assert_eq!(DateKind::of_format(14, None), Some(DateKind::Date));
+    /// assert_eq!(DateKind::of_format(22, None), Some(DateKind::DateTime));
+    /// assert_eq!(DateKind::of_format(164, Some(r#"yyyy"年"m"月"d"日""#)), Some(DateKind::Date));
+    /// assert_eq!(DateKind::of_format(165, Some("[$-411]ggge年m月d日 h:mm")), Some(DateKind::DateTime));
+    /// assert_eq!(DateKind::of_format(166, Some("0.00")), None);
+    /// assert_eq!(DateKind::of_format(167, Some("h:mm:ss")), None);
+    /// assert_eq!(DateKind::of_format(10, None), None);
+    /// ```
+    pub fn of_format(id: u32, code: Option<&str>) -> Option<DateKind> {
+        match id {
+            14..=17 | 27..=31 | 34..=36 | 50..=58 => return Some(DateKind::Date),
+            22 => return Some(DateKind::DateTime),
+            0..=163 => return None,
+            _ => {}
+        }
+        let (mut date, mut time) = (false, false);
+        let (mut quoted, mut bracket, mut escaped) = (false, false, false);
+        for ch in code?.chars() {
+            match ch {
+                _ if escaped => escaped = false,
+                '"' => quoted = !quoted,
+                _ if quoted => {}
+                '[' => bracket = true,
+                ']' => bracket = false,
+                _ if bracket => {}
+                '\\' => escaped = true,
+                // One section only: the positive numbers'.
+                ';' => break,
+                'y' | 'Y' | 'd' | 'D' | 'e' | 'E' | 'g' | 'G' => date = true,
+                'h' | 'H' | 's' | 'S' => time = true,
+                _ => {}
+            }
+        }
+        // "General" and "0.00E+00" are no dates.
+        let code = code?.to_ascii_lowercase();
+        if code.contains("general") || code.contains("e+") || code.contains("e-") {
+            return None;
+        }
+        match (date, time) {
+            (true, true) => Some(DateKind::DateTime),
+            (true, false) => Some(DateKind::Date),
+            _ => None,
+        }
+    }
+}

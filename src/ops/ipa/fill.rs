@@ -48,6 +48,9 @@ pub struct FillSummary {
     pub assets: usize,
     /// Assets in a high risk band.
     pub high_risk_assets: Vec<String>,
+    /// The same assets as records (the Python module's `high_risk_assets`).
+    #[serde(skip)]
+    pub high_risk: Vec<super::Asset>,
     /// Chapters the company must write.
     pub chapters_selected: Vec<String>,
     /// Inputs rewritten in canonical form.
@@ -159,6 +162,7 @@ pub fn fill_with(wb: &mut Workbook, opts: &super::ReadOptions) -> Result<FillSum
         edition: analysis.edition.clone(),
         assets: analysis.assets.len(),
         high_risk_assets: analysis.assets.iter().filter(|a| a.high).map(|a| format!("{} ({})", a.name, a.band.clone().unwrap_or_default())).collect(),
+        high_risk: analysis.assets.iter().filter(|a| a.high).cloned().collect(),
         chapters_selected: analysis
             .chapters
             .iter()

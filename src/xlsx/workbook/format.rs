@@ -1,6 +1,7 @@
 //! Cell formats, data validations, conditional formats and merges: reading them, and adding
 //! new ones to a sheet or to the styles part.
 use super::*;
+use crate::xlsx::value::DateKind;
 use crate::xlsx::XlsxError;
 
 /// A thin black border on the four sides.
@@ -350,4 +351,79 @@ impl Workbook {
             .filter_map(|t| attr(t.text(part), "ref").and_then(|r| Range::parse(&r).ok()))
             .collect())
     }
+}
+
+impl Workbook {
+    /// Whether cell format `style` (an index of `cellXfs`) shows a number as a date, or a date
+    /// with a time ([`DateKind::of_format`]); `None` for any other format, or an index the
+    /// workbook does not have.
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::Xml`] when the styles' XML cannot be read.
+    ///
+    /// ```no_run
+    /// let mut wb = risksheet::xlsx::Workbook::open("ledger.xlsx")?;
+    /// let style = wb.style("台帳", risksheet::xlsx::CellRef::parse("B2")?)?;
+    /// println!("{:?}", wb.date_kind(style)?);
+    /// # Ok::<(), risksheet::Error>(())
+    /// ```
+    pub fn date_kind(&mut self, style: u32) -> Result<Option<DateKind>> {
+        if self.styles_part.is_none() {
+            return Ok(None);
+        }
+        let Some(xf) = self.cell_format(style)? else { return Ok(None) };
+        let id: u32 = attr(start_tag(&xf), "numFmtId").and_then(|v| v.parse().ok()).unwrap_or(0);
+        if id < 164 {
+            return Ok(DateKind::of_format(id, None));
+        }
+        let code = self
+            .style_items("numFmts", "numFmt")?
+            .iter()
+            .find(|f| attr(f, "numFmtId").and_then(|v| v.parse::<u32>().ok()) == Some(id))
+            .and_then(|f| attr(f, "formatCode").map(|c| c.into_owned()));
+        Ok(DateKind::of_format(id, code.as_deref()))
+    }
+
+    /// The index of a cell format like `style` (font, fill, border, alignment kept) that shows
+    /// numbers as dates (or dates with a time): Excel's built-in format of `kind`, which Excel and
+    /// LibreOffice show in the reader's locale. An identical format is reused.
+    ///
+    /// # Errors
+    ///
+    /// [`XlsxError::NotWorkbook`] when the workbook has no styles part; [`XlsxError::Xml`] when its
+    /// XML cannot be read.
+    ///
+    /// ```no_run
+    /// use risksheet::xlsx::{value::DateKind, CellRef, CellValue};
+    /// let mut wb = risksheet::xlsx::Workbook::open("ledger.xlsx")?;
+    /// let at = CellRef::parse("B2")?;
+    /// let style = wb.style("台帳", at)?;
+    /// let date = wb.date_style(style, DateKind::Date)?;
+    /// wb.set_value("台帳", at, CellValue::Number(46113.0))?; // 2026-04-01
+    /// wb.set_style("台帳", at, date)?;
+    /// # Ok::<(), risksheet::Error>(())
+    /// ```
+    pub fn date_style(&mut self, style: u32, kind: DateKind) -> Result<u32> {
+        let xf = self.cell_format(style)?.unwrap_or_else(|| r#"<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>"#.to_string());
+        let tag = start_tag(&xf);
+        let new_tag = xml::set_attr(&xml::set_attr(tag, "numFmtId", &kind.builtin_format().to_string()), "applyNumberFormat", "1");
+        let new_xf = format!("{new_tag}{}", &xf[tag.len()..]);
+        self.style_item("cellXfs", "xf", &new_xf)
+    }
+
+    /// The `<xf>` of `cellXfs` at `style`, one the workbook has or one added since it was read.
+    fn cell_format(&mut self, style: u32) -> Result<Option<String>> {
+        let items = self.style_items("cellXfs", "xf")?;
+        let i = style as usize;
+        Ok(match items.get(i) {
+            Some(x) => Some(x.clone()),
+            None => self.new_styles.get("cellXfs").and_then(|added| added.get(i - items.len()).cloned()),
+        })
+    }
+}
+
+/// The start tag of an element's text (`<xf …>` of `<xf …><alignment/></xf>`).
+fn start_tag(element: &str) -> &str {
+    element.find('>').map_or(element, |i| &element[..=i])
 }
