@@ -169,7 +169,7 @@ impl Sheet {
 
     /// The pages across the sheet prints on: [`Sheet::pages_wide`], or worked out from
     /// [`Sheet::legible_width`] over the print area's (or the cells') columns.
-    fn pages_wide(&self) -> u16 {
+    fn printed_pages_wide(&self) -> u16 {
         match self.legible_width {
             Some(chars) => {
                 let last = self.print_area.map(|a| a.end.col).or_else(|| self.cells.keys().map(|k| k.1).max()).unwrap_or(1);
@@ -310,7 +310,7 @@ impl Sheet {
         match self.break_scale {
             // Fitting to pages would move the breaks; a fixed scale keeps them.
             Some(scale) if !self.column_breaks.is_empty() => ws.set_print_scale(scale),
-            _ => ws.set_print_fit_to_pages(self.pages_wide(), 0),
+            _ => ws.set_print_fit_to_pages(self.printed_pages_wide(), 0),
         };
         ws.set_print_center_horizontally(true).set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3).set_footer("&C&P / &N").set_selected(self.selected);
         Ok(())
