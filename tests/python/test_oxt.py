@@ -143,9 +143,12 @@ def test_fill_from_the_menu_shows_what_the_cli_computes(run, risksheet_bin, tmp_
     assert (first["c"], first["i"], first["a"]) == (1, 1, 1)  # the unsaved edit was stored, not lost
     for a in assets:
         r = a["row"]
-        got = {k: shown(cells, ledger["sheet"], f"{cols[k]}{r}") for k in ("c", "i", "a", "importance", "threat", "vulnerability", "likelihood", "risk")}
+        got = {k: shown(cells, ledger["sheet"], f"{cols[k]}{r}") for k in ("c", "i", "a", "importance", "likelihood", "risk")}
         want = {k: float(a[k]) for k in got}
         assert got == want, (r, a["name"])
+        # 脅威 and 脆弱性 show the number with its label (「3:通常の状態で発生する…」).
+        for k in ("threat", "vulnerability"):
+            assert str(shown(cells, ledger["sheet"], f"{cols[k]}{r}")).startswith(f"{a[k]}:"), (r, k)
         assert shown(cells, ledger["sheet"], f"{cols['risk_label']}{r}") == a["band"], r
         assert shown(cells, ledger["sheet"], f"{cols['asset']}{r}") == a["name"]
     # The reload shows formulas, not pasted values.

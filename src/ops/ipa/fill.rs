@@ -388,21 +388,34 @@ fn write_ledger(wb: &mut Workbook, p: &Profile, l: &LedgerLayout, assets: &[Asse
         let m = || rel(r, medium);
         let t_col = l.of(LedgerField::Threat);
         let v_col = l.of(LedgerField::Vulnerability);
-        write(t_col, &|| format!("IF({m}=\"\",\"\",IFERROR(INDEX({},MATCH({m},{media_names},0)),\"\"))", lookup(2), m = m()), num(asset.threat))?;
-        write(v_col, &|| format!("IF({m}=\"\",\"\",IFERROR(INDEX({},MATCH({m},{media_names},0)),\"\"))", lookup(4), m = m()), num(asset.vulnerability))?;
+        // 脅威 and 脆弱性 show their labels as IPA's 記入例 does: in a label cell beside the number
+        // when the ledger has one, else in the cell itself (「3:通常の状態で発生する…」), which the
+        // likelihood then reads back by its place in the labels.
+        for (col, label_col, scale, summary_col, value) in
+            [(t_col, l.col("threat_label"), &p.threat, 2, asset.threat), (v_col, l.col("vulnerability_label"), &p.vulnerability, 4, asset.vulnerability)]
+        {
+            let looked_up = || format!("INDEX({},MATCH({m},{media_names},0))", lookup(summary_col), m = m());
+            let in_words = |x: &str| format!("INDEX({},{x}-{})", text_array(labels(scale, wl)), scale.min as i32 - 1);
+            let label = value.and_then(|x| scale.level(x)).map(|x| x.label_in(wl));
+            match (col, label_col) {
+                (Some(c), Some(_)) => {
+                    write(col, &|| format!("IF({m}=\"\",\"\",IFERROR({},\"\"))", looked_up(), m = m()), num(value))?;
+                    write(label_col, &|| format!("IF({x}=\"\",\"\",{})", in_words(&rel(r, c)), x = rel(r, c)), text(label))?;
+                }
+                _ => write(col, &|| format!("IF({m}=\"\",\"\",IFERROR({},\"\"))", in_words(&looked_up()), m = m()), text(label))?,
+            }
+        }
         let (Some(tc), Some(vc)) = (t_col, v_col) else { continue };
+        // The level a cell holds: its number, or the place of its label among the scale's.
+        let level = |col: u32, label_col: Option<u32>, scale: &LabelledScale| match label_col {
+            Some(_) => format!("{}-{}", rel(r, col), scale.min as i32 - 1),
+            None => format!("MATCH({},{},0)", rel(r, col), text_array(labels(scale, wl))),
+        };
+        let (t_level, v_level) = (level(tc, l.col("threat_label"), &p.threat), level(vc, l.col("vulnerability_label"), &p.vulnerability));
         let lk_col = l.of(LedgerField::Likelihood);
         write(
             lk_col,
-            &|| {
-                format!(
-                    "IF(OR({t}=\"\",{v}=\"\"),\"\",INDEX({matrix},{t}-{},{v}-{}))",
-                    p.threat.min as i32 - 1,
-                    p.vulnerability.min as i32 - 1,
-                    t = rel(r, tc),
-                    v = rel(r, vc)
-                )
-            },
+            &|| format!("IF(OR({t}=\"\",{v}=\"\"),\"\",INDEX({matrix},{t_level},{v_level}))", t = rel(r, tc), v = rel(r, vc)),
             num(asset.likelihood),
         )?;
         let Some(lc) = lk_col else { continue };

@@ -232,7 +232,7 @@ fn fields(role: Role, p: &Profile) -> Vec<Field<'_>> {
 pub fn field_keys(role: Role, p: &Profile) -> Vec<&'static str> {
     let mut keys: Vec<&'static str> = fields(role, p).iter().map(|f| f.key).collect();
     if role == Role::Ledger {
-        keys.extend(["likelihood_label", "risk_label"]);
+        keys.extend(["likelihood_label", "risk_label", "threat_label", "vulnerability_label"]);
     }
     keys
 }
@@ -631,23 +631,37 @@ fn describe_evidence(s: Score, forced: bool, l: Lang) -> String {
 
 /// 被害発生可能性 and リスク値 each span a number and a label column, merged in the header; or,
 /// without a merged header, the column to the right holds nothing but labels under no header.
+/// 脅威 and 脆弱性 may too (a number cell beside its label cell): when their header alone is
+/// merged over the column to the right, or that column is free and holds only labels.
 fn ledger_labels(grid: &Grid, p: &Profile, cols: &mut FieldColumns, top: u32, bottom: u32, first_row: u32) {
-    for (key, label) in [("likelihood", "likelihood_label"), ("risk", "risk_label")] {
+    let pairs = [("likelihood", "likelihood_label"), ("risk", "risk_label"), ("threat", "threat_label"), ("vulnerability", "vulnerability_label")];
+    for (key, label) in pairs {
         let Some(c) = cols.get(key) else { continue };
         if cols.get(label).is_some() {
             continue;
         }
-        let spans_two = (top..=bottom).any(|row| grid.merge_of(row, c).is_some_and(|m| m.end.col > c && m.start.col == c));
-        let labels: Vec<String> = if key == "risk" {
-            p.risk.bands.iter().flat_map(|b| [b.label.clone(), b.label_en.clone()]).collect()
-        } else {
-            p.likelihood.levels.iter().flat_map(|l| [l.label.clone(), l.label_en.clone()]).collect()
+        // A group header over 脅威 and what follows (現状から想定されるリスク) is not its own.
+        let header_rows = if matches!(key, "threat" | "vulnerability") { bottom..=bottom } else { top..=bottom };
+        let spans_two = !cols.holds(c + 1) && header_rows.clone().any(|row| grid.merge_of(row, c).is_some_and(|m| m.end.col == c + 1 && m.start.col == c))
+            || (matches!(key, "likelihood" | "risk") && (top..=bottom).any(|row| grid.merge_of(row, c).is_some_and(|m| m.end.col > c && m.start.col == c)));
+        // A label column beside a number may leave out the number (「通常の状態で発生する…」).
+        let levels = |s: &crate::profile::LabelledScale| {
+            let bare = |t: &str| t.trim_start_matches(|ch: char| ch.is_ascii_digit() || ch == ':' || ch == '：' || ch == ' ').to_string();
+            s.levels.iter().flat_map(|l| [l.label.clone(), l.label_en.clone(), bare(&l.label), bare(&l.label_en)]).collect::<Vec<_>>()
+        };
+        let labels: Vec<String> = match key {
+            "risk" => p.risk.bands.iter().flat_map(|b| [b.label.clone(), b.label_en.clone()]).collect(),
+            "threat" => levels(&p.threat),
+            "vulnerability" => levels(&p.vulnerability),
+            _ => p.likelihood.levels.iter().flat_map(|l| [l.label.clone(), l.label_en.clone()]).collect(),
         };
         let label_like = |row: u32| {
             let t = grid.text(row, c + 1);
             t.is_empty() || labels.iter().any(|l| !l.is_empty() && &t == l)
         };
         let next_free = !cols.holds(c + 1) && (top..=bottom).all(|r| grid.text(r, c + 1).is_empty()) && (first_row..=grid.max_row).all(label_like);
+        // Beside 脅威 and 脆弱性 an empty column is a spacer, not a label column, until it holds a label.
+        let next_free = next_free && (matches!(key, "likelihood" | "risk") || (first_row..=grid.max_row).any(|r| !grid.text(r, c + 1).is_empty()));
         if spans_two || next_free {
             cols.insert(label, c + 1);
         }
