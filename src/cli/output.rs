@@ -52,9 +52,13 @@ pub(crate) fn fill_summary(s: &FillSummary, saved: &SaveReport, dry_run: bool, l
         out += l.pick("（試行のみ。保存していません）", " (dry run: nothing saved)");
     }
     if !s.high_risk_assets.is_empty() {
-        let listed = &s.high_risk_assets[..s.high_risk_assets.len().min(risksheet::ops::ipa::MAX_LISTED_ASSETS)];
+        // The assets' names under the heading (「社員名簿」, not 「社員名簿 (リスク大)」), when the
+        // records are at hand.
+        let names: Vec<String> =
+            if s.high_risk.len() == s.high_risk_assets.len() { s.high_risk.iter().map(|a| a.name.clone()).collect() } else { s.high_risk_assets.clone() };
+        let listed = &names[..names.len().min(risksheet::ops::ipa::MAX_LISTED_ASSETS)];
         out += &format!("\n{}: {}", l.pick("リスク大", "high risk"), listed.join(sep));
-        let more = s.high_risk_assets.len() - listed.len();
+        let more = names.len() - listed.len();
         if more > 0 {
             out += &match l {
                 Lang::Ja => format!("{sep}ほか {more} 件"),
