@@ -106,3 +106,14 @@ def test_a_second_fill_changes_nothing(risksheet_bin, appended, tmp_path):
     shutil.copy(book, again)
     out = run(risksheet_bin, "fill", again).stdout
     assert "変更なし" in out and again.read_bytes() == book.read_bytes()
+
+
+def test_nothing_of_the_users_is_lost(appended):
+    import subprocess
+    from conftest import SHARED
+    tool = SHARED / "tools" / "xlsx-features"
+    if not tool.exists():
+        pytest.skip("xlsx-features not available")
+    before, book = appended
+    p = subprocess.run([str(tool), "--lost", str(before), str(book)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout + p.stderr

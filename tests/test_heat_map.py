@@ -167,3 +167,14 @@ def test_the_markdown_report_has_the_map_as_a_table(risksheet_bin, filled, tmp_p
     md = run(risksheet_bin, "report", book).stdout
     assert "| 重要度 ＼ 被害発生可能性 | 1 可能性:低 | 2 可能性:中 | 3 可能性:高 |" in md
     assert "| 3 | 1 (リスク小) | 4 (リスク大) | 0 (リスク大) |" in md
+
+
+def test_nothing_of_the_users_is_lost(filled):
+    from conftest import SHARED
+    import subprocess
+    tool = SHARED / "tools" / "xlsx-features"
+    if not tool.exists():
+        pytest.skip("xlsx-features not available")
+    _, book = filled
+    p = subprocess.run([str(tool), "--lost", str(ROOT / "workbooks/example-ipa-3.xlsx"), str(book)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout + p.stderr
