@@ -32,7 +32,8 @@ fn main() -> ExitCode {
     let Some(lang) = Lang::parse(&cli.lang) else {
         let l = &cli.lang;
         let e = risksheet::Error::usage(Message::new(format!("--lang {l}: ja か en を指定してください"), format!("--lang {l}: expected ja or en")));
-        eprintln!("risksheet: {e}");
+        // The language is what is wrong: say it in both.
+        eprintln!("risksheet: {} / {}", e.display(Lang::Ja), e.display(Lang::En));
         return ExitCode::from(2);
     };
     let from_command_line = matches!(matches.value_source("lang"), Some(clap::parser::ValueSource::CommandLine));

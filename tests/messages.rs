@@ -105,7 +105,7 @@ fn an_unknown_language_is_refused_before_anything_is_read() {
     let before = std::fs::read(&b).unwrap();
     let o = bin().args(["--lang", "xx", "fill", &b]).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert_eq!(stderr(&o).trim(), "risksheet: --lang xx: ja か en を指定してください");
+    assert_eq!(stderr(&o).trim(), "risksheet: --lang xx: ja か en を指定してください / --lang xx: expected ja or en");
     assert_eq!(std::fs::read(&b).unwrap(), before);
     let o = bin().env("RISKSHEET_LANG", "fr").args(["inspect", &b]).output().unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
