@@ -38,8 +38,8 @@ use text::{t, Names, EXAMPLES};
 
 // The cell formats and differential formats of the fresh workbook writer.
 pub use crate::xlsx::new_book::{
-    STYLE_BODY, STYLE_BODY_CENTER, STYLE_BODY_WRAP, STYLE_BOLD, STYLE_COMPUTED, STYLE_COMPUTED_WRAP, STYLE_DATE, STYLE_DEFAULT, STYLE_HEADER,
-    STYLE_HEADER_COMPUTED, STYLE_NOTE, STYLE_PERCENT, STYLE_TITLE,
+    STYLE_BODY, STYLE_BODY_CENTER, STYLE_BODY_WRAP, STYLE_BOLD, STYLE_COMPUTED, STYLE_COMPUTED_TEXT, STYLE_COMPUTED_WRAP, STYLE_DATE, STYLE_DEFAULT,
+    STYLE_HEADER, STYLE_HEADER_COMPUTED, STYLE_NOTE, STYLE_PERCENT, STYLE_TITLE,
 };
 
 /// Ledger: row of the group headers (個人情報の種類, 評価値, 現状から想定されるリスク).
@@ -315,6 +315,8 @@ fn ledger_sheet(p: &Profile, lang: Lang, example: bool) -> Sheet {
         col::MEDIUM | col::PERSONAL | col::SENSITIVE | col::MYNUMBER => STYLE_BODY_CENTER,
         col::CONFIDENTIALITY | col::INTEGRITY | col::AVAILABILITY => STYLE_BODY_CENTER,
         col::REGISTERED => STYLE_DATE,
+        // The number with its label (「3:通常の状態で発生する…」), as IPA's 記入例 shows them.
+        col::THREAT | col::VULNERABILITY => STYLE_COMPUTED_TEXT,
         _ => STYLE_COMPUTED,
     };
     let last = if example { LEDGER_FIRST_ROW + EXAMPLES.len() as u32 - 1 } else { LEDGER_LAST_ROW };

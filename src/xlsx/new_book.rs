@@ -71,6 +71,10 @@ pub const STYLE_COMPUTED_WRAP: u32 = 10;
 pub const STYLE_NOTE: u32 = 11;
 /// Bold text without border (sub-headings).
 pub const STYLE_BOLD: u32 = 12;
+/// Computed text that may be longer than its cell (「3:通常の状態で発生する…」): grey, left
+/// aligned, so it starts with its number and is cut at its filled neighbour (centred, it spilled
+/// over the empty cells on its left).
+pub const STYLE_COMPUTED_TEXT: u32 = 13;
 
 /// What a cell holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -355,6 +359,7 @@ fn cell_formats(lang: Lang) -> Vec<xw::Format> {
         (STYLE_COMPUTED_WRAP, centred(base.clone().set_background_color(grey)).set_text_wrap()),
         (STYLE_NOTE, align(base.clone().set_font_size(10).set_font_color(0x404040), Align::Left, Align::Top).set_text_wrap()),
         (STYLE_BOLD, align(base.clone().set_bold(), Align::Left, Align::VerticalCenter)),
+        (STYLE_COMPUTED_TEXT, align(border(base.clone().set_background_color(grey)), Align::Left, Align::VerticalCenter)),
     ];
     debug_assert!(looks.iter().enumerate().all(|(i, (id, _))| *id as usize == i));
     looks.into_iter().map(|(_, f)| f).collect()
@@ -455,7 +460,7 @@ mod tests {
 
     #[test]
     fn one_format_per_style_constant_and_no_unknown_style_or_colour() {
-        assert_eq!(cell_formats(Lang::Ja).len(), STYLE_BOLD as usize + 1);
+        assert_eq!(cell_formats(Lang::Ja).len(), STYLE_COMPUTED_TEXT as usize + 1);
         let mut sh = Sheet::default();
         sh.text(1, 1, "x", 99);
         let e = package("t", &[("S".into(), sh)], 0, Lang::En).unwrap_err();
