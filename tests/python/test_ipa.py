@@ -8,7 +8,6 @@ the notebook and UNO tests skip without their tools. In CI (CI=true) all of them
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -17,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+import uno_script
+from uno_script import SYSTEM_PYTHON
+
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 XLSX_FEATURES = SHARED / "tools" / "xlsx-features"
@@ -24,7 +26,6 @@ EXAMPLE = ROOT / "workbooks" / "example-ipa-3.xlsx"
 EXAMPLES = ROOT / "python" / "examples"
 NOTEBOOK = EXAMPLES / "risk_overview.ipynb"
 MACRO = EXAMPLES / "libreoffice_fill_macro.py"
-SYSTEM_PYTHON = "/usr/bin/python3"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 if IN_CI:
@@ -366,13 +367,6 @@ def system_python_has_uno():
     return subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
 
 
-def kill_group(pid):
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
 def test_uno_reads_what_risksheet_wrote(risksheet_bin):
     need(shutil.which("soffice") is not None, "LibreOffice (soffice) not installed")
     need(system_python_has_uno(), f"{SYSTEM_PYTHON} cannot import uno (apt-get install python3-uno)")
@@ -382,28 +376,8 @@ def test_uno_reads_what_risksheet_wrote(risksheet_bin):
 
     with tempfile.TemporaryDirectory(prefix="risksheet-uno-") as work:
         work = Path(work)
-        cmd = [SYSTEM_PYTHON, str(Path(__file__).with_name("uno_check.py")), str(EXAMPLE), str(work), str(MACRO)]
-        # Its own process group; soffice gets another one, whose id the script writes to a file.
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd="/",
-                                start_new_session=True)
-        try:
-            out, err = proc.communicate(timeout=120)
-        except subprocess.TimeoutExpired:
-            proc.send_signal(signal.SIGTERM)  # lets the script stop soffice itself
-            try:
-                out, err = proc.communicate(timeout=30)
-            except subprocess.TimeoutExpired:
-                kill_group(proc.pid)
-                out, err = proc.communicate()
-            pytest.fail(f"uno_check.py timed out after 120 s: {err[-2000:]}")
-        finally:
-            if proc.poll() is None:
-                kill_group(proc.pid)
-                proc.wait()
-            pid = work / "soffice.pid"
-            if pid.exists():
-                kill_group(int(pid.read_text()))
-        assert proc.returncode == 0, err[-4000:]
+        rc, out, err = uno_script.run(Path(__file__).with_name("uno_check.py"), [EXAMPLE, work, MACRO], work, 120)
+        assert rc == 0, err[-4000:]
         result = json.loads(out)
 
         assert result["python"] == SYSTEM_PYTHON or Path(result["python"]).resolve() == Path(SYSTEM_PYTHON).resolve()

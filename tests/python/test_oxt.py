@@ -11,24 +11,18 @@ $RISKSHEET_WHEEL when set (tests/run sets it), else tools/build-oxt builds one (
 import json
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
 
+import uno_script
+from uno_script import SYSTEM_PYTHON
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "workbooks" / "example-ipa-3.xlsx"
-SYSTEM_PYTHON = "/usr/bin/python3"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-def kill_group(pid):
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -62,29 +56,11 @@ def install_and_run(work):
     shutil.copyfile(EXAMPLE, work / "book.xlsx")
     shutil.copyfile(ROOT / "tests/fixtures/libreoffice-made.xlsx", work / "plain.xlsx")
     shutil.copyfile(ROOT / "tests/fixtures/legacy/soa-2013.xlsx", work / "soa-2013.xlsx")
-    cmd = [SYSTEM_PYTHON, str(Path(__file__).with_name("oxt_check.py")), str(oxt), str(work)]
     # LibreOffice's Python takes its library from the `python3` first on PATH: another one there
     # (pyenv's for one) makes soffice fail (std::bad_alloc) as soon as the extension is loaded.
     env = dict(os.environ, PATH=f"{Path(SYSTEM_PYTHON).parent}:{os.environ.get('PATH', '')}")
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd="/", env=env, start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=240)
-    except subprocess.TimeoutExpired:
-        proc.send_signal(signal.SIGTERM)  # lets the script stop soffice itself
-        try:
-            out, err = proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            kill_group(proc.pid)
-            out, err = proc.communicate()
-        pytest.fail(f"oxt_check.py timed out after 240 s: {err[-2000:]}")
-    finally:
-        if proc.poll() is None:
-            kill_group(proc.pid)
-            proc.wait()
-        pid = work / "soffice.pid"
-        if pid.exists():
-            kill_group(int(pid.read_text()))
-    assert proc.returncode == 0, err[-4000:]
+    rc, out, err = uno_script.run(Path(__file__).with_name("oxt_check.py"), [oxt, work], work, 240, env)
+    assert rc == 0, err[-4000:]
     result = json.loads(out)
     assert result["unopkg"]["rc"] == 0, result["unopkg"]
     return result
