@@ -47,3 +47,38 @@ pub fn band_level(profile: &crate::profile::Profile, band: &crate::profile::Risk
     mins.sort_by_key(|&m| std::cmp::Reverse(m));
     level_of(mins.iter().position(|&m| m == band.min).unwrap_or(0), mins.len())
 }
+
+/// The fill (ARGB, as `FFFFC7CE`) of a risk band's cells on a risk map: its label's colour.
+pub fn band_fill(profile: &crate::profile::Profile, band: &crate::profile::RiskBand) -> Option<String> {
+    level_highlights()[band_level(profile, band)].fill_rgb.clone()
+}
+
+/// The risk map's title, on 集計 and in the report.
+pub fn heat_map_title(l: crate::Lang) -> &'static str {
+    l.pick("リスクマップ（資産の数）", "Risk map (number of assets)")
+}
+
+/// A risk map's column heading: the likelihood with its label (「2 可能性:中」).
+pub fn likelihood_heading(profile: &crate::profile::Profile, likelihood: u8, l: crate::Lang) -> String {
+    profile.likelihood.level(likelihood).map_or(likelihood.to_string(), |x| format!("{likelihood} {}", x.label_in(l)))
+}
+
+/// The bands highest first, each with its legend text (「リスク大 6〜9」).
+///
+/// ```
+/// let p = risksheet::profile::Profile::builtin("ipa-3")?;
+/// let legend: Vec<String> = risksheet::ops::looks::band_legend(&p, risksheet::Lang::Ja).into_iter().map(|(_, t)| t).collect();
+/// assert_eq!(legend, ["リスク大 6〜9", "リスク中 4〜5", "リスク小 1〜3"]);
+/// # Ok::<(), risksheet::Error>(())
+/// ```
+pub fn band_legend(profile: &crate::profile::Profile, l: crate::Lang) -> Vec<(&crate::profile::RiskBand, String)> {
+    let mut bands: Vec<_> = profile.risk.bands.iter().collect();
+    bands.sort_by_key(|b| std::cmp::Reverse(b.min));
+    bands
+        .into_iter()
+        .map(|b| {
+            let range = if b.min == b.max { b.min.to_string() } else { format!("{}{}{}", b.min, l.pick("〜", "–"), b.max) };
+            (b, format!("{} {range}", b.label_in(l)))
+        })
+        .collect()
+}

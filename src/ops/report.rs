@@ -322,14 +322,9 @@ fn md_text(s: &str) -> String {
 /// The risk map as a Markdown table: importance down the side, likelihood along the top, the
 /// band of each cell after its count.
 fn heat_map_markdown(map: &HeatMap, p: &crate::profile::Profile, l: Lang) -> String {
-    let mut out = format!(
-        "{}\n\n| {} |",
-        l.pick("リスクマップ（資産の数）", "Risk map (number of assets)"),
-        l.pick("重要度 ＼ 被害発生可能性", "Importance / likelihood")
-    );
+    let mut out = format!("{}\n\n| {} |", crate::ops::looks::heat_map_title(l), l.pick("重要度 ＼ 被害発生可能性", "Importance / likelihood"));
     for &lik in &map.likelihood {
-        let label = p.likelihood.level(lik).map_or(lik.to_string(), |x| format!("{lik} {}", x.label_in(l)));
-        out += &format!(" {} |", md_text(&label));
+        out += &format!(" {} |", md_text(&crate::ops::looks::likelihood_heading(p, lik, l)));
     }
     out += &format!("\n|{}\n", "---|".repeat(map.likelihood.len() + 1));
     for (i, imp) in map.importance.iter().enumerate() {

@@ -3,6 +3,7 @@
 //! implementation rate per area.
 use crate::domain::risk::HeatMap;
 use crate::error::Lang;
+use crate::ops::looks;
 use crate::profile::Profile;
 use std::fmt::Write;
 
@@ -18,8 +19,7 @@ fn css_colour(argb: &str) -> String {
 
 /// The fill of a band's cells, as the ledger colours the band's label.
 fn band_fill(profile: &Profile, band: Option<&crate::profile::RiskBand>) -> String {
-    let looks = crate::ops::looks::level_highlights();
-    band.and_then(|b| looks[crate::ops::looks::band_level(profile, b)].fill_rgb.as_deref().map(css_colour)).unwrap_or_else(|| "#ffffff".into())
+    band.and_then(|b| looks::band_fill(profile, b)).map_or_else(|| "#ffffff".into(), |rgb| css_colour(&rgb))
 }
 
 /// The risk map: importance down the side (highest at the top), likelihood along the top, the
@@ -38,7 +38,7 @@ pub fn heat_map(map: &HeatMap, profile: &Profile, l: Lang) -> String {
     let legend_y = top + rows * cell_h + 24;
     let (width, height) = (left + cols * cell_w + 8, legend_y + 24);
     let mut s = String::new();
-    let title = l.pick("リスクマップ（資産の数）", "Risk map (number of assets)");
+    let title = looks::heat_map_title(l);
     let _ = write!(
         s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" class="figure" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{}" font-size="12">"#,
@@ -47,7 +47,7 @@ pub fn heat_map(map: &HeatMap, profile: &Profile, l: Lang) -> String {
     let _ = write!(s, r#"<text x="{}" y="14" text-anchor="middle">{}</text>"#, left + cols * cell_w / 2, esc(l.pick("被害発生可能性 →", "Likelihood →")));
     let _ = write!(s, r#"<text x="4" y="{}" >{}</text>"#, top - 8, esc(l.pick("重要度 ↓", "Importance ↓")));
     for (j, &lik) in map.likelihood.iter().enumerate() {
-        let label = profile.likelihood.level(lik).map_or(lik.to_string(), |x| format!("{lik} {}", x.label_in(l)));
+        let label = looks::likelihood_heading(profile, lik, l);
         let _ = write!(s, r#"<text x="{}" y="{}" text-anchor="middle">{}</text>"#, left + j * cell_w + cell_w / 2, top - 8, esc(&label));
     }
     for (i, &imp) in map.importance.iter().enumerate() {
@@ -63,12 +63,8 @@ pub fn heat_map(map: &HeatMap, profile: &Profile, l: Lang) -> String {
         }
     }
     // The legend: one swatch per band, highest first.
-    let mut bands: Vec<_> = profile.risk.bands.iter().collect();
-    bands.sort_by_key(|b| std::cmp::Reverse(b.min));
     let mut x = 4;
-    for b in bands {
-        let range = if b.min == b.max { b.min.to_string() } else { format!("{}{}{}", b.min, l.pick("〜", "–"), b.max) };
-        let label = format!("{} {range}", b.label_in(l));
+    for (b, label) in looks::band_legend(profile, l) {
         let _ = write!(s, r##"<rect x="{x}" y="{}" width="14" height="14" fill="{}" stroke="#666"/>"##, legend_y - 11, band_fill(profile, Some(b)));
         let _ = write!(s, r#"<text x="{}" y="{legend_y}">{}</text>"#, x + 20, esc(&label));
         x += 30 + crate::text::display_width(&label) * 7;

@@ -3,6 +3,7 @@
 //! risksheet finds or adds a sheet of its own without taking a user's.
 use super::*;
 use crate::domain::risk::HeatMap;
+use crate::ops::looks;
 
 /// The name of the sheet holding the per-medium and per-group figures (Japanese workbooks).
 pub const SUMMARY_SHEET: &str = "集計";
@@ -234,21 +235,19 @@ impl SummaryLayout {
         let map = HeatMap::new(an.assets.iter().filter_map(|a| Some((a.importance?, a.likelihood?))), p);
         let top = self.group_rows.last().map_or(MEDIUM_HEADER_ROW + 3, |r| r + 2);
         let header = wb.header_style()?;
-        let looks = crate::ops::looks::level_highlights();
         let band_style = |wb: &mut Workbook, band: Option<&crate::profile::RiskBand>| -> Result<u32> {
-            match band.and_then(|b| looks[crate::ops::looks::band_level(p, b)].fill_rgb.clone()) {
+            match band.and_then(|b| looks::band_fill(p, b)) {
                 Some(rgb) => wb.filled_style(&rgb),
                 None => wb.body_style(),
             }
         };
-        wb.set_value(sh, CellRef::new(top, 1), l.pick("リスクマップ（資産の数）", "Risk map (number of assets)").into())?;
+        wb.set_value(sh, CellRef::new(top, 1), looks::heat_map_title(l).into())?;
         let head = top + 1;
         wb.set_value(sh, CellRef::new(head, 1), l.pick("重要度 ↓ ／ 被害発生可能性 →", "Importance ↓ / likelihood →").into())?;
         wb.set_style(sh, CellRef::new(head, 1), header)?;
         for (j, &lik) in map.likelihood.iter().enumerate() {
-            let label = p.likelihood.level(lik).map_or(String::new(), |x| format!("{lik} {}", x.label_in(l)));
             let at = CellRef::new(head, 2 + j as u32);
-            wb.set_value(sh, at, label.into())?;
+            wb.set_value(sh, at, looks::likelihood_heading(p, lik, l).into())?;
             wb.set_style(sh, at, header)?;
         }
         // The ledger's columns, over the rows fill gives formulas.
@@ -276,12 +275,9 @@ impl SummaryLayout {
         // The legend: one coloured cell per band, highest first.
         let legend = head + 1 + map.importance.len() as u32;
         wb.set_value(sh, CellRef::new(legend, 1), l.pick("凡例（リスク値）", "Legend (risk value)").into())?;
-        let mut bands: Vec<_> = p.risk.bands.iter().collect();
-        bands.sort_by_key(|b| std::cmp::Reverse(b.min));
-        for (k, b) in bands.iter().enumerate() {
+        for (k, (b, text)) in looks::band_legend(p, l).into_iter().enumerate() {
             let at = CellRef::new(legend, 2 + k as u32);
-            let range = if b.min == b.max { b.min.to_string() } else { format!("{}{}{}", b.min, l.pick("〜", "–"), b.max) };
-            wb.set_value(sh, at, format!("{} {range}", b.label_in(l)).into())?;
+            wb.set_value(sh, at, text.into())?;
             let style = band_style(wb, Some(b))?;
             wb.set_style(sh, at, style)?;
         }
