@@ -161,13 +161,17 @@ impl Sheet {
         self.widths.insert(col, width);
     }
 
+    /// The width of columns, in characters (unset ones count as Excel's default 8.43).
+    fn width_of(&self, cols: std::ops::RangeInclusive<u32>) -> f64 {
+        cols.map(|c| self.widths.get(&c).copied().unwrap_or(8.43)).sum()
+    }
+
     /// How many pages across columns 1 to `last_col` need at most `chars_per_page` characters of
     /// width a page, the [`Sheet::title_columns`] repeated on each (unset widths count as Excel's
     /// default 8.43): what [`Sheet::pages_wide`] takes for a wide table to print legibly.
     pub fn pages_across(&self, last_col: u32, chars_per_page: f64) -> u16 {
-        let width = |cols: std::ops::RangeInclusive<u32>| -> f64 { cols.map(|c| self.widths.get(&c).copied().unwrap_or(8.43)).sum() };
-        let total = width(1..=last_col);
-        let titles = self.title_columns.map_or(0.0, |(a, b)| width(a..=b));
+        let total = self.width_of(1..=last_col);
+        let titles = self.title_columns.map_or(0.0, |(a, b)| self.width_of(a..=b));
         (1..=16u16).find(|&n| (total + f64::from(n - 1) * titles) / f64::from(n) <= chars_per_page).unwrap_or(16)
     }
 
@@ -186,14 +190,10 @@ impl Sheet {
 
     /// Where pages across must start for no page to be wider than `chars_per_page` characters
     /// (the [`Sheet::title_columns`] repeated on each), never inside one of `groups` (runs of
-    /// columns under one header, as `(first, last)`): the first column of each page but the first.
-    pub fn column_breaks_for(&self, last_col: u32, groups: &[(u32, u32)], chars_per_page: f64) -> Vec<u32> {
-        self.pages_by_groups(last_col, groups, chars_per_page).0
-    }
-
-    /// [`Sheet::column_breaks_for`] with the width of the widest page, in characters.
+    /// columns under one header, as `(first, last)`): the first column of each page but the first,
+    /// and the width of the widest page, in characters.
     pub fn pages_by_groups(&self, last_col: u32, groups: &[(u32, u32)], chars_per_page: f64) -> (Vec<u32>, f64) {
-        let width = |a: u32, b: u32| -> f64 { (a..=b).map(|c| self.widths.get(&c).copied().unwrap_or(8.43)).sum() };
+        let width = |a: u32, b: u32| self.width_of(a..=b);
         let titles = self.title_columns.map_or(0.0, |(a, b)| width(a, b));
         let mut breaks = Vec::new();
         let (mut used, mut c, mut widest) = (0.0, 1, 0.0f64);
